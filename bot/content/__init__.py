@@ -1,0 +1,1 @@
+"""The patient folder as data: chapters, contacts and hours, loaded and validated from `content/`."""

@@ -1,0 +1,340 @@
+"""Load and validate `content/folder.yaml` and `content/contacts.yaml` into a `Content`.
+
+Every problem is reported at once, with file and line, so that whoever edits the files sees all
+mistakes in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from bot.content.model import WEEKDAYS, Chapter, Contact, Content, MenuChoice, WeeklyHours
+from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
+
+FOLDER_FILE = "folder.yaml"
+CONTACTS_FILE = "contacts.yaml"
+
+# The bot's logic routes patients to these contacts, so they must exist (their numbers may change).
+REQUIRED_CONTACTS = ("spoedlijn", "huisartsenpost", "seh", "alarmnummer", "spreekuur", "afsprakenlijn", "email")
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# "ch:" + id must fit in Telegram's 64-byte callback data; deep-link payloads allow 64 characters.
+MAX_ID_LENGTH = 60
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+_CHAPTER_KEYS = {"id", "title", "subtitle", "button", "parent", "text"}
+_CONTACT_KEYS = {"name", "phone", "tel", "email"}
+_CONTACT_FIELDS = ("phone", "tel", "email")
+
+
+def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
+    """Load the folder and contacts from `content_dir`; Content is None when there are problems."""
+    problems: list[Problem] = []
+    contacts_path = content_dir / CONTACTS_FILE
+    folder_path = content_dir / FOLDER_FILE
+    contacts_doc = _load(contacts_path, problems)
+    folder_doc = _load(folder_path, problems)
+
+    contacts: dict[str, Contact] = {}
+    hours: dict[str, tuple[WeeklyHours, tuple[MenuChoice, ...]]] = {}
+    if contacts_doc is not None:
+        contacts, hours = _parse_contacts(contacts_doc, str(contacts_path), problems)
+    chapters: list[Chapter] = []
+    if folder_doc is not None:
+        chapters = _parse_folder(folder_doc, str(folder_path), contacts, problems)
+
+    if problems or "spreekuur" not in hours or "office_hours" not in hours:
+        if not problems:
+            problems.append(Problem(str(contacts_path), 0, "spreekuur and office_hours are required"))
+        return None, sorted(problems)
+    spreekuur, menu = hours["spreekuur"]
+    office, _ = hours["office_hours"]
+    return Content(tuple(chapters), contacts, spreekuur, menu, office), []
+
+
+def _load(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return load_yaml(path)
+    except YamlError as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _parse_contacts(
+    doc: Any, file: str, problems: list[Problem]
+) -> tuple[dict[str, Contact], dict[str, tuple[WeeklyHours, tuple[MenuChoice, ...]]]]:
+    contacts: dict[str, Contact] = {}
+    hours: dict[str, tuple[WeeklyHours, tuple[MenuChoice, ...]]] = {}
+    if not isinstance(doc, LineDict):
+        problems.append(Problem(file, 1, "expected a mapping with contacts, spreekuur and office_hours"))
+        return contacts, hours
+    problems += check_keys(doc, file, {"contacts", "spreekuur", "office_hours"}, {"contacts"}, "contacts.yaml")
+    raw_contacts = doc.get("contacts")
+    if isinstance(raw_contacts, LineDict):
+        problems += check_keys(raw_contacts, file, set(raw_contacts), set(), "contacts")
+        for contact_id, entry in raw_contacts.items():
+            contact = _parse_contact(contact_id, entry, raw_contacts.line_of(contact_id), file, problems)
+            if contact:
+                contacts[contact_id] = contact
+        for required in REQUIRED_CONTACTS:
+            if required not in raw_contacts:
+                problems.append(Problem(file, raw_contacts.line, f"contacts: missing contact '{required}'"))
+    elif raw_contacts is not None:
+        problems.append(Problem(file, doc.line_of("contacts"), "contacts: expected a mapping of contacts"))
+
+    holiday_country: str | None = None
+    office = doc.get("office_hours")
+    if isinstance(office, LineDict):
+        extra = {"holidays", "confirmed_by", "confirmed_on"}
+        parsed = _parse_hours(office, file, "office_hours", extra, problems)
+        raw_country = office.get("holidays")
+        if raw_country is not None and not (isinstance(raw_country, str) and raw_country.isalpha()):
+            problems.append(
+                Problem(file, office.line_of("holidays"), "office_hours: holidays must be a country code like NL")
+            )
+        holiday_country = raw_country if isinstance(raw_country, str) else None
+        if parsed:
+            hours["office_hours"] = (WeeklyHours(parsed[0], parsed[1], parsed[2], holiday_country), ())
+    else:
+        problems.append(Problem(file, doc.line, "office_hours: missing or not a mapping"))
+
+    spreekuur = doc.get("spreekuur")
+    if isinstance(spreekuur, LineDict):
+        parsed = _parse_hours(spreekuur, file, "spreekuur", {"menu", "closed_on_holidays"}, problems)
+        menu = _parse_menu(spreekuur.get("menu"), file, spreekuur.line_of("menu"), problems)
+        closed = spreekuur.get("closed_on_holidays", True)
+        if not isinstance(closed, bool):
+            problems.append(
+                Problem(file, spreekuur.line_of("closed_on_holidays"), "closed_on_holidays must be true or false")
+            )
+        if parsed:
+            country = (holiday_country or "NL") if closed is True else None
+            hours["spreekuur"] = (WeeklyHours(parsed[0], parsed[1], parsed[2], country), menu)
+    else:
+        problems.append(Problem(file, doc.line, "spreekuur: missing or not a mapping"))
+    return contacts, hours
+
+
+def _parse_contact(contact_id: str, entry: Any, line: int, file: str, problems: list[Problem]) -> Contact | None:
+    what = f"contact '{contact_id}'"
+    if not ID_RE.match(contact_id):
+        problems.append(Problem(file, line, f"{what}: ids are lowercase letters, digits and '-'"))
+    if not isinstance(entry, LineDict):
+        problems.append(Problem(file, line, f"{what}: expected a mapping with name, phone, tel, email"))
+        return None
+    problems += check_keys(entry, file, _CONTACT_KEYS, {"name"}, what)
+    name = entry.get("name")
+    names: dict[str, str] = {}
+    if isinstance(name, LineDict):
+        problems += check_keys(name, file, {"nl", "en"}, {"nl"}, f"{what} name")
+        names = {k: v for k, v in name.items() if isinstance(v, str) and v.strip()}
+        if "nl" not in names:
+            problems.append(Problem(file, name.line, f"{what}: name.nl must be text"))
+    elif name is not None:
+        problems.append(Problem(file, entry.line_of("name"), f"{what}: name must have nl and en"))
+    values: dict[str, str | None] = {}
+    for field_name in _CONTACT_FIELDS:
+        raw = entry.get(field_name)
+        if raw is not None and not (isinstance(raw, str) and raw.strip()):
+            problems.append(Problem(file, entry.line_of(field_name), f"{what}: {field_name} must be text in quotes"))
+            raw = None
+        values[field_name] = raw
+    tel = values["tel"]
+    if tel is not None and not re.fullmatch(r"\+?\d{3,15}", tel):
+        problems.append(Problem(file, entry.line_of("tel"), f"{what}: tel must be digits, e.g. +31204444444"))
+    email = values["email"]
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
+        problems.append(Problem(file, entry.line_of("email"), f"{what}: not an e-mail address"))
+    if not names.get("nl"):
+        return None
+    return Contact(contact_id, names, values["phone"], tel, email)
+
+
+def _parse_time(raw: Any, file: str, line: int, what: str, problems: list[Problem]) -> time | None:
+    match = TIME_RE.match(raw) if isinstance(raw, str) else None
+    if not match:
+        problems.append(Problem(file, line, f'{what}: expected a time like "08:00" in quotes, got {raw!r}'))
+        return None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _parse_hours(
+    node: LineDict, file: str, what: str, extra: set[str], problems: list[Problem]
+) -> tuple[frozenset[int], time, time] | None:
+    problems += check_keys(node, file, {"days", "start", "end"} | extra, {"days", "start", "end"}, what)
+    days_raw = node.get("days")
+    days: set[int] = set()
+    if isinstance(days_raw, LineList) and days_raw:
+        for day, line in zip(days_raw, days_raw.item_lines, strict=True):
+            if isinstance(day, str) and day.lower() in WEEKDAYS:
+                days.add(WEEKDAYS.index(day.lower()))
+            else:
+                problems.append(Problem(file, line, f"{what}: unknown weekday {day!r} (use monday … sunday)"))
+    elif "days" in node:
+        problems.append(Problem(file, node.line_of("days"), f"{what}: days must be a list of weekdays"))
+    start = (
+        _parse_time(node.get("start"), file, node.line_of("start"), f"{what} start", problems)
+        if "start" in node
+        else None
+    )
+    end = _parse_time(node.get("end"), file, node.line_of("end"), f"{what} end", problems) if "end" in node else None
+    if start and end and start >= end:
+        problems.append(Problem(file, node.line_of("end"), f"{what}: end must be after start"))
+    if not days or start is None or end is None:
+        return None
+    return frozenset(days), start, end
+
+
+def _parse_menu(raw: Any, file: str, line: int, problems: list[Problem]) -> tuple[MenuChoice, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        problems.append(Problem(file, line, "spreekuur menu: expected a list"))
+        return ()
+    choices = []
+    for item, item_line in zip(raw, raw.item_lines, strict=True):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(file, item_line, "spreekuur menu: expected {choice, label}"))
+            continue
+        problems += check_keys(item, file, {"choice", "label"}, {"choice", "label"}, "spreekuur menu")
+        choice, label = item.get("choice"), item.get("label")
+        if isinstance(choice, int) and isinstance(label, LineDict) and isinstance(label.get("nl"), str):
+            choices.append(MenuChoice(choice, dict(label)))
+        else:
+            problems.append(Problem(file, item_line, "spreekuur menu: choice must be a number, label must have nl"))
+    return tuple(choices)
+
+
+def _fill_placeholders(text: str, contacts: dict[str, Contact], file: str, line: int, problems: list[Problem]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        contact_id, _, field_name = name.partition(".")
+        contact = contacts.get(contact_id)
+        if contact is None:
+            problems.append(Problem(file, line, f"placeholder {{{{{name}}}}} names unknown contact '{contact_id}'"))
+            return match.group(0)
+        if field_name not in _CONTACT_FIELDS:
+            problems.append(Problem(file, line, f"placeholder {{{{{name}}}}}: use .phone, .tel or .email"))
+            return match.group(0)
+        value = getattr(contact, field_name)
+        if not value:
+            problems.append(
+                Problem(file, line, f"placeholder {{{{{name}}}}}: contact '{contact_id}' has no {field_name}")
+            )
+            return match.group(0)
+        return str(value)
+
+    return PLACEHOLDER_RE.sub(replace, text)
+
+
+def _parse_folder(doc: Any, file: str, contacts: dict[str, Contact], problems: list[Problem]) -> list[Chapter]:
+    if not isinstance(doc, LineDict):
+        problems.append(Problem(file, 1, "expected a mapping with a 'chapters' list"))
+        return []
+    problems += check_keys(doc, file, {"chapters"}, {"chapters"}, "folder.yaml")
+    entries = doc.get("chapters")
+    if not isinstance(entries, LineList):
+        if entries is not None:
+            problems.append(Problem(file, doc.line_of("chapters"), "chapters must be a list"))
+        return []
+    chapters: list[Chapter] = []
+    seen: dict[str, int] = {}
+    parent_lines: dict[str, int] = {}
+    without_text: set[str] = set()
+    for entry, line in zip(entries, entries.item_lines, strict=True):
+        if not isinstance(entry, LineDict):
+            problems.append(Problem(file, line, "chapter: expected a mapping with id, title and text"))
+            continue
+        chapter = _parse_chapter(entry, file, contacts, seen, problems)
+        if chapter:
+            chapters.append(chapter)
+            parent_lines[chapter.id] = entry.line_of("parent")
+            if "text" not in entry:
+                without_text.add(chapter.id)
+    _check_structure(chapters, seen, parent_lines, without_text, file, problems)
+    return chapters
+
+
+def _parse_chapter(
+    entry: LineDict, file: str, contacts: dict[str, Contact], seen: dict[str, int], problems: list[Problem]
+) -> Chapter | None:
+    raw_id = entry.get("id")
+    what = f"chapter '{raw_id}'" if isinstance(raw_id, str) else "chapter"
+    problems += check_keys(entry, file, _CHAPTER_KEYS, {"id", "title"}, what)
+    line = entry.line
+    if not isinstance(raw_id, str) or not ID_RE.match(raw_id) or len(raw_id) > MAX_ID_LENGTH:
+        if "id" in entry:
+            problems.append(Problem(file, entry.line_of("id"), f"{what}: id must be lowercase words joined by '-'"))
+        return None
+    if raw_id in seen:
+        problems.append(Problem(file, line, f"duplicate id '{raw_id}' (first at line {seen[raw_id]})"))
+        return None
+    seen[raw_id] = line
+    title = _text(entry.get("title"))
+    if title is None and "title" in entry:
+        problems.append(Problem(file, entry.line_of("title"), f"{what}: empty title"))
+    for optional in ("subtitle", "button", "parent"):
+        if optional in entry and _text(entry.get(optional)) is None:
+            problems.append(Problem(file, entry.line_of(optional), f"{what}: empty {optional}"))
+    button = _text(entry.get("button"))
+    if button and len(button) > 40:
+        problems.append(Problem(file, entry.line_of("button"), f"{what}: button label longer than 40 characters"))
+    raw_text = entry.get("text")
+    text = ""
+    if "text" in entry:
+        if _text(raw_text) is None:
+            problems.append(Problem(file, entry.line_of("text"), f"{what}: empty text"))
+        else:
+            text = _fill_placeholders(str(raw_text).strip(), contacts, file, entry.line_of("text"), problems)
+    if title is None:
+        return None
+    return Chapter(
+        id=raw_id,
+        title=title,
+        parent=_text(entry.get("parent")),
+        text=text,
+        subtitle=_text(entry.get("subtitle")),
+        button=button,
+        file=file,
+        line=line,
+    )
+
+
+def _check_structure(
+    chapters: list[Chapter],
+    seen: dict[str, int],
+    parent_lines: dict[str, int],
+    without_text: set[str],
+    file: str,
+    problems: list[Problem],
+) -> None:
+    by_id = {c.id: c for c in chapters}
+    parents = {c.parent for c in chapters if c.parent}
+    for chapter in chapters:
+        if chapter.parent is not None:
+            parent = by_id.get(chapter.parent)
+            line = parent_lines[chapter.id]
+            if chapter.parent not in seen:
+                problems.append(
+                    Problem(file, line, f"chapter '{chapter.id}': parent '{chapter.parent}' does not exist")
+                )
+            elif parent is not None and parent.parent is not None:
+                problems.append(Problem(file, line, f"chapter '{chapter.id}': sections cannot have sections"))
+        if chapter.id in without_text and chapter.id not in parents:
+            problems.append(
+                Problem(
+                    file,
+                    chapter.line,
+                    f"chapter '{chapter.id}': empty text (only a chapter with sections may have none)",
+                )
+            )
+    if not chapters:
+        problems.append(Problem(file, 1, "no chapters"))

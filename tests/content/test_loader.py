@@ -1,0 +1,116 @@
+"""The loader reports every problem at once, with file and line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BROKEN_FOLDER = """\
+chapters:
+  - id: een
+    title: Een
+    text: Tekst met {{nergens.phone}}.
+    kleur: rood
+  - id: een
+    title: Nog een
+    text: Dubbel.
+  - id: twee
+    title: Twee
+    parent: bestaat-niet
+    text: Tekst.
+  - id: drie
+    title: Drie
+    text: "   "
+  - title: Zonder id
+    text: Tekst.
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+def test_every_problem_reported_with_file_and_line(content_dir: Path) -> None:
+    (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is None
+    found = {(p.line, p.message) for p in problems}
+    assert all(p.file.endswith("folder.yaml") for p in problems)
+    assert (4, "placeholder {{nergens.phone}} names unknown contact 'nergens'") in found
+    assert (5, "chapter 'een': unknown key 'kleur'") in found
+    assert any(line == 6 and "duplicate id 'een'" in msg for line, msg in found)
+    assert (11, "chapter 'twee': parent 'bestaat-niet' does not exist") in found
+    assert (15, "chapter 'drie': empty text") in found
+    assert any(line == 16 and "missing key 'id'" in msg for line, msg in found)
+
+
+def test_bad_yaml_is_one_located_problem(content_dir: Path) -> None:
+    (content_dir / "folder.yaml").write_text("chapters:\n  - id: [een\n    title: x\n", encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is None
+    assert len(problems) == 1
+    assert problems[0].file.endswith("folder.yaml") and problems[0].line >= 2
+    assert "invalid YAML" in problems[0].message
+
+
+def test_contacts_problems(content_dir: Path) -> None:
+    path = content_dir / "contacts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('start: "08:00"', 'start: "8 uur"').replace("  spoedlijn:\n", "  spoedlijnn:\n")
+    path.write_text(text, encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is None
+    messages = [p.message for p in problems]
+    assert "contacts: missing contact 'spoedlijn'" in messages
+    assert any("office_hours start" in m for m in messages)
+    assert any("{{spoedlijn.phone}} names unknown contact 'spoedlijn'" in m for m in messages)
+
+
+def test_cli_check_ok_and_failing(content_dir: Path) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", str(ROOT / "content")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("content check: OK")
+    assert len(ok.stdout.strip().splitlines()) == 1
+    (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", str(content_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "folder.yaml:5: chapter 'een': unknown key 'kleur'" in bad.stderr
+
+
+def test_cli_dump_json_covers_all_ids() -> None:
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "dump", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    rows = json.loads(out.stdout)
+    assert len(rows) == 22
+    assert set(rows[0]) == {"id", "title", "parent", "text"}
+    assert rows[0]["id"] == "inleiding"
