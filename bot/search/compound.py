@@ -1,0 +1,99 @@
+"""Dutch compound splitting and typo tolerance against the words the index knows.
+
+Dutch glues nouns together ("leverbiopsie", "gehoorapparaat"). Splitting only into words the folder
+or the clinicians' keywords contain keeps this precise: a part nobody wrote can never match anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from bot.search.text import stem_nl
+
+# Linking sounds between the parts of a Dutch compound ("levensduur", "ziekenhuis").
+_LINKS = ("", "s", "e", "en")
+MIN_PART = 3
+SHORT_PARTS = frozenset({"ct"})  # two-letter words that do occur as compound heads ("ct-scan")
+
+
+class Splitter:
+    """Splits compounds into known words; finds known words one typo away."""
+
+    def __init__(self, lexicon: Iterable[str]) -> None:
+        self._words = frozenset(w for w in lexicon if len(w) >= MIN_PART or w in SHORT_PARTS)
+        self._stems = frozenset(stem_nl(w) for w in self._words)
+        self._deletes: dict[str, set[str]] = {}
+        for word in self._words:
+            if len(word) >= 5:
+                for variant in _deletions(word):
+                    self._deletes.setdefault(variant, set()).add(word)
+        self.split = lru_cache(maxsize=8192)(self._split)
+        self.near = lru_cache(maxsize=8192)(self._near)
+
+    def knows(self, word: str) -> bool:
+        """Whether the word, or a word with the same stem, is in the lexicon."""
+        return word in self._words or stem_nl(word) in self._stems
+
+    def _head_ok(self, head: str) -> bool:
+        return head in self._words
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        """Known parts of a compound, longest head first; () when it does not split into known words."""
+        if "-" in word:
+            parts = [p for p in word.split("-") if len(p) >= 2]
+            out: list[str] = []
+            for part in parts:
+                out.extend(self.split(part) or (part,))
+            return tuple(out)
+        best: tuple[str, ...] = ()
+        fallback: tuple[str, ...] = ()
+        for cut in range(len(word) - MIN_PART, 1, -1):
+            head, tail = word[:cut], word[cut:]
+            for link in _LINKS:
+                if link and not head.endswith(link):
+                    continue
+                bare = head[: len(head) - len(link)] if link else head
+                if not (len(bare) >= MIN_PART or bare in SHORT_PARTS):
+                    continue
+                if not self._head_ok(bare):
+                    # An unseen head before a known word of four letters or more still splits
+                    # ("leverbiopsie" when only "leverpunctie" and "biopsie" are known).
+                    if not fallback and len(bare) >= 4 and len(tail) >= 4 and tail in self._words:
+                        fallback = (bare, tail)
+                    continue
+                if self.knows(tail):
+                    return (bare, tail)
+                rest = self.split(tail)
+                if rest and not best:
+                    best = (bare, *rest)
+        return best or fallback
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """Known words at one edit (insert, delete, substitute, swap) from `word`."""
+        if len(word) < 5:
+            return ()
+        found: set[str] = set(self._deletes.get(word, ()))
+        for variant in _deletions(word):
+            if variant in self._words:
+                found.add(variant)
+            found.update(self._deletes.get(variant, ()))
+        found.discard(word)
+        return tuple(sorted(w for w in found if _one_edit(word, w)))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True for one insertion, deletion, substitution or swap of neighbours."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

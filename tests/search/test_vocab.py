@@ -1,0 +1,88 @@
+"""Validation of content/search.yaml: every problem at once, with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.content.model import Content
+from bot.search.vocab import load_search_vocabulary
+from tests.search.conftest import CONTENT_DIR
+
+
+def _load(tmp_path: Path, content: Content, text: str) -> tuple[object, list[str]]:
+    path = tmp_path / "search.yaml"
+    path.write_text(text, encoding="utf-8")
+    vocab, problems = load_search_vocabulary(path, content)
+    return vocab, [f"{p.line}: {p.message}" for p in problems]
+
+
+def test_valid_file(tmp_path: Path, small_content: Content) -> None:
+    vocab, problems = _load(
+        tmp_path,
+        small_content,
+        "chapters:\n  leverpunctie:\n    keywords: [biopsie]\n    keywords_en: [biopsy]\n"
+        "synonyms:\n  groups:\n    - [mdo, multidisciplinair overleg]\n  mappings:\n    bril: metaal\n",
+    )
+    assert problems == []
+    assert vocab is not None
+
+
+def test_every_problem_with_its_line(tmp_path: Path, small_content: Content) -> None:
+    text = """chapters:
+  leverpunctie:
+    keywords: [biopsie, Biopsie]
+    keywords_en: []
+    colour: red
+  nergens:
+    keywords: [iets]
+  uitslag:
+    keywords: [de]
+synonyms:
+  groups:
+    - [mdo]
+    - [punctie, biopsie]
+    - [biopsie, naald]
+  mappings:
+    bril: []
+  other: 1
+"""
+    vocab, problems = _load(tmp_path, small_content, text)
+    assert vocab is None
+    assert problems == [
+        "3: chapter 'leverpunctie' keywords: duplicate 'Biopsie' (line 3)",
+        "4: chapter 'leverpunctie' keywords_en: empty list",
+        "5: chapter 'leverpunctie': unknown key 'colour'",
+        "6: chapters: unknown chapter id 'nergens'",
+        "9: chapter 'uitslag' keywords: 'de' has no searchable word",
+        "12: synonyms group: needs at least two words",
+        "14: synonyms group: 'biopsie' is already in the group on line 13",
+        "16: synonyms mapping 'bril': empty list",
+        "17: synonyms: unknown key 'other'",
+    ]
+
+
+def test_duplicate_chapter_ids(tmp_path: Path, small_content: Content) -> None:
+    _, problems = _load(
+        tmp_path, small_content, "chapters:\n  uitslag:\n    keywords: [a1]\n  uitslag:\n    keywords: [b2]\n"
+    )
+    assert problems == ["4: chapters: duplicate key 'uitslag'"]
+
+
+def test_bad_yaml_and_wrong_shape(tmp_path: Path, small_content: Content) -> None:
+    _, problems = _load(tmp_path, small_content, "chapters: [\n")
+    assert len(problems) == 1 and "invalid YAML" in problems[0]
+    _, problems = _load(tmp_path, small_content, "- 1\n")
+    assert problems == ["1: search.yaml: expected a mapping with 'chapters' and 'synonyms'"]
+    _, problems = _load(tmp_path, small_content, "synonyms: {}\n")
+    assert "missing key 'chapters'" in problems[0]
+
+
+def test_project_search_yaml_is_valid() -> None:
+    from bot.content.loader import load_content
+
+    content, problems = load_content(CONTENT_DIR)
+    assert content is not None, problems
+    vocab, problems = load_search_vocabulary(CONTENT_DIR / "search.yaml", content)
+    assert problems == []
+    assert vocab is not None
+    assert set(vocab.chapters) == {c.id for c in content.chapters}
