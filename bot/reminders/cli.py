@@ -1,0 +1,175 @@
+"""`python -m bot appointments add|list|cancel|import|ics`: appointments for staff, on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.reminders.dates import format_when
+from bot.reminders.ics import appointment_ics
+from bot.reminders.importer import parse_local, read_import_file
+from bot.reminders.loader import load_reminder_rules
+from bot.reminders.service import ReminderService
+from bot.sending import Document, Keyboard, SendError
+from bot.settings import Settings
+from bot.storage.records import APPOINTMENT_TYPES
+from bot.storage.store import DuplicateExternalId, UnknownPatient, open_storage
+from bot.yamlsrc import Problem
+
+
+class _NoSender:
+    """The command line never sends: the running bot picks the new reminders up from the database."""
+
+    async def send_message(self, chat_id: int, html: str, keyboard: Keyboard = ()) -> int:
+        raise SendError("the command line does not send messages")
+
+    async def send_document(self, chat_id: int, document: Document) -> int:
+        raise SendError("the command line does not send messages")
+
+
+def _service(args: argparse.Namespace) -> ReminderService | None:
+    settings = Settings.from_env()
+    rules_path = settings.schedules_dir / "reminders.yaml"
+    rules, problems = load_reminder_rules(rules_path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if rules is None:
+        return None
+    storage = open_storage(args.db or settings.database_url)
+    return ReminderService(
+        storage, rules, _NoSender(), SystemClock(), timedelta(hours=settings.reminder_max_late_hours)
+    )
+
+
+def _add(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return 1
+    try:
+        start = parse_local(args.at)
+    except ValueError:
+        print(f"--at must be 'YYYY-MM-DD HH:MM' (Amsterdam time), got {args.at!r}", file=sys.stderr)
+        return 2
+    if start <= service.clock.now():
+        print("that time is in the past", file=sys.stderr)
+        return 2
+    try:
+        appt = service.add_appointment(args.chat_id, args.type, start, "staff", args.external_id)
+    except UnknownPatient:
+        print(f"chat {args.chat_id} has not started the bot (no consent yet)", file=sys.stderr)
+        return 1
+    except DuplicateExternalId:
+        print(f"external id {args.external_id!r} exists already", file=sys.stderr)
+        return 1
+    reminders = service.storage.reminders_of(appt.id)
+    print(f"appointment {appt.id}: {appt.type} {format_when(appt.start_at, 'nl')}, {len(reminders)} reminder(s)")
+    for reminder in reminders:
+        print(f"  {reminder.rule}: {format_when(reminder.due_at, 'nl')}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return 1
+    after = None if args.all else service.clock.now()
+    appointments = service.storage.list_appointments(args.chat_id, after, include_cancelled=args.all)
+    for appt in appointments:
+        flags = " (cancelled)" if appt.cancelled else ""
+        external = f" [{appt.external_id}]" if appt.external_id else ""
+        print(f"{appt.id}\t{appt.chat_id}\t{appt.type}\t{format_when(appt.start_at, 'nl')}{external}{flags}")
+    if not appointments:
+        print("no appointments")
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return 1
+    if not service.cancel_appointment(args.id):
+        print(f"no open appointment with id {args.id}", file=sys.stderr)
+        return 1
+    print(f"appointment {args.id} cancelled; its reminders will not be sent")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return 1
+    rows, problems = read_import_file(Path(args.file))
+    added = existing = 0
+    now = service.clock.now()
+    for row in rows:
+        if service.storage.appointment_by_external_id(row.external_id) is not None:
+            existing += 1
+            continue
+        if row.start_utc <= now:
+            problems.append(_problem(args.file, row.line, "the appointment is in the past"))
+            continue
+        try:
+            service.add_appointment(row.chat_id, row.type, row.start_utc, "staff", row.external_id)
+            added += 1
+        except UnknownPatient:
+            problems.append(_problem(args.file, row.line, f"chat {row.chat_id} has not started the bot"))
+        except DuplicateExternalId:
+            existing += 1
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    print(f"{added} added, {existing} already present, {len(problems)} bad row(s)")
+    return 1 if problems else 0
+
+
+def _problem(file: str, line: int, message: str) -> Problem:
+    return Problem(file, line, message)
+
+
+def _ics(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return 1
+    appt = service.storage.get_appointment(args.id)
+    if appt is None:
+        print(f"no appointment with id {args.id}", file=sys.stderr)
+        return 1
+    data = appointment_ics(appt, service.rules, service.clock.now())
+    Path(args.output).write_bytes(data)
+    print(f"written {args.output}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `appointments …` to the command line."""
+    parser = subparsers.add_parser("appointments", help="add, list, cancel and import appointments")
+    parser.add_argument("--db", help="database URL (default: DATABASE_URL or data/bot.db)")
+    commands = parser.add_subparsers(dest="appointments_command", metavar="ACTION", required=True)
+
+    add = commands.add_parser("add", help="add an appointment (Amsterdam local time)")
+    add.add_argument("--chat-id", type=int, required=True)
+    add.add_argument("--type", choices=APPOINTMENT_TYPES, required=True)
+    add.add_argument("--at", required=True, help='"YYYY-MM-DD HH:MM", Amsterdam local time')
+    add.add_argument("--external-id")
+    add.set_defaults(func=_add)
+
+    listing = commands.add_parser("list", help="upcoming appointments")
+    listing.add_argument("--chat-id", type=int)
+    listing.add_argument("--all", action="store_true", help="also past and cancelled ones")
+    listing.set_defaults(func=_list)
+
+    cancel = commands.add_parser("cancel", help="cancel an appointment; its reminders are not sent")
+    cancel.add_argument("id", type=int)
+    cancel.set_defaults(func=_cancel)
+
+    imp = commands.add_parser("import", help="import a CSV or YAML file (idempotent by external_id)")
+    imp.add_argument("file")
+    imp.set_defaults(func=_import)
+
+    ics = commands.add_parser("ics", help="write an appointment as an .ics calendar file")
+    ics.add_argument("id", type=int)
+    ics.add_argument("--output", "-o", default="afspraak.ics")
+    ics.set_defaults(func=_ics)

@@ -1,0 +1,128 @@
+"""Reminder rules as data (from schedules/reminders.yaml) and the pure computation of due times.
+
+Times for people are Europe/Amsterdam; everything returned is aware UTC. A moment "the day before
+at 18:00" is built on the local calendar, so it stays 18:00 across both DST changes; a moment
+"two hours before" is an absolute duration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.clock import AMSTERDAM, local
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When to remind: `days_before` at local time `at`, or `before` (a duration) ahead of the start."""
+
+    id: str
+    days_before: int | None = None
+    at: time | None = None
+    before: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """No messages strictly between `start` and `end` (local time; the window may cross midnight)."""
+
+    start: time
+    end: time
+
+    def contains(self, t: time) -> bool:
+        """Whether local time `t` lies inside the quiet window (the boundaries themselves are allowed)."""
+        if self.start > self.end:  # crosses midnight, e.g. 21:00–08:00
+            return t > self.start or t < self.end
+        return self.start < t < self.end
+
+
+@dataclass(frozen=True)
+class SitePreparation:
+    """A site's own preparation text for one type, kept apart from the folder's words and reviewed."""
+
+    text: Mapping[str, str]
+    reviewed_by: str
+    reviewed_on: date
+
+
+@dataclass(frozen=True)
+class TypeRules:
+    """Everything about reminders for one appointment type."""
+
+    type: str
+    label: Mapping[str, str]
+    chapter: str | None
+    folder_facts: str | None
+    moments: tuple[Moment, ...]
+    quiet_hours: QuietHours | None
+    site_preparation: SitePreparation | None = None
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    """All types' rules plus the template words in each language."""
+
+    types: Mapping[str, TypeRules]
+    templates: Mapping[str, Mapping[str, str]]
+
+    def for_type(self, appointment_type: str) -> TypeRules:
+        """The rules of a type (the loader guarantees every appointment type is present)."""
+        return self.types[appointment_type]
+
+    def text(self, lang: str, key: str) -> str:
+        """A template word in `lang`, falling back to Dutch."""
+        return self.templates.get(lang, self.templates["nl"]).get(key) or self.templates["nl"][key]
+
+
+def _at_local(day: date, at: time) -> datetime:
+    # zoneinfo resolves a wall time in the DST gap or overlap with fold=0; normalise through UTC.
+    return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def moment_time(moment: Moment, start: datetime) -> datetime:
+    """The unadjusted due time (UTC) of `moment` for an appointment starting at `start`."""
+    if moment.before is not None:
+        return start.astimezone(UTC) - moment.before
+    if moment.days_before is None or moment.at is None:
+        raise ValueError(f"moment {moment.id} has neither 'before' nor 'days_before' with 'at'")
+    day = local(start).date() - timedelta(days=moment.days_before)
+    return _at_local(day, moment.at)
+
+
+def outside_quiet_hours(due: datetime, start: datetime, quiet: QuietHours | None) -> datetime | None:
+    """Move `due` out of quiet hours to the nearest allowed time still before `start`; None to skip."""
+    due_local = local(due)
+    if quiet is None or not quiet.contains(due_local.time().replace(tzinfo=None)):
+        return due.astimezone(UTC)
+    day = due_local.date()
+    # The quiet window around `due` began at `start` on this day or the day before, and ends at `end`.
+    began_day = day if quiet.start <= due_local.time() or quiet.start < quiet.end else day - timedelta(days=1)
+    ends_day = began_day + timedelta(days=1) if quiet.start > quiet.end else began_day
+    earlier = _at_local(began_day, quiet.start)
+    later = _at_local(ends_day, quiet.end)
+    candidates = sorted((c for c in (earlier, later) if c < start), key=lambda c: abs(c - due))
+    return candidates[0] if candidates else None
+
+
+def reminder_moments(
+    rules: ReminderRules, appointment_type: str, start: datetime, now: datetime
+) -> list[tuple[str, datetime]]:
+    """(rule id, due time UTC) for an appointment, quiet hours applied; moments already past are left out.
+
+    A moment in the past when the appointment is made is dropped rather than sent at once: the
+    patient or staff member has just entered the appointment.
+    """
+    if start.tzinfo is None or now.tzinfo is None:
+        raise ValueError("aware datetimes only")
+    type_rules = rules.for_type(appointment_type)
+    result: list[tuple[str, datetime]] = []
+    seen: set[datetime] = set()
+    for moment in type_rules.moments:
+        due = outside_quiet_hours(moment_time(moment, start), start, type_rules.quiet_hours)
+        if due is None or due <= now or due >= start or due in seen:
+            continue
+        seen.add(due)
+        result.append((moment.id, due))
+    return sorted(result, key=lambda item: item[1])

@@ -1,0 +1,169 @@
+"""Numbered schema migrations, applied in order at start-up, each in its own transaction.
+
+How to add one (e.g. enrolment codes as migration 2):
+
+1. Write one function below, decorated with the next number::
+
+       @migration(2, "enrolment codes")
+       def _m002_enrolment_codes(conn: Connection) -> None:
+           md = MetaData()
+           Table("enrol_codes", md, Column("code", String(16), primary_key=True), ...)
+           md.create_all(conn)
+
+2. Add the same table (its current shape) to `bot.storage.schema` and the queries to `Storage`.
+
+Rules: never edit a migration that has shipped; DDL inside a migration is frozen (it builds its
+own `MetaData`, it does not use `bot.storage.schema`), so an old database and a new one end up
+identical. Numbers are consecutive; `migrate` refuses gaps. Each migration and the row recording it
+in `schema_version` commit together, so a crash leaves either all or nothing of a migration.
+Two processes starting at once are serialised (a PostgreSQL advisory lock; on SQLite every
+transaction begins IMMEDIATE), and each re-reads the version under that lock, so running
+`migrate` again is a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+from bot.storage.schema import schema_version
+from bot.storage.types import UtcDateTime
+
+log = logging.getLogger(__name__)
+
+# Any constant; identifies "the bot's migration lock" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 7_315_002
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema change."""
+
+    number: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(number: int, name: str) -> Callable[[Callable[[Connection], None]], Callable[[Connection], None]]:
+    """Register the decorated function as migration `number`."""
+
+    def register(fn: Callable[[Connection], None]) -> Callable[[Connection], None]:
+        MIGRATIONS.append(Migration(number, name, fn))
+        MIGRATIONS.sort(key=lambda m: m.number)
+        return fn
+
+    return register
+
+
+@migration(1, "patients, appointments, reminders, miss counts")
+def _m001_initial(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "patients",
+        md,
+        Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("language", String(8), nullable=False),
+        Column("consent_at", UtcDateTime, nullable=True),
+        Column("broadcasts_enabled", Boolean, nullable=False),
+        Column("active", Boolean, nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "appointments",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("chat_id", BigInteger, ForeignKey("patients.chat_id"), nullable=False, index=True),
+        Column("type", String(20), nullable=False),
+        Column("start_at", UtcDateTime, nullable=False),
+        Column("source", String(10), nullable=False),
+        Column("external_id", String(100), nullable=True, unique=True),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("cancelled_at", UtcDateTime, nullable=True),
+    )
+    reminders = Table(
+        "reminders",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=False),
+        Column("rule", String(40), nullable=False),
+        Column("due_at", UtcDateTime, nullable=False),
+        Column("status", String(10), nullable=False),
+        Column("retry_at", UtcDateTime, nullable=True),
+        Column("attempts", Integer, nullable=False),
+        Column("claimed_by", String(40), nullable=True),
+        Column("claimed_at", UtcDateTime, nullable=True),
+        Column("sent_at", UtcDateTime, nullable=True),
+        Column("read_at", UtcDateTime, nullable=True),
+        Column("error", String(40), nullable=True),
+        UniqueConstraint("appointment_id", "rule", name="uq_reminders_appointment_rule"),
+    )
+    # The sender's query: open reminders by due time.
+    Index("ix_reminders_status_due", reminders.c.status, reminders.c.due_at)
+    Table(
+        "miss_counts",
+        md,
+        Column("day", Date, primary_key=True),
+        Column("count", Integer, nullable=False),
+    )
+    md.create_all(conn)
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+
+
+def current_version(conn: Connection) -> int:
+    """The highest applied migration number (0 for an empty database)."""
+    if not conn.dialect.has_table(conn, schema_version.name):
+        return 0
+    return int(conn.execute(select(func.coalesce(func.max(schema_version.c.version), 0))).scalar_one())
+
+
+def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[int]:
+    """Apply every migration not yet applied, in order; return the numbers applied now."""
+    steps = MIGRATIONS if migrations is None else migrations
+    numbers = [m.number for m in steps]
+    if numbers != list(range(1, len(steps) + 1)):
+        raise RuntimeError(f"migration numbers must be 1..n without gaps, got {numbers}")
+    with engine.begin() as conn:
+        _lock(conn)
+        schema_version.create(conn, checkfirst=True)
+    applied: list[int] = []
+    for step in steps:
+        with engine.begin() as conn:
+            _lock(conn)
+            if current_version(conn) >= step.number:
+                continue
+            step.apply(conn)
+            conn.execute(
+                insert(schema_version).values(version=step.number, name=step.name, applied_at=datetime.now(UTC))
+            )
+            log.info("applied migration %d: %s", step.number, step.name)
+            applied.append(step.number)
+    return applied

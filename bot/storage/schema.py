@@ -1,0 +1,81 @@
+"""The current shape of every table, for queries. Migrations (bot.storage.migrations) create them.
+
+When a migration changes a table, change its definition here too; the migration itself keeps
+its own frozen DDL so that an old database and a new one end up the same.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from bot.storage.types import UtcDateTime
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("language", String(8), nullable=False),
+    Column("consent_at", UtcDateTime, nullable=True),
+    Column("broadcasts_enabled", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, ForeignKey("patients.chat_id"), nullable=False, index=True),
+    Column("type", String(20), nullable=False),
+    Column("start_at", UtcDateTime, nullable=False),
+    Column("source", String(10), nullable=False),
+    Column("external_id", String(100), nullable=True, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=False),
+    Column("rule", String(40), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("retry_at", UtcDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_by", String(40), nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("read_at", UtcDateTime, nullable=True),
+    Column("error", String(40), nullable=True),
+    UniqueConstraint("appointment_id", "rule", name="uq_reminders_appointment_rule"),
+)
+
+miss_counts = Table(
+    "miss_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("count", Integer, nullable=False),
+)

@@ -1,0 +1,492 @@
+"""`Storage`: every SQL statement of the bot, behind typed methods (SQLAlchemy Core, sync).
+
+Calls are short; async handlers may call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage import schema as s
+from bot.storage.engine import make_engine
+from bot.storage.migrations import current_version, migrate
+from bot.storage.records import (
+    Appointment,
+    AppointmentType,
+    ClaimedReminder,
+    Patient,
+    Reminder,
+    ReminderStatus,
+    Source,
+)
+
+_OPEN = ("pending", "sending")
+
+
+class DuplicateExternalId(ValueError):
+    """An appointment with this external id exists already."""
+
+
+class UnknownPatient(LookupError):
+    """No patient with this chat id."""
+
+
+def _require_aware(when: datetime) -> None:
+    if when.tzinfo is None:
+        raise ValueError("aware datetimes only")
+
+
+def _patient(m: Mapping[Any, Any]) -> Patient:
+    return Patient(
+        chat_id=int(m["chat_id"]),
+        language=m["language"],
+        consent_at=m["consent_at"],
+        broadcasts_enabled=bool(m["broadcasts_enabled"]),
+        active=bool(m["active"]),
+        created_at=m["created_at"],
+    )
+
+
+def _appointment(m: Mapping[Any, Any]) -> Appointment:
+    return Appointment(
+        id=int(m["id"]),
+        chat_id=int(m["chat_id"]),
+        type=cast(AppointmentType, m["type"]),
+        start_at=m["start_at"],
+        source=cast(Source, m["source"]),
+        external_id=m["external_id"],
+        created_at=m["created_at"],
+        cancelled_at=m["cancelled_at"],
+    )
+
+
+def _reminder(m: Mapping[Any, Any]) -> Reminder:
+    return Reminder(
+        id=int(m["id"]),
+        appointment_id=int(m["appointment_id"]),
+        rule=m["rule"],
+        due_at=m["due_at"],
+        status=cast(ReminderStatus, m["status"]),
+        attempts=int(m["attempts"]),
+        retry_at=m["retry_at"],
+        claimed_by=m["claimed_by"],
+        claimed_at=m["claimed_at"],
+        sent_at=m["sent_at"],
+        read_at=m["read_at"],
+        error=m["error"],
+    )
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+class Storage:
+    """All database access. Construct with an engine, then call `migrate()` (or use `open_storage`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations (idempotent); return the numbers applied now."""
+        return migrate(self.engine)
+
+    def schema_version(self) -> int:
+        """The highest applied migration number."""
+        with self.engine.connect() as conn:
+            return current_version(conn)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+    def _upsert(self, conn: Connection) -> Any:
+        return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+    # -- patients -------------------------------------------------------------------------------
+
+    def upsert_patient(self, chat_id: int, language: str, now: datetime, consent_at: datetime | None = None) -> Patient:
+        """Create the patient or update language (and consent time when given); reactivates the chat."""
+        _require_aware(now)
+        with self.engine.begin() as conn:
+            values: dict[str, Any] = {"language": language, "active": True}
+            if consent_at is not None:
+                values["consent_at"] = consent_at
+            stmt = (
+                self._upsert(conn)(s.patients)
+                .values(
+                    chat_id=chat_id,
+                    language=language,
+                    consent_at=consent_at,
+                    broadcasts_enabled=True,
+                    active=True,
+                    created_at=now,
+                )
+                .on_conflict_do_update(index_elements=[s.patients.c.chat_id], set_=values)
+            )
+            conn.execute(stmt)
+            row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).one()
+        return _patient(row._mapping)
+
+    def get_patient(self, chat_id: int) -> Patient | None:
+        """The patient with this chat id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
+        return _patient(row._mapping) if row else None
+
+    def set_language(self, chat_id: int, language: str) -> bool:
+        """Change the patient's language; False when unknown."""
+        return self._update_patient(chat_id, language=language)
+
+    def set_active(self, chat_id: int, active: bool) -> bool:
+        """Mark a chat (in)active, e.g. inactive when it blocked the bot; False when unknown."""
+        return self._update_patient(chat_id, active=active)
+
+    def set_broadcasts_enabled(self, chat_id: int, enabled: bool) -> bool:
+        """Switch broadcasts for a chat; False when unknown."""
+        return self._update_patient(chat_id, broadcasts_enabled=enabled)
+
+    def _update_patient(self, chat_id: int, **values: Any) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(update(s.patients).where(s.patients.c.chat_id == chat_id).values(**values))
+        return result.rowcount > 0
+
+    # -- appointments ---------------------------------------------------------------------------
+
+    def add_appointment(
+        self,
+        chat_id: int,
+        type: AppointmentType,
+        start_at: datetime,
+        source: Source,
+        now: datetime,
+        external_id: str | None = None,
+        reminders: Iterable[tuple[str, datetime]] = (),
+    ) -> Appointment:
+        """Insert an appointment and its reminders in one transaction."""
+        _require_aware(start_at)
+        _require_aware(now)
+        with self.engine.begin() as conn:
+            if conn.execute(select(s.patients.c.chat_id).where(s.patients.c.chat_id == chat_id)).first() is None:
+                raise UnknownPatient(chat_id)
+            if (
+                external_id is not None
+                and conn.execute(select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)).first()
+            ):
+                raise DuplicateExternalId(external_id)
+            try:
+                new_id = conn.execute(
+                    insert(s.appointments)
+                    .values(
+                        chat_id=chat_id,
+                        type=type,
+                        start_at=start_at,
+                        source=source,
+                        external_id=external_id,
+                        created_at=now,
+                    )
+                    .returning(s.appointments.c.id)
+                ).scalar_one()
+            except IntegrityError as exc:  # a racing insert of the same external id
+                raise DuplicateExternalId(external_id or "") from exc
+            self._insert_reminders(conn, new_id, reminders)
+            row = conn.execute(select(s.appointments).where(s.appointments.c.id == new_id)).one()
+        return _appointment(row._mapping)
+
+    def _insert_reminders(self, conn: Connection, appointment_id: int, moments: Iterable[tuple[str, datetime]]) -> None:
+        rows = [
+            {"appointment_id": appointment_id, "rule": rule, "due_at": due, "status": "pending", "attempts": 0}
+            for rule, due in moments
+        ]
+        if rows:
+            stmt = self._upsert(conn)(s.reminders).on_conflict_do_nothing(
+                index_elements=[s.reminders.c.appointment_id, s.reminders.c.rule]
+            )
+            conn.execute(stmt, rows)
+
+    def reschedule_appointment(
+        self, appointment_id: int, start_at: datetime, reminders: Iterable[tuple[str, datetime]]
+    ) -> Appointment | None:
+        """Move an appointment; its unsent reminders are replaced by `reminders`. None when unknown."""
+        _require_aware(start_at)
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                update(s.appointments)
+                .where(s.appointments.c.id == appointment_id, s.appointments.c.cancelled_at.is_(None))
+                .values(start_at=start_at)
+            ).rowcount
+            if not found:
+                return None
+            conn.execute(
+                delete(s.reminders).where(
+                    s.reminders.c.appointment_id == appointment_id, s.reminders.c.status == "pending"
+                )
+            )
+            # Rules already sent or skipped for the old time are not repeated (unique key).
+            self._insert_reminders(conn, appointment_id, reminders)
+            row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).one()
+        return _appointment(row._mapping)
+
+    def get_appointment(self, appointment_id: int) -> Appointment | None:
+        """The appointment with this id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).first()
+        return _appointment(row._mapping) if row else None
+
+    def appointment_by_external_id(self, external_id: str) -> Appointment | None:
+        """The appointment imported with this external id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.appointments).where(s.appointments.c.external_id == external_id)).first()
+        return _appointment(row._mapping) if row else None
+
+    def list_appointments(
+        self, chat_id: int | None = None, after: datetime | None = None, include_cancelled: bool = False
+    ) -> list[Appointment]:
+        """Appointments by start time, optionally of one chat and/or starting after `after`."""
+        query = select(s.appointments).order_by(s.appointments.c.start_at, s.appointments.c.id)
+        if chat_id is not None:
+            query = query.where(s.appointments.c.chat_id == chat_id)
+        if after is not None:
+            _require_aware(after)
+            query = query.where(s.appointments.c.start_at > after)
+        if not include_cancelled:
+            query = query.where(s.appointments.c.cancelled_at.is_(None))
+        with self.engine.connect() as conn:
+            return [_appointment(r._mapping) for r in conn.execute(query)]
+
+    def cancel_appointment(self, appointment_id: int, now: datetime) -> bool:
+        """Cancel the appointment and skip its unsent reminders; False when unknown or cancelled already."""
+        _require_aware(now)
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                update(s.appointments)
+                .where(s.appointments.c.id == appointment_id, s.appointments.c.cancelled_at.is_(None))
+                .values(cancelled_at=now)
+            ).rowcount
+            if found:
+                conn.execute(
+                    update(s.reminders)
+                    .where(s.reminders.c.appointment_id == appointment_id, s.reminders.c.status == "pending")
+                    .values(status="skipped", error="cancelled")
+                )
+        return found > 0
+
+    # -- reminders ------------------------------------------------------------------------------
+
+    def reminders_of(self, appointment_id: int) -> list[Reminder]:
+        """All reminders of an appointment, by due time."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.reminders)
+                .where(s.reminders.c.appointment_id == appointment_id)
+                .order_by(s.reminders.c.due_at, s.reminders.c.id)
+            )
+            return [_reminder(r._mapping) for r in rows]
+
+    def get_reminder(self, reminder_id: int) -> Reminder | None:
+        """The reminder with this id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.reminders).where(s.reminders.c.id == reminder_id)).first()
+        return _reminder(row._mapping) if row else None
+
+    def count_reminders(self, status: ReminderStatus | None = None) -> int:
+        """How many reminders (with this status)."""
+        query = select(func.count()).select_from(s.reminders)
+        if status is not None:
+            query = query.where(s.reminders.c.status == status)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def next_due(self, lease: timedelta) -> datetime | None:
+        """When the sender should wake next: the earliest open reminder (or expired claim), or None."""
+        r = s.reminders.c
+        with self.engine.connect() as conn:
+            pending = conn.execute(
+                select(func.min(func.coalesce(r.retry_at, r.due_at))).where(r.status == "pending")
+            ).scalar_one()
+            claimed = conn.execute(select(func.min(r.claimed_at)).where(r.status == "sending")).scalar_one()
+        pending_at, claimed_at = self._as_utc(pending), self._as_utc(claimed)
+        times = [pending_at, claimed_at + lease if claimed_at is not None else None]
+        present = [t for t in times if t is not None]
+        return min(present) if present else None
+
+    @staticmethod
+    def _as_utc(value: Any) -> datetime | None:
+        # Aggregates may come back untyped on SQLite; normalise the same way UtcDateTime does.
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def claim_due(self, now: datetime, claimer: str, lease: timedelta, limit: int = 50) -> list[ClaimedReminder]:
+        """Atomically claim up to `limit` reminders that are due (or whose claim expired) for `claimer`.
+
+        One UPDATE sets status 'sending', claimed_by and claimed_at. On PostgreSQL the candidate
+        rows are locked with FOR UPDATE SKIP LOCKED, and the outer WHERE repeats the condition, so
+        two instances never claim the same row; on SQLite the write lock serialises claims.
+        """
+        _require_aware(now)
+        r = s.reminders.c
+        claimable = or_(
+            and_(r.status == "pending", func.coalesce(r.retry_at, r.due_at) <= now),
+            and_(r.status == "sending", r.claimed_at <= now - lease),
+        )
+        candidates = (
+            select(r.id)
+            .where(claimable)
+            .order_by(r.due_at, r.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(s.reminders)
+                .where(r.id.in_(candidates), claimable)
+                .values(status="sending", claimed_by=claimer, claimed_at=now, attempts=r.attempts + 1)
+            )
+            rows = conn.execute(
+                select(s.reminders, s.appointments, s.patients.c.language, s.patients.c.active)
+                .join(s.appointments, s.appointments.c.id == r.appointment_id)
+                .join(s.patients, s.patients.c.chat_id == s.appointments.c.chat_id)
+                .where(r.status == "sending", r.claimed_by == claimer, r.claimed_at == now)
+                .order_by(r.due_at, r.id)
+            ).all()
+        claimed = []
+        for row in rows:
+            m = row._mapping
+            reminder = _reminder({c.name: m[c] for c in s.reminders.c})
+            appointment = _appointment({c.name: m[c] for c in s.appointments.c})
+            claimed.append(
+                ClaimedReminder(reminder, appointment, str(m[s.patients.c.language]), bool(m[s.patients.c.active]))
+            )
+        return claimed
+
+    def finish_reminder(
+        self, reminder_id: int, claimer: str, status: ReminderStatus, now: datetime, error: str | None = None
+    ) -> bool:
+        """Record the outcome of a claimed reminder (sent, skipped or failed); False if no longer ours."""
+        _require_aware(now)
+        values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
+        if status == "sent":
+            values["sent_at"] = now
+        return self._update_claimed(reminder_id, claimer, values)
+
+    def release_reminder(self, reminder_id: int, claimer: str, retry_at: datetime, error: str) -> bool:
+        """Give a claimed reminder back as pending, to be retried at `retry_at`."""
+        _require_aware(retry_at)
+        values = {"status": "pending", "retry_at": retry_at, "error": error, "claimed_by": None, "claimed_at": None}
+        return self._update_claimed(reminder_id, claimer, values)
+
+    def _update_claimed(self, reminder_id: int, claimer: str, values: dict[str, Any]) -> bool:
+        r = s.reminders.c
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(s.reminders)
+                .where(r.id == reminder_id, r.status == "sending", r.claimed_by == claimer)
+                .values(**values)
+            )
+        return result.rowcount > 0
+
+    def mark_read(self, reminder_id: int, now: datetime) -> bool:
+        """Record that the patient tapped "Gelezen"; False when unknown."""
+        _require_aware(now)
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(s.reminders)
+                .where(s.reminders.c.id == reminder_id, s.reminders.c.read_at.is_(None))
+                .values(read_at=now)
+            )
+        return result.rowcount > 0
+
+    def bulk_insert_reminders(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many reminder rows at once (benchmarks and imports); rows need every column value."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(s.reminders), list(rows))
+
+    # -- questions the search could not answer -------------------------------------------------
+
+    def count_miss(self, day: date) -> None:
+        """Add one to the count of unanswered questions on `day` (no question text is stored)."""
+        with self.engine.begin() as conn:
+            stmt = self._upsert(conn)(s.miss_counts).values(day=day, count=1)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[s.miss_counts.c.day], set_={"count": s.miss_counts.c.count + 1}
+            )
+            conn.execute(stmt)
+
+    def miss_counts(self, since: date) -> list[tuple[date, int]]:
+        """Unanswered questions per day from `since` on, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.miss_counts.c.day, s.miss_counts.c.count)
+                .where(s.miss_counts.c.day >= since)
+                .order_by(s.miss_counts.c.day)
+            )
+            return [(r[0], int(r[1])) for r in rows]
+
+    # -- privacy (AVG/GDPR) ---------------------------------------------------------------------
+
+    def delete_chat(self, chat_id: int) -> dict[str, int]:
+        """Delete everything stored about a chat; return the number of rows deleted per table."""
+        with self.engine.begin() as conn:
+            ids = select(s.appointments.c.id).where(s.appointments.c.chat_id == chat_id)
+            counts = {
+                "reminders": conn.execute(delete(s.reminders).where(s.reminders.c.appointment_id.in_(ids))).rowcount,
+                "appointments": conn.execute(
+                    delete(s.appointments).where(s.appointments.c.chat_id == chat_id)
+                ).rowcount,
+                "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
+            }
+        return counts
+
+    def export_chat(self, chat_id: int) -> dict[str, Any]:
+        """Everything stored about a chat, as JSON-ready data (times as ISO 8601 UTC)."""
+        with self.engine.connect() as conn:
+            patient = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
+            appts = conn.execute(
+                select(s.appointments).where(s.appointments.c.chat_id == chat_id).order_by(s.appointments.c.id)
+            ).all()
+            rems = conn.execute(
+                select(s.reminders)
+                .where(s.reminders.c.appointment_id.in_([a.id for a in appts]))
+                .order_by(s.reminders.c.id)
+            ).all()
+
+        def plain(row: Row[Any]) -> dict[str, Any]:
+            return {k: _iso(v) for k, v in row._mapping.items()}
+
+        return {
+            "patient": plain(patient) if patient else None,
+            "appointments": [plain(a) for a in appts],
+            "reminders": [plain(r) for r in rems],
+        }
+
+    def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:
+        """Delete appointments (and their reminders) that started more than `days` days before `now`."""
+        _require_aware(now)
+        cutoff = now - timedelta(days=days)
+        with self.engine.begin() as conn:
+            ids = select(s.appointments.c.id).where(s.appointments.c.start_at < cutoff)
+            reminders = conn.execute(delete(s.reminders).where(s.reminders.c.appointment_id.in_(ids))).rowcount
+            appointments = conn.execute(delete(s.appointments).where(s.appointments.c.start_at < cutoff)).rowcount
+        return {"reminders": reminders, "appointments": appointments}
+
+
+def open_storage(url: str, connect_args: dict[str, Any] | None = None) -> Storage:
+    """Create the engine for `url`, apply migrations and return the Storage."""
+    storage = Storage(make_engine(url, connect_args))
+    storage.migrate()
+    return storage
