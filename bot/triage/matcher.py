@@ -1,0 +1,254 @@
+"""The triage matcher: which alarm concepts a message mentions, and how urgent it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import snowballstemmer
+
+from bot.triage.fuzzy import Lexicon, distance_within, edit_budget
+from bot.triage.levels import Level
+from bot.triage.normalize import Token, tokenize, words
+from bot.triage.temperature import read_temperatures
+from bot.triage.vocabulary import AlarmVocabulary, Concept
+
+Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature"]
+
+# Longer messages are cut: nobody types an alarm after 2,000 characters, and it keeps the cost bounded.
+MAX_CHARS = 2000
+_CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One concept found in a message: which words, which term, how, and whether it was negated."""
+
+    concept: str
+    level: Level
+    words: tuple[str, ...]
+    method: Method
+    negated: bool
+    term: str
+    celsius: float | None = None
+
+    def explain(self) -> str:
+        """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
+        how = f"{self.method}: {self.term}" if self.term else self.method
+        note = " NEGATED" if self.negated else ""
+        return f'{self.concept} ({self.level.label}) <- "{" ".join(self.words)}" ({how}){note}'
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    """The outcome for one message: the highest level of any match that was not negated."""
+
+    level: Level
+    matches: tuple[Match, ...]
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """Alarm concepts found (not negated), most urgent first."""
+        found = sorted((m for m in self.matches if not m.negated and m.level > Level.NONE),
+                       key=lambda m: -m.level)
+        return tuple(dict.fromkeys(m.concept for m in found))
+
+    def explain(self) -> list[str]:
+        """One line per match."""
+        return [m.explain() for m in self.matches]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    concept: Concept
+    text: str
+    keys: tuple[str, ...]
+    negative: bool  # contains a negation word itself ("geen lucht"): never cancelled
+
+
+class Triage:
+    """Built once from the vocabulary; `assess` is then cheap enough for every message."""
+
+    def __init__(self, vocabulary: AlarmVocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._stem: Callable[[str], str] = snowballstemmer.stemmer("dutch").stemWord
+        self._negation = vocabulary.negation
+        self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf)
+        self._groups: dict[str, str] = {}
+        for group in vocabulary.word_groups:
+            head = self._stem(group[0])
+            for word in group:
+                self._groups[self._stem(word)] = head
+        self._single: dict[str, list[_Term]] = {}
+        self._phrases: dict[str, list[_Term]] = {}
+        self._surface: set[str] = set()
+        self._targets_words: set[str] = set()
+        self._compounds: list[tuple[str, str]] = []
+        for concept in vocabulary.concepts:
+            for text in concept.nl + concept.en:
+                self._add_term(concept, text, exact=False)
+            for text in concept.misspellings + concept.exact:
+                self._add_term(concept, text, exact=True)
+            for suffix in concept.compounds:
+                for word in words(suffix):
+                    self._compounds.append((word, self._key(word)))
+        self._keys = set(self._single) | {k for terms in self._phrases.values() for t in terms for k in t.keys}
+        # Typo targets: real vocabulary words long enough to be worth correcting, by length.
+        skip = vocabulary.optional_words | self._negation.before
+        self._targets: dict[int, list[tuple[str, str]]] = {}
+        for word in sorted(self._targets_words - skip):
+            if len(word) >= 5 and not word.isdigit():
+                self._targets.setdefault(len(word), []).append((word, self._key(word)))
+        self._cache: dict[str, dict[str, Method]] = {}
+        self._fever = vocabulary.temperature.concept
+
+    def _key(self, word: str) -> str:
+        stem = self._stem(word)
+        return self._groups.get(stem, stem)
+
+    def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
+        """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
+        all_words = words(text)
+        kept = [w for w in all_words if w not in self.vocabulary.optional_words] or all_words
+        self._surface.update(kept)
+        if not exact:
+            self._targets_words.update(kept)
+        term = _Term(
+            concept=concept,
+            text=text,
+            keys=tuple(f"={w}" if exact else self._key(w) for w in kept),
+            negative=not concept.negatable or any(w in self._negation.before for w in kept),
+        )
+        index = self._single if len(term.keys) == 1 else self._phrases
+        index.setdefault(term.keys[0], []).append(term)
+
+    def _word_keys(self, word: str) -> dict[str, Method]:
+        """The vocabulary keys a message word can stand for, and how; cached per word."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        keys: dict[str, Method] = {}
+        key = self._key(word)
+        keys[key] = "exact" if word in self._surface else "stem"
+        if f"={word}" in self._keys:
+            keys[f"={word}"] = "exact"
+        for suffix, suffix_key in self._compounds:
+            if len(word) >= len(suffix) + 3 and word.endswith(suffix):
+                keys.setdefault(suffix_key, "compound")
+        if (
+            not any(k in self._keys for k in keys)
+            and word not in self._surface
+            and len(word) >= 5
+            and word.isalpha()
+            and not self._lexicon.is_word(word)
+        ):
+            budget = edit_budget(word)
+            best: tuple[int, str] | None = None
+            for length in range(len(word) - budget, len(word) + budget + 1):
+                for target, target_key in self._targets.get(length, ()):
+                    found = distance_within(word, target, budget)
+                    if found is not None and (best is None or found < best[0]):
+                        best = (found, target_key)
+            if best is not None:
+                keys.setdefault(best[1], "fuzzy")
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = keys
+        return keys
+
+    def assess(self, text: str) -> TriageResult:
+        """Triage one message. Any alarm wins; negation only cancels a symptom right next to it."""
+        tokens = tokenize(text[:MAX_CHARS])
+        slots: list[dict[str, Method]] = [
+            self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
+        ]
+        matches: list[Match] = []
+        seen: set[tuple[str, int, int]] = set()
+        for start, slot in enumerate(slots):
+            for key, method in slot.items():
+                terms = self._single.get(key, ())
+                if len(terms) > 1:
+                    word = tokens[start].text
+                    terms = sorted(terms, key=lambda t: t.text.lower() != word)
+                for term in terms:
+                    self._record(term, tokens, start, start, method, matches, seen)
+                for term in self._phrases.get(key, ()):
+                    end = self._phrase_end(term, slots, tokens, start)
+                    if end is not None:
+                        self._record(term, tokens, start, end, "phrase", matches, seen)
+        rule = self.vocabulary.temperature
+        context = any(m.concept == self._fever for m in matches) or any(
+            t.text in rule.context for t in tokens
+        )
+        for reading in read_temperatures(tokens, rule, context):
+            matches.append(Match(rule.concept, reading.level, (tokens[reading.index].text,), "temperature",
+                                 False, "", reading.celsius))
+        level = max((m.level for m in matches if not m.negated), default=Level.NONE)
+        return TriageResult(level, tuple(matches))
+
+    def _phrase_end(self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token],
+                    start: int) -> int | None:
+        position = start
+        for key in term.keys[1:]:
+            for candidate in range(position + 1, min(len(slots), position + 2 + self.vocabulary.max_gap)):
+                if tokens[candidate].kind == "break":
+                    return None
+                if key in slots[candidate]:
+                    position = candidate
+                    break
+            else:
+                return None
+        return position
+
+    def _record(self, term: _Term, tokens: Sequence[Token], start: int, end: int, method: Method,
+                matches: list[Match], seen: set[tuple[str, int, int]]) -> None:
+        if (term.concept.id, start, end) in seen:
+            return
+        seen.add((term.concept.id, start, end))
+        negated = not term.negative and self._negated(tokens, start, end)
+        span = tuple(t.text for t in tokens[start:end + 1])
+        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text))
+
+    def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
+        """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause
+        right after it ("de pijn is weg"), with only filler words in between."""
+        neg = self._negation
+        index = start - 1
+        skipped = 0
+        while index >= 0 and tokens[index].text in neg.fillers_before and skipped < 3:
+            index -= 1
+            skipped += 1
+        if index >= 0 and tokens[index].text in neg.before:
+            return True
+        index = end + 1
+        skipped = 0
+        while index < len(tokens) and tokens[index].text in neg.fillers_after and skipped < 3:
+            index += 1
+            skipped += 1
+        if index < len(tokens) and tokens[index].text in neg.after:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            return following is None or following.kind == "break" or following.text in neg.after_end
+        return False
+
+
+_QUESTION_WORDS = frozenset(
+    "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk waarmee waarvoor "
+    "what when why how where who which".split()
+)
+_QUESTION_OPENERS = frozenset(
+    "mag moet kan kun kunt kunnen is zijn wordt zal zou hoort klopt heb hebt heeft "
+    "can could should shall do does did is are am may will would".split()
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def looks_like_question(text: str) -> bool:
+    """True for a question mark, a question word anywhere, or a verb that opens a question."""
+    if "?" in text:
+        return True
+    tokens = [t.text for t in tokenize(text) if t.kind == "word"]
+    if not tokens:
+        return False
+    return tokens[0] in _QUESTION_OPENERS or any(t in _QUESTION_WORDS for t in tokens)

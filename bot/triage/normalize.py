@@ -1,0 +1,64 @@
+"""Text normalisation and tokenisation shared by the vocabulary compiler and the matcher.
+
+Both sides go through the same functions, so a term in alarms.yaml and a word in a message
+meet in the same form: lower case, no accents, no apostrophes, emoji as single tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+TokenKind = Literal["word", "number", "emoji", "break"]
+
+# Degree signs become a word, so "38,5°C" and "38,5 graden" read the same.
+_DEGREES = str.maketrans({"°": " graden ", "⁰": " graden ", "º": " graden ", "℃": " graden "})
+# Emoji modifiers carry no meaning for triage: variation selectors, skin tones, zero-width joiners.
+_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+_APOSTROPHES = re.compile("['’‘`´]")
+_RUNS = re.compile(r"([a-z])\1{2,}")
+_TOKEN = re.compile(
+    r"(?P<number>\d+(?:[.,]\d+)?)"
+    r"|(?P<word>[a-z]+)"
+    r"|(?P<emoji>[\u2600-\u27bf\U0001f000-\U0001faff])"
+    r"|(?P<break>[.!?;:,\n()\[\]]|\s-\s)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a normalised message."""
+
+    text: str
+    kind: TokenKind
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, apostrophes dropped ("can't" -> "cant"), letter runs shortened."""
+    text = text.translate(_DEGREES)
+    text = _MODIFIERS.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text)
+    # "pijnnnn" and "heeeelp": three or more of a letter are never Dutch or English.
+    return _RUNS.sub(r"\1\1", text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` after `fold`; punctuation that ends a clause becomes a "break" token."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(fold(text)):
+        kind = match.lastgroup
+        if kind == "break":
+            if tokens and tokens[-1].kind != "break":
+                tokens.append(Token("|", "break"))
+        elif kind is not None:
+            tokens.append(Token(match.group(), kind))  # type: ignore[arg-type]
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """The word and emoji tokens of a vocabulary term, in order."""
+    return [t.text for t in tokenize(text) if t.kind in ("word", "emoji")]

@@ -1,0 +1,71 @@
+"""Reading body temperatures from a tokenised message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.triage.levels import Level
+from bot.triage.normalize import Token
+from bot.triage.vocabulary import TemperatureRule
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A number read as a body temperature, at token `index`."""
+
+    index: int
+    celsius: float
+    level: Level
+
+
+def level_for(celsius: float, rule: TemperatureRule) -> Level:
+    """The level a temperature means: above seh_above is seh, from urgent_from it is urgent."""
+    if celsius > rule.seh_above:
+        return Level.SEH
+    if celsius >= rule.urgent_from:
+        return Level.URGENT
+    return Level.NONE
+
+
+def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_context: bool) -> list[Reading]:
+    """Numbers in `tokens` that are body temperatures.
+
+    A decimal number in range is a temperature ("38,6"); a whole number needs a unit right after it
+    ("39 graden"), a temperature word elsewhere in the message (`has_context`), or a weak cue before
+    it at the end of a clause ("bijna 40"). Phone numbers (numbers next to numbers), ages, times,
+    weights and counts (by the words around them) are never read.
+    """
+    readings: list[Reading] = []
+    for index, token in enumerate(tokens):
+        if token.kind != "number":
+            continue
+        integer, _, fraction = token.text.replace(",", ".").partition(".")
+        if len(integer) > 2 or len(fraction) > 2:
+            continue
+        celsius = float(token.text.replace(",", "."))
+        if not rule.min <= celsius <= rule.max:
+            continue
+        before = tokens[index - 1] if index > 0 else None
+        before2 = tokens[index - 2] if index > 1 else None
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (before and before.kind == "number") or (after and after.kind == "number"):
+            continue  # part of a phone number or a list of numbers
+        if after and after.text in rule.not_before:
+            continue
+        if before and before.text in rule.not_after:
+            continue
+        if before and before2 and before.text in rule.weak_context and before2.text in rule.not_after:
+            continue  # "ik ben bijna 40"
+        if not fraction:
+            clause_ends = after is None or after.kind == "break" or after.text in _CLAUSE_GLUE
+            unit = after is not None and after.text in rule.units
+            weak = before is not None and before.text in rule.weak_context and clause_ends
+            if not (unit or has_context or weak):
+                continue
+        readings.append(Reading(index, celsius, level_for(celsius, rule)))
+    return readings
+
+
+# Words that may follow a temperature at the end of a clause: "bijna 40 en ik ril".
+_CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})

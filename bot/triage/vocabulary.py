@@ -1,0 +1,331 @@
+"""The alarm vocabulary (content/alarms.yaml) as reviewed data, and its validating loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.triage.levels import Level
+from bot.triage.normalize import words
+from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
+
+ALARMS_FILE = "alarms.yaml"
+
+_TOP_KEYS = {"version", "lexicon", "phrases", "word_groups", "negation", "temperature", "concepts"}
+_CONCEPT_KEYS = {"id", "level", "folder", "nl", "en", "misspellings", "exact", "compounds", "negatable",
+                 "reviewed_by", "reviewed_on"}
+_CONCEPT_REQUIRED = {"id", "level", "folder", "nl", "en", "misspellings", "reviewed_by", "reviewed_on"}
+_LEXICON_KEYS = {"languages", "min_zipf"}
+_PHRASE_KEYS = {"max_gap", "optional_words"}
+_NEGATION_KEYS = {"before", "after", "fillers_before", "fillers_after", "after_end"}
+_TEMPERATURE_KEYS = {"concept", "urgent_from", "seh_above", "min", "max", "units", "context",
+                     "weak_context", "not_after", "not_before"}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One alarm concept: a folder complaint (or a 112 situation) with its terms in both languages."""
+
+    id: str
+    level: Level
+    folder: str
+    nl: tuple[str, ...]
+    en: tuple[str, ...]
+    misspellings: tuple[str, ...]
+    exact: tuple[str, ...] = ()
+    compounds: tuple[str, ...] = ()
+    negatable: bool = True
+    reviewed_by: str | None = None
+    reviewed_on: dt.date | None = None
+    line: int = 0
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every term and misspelling, Dutch first."""
+        return self.nl + self.en + self.misspellings + self.exact
+
+
+@dataclass(frozen=True)
+class Negation:
+    """Cues that may cancel a symptom standing right next to them."""
+
+    before: frozenset[str]
+    after: frozenset[str]
+    fillers_before: frozenset[str]
+    fillers_after: frozenset[str]
+    after_end: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TemperatureRule:
+    """How numbers are read as body temperatures, and what they mean."""
+
+    concept: str
+    urgent_from: float
+    seh_above: float
+    min: float
+    max: float
+    units: frozenset[str]
+    context: frozenset[str]
+    weak_context: frozenset[str]
+    not_after: frozenset[str]
+    not_before: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AlarmVocabulary:
+    """Everything in alarms.yaml, validated."""
+
+    concepts: tuple[Concept, ...]
+    negation: Negation
+    temperature: TemperatureRule
+    languages: tuple[str, ...]
+    min_zipf: float
+    max_gap: int
+    optional_words: frozenset[str]
+    word_groups: tuple[tuple[str, ...], ...]
+    file: str = ""
+
+    def concept(self, concept_id: str) -> Concept | None:
+        """The concept with this id, or None."""
+        return next((c for c in self.concepts if c.id == concept_id), None)
+
+    def unreviewed(self) -> tuple[Concept, ...]:
+        """Concepts that no clinician has signed off yet."""
+        return tuple(c for c in self.concepts if not c.reviewed_by or c.reviewed_on is None)
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+    def mapping(self, value: Any, line: int, what: str, allowed: set[str], required: set[str]) -> LineDict | None:
+        if not isinstance(value, LineDict):
+            self.add(line, f"{what}: must be a mapping")
+            return None
+        self.problems += check_keys(value, self.file, allowed, required, what)
+        return value
+
+    def strings(self, parent: LineDict, key: str, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+        value = parent.get(key)
+        line = parent.line_of(key)
+        if value is None and allow_empty:
+            return ()
+        if not isinstance(value, LineList):
+            self.add(line, f"{what}: '{key}' must be a list")
+            return ()
+        result: list[str] = []
+        for item, item_line in zip(value, value.item_lines, strict=True):
+            if not isinstance(item, str | int) or isinstance(item, bool) or not str(item).strip():
+                self.add(item_line, f"{what}: '{key}' items must be non-empty text")
+                continue
+            text = str(item).strip()
+            if not words(text):
+                self.add(item_line, f"{what}: '{key}' item {text!r} has no letters or emoji to match")
+                continue
+            result.append(text)
+        if not result and not allow_empty:
+            self.add(line, f"{what}: '{key}' must not be empty")
+        return tuple(result)
+
+    def word_set(self, parent: LineDict, key: str, what: str) -> frozenset[str]:
+        return frozenset(w for text in self.strings(parent, key, what) for w in words(text))
+
+    def number(self, parent: LineDict, key: str, what: str, default: float = 0.0) -> float:
+        value = parent.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(parent.line_of(key), f"{what}: '{key}' must be a number")
+            return default
+        return float(value)
+
+
+def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
+    """Load and validate alarms.yaml; the vocabulary is None when there is any problem."""
+    file = str(path)
+    try:
+        doc = load_yaml(path)
+    except YamlError as exc:
+        return None, [exc.problem]
+    check = _Checker(file)
+    root = check.mapping(doc, 1, "alarms.yaml", _TOP_KEYS, _TOP_KEYS - {"version", "word_groups"})
+    if root is None:
+        return None, check.problems
+
+    languages: tuple[str, ...] = ("nl", "en")
+    min_zipf = 2.5
+    lexicon = check.mapping(root.get("lexicon"), root.line_of("lexicon"), "lexicon", _LEXICON_KEYS, _LEXICON_KEYS)
+    if lexicon is not None:
+        languages = check.strings(lexicon, "languages", "lexicon")
+        min_zipf = check.number(lexicon, "min_zipf", "lexicon", min_zipf)
+
+    max_gap = 2
+    optional: frozenset[str] = frozenset()
+    phrases = check.mapping(root.get("phrases"), root.line_of("phrases"), "phrases", _PHRASE_KEYS, _PHRASE_KEYS)
+    if phrases is not None:
+        gap = phrases.get("max_gap")
+        if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 4:
+            check.add(phrases.line_of("max_gap"), "phrases: 'max_gap' must be a whole number from 0 to 4")
+        else:
+            max_gap = gap
+        optional = check.word_set(phrases, "optional_words", "phrases")
+
+    groups = _word_groups(root, check)
+    negation = _negation(root, check)
+    concepts = _concepts(root, check)
+    temperature = _temperature(root, check, {c.id for c in concepts})
+    if check.problems or negation is None or temperature is None:
+        return None, sorted(check.problems)
+    vocabulary = AlarmVocabulary(
+        concepts=tuple(concepts),
+        negation=negation,
+        temperature=temperature,
+        languages=languages,
+        min_zipf=min_zipf,
+        max_gap=max_gap,
+        optional_words=optional,
+        word_groups=groups,
+        file=file,
+    )
+    return vocabulary, []
+
+
+def _word_groups(root: LineDict, check: _Checker) -> tuple[tuple[str, ...], ...]:
+    raw = root.get("word_groups")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        check.add(root.line_of("word_groups"), "word_groups: must be a list of lists of words")
+        return ()
+    groups: list[tuple[str, ...]] = []
+    seen: dict[str, int] = {}
+    for item, line in zip(raw, raw.item_lines, strict=True):
+        if not isinstance(item, LineList) or len(item) < 2 or not all(isinstance(w, str) for w in item):
+            check.add(line, "word_groups: each group must be a list of at least two words")
+            continue
+        group = tuple(w for text in item for w in words(text))
+        for word in group:
+            if word in seen:
+                check.add(line, f"word_groups: '{word}' is already in the group on line {seen[word]}")
+            seen.setdefault(word, line)
+        groups.append(group)
+    return tuple(groups)
+
+
+def _negation(root: LineDict, check: _Checker) -> Negation | None:
+    raw = check.mapping(root.get("negation"), root.line_of("negation"), "negation", _NEGATION_KEYS, _NEGATION_KEYS)
+    if raw is None:
+        return None
+    return Negation(
+        before=check.word_set(raw, "before", "negation"),
+        after=check.word_set(raw, "after", "negation"),
+        fillers_before=check.word_set(raw, "fillers_before", "negation"),
+        fillers_after=check.word_set(raw, "fillers_after", "negation"),
+        after_end=check.word_set(raw, "after_end", "negation"),
+    )
+
+
+def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> TemperatureRule | None:
+    raw = check.mapping(
+        root.get("temperature"), root.line_of("temperature"), "temperature", _TEMPERATURE_KEYS, _TEMPERATURE_KEYS
+    )
+    if raw is None:
+        return None
+    concept = raw.get("concept")
+    if not isinstance(concept, str) or concept not in concept_ids:
+        check.add(raw.line_of("concept"), f"temperature: 'concept' must be one of the concept ids, not {concept!r}")
+    rule = TemperatureRule(
+        concept=str(concept),
+        urgent_from=check.number(raw, "urgent_from", "temperature"),
+        seh_above=check.number(raw, "seh_above", "temperature"),
+        min=check.number(raw, "min", "temperature"),
+        max=check.number(raw, "max", "temperature"),
+        units=check.word_set(raw, "units", "temperature"),
+        context=check.word_set(raw, "context", "temperature"),
+        weak_context=check.word_set(raw, "weak_context", "temperature"),
+        not_after=check.word_set(raw, "not_after", "temperature"),
+        not_before=check.word_set(raw, "not_before", "temperature"),
+    )
+    if not rule.min <= rule.urgent_from <= rule.seh_above <= rule.max:
+        check.add(raw.line, "temperature: need min <= urgent_from <= seh_above <= max")
+    return rule
+
+
+def _concepts(root: LineDict, check: _Checker) -> list[Concept]:
+    raw = root.get("concepts")
+    if not isinstance(raw, LineList) or not raw:
+        check.add(root.line_of("concepts"), "concepts: must be a non-empty list")
+        return []
+    concepts: list[Concept] = []
+    ids: dict[str, int] = {}
+    for item, line in zip(raw, raw.item_lines, strict=True):
+        entry = check.mapping(item, line, "concept", _CONCEPT_KEYS, _CONCEPT_REQUIRED)
+        if entry is None:
+            continue
+        concept = _concept(entry, check)
+        if concept is None:
+            continue
+        if concept.id in ids:
+            check.add(entry.line_of("id"), f"concept '{concept.id}': duplicate id (first on line {ids[concept.id]})")
+            continue
+        ids[concept.id] = entry.line_of("id")
+        concepts.append(concept)
+    return concepts
+
+
+def _concept(entry: LineDict, check: _Checker) -> Concept | None:
+    concept_id = entry.get("id")
+    if not isinstance(concept_id, str) or not concept_id.replace("_", "").isalnum() or not concept_id.islower():
+        check.add(entry.line_of("id"), f"concept: id must be lower-case letters, digits and _, not {concept_id!r}")
+        concept_id = "?"
+    what = f"concept '{concept_id}'"
+    raw_level = entry.get("level")
+    level = Level.URGENT
+    try:
+        level = Level.from_label(str(raw_level))
+        if level is Level.NONE:
+            raise ValueError
+    except ValueError:
+        check.add(entry.line_of("level"), f"{what}: level must be urgent, seh or emergency, not {raw_level!r}")
+    folder = entry.get("folder")
+    if not isinstance(folder, str) or not folder.strip():
+        check.add(entry.line_of("folder"), f"{what}: 'folder' must name the folder's complaint")
+    negatable = entry.get("negatable", True)
+    if not isinstance(negatable, bool):
+        check.add(entry.line_of("negatable"), f"{what}: 'negatable' must be true or false")
+    reviewed_by = entry.get("reviewed_by")
+    if reviewed_by is not None and (not isinstance(reviewed_by, str) or not reviewed_by.strip()):
+        check.add(entry.line_of("reviewed_by"), f"{what}: 'reviewed_by' must be a name or empty (null)")
+    reviewed_on = entry.get("reviewed_on")
+    if reviewed_on is not None and not isinstance(reviewed_on, dt.date):
+        check.add(entry.line_of("reviewed_on"), f"{what}: 'reviewed_on' must be a date like 2025-06-30 or null")
+    if (reviewed_by is None) != (reviewed_on is None):
+        check.add(entry.line, f"{what}: fill in both 'reviewed_by' and 'reviewed_on', or neither")
+    concept = Concept(
+        id=concept_id,
+        level=level,
+        folder=str(folder),
+        nl=check.strings(entry, "nl", what),
+        en=check.strings(entry, "en", what),
+        misspellings=check.strings(entry, "misspellings", what, allow_empty=True),
+        exact=check.strings(entry, "exact", what, allow_empty=True),
+        compounds=check.strings(entry, "compounds", what, allow_empty=True),
+        negatable=negatable is not False,
+        reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
+        reviewed_on=reviewed_on if isinstance(reviewed_on, dt.date) else None,
+        line=entry.line,
+    )
+    seen: set[str] = set()
+    for term in concept.terms:
+        folded = " ".join(words(term))
+        if folded in seen:
+            check.add(entry.line, f"{what}: term {term!r} is listed twice")
+        seen.add(folded)
+    return concept

@@ -1,0 +1,63 @@
+"""The JSONL command line: one output line per input line, whatever the input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.clock import AMSTERDAM
+from bot.content.model import Content
+from bot.triage.cli import answer
+from bot.triage.matcher import Triage, TriageResult
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_answer_fails_safe_and_routes(triage: Triage, content: Content) -> None:
+    now = dt.datetime(2026, 4, 22, 11, 0, tzinfo=AMSTERDAM)
+    line = json.loads(answer("ik heb pijn", triage, now, content))
+    assert line["level"] == "urgent" and line["office_open"] is True
+
+    class Broken(Triage):
+        def assess(self, text: str) -> TriageResult:
+            raise RuntimeError("boom")
+
+    broken = Broken.__new__(Broken)
+    line = json.loads(answer("x", broken, now, content))
+    assert line["level"] == "urgent" and line["error"] == "RuntimeError"
+
+
+
+def run_cli(stdin: bytes, *args: str) -> list[dict[str, object]]:
+    env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.triage.cli", "--jsonl", *args],
+        input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=60, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [json.loads(line) for line in proc.stdout.decode().splitlines()]
+
+
+def test_one_line_out_per_line_in_even_for_odd_input() -> None:
+    stdin = "ik heb 39,5\n\n   \n\x00\x01\n👍\n" .encode() + b"\xff\xfe broken utf-8\n" + ("pijn " * 5000).encode()
+    out = run_cli(stdin, "--at", "2026-04-27T09:00:00+02:00")
+    assert len(out) == 7
+    assert out[0]["level"] == "seh"
+    assert [c["role"] for c in out[0]["contacts"]] == ["huisartsenpost", "seh", "alarmnummer"]  # Koningsdag
+    assert out[0]["office_open"] is False
+    assert all(o["level"] == "none" for o in out[1:6])
+    assert out[6]["level"] == "urgent"
+    assert out[1]["spreekuur"] == {"open_now": False, "next_open": "2026-04-28T10:00:00+02:00"}
+
+
+def test_matches_explain_themselves() -> None:
+    out = run_cli(b"geen koorts maar wel buikpijn\n", "--at", "2026-04-22T11:00")
+    assert out[0]["level"] == "urgent"
+    assert out[0]["concepts"] == ["pain"]
+    methods = {(m["concept"], m["method"], m["negated"]) for m in out[0]["matches"]}  # type: ignore[union-attr]
+    assert methods == {("fever", "exact", True), ("pain", "compound", False)}
+    assert out[0]["contacts"][0]["role"] == "spoedlijn"  # type: ignore[index]

@@ -1,0 +1,117 @@
+"""Reply texts: folder sentences, numbers from the contacts, 112 always, safe HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.clock import AMSTERDAM
+from bot.content.model import Contact, Content, Lang
+from bot.triage.levels import Level
+from bot.triage.matcher import Triage
+from bot.triage.replies import (
+    AlarmReplies,
+    load_alarm_replies,
+    render_alarm_reply,
+    render_error_fallback,
+    render_spreekuur_reply,
+    render_unreadable_reply,
+)
+from bot.triage.routing import route
+
+OFFICE = dt.datetime(2026, 4, 22, 11, 0, tzinfo=AMSTERDAM)
+NIGHT = dt.datetime(2026, 4, 22, 23, 0, tzinfo=AMSTERDAM)
+SPOEDLIJN = '<a href="tel:+31625716027">06 25 71 60 27</a>'
+SEH = '<a href="tel:+31204443636">020 44 43 636</a>'
+ALARM = '<a href="tel:112">112</a>'
+
+
+def reply(triage: Triage, content: Content, replies: AlarmReplies, text: str, now: dt.datetime,
+          lang: Lang = "nl") -> str:
+    result = triage.assess(text)
+    return render_alarm_reply(result, route(result.level, now, content), content, lang, replies)
+
+
+def test_urgent_in_office_uses_the_folder_sentence(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    text = reply(triage, content, replies, "ik moet steeds overgeven", OFFICE)
+    assert text.startswith("<b>")
+    assert f"Neem dan contact op met de verpleegkundige spoedlijn {SPOEDLIJN}." in text
+    assert f"Bij levensbedreigende situaties belt u {ALARM}." in text
+    assert "huisartsenpost" not in text
+
+
+def test_urgent_at_night_names_the_huisartsenpost(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    text = reply(triage, content, replies, "ik heb diarree", NIGHT)
+    assert "Buiten kantooruren kunt u bij spoed contact opnemen met uw huisartsenpost." in text
+    assert SPOEDLIJN not in text
+    assert ALARM in text
+
+
+def test_seh_adds_the_seh_number(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    text = reply(triage, content, replies, "39,4 koorts", NIGHT)
+    assert SEH in text and "dienstdoende arts" in text and ALARM in text
+
+
+def test_emergency_puts_112_first(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    text = reply(triage, content, replies, "he is not breathing", OFFICE, "en")
+    assert text.splitlines()[0] == f"<b>In life-threatening situations, call {ALARM}.</b>"
+
+
+def test_none_gets_the_spreekuur(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    text = reply(triage, content, replies, "Hoe lang duurt een MRI?", NIGHT)
+    assert '<a href="tel:+31204441100">020 444 11 00</a>' in text
+    assert "donderdag 23-4 om 10:00" in text
+    assert "medische vraag (1)" in text
+
+
+def test_spreekuur_open_now(content: Content, replies: AlarmReplies) -> None:
+    text = render_spreekuur_reply(dt.datetime(2026, 4, 20, 10, 30, tzinfo=AMSTERDAM), content, "en", replies)
+    assert "It is open now." in text
+
+
+@pytest.mark.parametrize("render", [render_unreadable_reply, render_error_fallback])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_unreadable_and_error_carry_the_spoed_lines(content: Content, replies: AlarmReplies, render: object,
+                                                   lang: Lang) -> None:
+    for now in (OFFICE, NIGHT):
+        text = render(now, content, lang, replies)  # type: ignore[operator]
+        assert ALARM in text
+        assert (SPOEDLIJN in text) is (now == OFFICE)
+
+
+def test_contact_values_are_escaped(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    evil = dataclasses.replace(content.contacts["spoedlijn"], phone="<b>06</b>", tel='+31"6')
+    contacts = {**content.contacts, "spoedlijn": evil}
+    odd = Content((), contacts, content.spreekuur, content.spreekuur_menu, content.office_hours)
+    text = reply(triage, odd, replies, "pijn", OFFICE)
+    assert "&lt;b&gt;06&lt;/b&gt;" in text and 'tel:+31&quot;6"' in text
+
+
+def test_no_phone_number_is_in_the_templates(replies: AlarmReplies) -> None:
+    for lang in replies.langs.values():
+        for template in [*lang.lines.values(), *lang.texts.values()]:
+            assert not any(ch.isdigit() and template.count(ch) > 2 for ch in template), template
+
+
+def test_missing_contact_never_breaks_the_reply(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+    contacts: dict[str, Contact] = {k: v for k, v in content.contacts.items() if k != "seh"}
+    odd = Content((), contacts, content.spreekuur, content.spreekuur_menu, content.office_hours)
+    result = triage.assess("39,5")
+    text = render_alarm_reply(result, route(Level.SEH, OFFICE, odd), odd, "nl", replies)
+    assert ALARM in text
+
+
+def test_replies_loader_reports_problems(tmp_path: Path) -> None:
+    path = tmp_path / "alarm_replies.yaml"
+    path.write_text(
+        "nl:\n  lines:\n    alarmnummer: 'Bel {politie}.'\n  extra: x\nen: {}\n", encoding="utf-8"
+    )
+    replies, problems = load_alarm_replies(path)
+    assert replies is None
+    messages = [str(p) for p in problems]
+    assert any(":3: " in m and "{politie}" in m for m in messages)
+    assert any(":4: " in m and "unknown key 'extra'" in m for m in messages)
+    assert any("missing key 'spoedlijn'" in m for m in messages)
