@@ -12,7 +12,17 @@ from pathlib import Path
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.ui import UI_FILE, UiText, load_ui
+from bot.reminders.loader import load_reminder_rules
+from bot.reminders.rules import ReminderRules
+from bot.search.vocab import SearchVocabulary, load_search_vocabulary
+from bot.triage.replies import AlarmReplies, load_alarm_replies
+from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
+
+ALARMS_FILE = "alarms.yaml"
+ALARM_REPLIES_FILE = "alarm_replies.yaml"
+SEARCH_FILE = "search.yaml"
+REMINDERS_FILE = "reminders.yaml"
 
 
 @dataclass(frozen=True)
@@ -21,20 +31,57 @@ class Catalog:
 
     content: Content
     ui: UiText
+    alarms: AlarmVocabulary
+    alarm_replies: AlarmReplies
+    search_vocabulary: SearchVocabulary
+    reminder_rules: ReminderRules
 
     def summary(self) -> str:
         """One line describing what was loaded."""
-        content = self.content
-        return f"{len(content.chapters)} chapters, {len(content.contacts)} contacts"
+        return (
+            f"{len(self.content.chapters)} chapters, {len(self.content.contacts)} contacts, "
+            f"{len(self.alarms.concepts)} alarm concepts, {len(self.search_vocabulary.chapters)} chapters with "
+            f"search keywords, {len(self.reminder_rules.types)} appointment types"
+        )
 
 
 def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None, list[Problem]]:
     """Load every content and schedule file; None and all problems when anything is wrong."""
     problems: list[Problem] = []
-    content, content_problems = load_content(content_dir)
-    problems += content_problems
-    ui, ui_problems = load_ui(content_dir / UI_FILE)
-    problems += ui_problems
-    if content is None or ui is None or problems:
-        return None, sorted(problems)
-    return Catalog(content, ui), []
+    content, found = load_content(content_dir)
+    problems += found
+    ui, found = load_ui(content_dir / UI_FILE)
+    problems += found
+    alarms, found = load_alarms(content_dir / ALARMS_FILE)
+    problems += found
+    replies, found = load_alarm_replies(content_dir / ALARM_REPLIES_FILE)
+    problems += found
+    folder_text = "\n".join(c.text for c in content.chapters) if content else None
+    rules, found = load_reminder_rules(schedules_dir / REMINDERS_FILE, folder_text)
+    problems += found
+    vocabulary = None
+    if content is not None:
+        vocabulary, found = load_search_vocabulary(content_dir / SEARCH_FILE, content)
+        problems += found
+        if rules is not None:
+            problems += _chapter_references(rules, content, schedules_dir / REMINDERS_FILE)
+    if (
+        problems
+        or content is None
+        or ui is None
+        or alarms is None
+        or replies is None
+        or rules is None
+        or vocabulary is None
+    ):
+        return None, sorted(set(problems))
+    return Catalog(content, ui, alarms, replies, vocabulary, rules), []
+
+
+def _chapter_references(rules: ReminderRules, content: Content, path: Path) -> list[Problem]:
+    """Reminder buttons open chapters: each named chapter must exist."""
+    return [
+        Problem(str(path), 0, f"type '{name}': chapter '{type_rules.chapter}' does not exist in folder.yaml")
+        for name, type_rules in rules.types.items()
+        if type_rules.chapter and content.chapter(type_rules.chapter) is None
+    ]

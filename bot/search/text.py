@@ -35,7 +35,7 @@ EN_STOP = frozenset(
     got had has have having he her here him his how i if in into is it its just me might more most
     much must my no not of on or our please should so some than that the their them then there these
     they this to too up us was we were what when where which who whom why will with would you your
-    anything something tell know time take takes long need get go happen many normal mean means
+    anything something tell know time need get go happen many normal mean means
     """.split()
 )
 

@@ -1,0 +1,1 @@
+"""The Telegram side: application assembly, handlers and the demo. Everything else is pure core."""

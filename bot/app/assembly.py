@@ -1,0 +1,125 @@
+"""The one place where the application is put together: settings, storage, content, handlers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
+from telegram.request import HTTPXRequest
+
+from bot.app.handlers.appointments import AppointmentHandlers
+from bot.app.handlers.content import ContentHandlers
+from bot.app.handlers.privacy import PrivacyHandlers
+from bot.app.handlers.questions import QuestionHandlers
+from bot.app.handlers.safety import SafetyHandlers
+from bot.app.knowledge import KnowledgeStore
+from bot.app.services import Services
+from bot.app.telegram_io import RetryingRequest, TelegramSender
+from bot.clock import Clock, SystemClock
+from bot.content.model import LANGS
+from bot.reminders.service import ReminderService
+from bot.reminders.timer import ReminderTimer
+from bot.settings import Settings
+from bot.storage.store import Storage, open_storage
+
+log = logging.getLogger(__name__)
+
+DEMO_TOKEN = "123456:DEMO-TOKEN-FOR-THE-LOCAL-FAKE"  # noqa: S105 - not a secret: only the local fake accepts it
+# Commands that are the same in both languages; their descriptions come from ui.yaml.
+COMMANDS = ("start", "menu", "contact", "afspraak", "afspraken", "meldingen", "taal", "privacy", "stop", "help")
+
+
+@dataclass
+class Assembly:
+    """The built application and the services behind it (tests and the CLI use both)."""
+
+    app: Application  # type: ignore[type-arg]
+    services: Services
+
+    async def startup(self, _app: object = None) -> None:
+        """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
+        await register_commands(self.app, self.services)
+        if self.services.timer is not None:
+            self.services.timer.start()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    storage: Storage | None = None,
+    knowledge: KnowledgeStore | None = None,
+    retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
+) -> Assembly:
+    """Build the python-telegram-bot Application with every handler and service wired in."""
+    knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
+    if storage is None:
+        storage = open_storage(settings.database_url)
+        storage.migrate()
+    services = Services(settings=settings, knowledge=knowledge, storage=storage, clock=clock or SystemClock())
+
+    builder = (
+        Application.builder()
+        .token(settings.token or DEMO_TOKEN)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
+        .get_updates_request(HTTPXRequest(read_timeout=40.0))
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url).base_file_url(settings.base_url.replace("/bot", "/file/bot"))
+    app = builder.build()
+
+    services.sender = TelegramSender(app.bot)
+    services.reminders = ReminderService(
+        storage,
+        knowledge.current.catalog.reminder_rules,
+        services.sender,
+        services.clock,
+        max_late=timedelta(hours=settings.reminder_max_late_hours),
+    )
+    if app.job_queue is not None:
+        services.timer = ReminderTimer(services.reminders, app.job_queue)
+
+    content_handlers = ContentHandlers(services)
+    SafetyHandlers(services).register(app)
+    # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
+    app.add_handler(CallbackQueryHandler(content_handlers.stale, pattern="^$"))
+    AppointmentHandlers(services).register(app)  # conversations first: they own their states' texts
+    content_handlers.register(app)
+    PrivacyHandlers(services).register(app)
+    # Catch-alls come last in group 0: python-telegram-bot runs the first matching handler only.
+    app.add_handler(CallbackQueryHandler(content_handlers.stale))
+    QuestionHandlers(services).register(app)
+    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
+    assembly = Assembly(app, services)
+    app.post_init = assembly.startup
+    return assembly
+
+
+async def register_commands(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Register the command list and descriptions in Dutch and English.
+
+    These calls are optional: a minimal or self-hosted Bot API server may not implement them, and
+    the bot must still run, so a failure is logged and ignored.
+    """
+    ui = services.knowledge.current.catalog.ui
+    for lang in LANGS:
+        commands = [BotCommand(name, ui.t(f"commands.{name}", lang)) for name in COMMANDS]
+        code = None if lang == "nl" else lang
+        for call, kwargs in (
+            (app.bot.set_my_commands, {"commands": commands}),
+            (app.bot.set_my_description, {"description": ui.t("description", lang)}),
+            (app.bot.set_my_short_description, {"short_description": ui.t("short_description", lang)}),
+        ):
+            try:
+                await call(language_code=code, **kwargs)  # type: ignore[operator]
+            except TelegramError as exc:
+                log.warning("optional start-up call %s failed: %s", getattr(call, "__name__", call), type(exc).__name__)
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES

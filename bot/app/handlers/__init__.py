@@ -1,0 +1,1 @@
+"""Telegram handlers. Each module translates updates into calls on the core and back."""

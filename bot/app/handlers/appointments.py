@@ -1,0 +1,397 @@
+"""/afspraak (enter an appointment), /afspraken (list, cancel, .ics) and the reminder buttons.
+
+The conversation asks consent first (nothing is stored before it), then the type, then the date
+and time in the patient's own Dutch words, and confirms before saving. The safety layer runs in an
+earlier handler group, so an alarm typed in the middle of it is still answered first.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import warnings
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.app.services import Services
+from bot.app.telegram_io import to_markup
+from bot.content.model import Lang
+from bot.reminders.dates import format_when
+from bot.reminders.ics import appointment_ics
+from bot.reminders.parsing import parse_appointment_time
+from bot.sending import Button, Document
+from bot.storage.privacy import hash_chat_id
+from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+CONSENT, TYPE, WHEN, CONFIRM = range(4)
+STATE_KEY = "appointment_draft"
+
+
+class AppointmentHandlers:
+    """Patient self-service for appointments and reminders."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Add the conversation (first, so it takes precedence) and the list and reminder buttons."""
+        only_new = filters.UpdateType.MESSAGE
+        text = filters.TEXT & ~filters.COMMAND & only_new
+        cancel = [
+            CommandHandler(["annuleer", "cancel"], self.cancel),
+            CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"),
+        ]
+        with warnings.catch_warnings():
+            # Buttons are tracked per chat on purpose: a patient has one draft at a time.
+            warnings.simplefilter("ignore", PTBUserWarning)
+            conversation = ConversationHandler(
+                entry_points=[CommandHandler("afspraak", self.start, filters=only_new)],
+                states={
+                    CONSENT: [CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$")],
+                    TYPE: [CallbackQueryHandler(self.on_type, pattern=r"^appt:type:")],
+                    WHEN: [
+                        MessageHandler(text, self.on_when),
+                        CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:"),
+                    ],
+                    CONFIRM: [
+                        CallbackQueryHandler(self.on_save, pattern=r"^appt:save$"),
+                        CallbackQueryHandler(self.on_again, pattern=r"^appt:again$"),
+                        MessageHandler(text, self.on_when),
+                    ],
+                },
+                fallbacks=[*cancel, CommandHandler("afspraak", self.start, filters=only_new)],
+                conversation_timeout=timedelta(minutes=30),
+                name="afspraak",
+            )
+        app.add_handler(conversation)
+        app.add_handler(CommandHandler("afspraken", self.list, filters=only_new))
+        app.add_handler(CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new))
+        app.add_handler(CallbackQueryHandler(self.on_list_action, pattern=r"^appt:(del|ics):\d+$"))
+        app.add_handler(CallbackQueryHandler(self.on_reminder_read, pattern=r"^rem:read:\d+$"))
+        app.add_handler(CallbackQueryHandler(self.on_reminder_move, pattern=r"^rem:move:\d+$"))
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _lang(self, update: Update, context: Context) -> Lang:
+        return self.services.lang(update, context.chat_data)
+
+    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
+        return self.services.knowledge.current.catalog.ui.t(key, self._lang(update, context), **values)
+
+    def _type_label(self, appointment_type: str, lang: Lang) -> str:
+        rules = self.services.knowledge.current.catalog.reminder_rules
+        label = rules.for_type(appointment_type).label  # type: ignore[arg-type]
+        return label.get(lang) or label["nl"]
+
+    def _type_button(self, appointment_type: str, update: Update, context: Context) -> str:
+        if appointment_type == "overig":
+            return self._t(update, context, "button_other_appointment")
+        label = self._type_label(appointment_type, self._lang(update, context))
+        return label[:1].upper() + label[1:]
+
+    def _draft(self, context: Context) -> dict[str, Any]:
+        assert context.chat_data is not None  # noqa: S101 - python-telegram-bot always provides it in chats
+        draft: dict[str, Any] = context.chat_data.setdefault(STATE_KEY, {})
+        return draft
+
+    async def _say(self, update: Update, text: str, keyboard: list[list[Button]] | None = None) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(text, reply_markup=to_markup(keyboard or []))
+
+    # -- the conversation ------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> int:
+        """Ask consent when nothing is stored yet, else the type of appointment."""
+        chat = update.effective_chat
+        if chat is None:
+            return ConversationHandler.END
+        self._draft(context).clear()
+        patient = self.services.storage.get_patient(chat.id)
+        if patient is None or patient.consent_at is None:
+            days = self.services.settings.purge_after_days
+            keyboard = [
+                [Button(self._t(update, context, "button_consent_yes"), "appt:consent:yes")],
+                [Button(self._t(update, context, "button_consent_no"), "appt:consent:no")],
+            ]
+            await self._say(update, self._t(update, context, "privacy_consent", days=days), keyboard)
+            return CONSENT
+        return await self._ask_type(update, context)
+
+    async def _ask_type(self, update: Update, context: Context) -> int:
+        lang = self._lang(update, context)
+        keyboard = [[Button(self._type_button(t, update, context), f"appt:type:{t}")] for t in APPOINTMENT_TYPES]
+        keyboard.append([Button(self._t(update, context, "button_cancel"), "appt:cancel")])
+        await self._say(update, self._t(update, context, "appt_choose_type"), keyboard)
+        return TYPE
+
+    async def on_consent(self, update: Update, context: Context) -> int:
+        """Store the patient with the consent time, or store nothing."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return ConversationHandler.END
+        await query.answer()
+        if query.data != "appt:consent:yes":
+            await self._say(update, self._t(update, context, "consent_declined"))
+            return ConversationHandler.END
+        now = self.services.clock.now()
+        self.services.storage.upsert_patient(chat.id, self._lang(update, context), now, consent_at=now)
+        log.info("consent given chat=%s", hash_chat_id(chat.id))
+        return await self._ask_type(update, context)
+
+    async def on_type(self, update: Update, context: Context) -> int:
+        """Remember the type; ask for the date and time."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return ConversationHandler.END
+        await query.answer()
+        appointment_type = query.data.removeprefix("appt:type:")
+        if appointment_type not in APPOINTMENT_TYPES:
+            return await self._ask_type(update, context)
+        draft = self._draft(context)
+        draft.clear()
+        draft["type"] = appointment_type
+        label = self._type_label(appointment_type, self._lang(update, context))
+        await self._say(update, self._t(update, context, "appt_ask_when", type=html.escape(label)))
+        return WHEN
+
+    async def on_when(self, update: Update, context: Context) -> int:
+        """Read the date and time; confirm, ask again, or ask which one was meant."""
+        message = update.effective_message
+        draft = self._draft(context)
+        if message is None or not message.text or "type" not in draft:
+            return ConversationHandler.END
+        lang = self._lang(update, context)
+        label = html.escape(self._type_label(draft["type"], lang))
+        day = datetime.fromisoformat(draft["day"]).date() if draft.get("day") else None
+        parsed = parse_appointment_time(message.text[:200], self.services.clock.now(), day=day)
+        if parsed.status == "ok" and parsed.when is not None:
+            return await self._confirm(update, context, parsed.when)
+        if parsed.status == "error":
+            key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
+            await self._say(update, self._t(update, context, key))
+            return WHEN
+        if parsed.question == "ask_time" and parsed.day is not None:
+            draft["day"] = parsed.day.isoformat()
+            date_text = format_when(
+                datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12), lang
+            )
+            date_text = date_text.rsplit(" ", 2)[0]  # the date without "om 12:00"
+            await self._say(update, self._t(update, context, "appt_ask_time", type=label, date=date_text))
+            return WHEN
+        if parsed.candidates:
+            options = [format_when(c, lang) for c in parsed.candidates[:4]]
+            keyboard = [
+                [Button(o, f"appt:pick:{int(c.timestamp())}")] for o, c in zip(options, parsed.candidates, strict=False)
+            ]
+            await self._say(
+                update,
+                parsed.question_text(lang) or self._t(update, context, "appt_ambiguous", options=" / ".join(options)),
+                keyboard,
+            )
+            return WHEN
+        await self._say(update, parsed.question_text(lang) or self._t(update, context, "appt_unreadable"))
+        return WHEN
+
+    async def on_pick(self, update: Update, context: Context) -> int:
+        """One of the offered times was chosen."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return WHEN
+        await query.answer()
+        try:
+            when = datetime.fromtimestamp(int(query.data.removeprefix("appt:pick:")), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return WHEN
+        return await self._confirm(update, context, when)
+
+    async def _confirm(self, update: Update, context: Context, when: datetime) -> int:
+        draft = self._draft(context)
+        lang = self._lang(update, context)
+        if when <= self.services.clock.now():
+            await self._say(update, self._t(update, context, "appt_past"))
+            return WHEN
+        draft["when"] = when.astimezone(UTC).isoformat()
+        label = html.escape(self._type_label(draft["type"], lang))
+        keyboard = [
+            [Button(self._t(update, context, "button_yes_save"), "appt:save")],
+            [Button(self._t(update, context, "button_no_again"), "appt:again")],
+            [Button(self._t(update, context, "button_cancel"), "appt:cancel")],
+        ]
+        await self._say(
+            update, self._t(update, context, "appt_confirm", type=label, when=format_when(when, lang)), keyboard
+        )
+        return CONFIRM
+
+    async def on_again(self, update: Update, context: Context) -> int:
+        """ "No": ask for the date and time again."""
+        query = update.callback_query
+        if query:
+            await query.answer()
+        draft = self._draft(context)
+        draft.pop("when", None)
+        draft.pop("day", None)
+        label = html.escape(self._type_label(draft.get("type", "overig"), self._lang(update, context)))
+        await self._say(update, self._t(update, context, "appt_ask_when", type=label))
+        return WHEN
+
+    async def on_save(self, update: Update, context: Context) -> int:
+        """Save the appointment with its reminders and say when they will come."""
+        query, chat = update.callback_query, update.effective_chat
+        draft = self._draft(context)
+        if query is None or chat is None or "when" not in draft or "type" not in draft:
+            return ConversationHandler.END
+        await query.answer()
+        reminders = self.services.reminders
+        if reminders is None:
+            return ConversationHandler.END
+        when = datetime.fromisoformat(draft["when"])
+        appointment_type: AppointmentType = draft["type"]
+        appointment = reminders.add_appointment(chat.id, appointment_type, when, "patient")
+        if self.services.timer is not None:
+            self.services.timer.changed()
+        draft.clear()
+        lang = self._lang(update, context)
+        label = html.escape(self._type_label(appointment.type, lang))
+        lines = [self._t(update, context, "appt_saved", type=label, when=format_when(appointment.start_at, lang))]
+        pending = [r for r in self.services.storage.reminders_of(appointment.id) if r.status == "pending"]
+        if pending:
+            moments = ", ".join(format_when(r.due_at, lang) for r in pending)
+            lines.append(self._t(update, context, "appt_saved_reminders", moments=moments))
+        else:
+            lines.append(self._t(update, context, "appt_saved_no_reminders"))
+        await self._say(update, "\n".join(lines))
+        return ConversationHandler.END
+
+    async def cancel(self, update: Update, context: Context) -> int:
+        """/annuleer: leave the conversation; nothing is saved."""
+        if update.callback_query:
+            await update.callback_query.answer()
+        self._draft(context).clear()
+        await self._say(update, self._t(update, context, "appt_cancelled_conversation"))
+        return ConversationHandler.END
+
+    async def nothing_to_cancel(self, update: Update, context: Context) -> None:
+        """/annuleer outside the conversation."""
+        await self._say(update, self._t(update, context, "appt_cancelled_conversation"))
+
+    # -- the list and the reminder buttons -------------------------------------------------------
+
+    async def list(self, update: Update, context: Context) -> None:
+        """Upcoming appointments with cancel and calendar buttons."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = self._lang(update, context)
+        upcoming = self.services.storage.list_appointments(chat_id=chat.id, after=self.services.clock.now())
+        if not upcoming:
+            await self._say(update, self._t(update, context, "appt_none"))
+            return
+        lines = [self._t(update, context, "appt_list_title")]
+        keyboard: list[list[Button]] = []
+        for appointment in upcoming[:10]:
+            label = self._type_label(appointment.type, lang)
+            when = format_when(appointment.start_at, lang)
+            lines.append("• " + self._t(update, context, "appt_item", type=html.escape(label), when=when))
+            short = when.split(" ", 1)[1]  # without the weekday, to keep buttons short
+            keyboard.append(
+                [
+                    Button(
+                        self._t(update, context, "button_appt_cancel", type=label, short=short),
+                        f"appt:del:{appointment.id}",
+                    )
+                ]
+            )
+            keyboard.append(
+                [
+                    Button(
+                        self._t(update, context, "button_appt_ics", type=label, short=short),
+                        f"appt:ics:{appointment.id}",
+                    )
+                ]
+            )
+        await self._say(update, "\n".join(lines), keyboard)
+
+    def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
+        """The appointment if it belongs to this chat: callback data can be tampered with."""
+        chat = update.effective_chat
+        appointment = self.services.storage.get_appointment(appointment_id)
+        if chat is None or appointment is None or appointment.chat_id != chat.id:
+            return None
+        return appointment
+
+    async def on_list_action(self, update: Update, context: Context) -> None:
+        """Cancel an appointment, or send it as an .ics calendar file."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        await query.answer()
+        _, action, raw_id = query.data.split(":")
+        appointment = self._own_appointment(update, int(raw_id))
+        if appointment is None or appointment.cancelled:
+            await self._say(update, self._t(update, context, "appt_unknown"))
+            return
+        lang = self._lang(update, context)
+        label = self._type_label(appointment.type, lang)
+        when = format_when(appointment.start_at, lang)
+        if action == "ics":
+            rules = self.services.knowledge.current.catalog.reminder_rules
+            data = appointment_ics(appointment, rules, self.services.clock.now())
+            document = Document(
+                f"afspraak-{appointment.start_at:%Y%m%d-%H%M}.ics", data, f"{html.escape(label)}: {when}"
+            )
+            await self.services.sender.send_document(appointment.chat_id, document)
+            return
+        if self.services.reminders is not None:
+            self.services.reminders.cancel_appointment(appointment.id)
+        if self.services.timer is not None:
+            self.services.timer.changed()
+        phone = self.services.knowledge.current.catalog.content.contacts["afsprakenlijn"].phone or ""
+        await self._say(
+            update,
+            self._t(update, context, "appt_removed", type=html.escape(label), when=when)
+            + "\n\n"
+            + self._t(update, context, "appt_hospital_note", phone=html.escape(phone)),
+        )
+
+    async def on_reminder_read(self, update: Update, context: Context) -> None:
+        """ "Gelezen": record it and take the button away."""
+        query = update.callback_query
+        if query is None or query.data is None or not isinstance(query.message, Message):
+            return
+        reminder = self.services.storage.get_reminder(int(query.data.rsplit(":", 1)[1]))
+        appointment = self._own_appointment(update, reminder.appointment_id) if reminder else None
+        if reminder is None or appointment is None:
+            await query.answer()
+            return
+        self.services.storage.mark_read(reminder.id, self.services.clock.now())
+        await query.answer(self._t(update, context, "reminder_read"))
+        markup = query.message.reply_markup
+        if markup is not None:
+            rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]
+            await query.message.edit_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
+
+    async def on_reminder_move(self, update: Update, context: Context) -> None:
+        """ "Afspraak verzetten?": the folder's afsprakenlijn section."""
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        chapter = self.services.knowledge.current.catalog.content.chapter("afsprakenlijn")
+        if chapter is not None:
+            await self._say(update, html.escape(chapter.text, quote=False))

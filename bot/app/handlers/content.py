@@ -1,0 +1,161 @@
+"""/start, /menu, /help, /contact, /taal, deep links and chapter navigation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot import callbacks
+from bot.app.replies import edit_view, send_view
+from bot.app.services import Services
+from bot.app.telegram_io import to_markup
+from bot.app.views import View, chapter_view, menu_button, menu_view
+from bot.content.model import Lang
+from bot.sending import Button
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+DeepLinkHandler = Callable[[Update, Context, str], Awaitable[bool]]
+
+
+class ContentHandlers:
+    """The folder's chapters as a menu with navigation that edits messages in place."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        # Deep-link payloads that are not chapter ids (e.g. enrolment codes) go to these, in order.
+        self.deep_link_handlers: list[DeepLinkHandler] = []
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Add this module's handlers to `app`."""
+        only_new = filters.UpdateType.MESSAGE
+        app.add_handler(CommandHandler("start", self.start, filters=only_new))
+        app.add_handler(CommandHandler(["menu", "inhoud"], self.menu, filters=only_new))
+        app.add_handler(CommandHandler(["help", "hulp"], self.help, filters=only_new))
+        app.add_handler(CommandHandler("contact", self.contact, filters=only_new))
+        app.add_handler(CommandHandler(["taal", "language"], self.language, filters=only_new))
+        app.add_handler(CallbackQueryHandler(self.on_menu, pattern=f"^{callbacks.MENU}$"))
+        app.add_handler(CallbackQueryHandler(self.on_chapter, pattern=r"^ch:"))
+        app.add_handler(CallbackQueryHandler(self.on_language, pattern=r"^lang:"))
+
+    def _lang(self, update: Update, context: Context) -> Lang:
+        return self.services.lang(update, context.chat_data)
+
+    def _menu(self, lang: Lang, intro: str | None = None) -> View:
+        knowledge = self.services.knowledge.current
+        return menu_view(knowledge.catalog.content, knowledge.catalog.ui, lang, intro)
+
+    def _chapter(self, chapter_id: str, lang: Lang) -> View | None:
+        knowledge = self.services.knowledge.current
+        chapter = knowledge.catalog.content.chapter(chapter_id)
+        if chapter is None:
+            return None
+        return chapter_view(knowledge.catalog.content, knowledge.catalog.ui, chapter, lang)
+
+    async def start(self, update: Update, context: Context) -> None:
+        """Welcome and menu; `/start <chapter-id>` (a deep link) opens that chapter."""
+        message = update.effective_message
+        if message is None:
+            return
+        lang = self._lang(update, context)
+        payload = context.args[0] if context.args else ""
+        if payload:
+            view = self._chapter(payload, lang)
+            if view is not None:
+                await send_view(message, view)
+                return
+            for handler in self.deep_link_handlers:
+                if await handler(update, context, payload):
+                    return
+        ui = self.services.knowledge.current.catalog.ui
+        await send_view(message, self._menu(lang, intro=ui.t("welcome", lang)))
+
+    async def menu(self, update: Update, context: Context) -> None:
+        """The main menu."""
+        if update.effective_message:
+            await send_view(update.effective_message, self._menu(self._lang(update, context)))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """How the bot works and its commands."""
+        if update.effective_message:
+            lang = self._lang(update, context)
+            ui = self.services.knowledge.current.catalog.ui
+            await send_view(update.effective_message, View([ui.t("help", lang)], [[menu_button(ui, lang)]]))
+
+    async def contact(self, update: Update, context: Context) -> None:
+        """The contact chapter: every number and the e-mail address."""
+        view = self._chapter("contact", self._lang(update, context))
+        if update.effective_message and view:
+            await send_view(update.effective_message, view)
+
+    async def language(self, update: Update, context: Context) -> None:
+        """Choose Dutch or English for the interface."""
+        if update.effective_message:
+            ui = self.services.knowledge.current.catalog.ui
+            keyboard = [[Button("Nederlands", "lang:nl"), Button("English", "lang:en")]]
+            await update.effective_message.reply_text(
+                ui.t("choose_language", self._lang(update, context)), reply_markup=to_markup(keyboard)
+            )
+
+    async def on_menu(self, update: Update, context: Context) -> None:
+        """The menu button: show the contents in place."""
+        query = update.callback_query
+        if query:
+            await query.answer()
+            await edit_view(query, self._menu(self._lang(update, context)))
+
+    async def on_chapter(self, update: Update, context: Context) -> None:
+        """A chapter button: show the chapter in place; an unknown chapter is a stale button."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        lang = self._lang(update, context)
+        view = self._chapter(query.data.removeprefix("ch:"), lang)
+        if view is None:
+            await self.stale(update, context)
+            return
+        await query.answer()
+        await edit_view(query, view)
+
+    async def on_language(self, update: Update, context: Context) -> None:
+        """Store the language choice of /taal."""
+        query = update.callback_query
+        if query is None or query.data not in ("lang:nl", "lang:en"):
+            await self.stale(update, context)
+            return
+        await query.answer()
+        lang: Lang = "en" if query.data == "lang:en" else "nl"
+        if context.chat_data is not None:
+            context.chat_data["lang"] = lang
+        chat = update.effective_chat
+        if chat is not None:
+            self.services.storage.set_language(chat.id, lang)
+        ui = self.services.knowledge.current.catalog.ui
+        await edit_view(query, self._menu(lang, intro=ui.t("language_set", lang)))
+
+    async def stale(self, update: Update, context: Context) -> None:
+        """A button whose data we do not (or no longer) know: explain and show the menu."""
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+        message = query.message if query else None
+        lang = self._lang(update, context)
+        ui = self.services.knowledge.current.catalog.ui
+        if isinstance(message, Message):
+            await send_view(message, self._menu(lang, intro=ui.t("stale_button", lang)))
+        elif update.effective_chat is not None:
+            view = self._menu(lang, intro=ui.t("stale_button", lang))
+            await context.bot.send_message(
+                update.effective_chat.id, view.messages[0], reply_markup=to_markup(view.keyboard)
+            )
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command we do not know: say so kindly, with the menu."""
+        if update.effective_message:
+            lang = self._lang(update, context)
+            ui = self.services.knowledge.current.catalog.ui
+            await send_view(update.effective_message, self._menu(lang, intro=ui.t("unknown_command", lang)))

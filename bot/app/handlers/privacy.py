@@ -1,0 +1,145 @@
+"""/stop and /verwijder (delete everything), /privacy, and /meldingen (team messages on or off)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.app.services import Services
+from bot.app.telegram_io import to_markup
+from bot.sending import Button
+from bot.storage.privacy import hash_chat_id
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class PrivacyHandlers:
+    """The patient's control over what the bot stores."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Add this module's handlers to `app`."""
+        only_new = filters.UpdateType.MESSAGE
+        app.add_handler(CommandHandler(["stop", "verwijder"], self.ask_delete, filters=only_new))
+        app.add_handler(CommandHandler("privacy", self.privacy, filters=only_new))
+        app.add_handler(CommandHandler(["meldingen", "berichten"], self.broadcasts, filters=only_new))
+        app.add_handler(CallbackQueryHandler(self.on_delete, pattern=r"^del:(yes|no)$"))
+        app.add_handler(CallbackQueryHandler(self.on_broadcasts, pattern=r"^bcast:(on|off|consent)$"))
+
+    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
+        ui = self.services.knowledge.current.catalog.ui
+        return ui.t(key, self.services.lang(update, context.chat_data), **values)
+
+    async def ask_delete(self, update: Update, context: Context) -> None:
+        """Ask once before deleting everything about this chat."""
+        if update.effective_message:
+            keyboard = [
+                [Button(self._t(update, context, "button_delete_yes"), "del:yes")],
+                [Button(self._t(update, context, "button_delete_no"), "del:no")],
+            ]
+            await update.effective_message.reply_text(
+                self._t(update, context, "delete_confirm"), reply_markup=to_markup(keyboard)
+            )
+
+    async def on_delete(self, update: Update, context: Context) -> None:
+        """Delete (or keep) and say what was deleted."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or not isinstance(query.message, Message):
+            return
+        await query.answer()
+        if query.data != "del:yes":
+            await query.message.edit_text(self._t(update, context, "delete_kept"))
+            return
+        lang_text = self._t  # resolve texts before the chat's language is forgotten
+        counts = self.services.storage.delete_chat(chat.id)
+        if context.chat_data is not None:
+            context.chat_data.clear()
+        log.info("chat data deleted on request chat=%s rows=%d", hash_chat_id(chat.id), sum(counts.values()))
+        if not any(counts.values()):
+            await query.message.edit_text(lang_text(update, context, "delete_nothing"))
+            return
+        other = sum(v for k, v in counts.items() if k not in ("patients", "appointments", "reminders"))
+        summary = lang_text(
+            update,
+            context,
+            "delete_items",
+            patients=counts.get("patients", 0),
+            appointments=counts.get("appointments", 0),
+            reminders=counts.get("reminders", 0),
+            other=other,
+        )
+        await query.message.edit_text(lang_text(update, context, "delete_done", summary=summary))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """What is stored, why and for how long."""
+        if update.effective_message:
+            days = self.services.settings.purge_after_days
+            await update.effective_message.reply_text(self._t(update, context, "privacy_info", days=days))
+
+    async def broadcasts(self, update: Update, context: Context) -> None:
+        """`/meldingen`, `/meldingen aan`, `/meldingen uit`."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        arg = (context.args[0].lower() if context.args else "").strip()
+        if arg in ("aan", "on", "uit", "off"):
+            await self._set(update, context, arg in ("aan", "on"), message)
+            return
+        patient = self.services.storage.get_patient(chat.id)
+        if patient is None or patient.consent_at is None:
+            text = self._t(update, context, "broadcasts_not_enrolled")
+        else:
+            text = self._t(
+                update, context, "broadcasts_state_on" if patient.broadcasts_enabled else "broadcasts_state_off"
+            )
+        keyboard = [
+            [
+                Button(self._t(update, context, "button_broadcasts_on"), "bcast:on"),
+                Button(self._t(update, context, "button_broadcasts_off"), "bcast:off"),
+            ]
+        ]
+        await message.reply_text(text, reply_markup=to_markup(keyboard))
+
+    async def on_broadcasts(self, update: Update, context: Context) -> None:
+        """The on/off buttons of /meldingen."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        await query.answer()
+        chat = update.effective_chat
+        if query.data == "bcast:consent" and chat is not None:
+            now = self.services.clock.now()
+            self.services.storage.upsert_patient(
+                chat.id, self.services.lang(update, context.chat_data), now, consent_at=now
+            )
+            log.info("consent given chat=%s", hash_chat_id(chat.id))
+        await self._set(update, context, query.data != "bcast:off", query.message)
+
+    async def _set(self, update: Update, context: Context, enabled: bool, message: Message) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        storage = self.services.storage
+        patient = storage.get_patient(chat.id)
+        if patient is None or patient.consent_at is None:
+            if enabled:
+                # Storing the chat for team messages needs consent first.
+                days = self.services.settings.purge_after_days
+                keyboard = [
+                    [Button(self._t(update, context, "button_consent_yes"), "bcast:consent")],
+                    [Button(self._t(update, context, "button_consent_no"), "bcast:off")],
+                ]
+                await message.reply_text(
+                    self._t(update, context, "privacy_consent", days=days), reply_markup=to_markup(keyboard)
+                )
+                return
+            await message.reply_text(self._t(update, context, "broadcasts_state_off"))
+            return
+        storage.set_broadcasts_enabled(chat.id, enabled)
+        await message.reply_text(self._t(update, context, "broadcasts_state_on" if enabled else "broadcasts_state_off"))

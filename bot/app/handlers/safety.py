@@ -1,0 +1,129 @@
+"""The alarm layer: every text is triaged before any other handler or conversation state.
+
+Runs in handler group SAFETY_GROUP (the lowest), so python-telegram-bot gives it every update first.
+An alarm is answered at once. A message that is only an alarm stops there; one that also asks a
+question goes on to the normal handlers. Media the bot cannot read, and any crash in a handler,
+still get the spoed lines and 112.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
+
+from bot.app.services import Services
+from bot.storage.privacy import hash_chat_id
+from bot.triage.levels import Level
+from bot.triage.matcher import looks_like_question
+from bot.triage.replies import render_alarm_reply, render_error_fallback, render_unreadable_reply
+from bot.triage.routing import route
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+SAFETY_GROUP = -10
+UNREADABLE_GROUP = -9
+ALARM_MARK = "alarm_answered_update"
+
+UNREADABLE = (
+    filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.PHOTO
+    | filters.Sticker.ALL
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+)
+
+
+class SafetyHandlers:
+    """Alarm check, unreadable media and the error fallback."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Add the guard ahead of every other handler, and the error handler."""
+        texts = (filters.TEXT | filters.CAPTION) & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+        app.add_handler(MessageHandler(texts, self.check_alarm), group=SAFETY_GROUP)
+        app.add_handler(
+            MessageHandler(UNREADABLE & filters.UpdateType.MESSAGE, self.unreadable), group=UNREADABLE_GROUP
+        )
+        app.add_error_handler(self.on_error)
+
+    async def check_alarm(self, update: Update, context: Context) -> None:
+        """Answer an alarm at once; stop here unless the message also asks something."""
+        message = update.effective_message
+        if message is None:
+            return
+        text = message.text or message.caption or ""
+        knowledge = self.services.knowledge.current
+        result = knowledge.triage.assess(text)
+        if result.level == Level.NONE:
+            if update.edited_message is not None:
+                raise ApplicationHandlerStop  # an edit without an alarm needs no new answer
+            return
+        chat_id = message.chat_id
+        log.warning(
+            "alarm level=%s concepts=%s methods=%s chat=%s",
+            result.level.label,
+            ",".join(sorted({m.concept for m in result.matches})),
+            ",".join(sorted({m.method for m in result.matches})),
+            hash_chat_id(chat_id),
+        )
+        content = knowledge.catalog.content
+        lang = self.services.lang(update, context.chat_data)
+        routing = route(result.level, self.services.clock.now(), content)
+        await message.reply_text(render_alarm_reply(result, routing, content, lang, knowledge.catalog.alarm_replies))
+        if update.edited_message is not None or not looks_like_question(text):
+            raise ApplicationHandlerStop
+        if context.chat_data is not None:
+            context.chat_data[ALARM_MARK] = update.update_id
+
+    async def unreadable(self, update: Update, context: Context) -> None:
+        """Voice, photo, sticker, …: say we cannot read it, with the spoed lines and 112."""
+        message = update.effective_message
+        if message is None:
+            return
+        catalog = self.services.knowledge.current.catalog
+        lang = self.services.lang(update, context.chat_data)
+        now = self.services.clock.now()
+        await message.reply_text(render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies))
+        raise ApplicationHandlerStop
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure (never the message text) and still give the patient the spoed lines."""
+        error = context.error
+        chat = update.effective_chat if isinstance(update, Update) else None
+        # Frames only: an exception's own message may quote what the patient typed.
+        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error(
+            "handler failed: %s chat=%s\n%s",
+            type(error).__name__ if error else "unknown",
+            hash_chat_id(chat.id) if chat else "-",
+            frames,
+        )
+        if chat is None or not isinstance(update, Update):
+            return
+        try:
+            catalog = self.services.knowledge.current.catalog
+            lang = self.services.lang(update, context.chat_data)
+            now = self.services.clock.now()
+            text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
+            await context.bot.send_message(chat.id, text)
+        except Exception as exc:  # the fallback itself failed; nothing more we can do than log
+            log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))
+
+
+def alarm_answered(update: Update, context: Context) -> bool:
+    """True when the safety layer already answered this update with an alarm reply."""
+    return context.chat_data is not None and context.chat_data.get(ALARM_MARK) == update.update_id

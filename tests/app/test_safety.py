@@ -1,0 +1,86 @@
+"""Transcripts: alarms are answered first, everywhere; unreadable messages and crashes still get 112."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import ContextTypes, MessageHandler, filters
+
+from bot.clock import AMSTERDAM, ManualClock
+from tests.app.conftest import PATIENT, Chat, running_bot
+
+
+async def test_alarm_only_message_gets_one_alarm_reply(chat: Chat) -> None:
+    reply = await chat.say("ik moet steeds overgeven")
+    reply.assert_count(1).assert_contains("spoedlijn", "06 25 71 60 27", "112")
+
+
+async def test_alarm_plus_question_gets_alarm_then_answer(chat: Chat) -> None:
+    reply = await chat.say("Ik heb koorts, wat moet ik doen?")
+    reply.assert_count(2)
+    assert "spoedlijn" in reply[0].text  # type: ignore[operator]
+    assert "112" in reply[0].text  # type: ignore[operator]
+
+
+async def test_emergency_puts_112_first(chat: Chat) -> None:
+    reply = await chat.say("mijn man is bewusteloos")
+    first_line = (reply.text or "").strip().splitlines()[0]
+    assert "112" in first_line
+
+
+async def test_out_of_hours_routes_to_huisartsenpost(tmp_path: Path) -> None:
+    saturday_night = ManualClock(datetime(2026, 12, 5, 23, 0, tzinfo=AMSTERDAM))
+    async with running_bot(tmp_path, saturday_night) as chat:
+        reply = await chat.say("ik heb heel veel pijn")
+        first_line = (reply.text or "").strip().splitlines()[0]
+        assert "huisartsenpost" in first_line
+        reply.assert_contains("112")
+
+
+async def test_fever_above_38_5_adds_the_seh(chat: Chat) -> None:
+    (await chat.say("koorts 39,2")).assert_contains("020 44 43 636", "112")
+
+
+async def test_voice_photo_sticker_location_get_spoed_and_112(chat: Chat) -> None:
+    for label, inject in (
+        ("voice", lambda: chat.fake.send_voice(PATIENT)),
+        ("photo", lambda: chat.fake.send_photo(PATIENT)),
+        ("sticker", lambda: chat.fake.send_sticker(PATIENT)),
+        ("location", lambda: chat.fake.send_location(PATIENT)),
+        ("document", lambda: chat.fake.send_document_from_user(PATIENT)),
+    ):
+        reply = await chat.harness.send(inject, label)
+        reply.assert_count(1).assert_contains("kan ik niet lezen", "06 25 71 60 27", "112")
+
+
+async def test_photo_caption_is_triaged(chat: Chat) -> None:
+    reply = await chat.harness.send(lambda: chat.fake.send_photo(PATIENT, caption="ik krijg geen lucht"), "photo")
+    assert "112" in (reply[0].text or reply[0].caption or "").splitlines()[0]
+
+
+async def test_edited_message_with_alarm_is_answered(chat: Chat) -> None:
+    update = chat.fake.send_text(PATIENT, "hoe lang duurt de mri")
+    (await chat.harness.settle(update)).assert_contains("30 minuten")
+    message_id = update["message"]["message_id"]
+    reply = await chat.harness.send(lambda: chat.fake.edit_text(PATIENT, message_id, "ik heb 40 graden koorts"), "edit")
+    reply.assert_count(1).assert_contains("020 44 43 636", "112")
+    reply = await chat.harness.send(lambda: chat.fake.edit_text(PATIENT, message_id, "hoe lang duurt de ct"), "edit")
+    reply.assert_silent()
+
+
+async def test_a_crashing_handler_still_gives_spoed_and_112(tmp_path: Path, clock: ManualClock) -> None:
+    async with running_bot(tmp_path, clock, fail_on_handler_errors=False) as chat:
+
+        async def broken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            raise RuntimeError("boom")
+
+        chat.assembly.app.add_handler(MessageHandler(filters.Regex("^crash"), broken), group=-1)
+        reply = await chat.say("crash please")
+        reply.assert_contains("Er ging iets mis", "06 25 71 60 27", "112")
+
+
+async def test_long_and_empty_looking_messages_are_answered(chat: Chat) -> None:
+    (await chat.say("x" * 4000)).assert_contains("niet vinden in de folder")
+    (await chat.say("koorts " + "bla " * 900)).assert_contains("112")
