@@ -1,0 +1,126 @@
+"""Logging set-up: plain text for people, one JSON object per line for log collectors.
+
+Privacy rules for every log call in the bot (GDPR/AVG; logs are kept and shipped elsewhere):
+
+* never log message texts, names, dates of birth or any other content a patient typed or received;
+* never log a chat id or user id itself; log `bot.storage.privacy.hash_chat_id(chat_id)` instead;
+* log exception *types* freely, exception messages with care: database errors quote SQL parameters.
+
+The bot token is a password. httpx logs every request URL, and Bot API URLs contain the token
+(`https://api.telegram.org/bot<TOKEN>/sendMessage`), so `TokenRedactingFilter` rewrites every record
+on the way out, and the formatters redact their final text (tracebacks included) once more.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import re
+import sys
+import traceback
+from datetime import UTC, datetime
+from typing import Any, Final
+
+# `bot123456:AA…` in Bot API URLs, and a bare token anywhere else (e.g. in an exception message).
+_URL_TOKEN: Final = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
+_BARE_TOKEN: Final = re.compile(r"(?<![A-Za-z0-9_])\d{5,}:[A-Za-z0-9_-]{30,}")
+REDACTED: Final = "bot<redacted>"
+
+# Attributes every LogRecord has; anything else on a record came from `extra=` and is emitted in JSON.
+_STANDARD_ATTRS: Final = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+# Loggers that log one line per HTTP request (with the token in the URL) at INFO: only warnings.
+_NOISY_LOGGERS: Final = ("httpx", "httpcore", "tornado.access")
+
+
+def redact(text: str) -> str:
+    """`text` with every bot token replaced by `bot<redacted>`."""
+    if ":" not in text:  # fast path: a token always contains a colon
+        return text
+    return _BARE_TOKEN.sub("<redacted>", _URL_TOKEN.sub(REDACTED, text))
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Rewrites records whose message (after %-formatting with args) contains a bot token.
+
+    Install it on *handlers*: a filter on a logger does not see records propagated from its
+    children (`httpx._client` and the like), a filter on the handler sees everything it writes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: let the handler report it as usual
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            # Freeze the redacted message: args (e.g. an httpx.URL) would reintroduce the token.
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class PlainFormatter(logging.Formatter):
+    """`2025-01-31T09:00:00.123Z INFO bot.app: message`, with the token redacted."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return _utc_iso(record.created)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts (UTC, ISO 8601), level, logger, message, exc, and any `extra=`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": _utc_iso(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            # Type and frames only: exception messages can quote personal data (SQL parameters,
+            # Telegram's echo of a message); the type and location are enough to find the bug.
+            entry["exc_type"] = f"{type(exc).__module__}.{type(exc).__qualname__}"
+            entry["exc_frames"] = [
+                f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(exc.__traceback__)
+            ]
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and key not in entry and not key.startswith("_"):
+                entry[key] = value
+        return redact(jsonlib.dumps(entry, default=str, ensure_ascii=False))
+
+
+def _utc_iso(created: float) -> str:
+    return datetime.fromtimestamp(created, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def configure_logging(json: bool = False, level: int | str = logging.INFO) -> logging.Handler:
+    """Send all logs to stderr as plain text or JSON lines, with bot tokens redacted.
+
+    Replaces the root logger's handlers (so it can be called again, e.g. after `basicConfig`) and
+    returns the new handler. httpx and other per-request loggers are limited to warnings.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if json else PlainFormatter())
+    handler.addFilter(TokenRedactingFilter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name in _NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # python-telegram-bot logs whole updates (message texts, names) at DEBUG: never let them through,
+    # even when the bot itself runs at DEBUG.
+    logging.getLogger("telegram").setLevel(max(root.getEffectiveLevel(), logging.INFO))
+    # Warnings from the warnings module go through logging too, so they are formatted and redacted.
+    logging.captureWarnings(True)
+    return handler
