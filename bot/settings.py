@@ -47,6 +47,7 @@ class Settings:
     purge_after_days: int = 30
     broadcast_rate: int = 25
     metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
     webhook_secret: str | None = None
     log_json: bool = False
     bot_username: str | None = None
@@ -68,6 +69,7 @@ class Settings:
             purge_after_days=_int(env, "PURGE_AFTER_DAYS", defaults.purge_after_days),
             broadcast_rate=_int(env, "BROADCAST_RATE", defaults.broadcast_rate),
             metrics_port=_int(env, "METRICS_PORT", defaults.metrics_port),
+            metrics_host=env.get("METRICS_HOST") or defaults.metrics_host,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             log_json=env.get("LOG_FORMAT", "").lower() == "json",
             bot_username=env.get("BOT_USERNAME") or None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,12 +19,16 @@ from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
+from bot.app.housekeeping import schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
-from bot.reminders.service import ReminderService
+from bot.observability.metrics import Metrics
+from bot.observability.ptb import InstrumentedApplication
+from bot.observability.server import ObservabilityServer
+from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings
 from bot.storage.store import Storage, open_storage
@@ -40,12 +46,35 @@ class Assembly:
 
     app: Application  # type: ignore[type-arg]
     services: Services
+    observability: ObservabilityServer | None = None
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
         await register_commands(self.app, self.services)
         if self.services.timer is not None:
             self.services.timer.start()
+        if self.app.job_queue is not None:
+            schedule_purge(self.app.job_queue, self.services)
+        settings = self.services.settings
+        if settings.metrics_port:
+            self.observability = ObservabilityServer(
+                self.services.metrics, self._health, host=settings.metrics_host, port=settings.metrics_port
+            )
+            await self.observability.start()
+
+    async def shutdown(self, _app: object = None) -> None:
+        """What runs when the application stops (python-telegram-bot's post_shutdown)."""
+        if self.services.timer is not None:
+            self.services.timer.stop()
+        if self.observability is not None:
+            await self.observability.stop()
+            self.observability = None
+
+    async def _health(self) -> dict[str, bool]:
+        database = await asyncio.to_thread(self.services.storage.ping)
+        updater = self.app.updater
+        updates = self.app.running and (updater is None or updater.running)
+        return {"database": database, "updates": bool(updates)}
 
 
 def build_application(
@@ -62,9 +91,11 @@ def build_application(
         storage = open_storage(settings.database_url)
         storage.migrate()
     services = Services(settings=settings, knowledge=knowledge, storage=storage, clock=clock or SystemClock())
+    metrics = services.metrics
 
     builder = (
         Application.builder()
+        .application_class(InstrumentedApplication, kwargs={"metrics": metrics})
         .token(settings.token or DEMO_TOKEN)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
@@ -83,7 +114,7 @@ def build_application(
         max_late=timedelta(hours=settings.reminder_max_late_hours),
     )
     if app.job_queue is not None:
-        services.timer = ReminderTimer(services.reminders, app.job_queue)
+        services.timer = ReminderTimer(services.reminders, app.job_queue, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
     SafetyHandlers(services).register(app)
@@ -98,7 +129,17 @@ def build_application(
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
     assembly = Assembly(app, services)
     app.post_init = assembly.startup
+    app.post_shutdown = assembly.shutdown
     return assembly
+
+
+def _count_reminders(metrics: Metrics) -> Callable[[BatchReport], None]:
+    def count(report: BatchReport) -> None:
+        for status, ids in (("sent", report.sent), ("skipped", report.skipped), ("failed", report.failed)):
+            for _ in ids:
+                metrics.reminder(status)
+
+    return count
 
 
 async def register_commands(app: Application, services: Services) -> None:  # type: ignore[type-arg]

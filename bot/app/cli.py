@@ -9,11 +9,13 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.assembly import ALLOWED_UPDATES, build_application
 from bot.app.knowledge import ContentLoadError
+from bot.observability.logs import configure_logging
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run = subparsers.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
     run.add_argument("--base-url", help="Bot API server, e.g. http://127.0.0.1:8081/bot (default: Telegram)")
     run.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///data/bot.db)")
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="receive updates by webhook at this public https URL instead of long polling (needs WEBHOOK_SECRET)",
+    )
+    run.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on (default 0.0.0.0)")  # noqa: S104
+    run.add_argument("--port", type=int, default=8080, help="webhook: port to listen on (default 8080)")
     run.set_defaults(func=_run)
     demo = subparsers.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
     demo.set_defaults(func=_demo)
@@ -40,13 +49,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    logging.getLogger().setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
     try:
         settings = _settings(args)
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_json)
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set. Without a token, try: python -m bot demo", file=sys.stderr)
         return 2
@@ -61,8 +69,26 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    assembly.app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if args.webhook:
+        if not settings.webhook_secret:
+            print("--webhook needs WEBHOOK_SECRET: Telegram sends it with every update", file=sys.stderr)
+            return 2
+        assembly.app.run_webhook(
+            listen=args.listen,
+            port=args.port,
+            url_path=webhook_path(args.webhook),
+            webhook_url=args.webhook,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        assembly.app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
+
+
+def webhook_path(url: str) -> str:
+    """The local path the webhook server answers on: the public URL's path."""
+    return urlsplit(url).path.lstrip("/")
 
 
 def _demo(args: argparse.Namespace) -> int:

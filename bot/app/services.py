@@ -9,6 +9,7 @@ from bot.app.knowledge import KnowledgeStore
 from bot.clock import Clock
 from bot.content.model import Lang
 from bot.content.ui import pick_lang
+from bot.observability.metrics import Metrics
 from bot.reminders.service import ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.sending import MessageSender, RecordingSender
@@ -28,6 +29,7 @@ class Services:
     storage: Storage
     clock: Clock
     sender: MessageSender = field(default_factory=RecordingSender)
+    metrics: Metrics = field(default_factory=Metrics)
     reminders: ReminderService | None = None
     timer: ReminderTimer | None = None
 

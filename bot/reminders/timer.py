@@ -8,12 +8,13 @@ The database is the truth; the job holds nothing. It is re-armed after each batc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import ContextTypes, Job, JobQueue
 
-from bot.reminders.service import ReminderService
+from bot.reminders.service import BatchReport, ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +25,16 @@ class ReminderTimer:
     """Arms one `run_once` job for the next due reminder and runs `ReminderService.run_due` when it fires."""
 
     def __init__(
-        self, service: ReminderService, job_queue: JobQueue[Any], poll: timedelta = timedelta(minutes=5)
+        self,
+        service: ReminderService,
+        job_queue: JobQueue[Any],
+        poll: timedelta = timedelta(minutes=5),
+        on_report: Callable[[BatchReport], None] | None = None,
     ) -> None:
         self.service = service
         self.job_queue = job_queue
         self.poll = poll
+        self.on_report = on_report
         self._job: Job[Any] | None = None
         self.armed_for: datetime | None = None
 
@@ -59,6 +65,8 @@ class ReminderTimer:
         self._job = None
         try:
             report = await self.service.run_due(self.service.clock.now())
+            if self.on_report is not None:
+                self.on_report(report)
             if report.handled:
                 log.info(
                     "reminder batch: %d sent, %d skipped, %d failed, %d to retry",

@@ -120,9 +120,11 @@ def default_replies() -> AlarmReplies:
 
 
 def contact_html(contact: Contact, lang: Lang) -> str:
-    """A contact as tappable HTML: its number linked to the dialler, else its name."""
-    if contact.phone and contact.tel:
-        return f'<a href="tel:{html.escape(contact.tel)}">{html.escape(contact.phone)}</a>'
+    """A contact as HTML: its number, else its e-mail address, else its name.
+
+    No tel: links: Telegram's API does not accept them in every client, and a rejected alarm reply
+    would be lost; Telegram apps make phone numbers in plain text tappable themselves.
+    """
     if contact.phone:
         return html.escape(contact.phone)
     if contact.email:

@@ -12,6 +12,7 @@ import logging
 import traceback
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.app.services import Services
@@ -80,6 +81,7 @@ class SafetyHandlers:
             ",".join(sorted({m.method for m in result.matches})),
             hash_chat_id(chat_id),
         )
+        self.services.metrics.alarm(result.level.label)
         content = knowledge.catalog.content
         lang = self.services.lang(update, context.chat_data)
         routing = route(result.level, self.services.clock.now(), content)
@@ -104,6 +106,8 @@ class SafetyHandlers:
         """Log the failure (never the message text) and still give the patient the spoed lines."""
         error = context.error
         chat = update.effective_chat if isinstance(update, Update) else None
+        if isinstance(error, TelegramError):
+            self.services.metrics.telegram_error(error)
         # Frames only: an exception's own message may quote what the patient typed.
         frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
         log.error(

@@ -1,0 +1,30 @@
+"""Periodic jobs that keep the database lean: the retention purge of old appointments."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.app.services import Services
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY = timedelta(hours=6)
+
+
+def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
+    """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place."""
+
+    async def purge(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            counts = services.storage.purge_appointments(services.clock.now(), services.settings.purge_after_days)
+        except Exception:  # a database hiccup: try again at the next run
+            log.exception("retention purge failed")
+            return
+        if any(counts.values()):
+            log.info("retention purge: %s", counts)
+
+    job_queue.run_repeating(purge, interval=PURGE_EVERY, first=timedelta(minutes=1), name="retention-purge")
