@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.reminders.cli",  # appointments add / list / cancel / import
     "bot.staff.cli",  # enroll, broadcast, misses
     "bot.privacy.cli",  # privacy export
+    "bot.observability.cli",  # healthcheck
 )
 
 
