@@ -43,7 +43,7 @@ def _messages(n: int, seed: int = 7) -> list[str]:
         text = rng.choice(SAMPLES)
         if i % 3 == 0:  # a typo, so the fuzzy path and its cache are exercised
             pos = rng.randrange(len(text))
-            text = text[:pos] + rng.choice("aeiounrst") + text[pos + 1:]
+            text = text[:pos] + rng.choice("aeiounrst") + text[pos + 1 :]
         out.append(f"{text} {i % 97}" if i % 5 == 0 else text)
     return out
 
@@ -54,13 +54,27 @@ def run(n: int = 20_000) -> dict[str, float]:
     command = [sys.executable, "-m", "bot", "triage", "--jsonl", "--at", "2026-04-22T11:00:00+02:00"]
     env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
     start = time.perf_counter()
-    proc = subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env,  # noqa: S603 - fixed argv
-                          check=False)
+    proc = subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     if proc.returncode != 0:  # the full CLI may be broken by another area: measure the triage command alone
         command = [sys.executable, "-m", "bot.triage.cli", "--jsonl", "--at", "2026-04-22T11:00:00+02:00"]
         start = time.perf_counter()
-        proc = subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env,  # noqa: S603 - fixed argv
-                              check=True)
+        proc = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     elapsed = time.perf_counter() - start
     lines = proc.stdout.splitlines()
     assert len(lines) == n, f"{len(lines)} lines out for {n} in"
@@ -69,8 +83,10 @@ def run(n: int = 20_000) -> dict[str, float]:
         level = json.loads(line)["level"]
         levels[level] = levels.get(level, 0) + 1
     result = {"messages": float(n), "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
-    print(f"triage CLI: {n} messages in {elapsed:.2f} s = {n / elapsed:,.0f} messages/s "
-          f"(goal >= 2,000; levels {levels}; command: {' '.join(command[1:])})")
+    print(
+        f"triage CLI: {n} messages in {elapsed:.2f} s = {n / elapsed:,.0f} messages/s "
+        f"(goal >= 2,000; levels {levels}; command: {' '.join(command[1:])})"
+    )
     return result
 
 

@@ -158,7 +158,7 @@ async def register_commands(app: Application, services: Services) -> None:  # ty
             (app.bot.set_my_short_description, {"short_description": ui.t("short_description", lang)}),
         ):
             try:
-                await call(language_code=code, **kwargs)  # type: ignore[operator]
+                await call(language_code=code, **kwargs)
             except TelegramError as exc:
                 log.warning("optional start-up call %s failed: %s", getattr(call, "__name__", call), type(exc).__name__)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from http import HTTPStatus
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.sending import Blocked, Document, Keyboard, Rejected, RetryLater, Transient
 
@@ -79,11 +82,13 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class RetryingRequest(HTTPXRequest):
-    """HTTPXRequest that retries timeouts, server errors and short 429s with backoff.
+    """HTTPXRequest that retries timeouts, network and server errors and short 429s, with backoff.
 
     A patient's reply that fails once must still arrive: a duplicate after a timeout is far better
-    than a lost alarm answer. getUpdates is left to the Updater, which has its own retry loop.
-    A 429 asking for a longer wait than `max_retry_after` is raised to the caller.
+    than a lost alarm answer. getUpdates is left to the Updater, which has its own retry loop. A 429
+    asking for a longer wait than `max_retry_after` goes back to the caller as Telegram sent it.
+    Retrying happens in `do_request`, python-telegram-bot's extension point, before the answer is
+    parsed, so the caller sees exactly the errors it would see without retries.
     """
 
     def __init__(
@@ -92,32 +97,56 @@ class RetryingRequest(HTTPXRequest):
         delays: Sequence[float] = (0.25, 1.0, 3.0),
         max_retry_after: float = 10.0,
         sleep: Sleep = asyncio.sleep,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self._delays = tuple(delays)
         self._max_retry_after = max_retry_after
         self._sleep = sleep
 
-    async def post(  # type: ignore[override]
-        self, url: str, request_data: RequestData | None = None, **kwargs: object
-    ) -> object:
-        """POST with retries (see the class docstring)."""
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send the request; retry as the class docstring says."""
+        timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         if url.endswith("/getUpdates"):
-            return await super().post(url, request_data, **kwargs)  # type: ignore[arg-type]
+            return await super().do_request(url, method, request_data, *timeouts)
         attempt = 0
         while True:
             try:
-                return await super().post(url, request_data, **kwargs)  # type: ignore[arg-type]
-            except RetryAfter as exc:
-                delay = retry_after_seconds(exc)
-                if attempt >= len(self._delays) or delay > self._max_retry_after:
-                    raise
-            except (TimedOut, NetworkError) as exc:
-                if isinstance(exc, BadRequest | Forbidden) or attempt >= len(self._delays):
+                code, payload = await super().do_request(url, method, request_data, *timeouts)
+            except (TimedOut, NetworkError):  # timeouts and connection errors from httpx
+                if attempt >= len(self._delays):
                     raise
                 delay = self._delays[attempt]
-            method = url.rsplit("/", 1)[-1]
-            log.warning("Telegram %s failed (attempt %d); retrying in %.2f s", method, attempt + 1, delay)
+            else:
+                if code == HTTPStatus.TOO_MANY_REQUESTS:
+                    wait = _retry_after(payload)
+                    if attempt >= len(self._delays) or wait is None or wait > self._max_retry_after:
+                        return code, payload
+                    delay = wait
+                elif code >= HTTPStatus.INTERNAL_SERVER_ERROR and attempt < len(self._delays):
+                    delay = self._delays[attempt]
+                else:
+                    return code, payload
+            log.warning(
+                "Telegram %s failed (attempt %d); retrying in %.2f s", url.rsplit("/", 1)[-1], attempt + 1, delay
+            )
             attempt += 1
             await self._sleep(delay)
+
+
+def _retry_after(payload: bytes) -> float | None:
+    """The retry_after of a 429 answer, or None when it cannot be read."""
+    try:
+        value = json.loads(payload)["parameters"]["retry_after"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None

@@ -120,9 +120,7 @@ class SearchIndex:
             kws_en.append([w for k in (entry.keywords_en if entry else ()) for w in _content_words(k, EN_STOP)])
             lexicon.update(titles[-1], texts[-1], kws[-1])
         synonym_words = [w for g in vocab.groups for t in g for w in _content_words(t, NL_STOP)]
-        synonym_words += [
-            w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)
-        ]
+        synonym_words += [w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)]
         lexicon.update(synonym_words)
         lexicon.update(piece for w in list(lexicon) if "-" in w for piece in (w.replace("-", ""), *w.split("-")))
         splitter = Splitter(lexicon)

@@ -59,7 +59,7 @@ _MODIFIERS = {"\ufe0f", "\u200d", *(chr(c) for c in range(0x1F3FB, 0x1F400))}
 
 
 def classify_smalltalk(text: str) -> Smalltalk | None:
-    """"greeting", "thanks" or "ack" when the message is only that; None for anything else.
+    """ "greeting", "thanks" or "ack" when the message is only that; None for anything else.
 
     A message with any other word ("hallo, hoe lang duurt de MRI?") is None, so it is searched.
     Thanks wins over greeting, and greeting over acknowledgement ("ok, bedankt!" is thanks).

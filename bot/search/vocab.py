@@ -54,9 +54,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     return SearchVocabulary(chapters, groups, mappings), []
 
 
-def _chapters(
-    raw: Any, line: int, file: str, content: Content, problems: list[Problem]
-) -> dict[str, ChapterKeywords]:
+def _chapters(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> dict[str, ChapterKeywords]:
     result: dict[str, ChapterKeywords] = {}
     if raw is None:
         return result
@@ -139,8 +137,9 @@ def _synonyms(
                 key = " ".join(words(term))
                 if key in owner:
                     problems.append(
-                        Problem(file, group_line, f"synonyms group: '{term}' is already in the group on line "
-                                f"{owner[key]}")
+                        Problem(
+                            file, group_line, f"synonyms group: '{term}' is already in the group on line {owner[key]}"
+                        )
                     )
                 owner[key] = group_line
             if terms:

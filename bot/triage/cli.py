@@ -25,8 +25,12 @@ def register(subparsers: Any) -> None:
     """Add the `triage` sub-command."""
     parser = subparsers.add_parser("triage", help="triage messages (one per line on stdin)")
     parser.add_argument("--jsonl", action="store_true", help="one JSON object per input line (the only format)")
-    parser.add_argument("--at", type=_parse_at, default=None,
-                        help="route as if it were this time (ISO 8601; without offset: Amsterdam time)")
+    parser.add_argument(
+        "--at",
+        type=_parse_at,
+        default=None,
+        help="route as if it were this time (ISO 8601; without offset: Amsterdam time)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def answer(text: str, triage: Triage, now: dt.datetime, content: Content,
-           routes: dict[Level, Routing] | None = None) -> str:
+def answer(
+    text: str, triage: Triage, now: dt.datetime, content: Content, routes: dict[Level, Routing] | None = None
+) -> str:
     """One JSON line for one message; never raises (an internal error answers as urgent)."""
     routes = {} if routes is None else routes
     try:
@@ -85,8 +90,15 @@ def to_json(result: TriageResult | None, level: Level, routing: Routing, error: 
         "level": level.label,
         "concepts": list(result.concepts) if result else [],
         "matches": [
-            {"concept": m.concept, "level": m.level.label, "words": list(m.words), "method": m.method,
-             "negated": m.negated, "term": m.term, **({"celsius": m.celsius} if m.celsius is not None else {})}
+            {
+                "concept": m.concept,
+                "level": m.level.label,
+                "words": list(m.words),
+                "method": m.method,
+                "negated": m.negated,
+                "term": m.term,
+                **({"celsius": m.celsius} if m.celsius is not None else {}),
+            }
             for m in (result.matches if result else ())
         ],
         "contacts": [

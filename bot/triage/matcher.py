@@ -51,8 +51,7 @@ class TriageResult:
     @property
     def concepts(self) -> tuple[str, ...]:
         """Alarm concepts found (not negated), most urgent first."""
-        found = sorted((m for m in self.matches if not m.negated and m.level > Level.NONE),
-                       key=lambda m: -m.level)
+        found = sorted((m for m in self.matches if not m.negated and m.level > Level.NONE), key=lambda m: -m.level)
         return tuple(dict.fromkeys(m.concept for m in found))
 
     def explain(self) -> list[str]:
@@ -179,17 +178,25 @@ class Triage:
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
         rule = self.vocabulary.temperature
-        context = any(m.concept == self._fever for m in matches) or any(
-            t.text in rule.context for t in tokens
-        )
+        context = any(m.concept == self._fever for m in matches) or any(t.text in rule.context for t in tokens)
         for reading in read_temperatures(tokens, rule, context):
-            matches.append(Match(rule.concept, reading.level, (tokens[reading.index].text,), "temperature",
-                                 False, "", reading.celsius))
+            matches.append(
+                Match(
+                    rule.concept,
+                    reading.level,
+                    (tokens[reading.index].text,),
+                    "temperature",
+                    False,
+                    "",
+                    reading.celsius,
+                )
+            )
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
         return TriageResult(level, tuple(matches))
 
-    def _phrase_end(self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token],
-                    start: int) -> int | None:
+    def _phrase_end(
+        self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token], start: int
+    ) -> int | None:
         position = start
         for key in term.keys[1:]:
             for candidate in range(position + 1, min(len(slots), position + 2 + self.vocabulary.max_gap)):
@@ -202,13 +209,21 @@ class Triage:
                 return None
         return position
 
-    def _record(self, term: _Term, tokens: Sequence[Token], start: int, end: int, method: Method,
-                matches: list[Match], seen: set[tuple[str, int, int]]) -> None:
+    def _record(
+        self,
+        term: _Term,
+        tokens: Sequence[Token],
+        start: int,
+        end: int,
+        method: Method,
+        matches: list[Match],
+        seen: set[tuple[str, int, int]],
+    ) -> None:
         if (term.concept.id, start, end) in seen:
             return
         seen.add((term.concept.id, start, end))
         negated = not term.negative and self._negated(tokens, start, end)
-        span = tuple(t.text for t in tokens[start:end + 1])
+        span = tuple(t.text for t in tokens[start : end + 1])
         matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text))
 
     def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:

@@ -23,9 +23,17 @@ from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load
 
 REPLIES_FILE = "alarm_replies.yaml"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_TEXT_KEYS = {"unreadable": (), "error": (), "spoed": (), "spreekuur_title": ("spreekuur",),
-              "spreekuur_hours": ("days", "start", "end"), "spreekuur_open": (),
-              "spreekuur_next": ("day", "time"), "spreekuur_menu": ("menu",), "and": ()}
+_TEXT_KEYS = {
+    "unreadable": (),
+    "error": (),
+    "spoed": (),
+    "spreekuur_title": ("spreekuur",),
+    "spreekuur_hours": ("days", "start", "end"),
+    "spreekuur_open": (),
+    "spreekuur_next": ("day", "time"),
+    "spreekuur_menu": ("menu",),
+    "and": (),
+}
 _LANG_KEYS = {"lines", "days", *_TEXT_KEYS}
 
 
@@ -65,8 +73,14 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
         if not isinstance(entry, LineDict):
             continue
         problems += check_keys(entry, file, _LANG_KEYS, _LANG_KEYS, lang)
-        lines = _templates(entry.get("lines"), entry.line_of("lines"), file, f"{lang}.lines",
-                           {r: (r,) for r in ROLES if r != "spreekuur"}, problems)
+        lines = _templates(
+            entry.get("lines"),
+            entry.line_of("lines"),
+            file,
+            f"{lang}.lines",
+            {r: (r,) for r in ROLES if r != "spreekuur"},
+            problems,
+        )
         texts = {}
         for key, allowed in _TEXT_KEYS.items():
             if key in entry:
@@ -81,18 +95,21 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
     return AlarmReplies(langs), []
 
 
-def _templates(raw: Any, line: int, file: str, what: str, allowed: dict[str, tuple[str, ...]],
-               problems: list[Problem]) -> dict[str, str]:
+def _templates(
+    raw: Any, line: int, file: str, what: str, allowed: dict[str, tuple[str, ...]], problems: list[Problem]
+) -> dict[str, str]:
     if not isinstance(raw, LineDict):
         problems.append(Problem(file, line, f"{what}: must be a mapping"))
         return {}
     problems += check_keys(raw, file, set(allowed), set(allowed), what)
-    return {key: _template(raw[key], raw.line_of(key), file, f"{what}.{key}", allowed[key], problems)
-            for key in allowed if key in raw}
+    return {
+        key: _template(raw[key], raw.line_of(key), file, f"{what}.{key}", allowed[key], problems)
+        for key in allowed
+        if key in raw
+    }
 
 
-def _template(raw: Any, line: int, file: str, what: str, allowed: tuple[str, ...],
-              problems: list[Problem]) -> str:
+def _template(raw: Any, line: int, file: str, what: str, allowed: tuple[str, ...], problems: list[Problem]) -> str:
     if not isinstance(raw, str) or not raw.strip():
         problems.append(Problem(file, line, f"{what}: must be non-empty text"))
         return ""
@@ -146,8 +163,9 @@ def _routing_lines(routing: Routing, content: Content, lang: Lang, templates: La
     return [_fill(templates.lines[c.role], values) for c in routing.contacts if c.role in templates.lines]
 
 
-def render_alarm_reply(result: TriageResult, routing: Routing, content: Content, lang: Lang,
-                       replies: AlarmReplies | None = None) -> str:
+def render_alarm_reply(
+    result: TriageResult, routing: Routing, content: Content, lang: Lang, replies: AlarmReplies | None = None
+) -> str:
     """The alarm reply: the routed lines in order, the first in bold; always with the 112 line.
 
     For a message without alarm (level none) this is the spreekuur reply.
@@ -170,22 +188,19 @@ def _spoed_reply(first: str, now: dt.datetime, content: Content, lang: Lang, rep
     return "\n\n".join(lines)
 
 
-def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang,
-                            replies: AlarmReplies | None = None) -> str:
+def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
     """For voice, photo, sticker …: "I cannot read this", then the spoed lines and 112."""
     templates = (replies or default_replies()).get(lang)
     return _spoed_reply(templates.texts["unreadable"], now, content, lang, replies)
 
 
-def render_error_fallback(now: dt.datetime, content: Content, lang: Lang,
-                          replies: AlarmReplies | None = None) -> str:
+def render_error_fallback(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
     """When a handler crashed: say so, then the spoed lines and 112."""
     templates = (replies or default_replies()).get(lang)
     return _spoed_reply(templates.texts["error"], now, content, lang, replies)
 
 
-def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang,
-                           replies: AlarmReplies | None = None) -> str:
+def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
     """The verpleegkundig telefonisch spreekuur: number, hours, open now or next opening, menu."""
     templates = (replies or default_replies()).get(lang)
     texts = templates.texts
@@ -196,16 +211,26 @@ def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang,
     lines = []
     if "spreekuur" in content.contacts:
         lines.append(f"<b>{_fill(texts['spreekuur_title'], values)}</b>")
-    lines.append(_fill(texts["spreekuur_hours"], {
-        "days": html.escape(days), "start": f"{hours.start:%H:%M}", "end": f"{hours.end:%H:%M}"}))
+    lines.append(
+        _fill(
+            texts["spreekuur_hours"],
+            {"days": html.escape(days), "start": f"{hours.start:%H:%M}", "end": f"{hours.end:%H:%M}"},
+        )
+    )
     status = spreekuur_status(now, content)
     if status.open_now:
         lines.append(_fill(texts["spreekuur_open"], {}))
     elif status.next_open is not None:
         opening = status.next_open.astimezone(AMSTERDAM)
-        lines.append(_fill(texts["spreekuur_next"], {
-            "day": html.escape(f"{templates.days[opening.weekday()]} {opening.day}-{opening.month}"),
-            "time": f"{opening:%H:%M}"}))
+        lines.append(
+            _fill(
+                texts["spreekuur_next"],
+                {
+                    "day": html.escape(f"{templates.days[opening.weekday()]} {opening.day}-{opening.month}"),
+                    "time": f"{opening:%H:%M}",
+                },
+            )
+        )
     if content.spreekuur_menu:
         menu = ", ".join(f"{c.label.get(lang) or c.label.get('nl', '')} ({c.choice})" for c in content.spreekuur_menu)
         lines.append(_fill(texts["spreekuur_menu"], {"menu": html.escape(menu)}))

@@ -14,14 +14,35 @@ from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load
 ALARMS_FILE = "alarms.yaml"
 
 _TOP_KEYS = {"version", "lexicon", "phrases", "word_groups", "negation", "temperature", "concepts"}
-_CONCEPT_KEYS = {"id", "level", "folder", "nl", "en", "misspellings", "exact", "compounds", "negatable",
-                 "reviewed_by", "reviewed_on"}
+_CONCEPT_KEYS = {
+    "id",
+    "level",
+    "folder",
+    "nl",
+    "en",
+    "misspellings",
+    "exact",
+    "compounds",
+    "negatable",
+    "reviewed_by",
+    "reviewed_on",
+}
 _CONCEPT_REQUIRED = {"id", "level", "folder", "nl", "en", "misspellings", "reviewed_by", "reviewed_on"}
 _LEXICON_KEYS = {"languages", "min_zipf"}
 _PHRASE_KEYS = {"max_gap", "optional_words"}
 _NEGATION_KEYS = {"before", "after", "fillers_before", "fillers_after", "after_end"}
-_TEMPERATURE_KEYS = {"concept", "urgent_from", "seh_above", "min", "max", "units", "context",
-                     "weak_context", "not_after", "not_before"}
+_TEMPERATURE_KEYS = {
+    "concept",
+    "urgent_from",
+    "seh_above",
+    "min",
+    "max",
+    "units",
+    "context",
+    "weak_context",
+    "not_after",
+    "not_before",
+}
 
 
 @dataclass(frozen=True)

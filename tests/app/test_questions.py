@@ -38,4 +38,3 @@ async def test_question_that_also_reports_a_symptom(chat: Chat) -> None:
 async def test_english_question(chat: Chat) -> None:
     reply = await chat.say("How long does the MRI take?", language_code="en")
     reply.assert_contains("The folder says this, under", "30 minuten")
-

@@ -25,8 +25,10 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"Je zei: <b>{html.escape(text)}</b>",
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Ok", callback_data="ok"), InlineKeyboardButton("Nee", callback_data="nee")],
-             [InlineKeyboardButton("Website", url="https://www.amsterdamumc.nl")]]
+            [
+                [InlineKeyboardButton("Ok", callback_data="ok"), InlineKeyboardButton("Nee", callback_data="nee")],
+                [InlineKeyboardButton("Website", url="https://www.amsterdamumc.nl")],
+            ]
         ),
     )
 

@@ -64,8 +64,14 @@ async def test_long_poll_times_out_empty(fake: FakeBotApi) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["<b>vet</b> &amp; <i>schuin</i>", '<a href="https://x.nl/?a=1&amp;b=2">x</a>', "<pre><code>x</code></pre>",
-     '<span class="tg-spoiler">s</span>', "<blockquote expandable>q</blockquote>", "a &lt; b &gt; c &#39;"],
+    [
+        "<b>vet</b> &amp; <i>schuin</i>",
+        '<a href="https://x.nl/?a=1&amp;b=2">x</a>',
+        "<pre><code>x</code></pre>",
+        '<span class="tg-spoiler">s</span>',
+        "<blockquote expandable>q</blockquote>",
+        "a &lt; b &gt; c &#39;",
+    ],
 )
 def test_valid_html(text: str) -> None:
     parse_html(text)
@@ -73,9 +79,16 @@ def test_valid_html(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("a <b>b", "end tag"), ("<b><i>x</b></i>", "Unmatched end tag"), ("x<br>y", 'Unsupported start tag "br"'),
-     ("1 < 2", "Unsupported start tag"), ("Q&A", "'&'"), ("<a>x</a>", "href"), ("</b>", "Unexpected end tag"),
-     ("<code><b>x</b></code>", "not allowed inside")],
+    [
+        ("a <b>b", "end tag"),
+        ("<b><i>x</b></i>", "Unmatched end tag"),
+        ("x<br>y", 'Unsupported start tag "br"'),
+        ("1 < 2", "Unsupported start tag"),
+        ("Q&A", "'&'"),
+        ("<a>x</a>", "href"),
+        ("</b>", "Unexpected end tag"),
+        ("<code><b>x</b></code>", "not allowed inside"),
+    ],
 )
 def test_invalid_html(text: str, problem: str) -> None:
     with pytest.raises(HtmlError, match=problem):
@@ -94,8 +107,9 @@ async def test_send_validation_through_ptb(fake: FakeBotApi, bot: Bot) -> None:
         await bot.send_message(1000, "x" * 4097)
     await bot.send_message(1000, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")  # tags don't count
     with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
-        await bot.send_message(1000, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("x", callback_data="y" * 65)]]))
+        await bot.send_message(
+            1000, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="y" * 65)]])
+        )
     assert [c.status for c in fake.calls("sendMessage")] == [400, 400, 200, 400]
 
 
@@ -135,8 +149,13 @@ async def test_commands_descriptions_and_webhook(fake: FakeBotApi, bot: Bot) -> 
 
 @pytest.mark.parametrize(
     ("kind", "error", "message"),
-    [("500", NetworkError, "Internal Server Error"), ("403", Forbidden, "blocked"),
-     ("429", RetryAfter, "Flood control"), ("timeout", TimedOut, None), ("close", NetworkError, None)],
+    [
+        ("500", NetworkError, "Internal Server Error"),
+        ("403", Forbidden, "blocked"),
+        ("429", RetryAfter, "Flood control"),
+        ("timeout", TimedOut, None),
+        ("close", NetworkError, None),
+    ],
 )
 async def test_faults_surface_as_ptb_errors(
     fake: FakeBotApi, bot: Bot, kind: str, error: type[Exception], message: str | None

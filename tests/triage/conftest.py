@@ -39,14 +39,23 @@ def replies() -> AlarmReplies:
 def make_content() -> Content:
     """Contacts and hours as in the folder; chapters are not needed for triage."""
     contacts = {
-        "spoedlijn": Contact("spoedlijn", {"nl": "Verpleegkundige spoedlijn", "en": "Nurses' urgent line"},
-                             "06 25 71 60 27", "+31625716027"),
+        "spoedlijn": Contact(
+            "spoedlijn",
+            {"nl": "Verpleegkundige spoedlijn", "en": "Nurses' urgent line"},
+            "06 25 71 60 27",
+            "+31625716027",
+        ),
         "huisartsenpost": Contact("huisartsenpost", {"nl": "Uw huisartsenpost", "en": "Your GP service"}),
-        "seh": Contact("seh", {"nl": "Spoedeisende hulp VUmc", "en": "Emergency department VUmc"},
-                       "020 44 43 636", "+31204443636"),
+        "seh": Contact(
+            "seh", {"nl": "Spoedeisende hulp VUmc", "en": "Emergency department VUmc"}, "020 44 43 636", "+31204443636"
+        ),
         "alarmnummer": Contact("alarmnummer", {"nl": "Alarmnummer", "en": "Emergency number"}, "112", "112"),
-        "spreekuur": Contact("spreekuur", {"nl": "Verpleegkundig telefonisch spreekuur", "en": "Nurses' hour"},
-                             "020 444 11 00", "+31204441100"),
+        "spreekuur": Contact(
+            "spreekuur",
+            {"nl": "Verpleegkundig telefonisch spreekuur", "en": "Nurses' hour"},
+            "020 444 11 00",
+            "+31204441100",
+        ),
     }
     return Content(
         chapters=(),

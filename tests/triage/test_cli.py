@@ -31,19 +31,23 @@ def test_answer_fails_safe_and_routes(triage: Triage, content: Content) -> None:
     assert line["level"] == "urgent" and line["error"] == "RuntimeError"
 
 
-
 def run_cli(stdin: bytes, *args: str) -> list[dict[str, object]]:
     env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
     proc = subprocess.run(
         [sys.executable, "-m", "bot.triage.cli", "--jsonl", *args],
-        input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=60, check=False,
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr.decode()
     return [json.loads(line) for line in proc.stdout.decode().splitlines()]
 
 
 def test_one_line_out_per_line_in_even_for_odd_input() -> None:
-    stdin = "ik heb 39,5\n\n   \n\x00\x01\n👍\n" .encode() + b"\xff\xfe broken utf-8\n" + ("pijn " * 5000).encode()
+    stdin = "ik heb 39,5\n\n   \n\x00\x01\n👍\n".encode() + b"\xff\xfe broken utf-8\n" + ("pijn " * 5000).encode()
     out = run_cli(stdin, "--at", "2026-04-27T09:00:00+02:00")
     assert len(out) == 7
     assert out[0]["level"] == "seh"

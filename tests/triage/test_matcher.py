@@ -206,8 +206,17 @@ def test_temperatures(triage: Triage, text: str, level: Level, celsius: float) -
 
 @pytest.mark.parametrize(
     "text",
-    ["om 17.30 uur", "27-04-2026", "ik woog 38,5 kilo", "tel 06 25 71 60 27", "ik ben 39", "3 keer 39",
-     "het kost 39,95 euro", "ik ben 41 jaar oud", "ik heb 40 tabletten"],
+    [
+        "om 17.30 uur",
+        "27-04-2026",
+        "ik woog 38,5 kilo",
+        "tel 06 25 71 60 27",
+        "ik ben 39",
+        "3 keer 39",
+        "het kost 39,95 euro",
+        "ik ben 41 jaar oud",
+        "ik heb 40 tabletten",
+    ],
 )
 def test_not_temperatures(triage: Triage, text: str) -> None:
     result = triage.assess(text)

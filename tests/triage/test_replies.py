@@ -29,8 +29,9 @@ SEH = "020 44 43 636"
 ALARM = "112"  # numbers are plain text, which Telegram apps make tappable
 
 
-def reply(triage: Triage, content: Content, replies: AlarmReplies, text: str, now: dt.datetime,
-          lang: Lang = "nl") -> str:
+def reply(
+    triage: Triage, content: Content, replies: AlarmReplies, text: str, now: dt.datetime, lang: Lang = "nl"
+) -> str:
     result = triage.assess(text)
     return render_alarm_reply(result, route(result.level, now, content), content, lang, replies)
 
@@ -74,8 +75,9 @@ def test_spreekuur_open_now(content: Content, replies: AlarmReplies) -> None:
 
 @pytest.mark.parametrize("render", [render_unreadable_reply, render_error_fallback])
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_unreadable_and_error_carry_the_spoed_lines(content: Content, replies: AlarmReplies, render: object,
-                                                   lang: Lang) -> None:
+def test_unreadable_and_error_carry_the_spoed_lines(
+    content: Content, replies: AlarmReplies, render: object, lang: Lang
+) -> None:
     for now in (OFFICE, NIGHT):
         text = render(now, content, lang, replies)  # type: ignore[operator]
         assert ALARM in text
@@ -106,9 +108,7 @@ def test_missing_contact_never_breaks_the_reply(triage: Triage, content: Content
 
 def test_replies_loader_reports_problems(tmp_path: Path) -> None:
     path = tmp_path / "alarm_replies.yaml"
-    path.write_text(
-        "nl:\n  lines:\n    alarmnummer: 'Bel {politie}.'\n  extra: x\nen: {}\n", encoding="utf-8"
-    )
+    path.write_text("nl:\n  lines:\n    alarmnummer: 'Bel {politie}.'\n  extra: x\nen: {}\n", encoding="utf-8")
     replies, problems = load_alarm_replies(path)
     assert replies is None
     messages = [str(p) for p in problems]

@@ -70,7 +70,10 @@ def test_minimal_file_loads(tmp_path: Path) -> None:
 
 
 def test_every_problem_at_once_with_lines(tmp_path: Path) -> None:
-    bad = GOOD_HEAD + FEVER + """\
+    bad = (
+        GOOD_HEAD
+        + FEVER
+        + """\
   - id: fever
     level: urgent
     folder: Koorts
@@ -96,6 +99,7 @@ def test_every_problem_at_once_with_lines(tmp_path: Path) -> None:
     reviewed_by: null
     reviewed_on: null
 """
+    )
     vocab, problems = load_alarms(write(tmp_path, bad))
     assert vocab is None
     text = "\n".join(str(p) for p in problems)

@@ -16,6 +16,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -52,7 +53,7 @@ class AppointmentHandlers:
         """Add the conversation (first, so it takes precedence) and the list and reminder buttons."""
         only_new = filters.UpdateType.MESSAGE
         text = filters.TEXT & ~filters.COMMAND & only_new
-        cancel = [
+        cancel: list[BaseHandler[Update, Context, object]] = [
             CommandHandler(["annuleer", "cancel"], self.cancel),
             CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"),
         ]
@@ -95,7 +96,7 @@ class AppointmentHandlers:
 
     def _type_label(self, appointment_type: str, lang: Lang) -> str:
         rules = self.services.knowledge.current.catalog.reminder_rules
-        label = rules.for_type(appointment_type).label  # type: ignore[arg-type]
+        label = rules.for_type(appointment_type).label
         return label.get(lang) or label["nl"]
 
     def _type_button(self, appointment_type: str, update: Update, context: Context) -> str:
@@ -134,7 +135,6 @@ class AppointmentHandlers:
         return await self._ask_type(update, context)
 
     async def _ask_type(self, update: Update, context: Context) -> int:
-        lang = self._lang(update, context)
         keyboard = [[Button(self._type_button(t, update, context), f"appt:type:{t}")] for t in APPOINTMENT_TYPES]
         keyboard.append([Button(self._t(update, context, "button_cancel"), "appt:cancel")])
         await self._say(update, self._t(update, context, "appt_choose_type"), keyboard)

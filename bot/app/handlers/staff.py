@@ -1,0 +1,377 @@
+"""Staff commands (/inschrijven, /bericht, /herladen, /gemist) and the patient's side of enrolment.
+
+Handler groups (wire them the same way in assembly):
+* STAFF_GROUP (-1): staff commands and `bc:` buttons. Ahead of group 0, so the unknown-command
+  catch-all never sees them; every staff handler ends with ApplicationHandlerStop. A non-staff user
+  gets exactly the unknown-command answer (ui `unknown_command` with the menu) and a log line.
+* DRAFT_GROUP (-20): the text of a broadcast being composed. It runs before the alarm layer (-10),
+  so a staff text that mentions e.g. "koorts" becomes the message instead of getting an alarm answer;
+  it only acts for a staff user with an open draft and stops nothing otherwise.
+* The `enr:` consent buttons of enrolment are in STAFF_GROUP too; the deep link itself arrives via
+  `ContentHandlers.deep_link_handlers` (`redeem_deep_link`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram import InputFile, Message, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app.replies import send_view
+from bot.app.services import Services
+from bot.app.telegram_io import to_markup
+from bot.app.views import menu_view
+from bot.clock import local
+from bot.content.model import Lang
+from bot.outbox.sender import BroadcastSender
+from bot.sending import Button, Keyboard, SendError
+from bot.staff.auth import is_staff, log_refused
+from bot.staff.compose import Composer, Draft, audience_label, valid_audience
+from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
+from bot.staff.reload import format_reload, reload_content
+from bot.staff.texts import StaffTexts, staff_texts
+from bot.storage.privacy import hash_chat_id
+from bot.storage.records import APPOINTMENT_TYPES
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+STAFF_GROUP = -1
+DRAFT_GROUP = -20
+# Command -> aliases; every one is staff-only.
+STAFF_COMMANDS: dict[str, tuple[str, ...]] = {
+    "inschrijven": ("inschrijven", "enrol"),
+    "bericht": ("bericht", "broadcast"),
+    "herladen": ("herladen", "reload"),
+    "gemist": ("gemist", "misses"),
+}
+DRAFT_KEY = "staff_draft"
+ENROL_KEY = "enrol_code_hash"
+MISSES_DAYS = 30
+
+
+class StaffHandlers:
+    """Staff tools in Telegram; the outbox sender is woken when a broadcast is confirmed."""
+
+    def __init__(self, services: Services, outbox: BroadcastSender | None = None) -> None:
+        self.services = services
+        self.outbox = outbox if outbox is not None else getattr(services, "outbox", None)
+        self.texts: StaffTexts = staff_texts(services.settings.content_dir)
+        self.enrolment = EnrolmentService(services.storage, services.clock, services.settings.enrol_code_days)
+        self.last_changed: tuple[str, ...] = ()
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Add the handlers (see the module docstring for the groups)."""
+        only_new = filters.UpdateType.MESSAGE
+        actions: dict[str, Handler] = {
+            "inschrijven": self.enrol,
+            "bericht": self.broadcast,
+            "herladen": self.reload,
+            "gemist": self.misses,
+        }
+        for name, aliases in STAFF_COMMANDS.items():
+            app.add_handler(CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new), STAFF_GROUP)
+        app.add_handler(CommandHandler("annuleer", self.cancel_draft, only_new), STAFF_GROUP)
+        app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^bc:"), STAFF_GROUP)
+        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^enr:(yes|no)$"), STAFF_GROUP)
+        draft_text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+        app.add_handler(MessageHandler(draft_text, self.on_draft_text), DRAFT_GROUP)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _lang(self, update: Update, context: Context) -> Lang:
+        return self.services.lang(update, context.chat_data)
+
+    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
+        return self.texts.t(key, self._lang(update, context), **values)
+
+    def _is_staff(self, update: Update) -> bool:
+        user = update.effective_user
+        return is_staff(self.services.settings, user.id if user else None)
+
+    def _guarded(self, name: str, action: Handler) -> Handler:
+        async def guarded(update: Update, context: Context) -> None:
+            if self._is_staff(update):
+                await action(update, context)
+            else:
+                user = update.effective_user
+                log_refused(name, user.id if user else None)
+                await self._unknown_command(update, context)
+            raise ApplicationHandlerStop
+
+        return guarded
+
+    async def _unknown_command(self, update: Update, context: Context) -> None:
+        """Exactly what ContentHandlers.unknown_command answers: a staff command is not revealed."""
+        message = update.effective_message
+        if message is None:
+            return
+        lang = self._lang(update, context)
+        catalog = self.services.knowledge.current.catalog
+        await send_view(
+            message, menu_view(catalog.content, catalog.ui, lang, intro=catalog.ui.t("unknown_command", lang))
+        )
+
+    @staticmethod
+    async def _reply(message: Message | None, text: str, keyboard: Keyboard = ()) -> None:
+        if message is not None:
+            await message.reply_text(text, reply_markup=to_markup(keyboard))
+
+    def _composer(self) -> Composer:
+        return Composer(self.services.storage, self.services.knowledge.current.catalog, self.texts)
+
+    # -- /inschrijven -----------------------------------------------------------------------------
+
+    async def enrol(self, update: Update, context: Context) -> None:
+        """A one-time code as deep link and QR code, for the staff member to hand to the patient."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        created = self.enrolment.create(user.id)
+        username = self.services.settings.bot_username or context.bot.username
+        link = deep_link(username, created.code)
+        until = f"{local(created.expires_at):%d-%m-%Y %H:%M}"
+        await message.reply_text(self._t(update, context, "staff_enrol_done", until=until, link=html.escape(link)))
+        await message.reply_document(
+            InputFile(qr_png(link), filename="inschrijving.png"),
+            caption=self._t(update, context, "staff_qr_caption", until=until),
+        )
+
+    async def redeem_deep_link(self, update: Update, context: Context, payload: str) -> bool:
+        """`/start <code>`: explain what is stored and ask consent; True when the payload was an enrolment code."""
+        message = update.effective_message
+        if message is None or not looks_like_code(payload):
+            return False
+        answer = self.enrolment.check(payload)
+        if answer.outcome != "ok":
+            await self._reply(message, self._t(update, context, f"enrol_{answer.outcome}"))
+            return True
+        if context.chat_data is not None:
+            context.chat_data[ENROL_KEY] = code_hash(payload)
+        ui = self.services.knowledge.current.catalog.ui
+        lang = self._lang(update, context)
+        keyboard = [
+            [Button(ui.t("button_consent_yes", lang), "enr:yes")],
+            [Button(ui.t("button_consent_no", lang), "enr:no")],
+        ]
+        days = self.services.settings.purge_after_days
+        await self._reply(message, ui.t("privacy_consent", lang, days=days), keyboard)
+        return True
+
+    async def on_consent(self, update: Update, context: Context) -> None:
+        """The consent buttons under an enrolment: link the chat only after "Akkoord"."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or not isinstance(query.message, Message):
+            raise ApplicationHandlerStop
+        await query.answer()
+        hashed = context.chat_data.pop(ENROL_KEY, None) if context.chat_data is not None else None
+        lang = self._lang(update, context)
+        if query.data == "enr:no":
+            ui = self.services.knowledge.current.catalog.ui
+            await query.message.edit_text(ui.t("consent_declined", lang))
+            raise ApplicationHandlerStop
+        if hashed is None:
+            await query.message.edit_text(self._t(update, context, "enrol_stale"))
+            raise ApplicationHandlerStop
+        rules = (
+            self.services.reminders.rules
+            if self.services.reminders is not None
+            else self.services.knowledge.current.catalog.reminder_rules
+        )
+        result = self.enrolment.redeem(hashed, chat.id, lang, rules)
+        if result.outcome != "ok":
+            await query.message.edit_text(self._t(update, context, f"enrol_{result.outcome}"))
+            raise ApplicationHandlerStop
+        if context.chat_data is not None:
+            context.chat_data["lang"] = lang
+        log.info("enrolment redeemed chat=%s appointments=%d", hash_chat_id(chat.id), result.appointments)
+        text = self._t(update, context, "enrol_done")
+        if result.appointments:
+            text += "\n\n" + self._t(update, context, "enrol_done_appointments", count=result.appointments)
+            if self.services.timer is not None:
+                self.services.timer.changed()
+        await query.message.edit_text(text)
+        raise ApplicationHandlerStop
+
+    # -- /bericht ---------------------------------------------------------------------------------
+
+    async def broadcast(self, update: Update, context: Context) -> None:
+        """Step 1: the audience."""
+        if context.chat_data is not None:
+            context.chat_data[DRAFT_KEY] = Draft()
+        await self._reply(
+            update.effective_message, self._t(update, context, "staff_bc_audience"), self._audiences(update, context)
+        )
+
+    def _audiences(self, update: Update, context: Context) -> Keyboard:
+        lang = self._lang(update, context)
+        catalog = self.services.knowledge.current.catalog
+        rows = [[Button(audience_label("all", self.texts, catalog, lang), "bc:aud:all")]]
+        rows += [
+            [Button(audience_label(f"type:{t}", self.texts, catalog, lang), f"bc:aud:type:{t}")]
+            for t in APPOINTMENT_TYPES
+        ]
+        return rows
+
+    async def on_draft_text(self, update: Update, context: Context) -> None:
+        """Step 2 by typing: staff's own text becomes the draft (only with an open draft)."""
+        draft = context.chat_data.get(DRAFT_KEY) if context.chat_data is not None else None
+        message = update.effective_message
+        if not isinstance(draft, Draft) or draft.step != "content" or message is None or not message.text:
+            return  # not ours: the alarm layer and the other handlers go on as usual
+        if not self._is_staff(update):
+            return
+        await self._preview(update, context, draft.with_text(message.text), message)
+        raise ApplicationHandlerStop
+
+    async def cancel_draft(self, update: Update, context: Context) -> None:
+        """/annuleer while composing; otherwise left to the other handlers."""
+        if context.chat_data is None or DRAFT_KEY not in context.chat_data or not self._is_staff(update):
+            return
+        del context.chat_data[DRAFT_KEY]
+        await self._reply(update.effective_message, self._t(update, context, "staff_bc_cancelled"))
+        raise ApplicationHandlerStop
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Every `bc:` button: audience, chapter choice, send, urgent, cancel, update notice."""
+        query = update.callback_query
+        if query is None or query.data is None or not isinstance(query.message, Message):
+            raise ApplicationHandlerStop
+        await query.answer()
+        if not self._is_staff(update):
+            user = update.effective_user
+            log_refused("bc-button", user.id if user else None)
+            await self._unknown_command(update, context)
+            raise ApplicationHandlerStop
+        data = query.data.removeprefix("bc:")
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        draft = chat_data.get(DRAFT_KEY)
+        if data == "upd" and self.last_changed:
+            draft = Draft().with_chapters(self.last_changed, kind="updated")
+            await self._preview(update, context, draft, query.message)
+        elif not isinstance(draft, Draft):
+            await query.message.edit_text(self._t(update, context, "staff_bc_stale"))
+        elif data.startswith("aud:") and valid_audience(data[4:]):
+            chat_data[DRAFT_KEY] = Draft(audience=data[4:], step="content")
+            keyboard = [[Button(self._t(update, context, "staff_bc_choose_chapter"), "bc:chs")]]
+            await query.message.edit_text(
+                self._t(update, context, "staff_bc_content"), reply_markup=to_markup(keyboard)
+            )
+        elif data == "chs" and draft.step == "content":
+            chapters = self.services.knowledge.current.catalog.content.top_level()
+            keyboard = [[Button(c.label, f"bc:ch:{c.id}")] for c in chapters]
+            await query.message.edit_reply_markup(reply_markup=to_markup(keyboard))
+        elif data.startswith("ch:") and draft.step == "content":
+            await self._preview(update, context, draft.with_chapters([data[3:]]), query.message)
+        elif data in ("send", "urgent") and draft.step == "preview":
+            del chat_data[DRAFT_KEY]  # a second tap finds no draft: never two broadcasts
+            await self._confirm(update, context, draft, urgent=data == "urgent", message=query.message)
+        elif data == "cancel":
+            chat_data.pop(DRAFT_KEY, None)
+            await query.message.edit_text(self._t(update, context, "staff_bc_cancelled"))
+        else:
+            await query.message.edit_text(self._t(update, context, "staff_bc_stale"))
+        raise ApplicationHandlerStop
+
+    async def _preview(self, update: Update, context: Context, draft: Draft, message: Message) -> None:
+        """Step 3: the message as the patient sees it, the recipient count, and the confirmation buttons."""
+        composer = self._composer()
+        lang = self._lang(update, context)
+        rendered = composer.preview(draft, lang)
+        if rendered is None:
+            await message.reply_text(self._t(update, context, "staff_bc_stale"))
+            return
+        if context.chat_data is not None:
+            context.chat_data[DRAFT_KEY] = draft
+        now = self.services.clock.now()
+        count = composer.recipients(draft, now)
+        await message.reply_text(self._t(update, context, "staff_bc_preview"))
+        await message.reply_text(rendered[0], reply_markup=to_markup(rendered[1]))
+        label = audience_label(draft.audience, self.texts, composer.catalog, lang)
+        lines = [self._t(update, context, "staff_bc_count", count=count, audience=html.escape(label))]
+        sender = self.outbox
+        if sender is not None and sender.in_quiet_hours(now):
+            lines.append(self._t(update, context, "staff_bc_quiet"))
+        keyboard = [
+            [Button(self._t(update, context, "staff_bc_send", count=count), "bc:send")],
+            [Button(self._t(update, context, "staff_bc_send_urgent"), "bc:urgent")],
+            [Button(self._t(update, context, "staff_bc_cancel"), "bc:cancel")],
+        ]
+        await message.reply_text("\n".join(lines), reply_markup=to_markup(keyboard))
+
+    async def _confirm(self, update: Update, context: Context, draft: Draft, urgent: bool, message: Message) -> None:
+        """Step 4: store the broadcast with its outbox rows (audited) and wake the sender."""
+        composer, now = self._composer(), self.services.clock.now()
+        if composer.recipients(draft, now) == 0:
+            await message.edit_text(self._t(update, context, "staff_bc_none"))
+            return
+        user, chat = update.effective_user, update.effective_chat
+        stored = composer.confirm(draft, now, user.id if user else None, urgent, chat.id if chat else None)
+        log.info("broadcast %d confirmed: %d recipients, urgent=%s", stored.id, stored.recipients, urgent)
+        await message.edit_text(self._t(update, context, "staff_bc_queued", id=stored.id, count=stored.recipients))
+        if self.outbox is not None:
+            self.outbox.wake()
+
+    # -- /herladen, /gemist -------------------------------------------------------------------
+
+    async def reload(self, update: Update, context: Context) -> None:
+        """Reload content; report problems with file and line, or the changed chapters with a notice button."""
+        user = update.effective_user
+        report = reload_content(self.services, user.id if user else None)
+        keyboard: Keyboard = ()
+        if report.ok and (report.changed or report.added):
+            self.last_changed = tuple(report.changed + report.added)
+            keyboard = [[Button(self._t(update, context, "staff_reload_notify"), "bc:upd")]]
+        await self._reply(
+            update.effective_message, format_reload(report, self.texts, self._lang(update, context)), keyboard
+        )
+
+    async def reload_from_signal(self) -> None:
+        """SIGHUP: reload, and tell every staff member the outcome (problems with file and line)."""
+        report = reload_content(self.services, None)
+        if report.ok and (report.changed or report.added):
+            self.last_changed = tuple(report.changed + report.added)
+        text = format_reload(report, self.texts, "nl")
+        for staff_id in sorted(self.services.settings.staff_user_ids):
+            try:
+                await self.services.sender.send_message(staff_id, text)
+            except SendError as exc:
+                log.warning("reload report not delivered to a staff member: %s", type(exc).__name__)
+
+    async def misses(self, update: Update, context: Context) -> None:
+        """Unanswered questions per day (counts only; no question text is ever stored)."""
+        today = local(self.services.clock.now()).date()
+        rows = self.services.storage.miss_counts(today - timedelta(days=MISSES_DAYS))
+        if not rows:
+            await self._reply(update.effective_message, self._t(update, context, "staff_misses_none", days=MISSES_DAYS))
+            return
+        lines = [self._t(update, context, "staff_misses_title", days=MISSES_DAYS)]
+        lines += [f"{day:%a %d-%m}: {count}" for day, count in rows]
+        lines.append(f"Σ {sum(count for _, count in rows)}")
+        await self._reply(update.effective_message, "\n".join(lines))
+
+
+def install_sighup(app: Application[Any, Any, Any, Any, Any, Any], staff: StaffHandlers) -> bool:
+    """Reload content on SIGHUP (Unix, running loop); False where signals cannot be handled."""
+    try:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(staff.reload_from_signal()))
+    except (NotImplementedError, RuntimeError, AttributeError):
+        return False
+    return True
