@@ -74,3 +74,11 @@ async def test_english_interface_from_language_code_and_taal(chat: Chat) -> None
 
 async def test_commands_registered_in_both_languages(chat: Chat) -> None:
     assert {lang for (_scope, lang) in chat.fake.commands} >= {"", "en"}
+
+
+async def test_optional_startup_calls_may_fail_on_a_minimal_server(chat: Chat) -> None:
+    for method in ("setMyCommands", "setMyDescription", "setMyShortDescription"):
+        chat.fake.fail_next(method, "400", count=10)
+    chat.fake.fail_next("setMyCommands", "500", count=10)
+    await chat.assembly.startup()  # logs the failures, raises nothing
+    (await chat.say("/start")).assert_contains("Welkom")

@@ -72,7 +72,8 @@ class ContentHandlers:
                 if await handler(update, context, payload):
                     return
         ui = self.services.knowledge.current.catalog.ui
-        await send_view(message, self._menu(lang, intro=ui.t("welcome", lang)))
+        welcome = ui.t("welcome", lang, days=self.services.settings.purge_after_days)
+        await send_view(message, self._menu(lang, intro=welcome))
 
     async def menu(self, update: Update, context: Context) -> None:
         """The main menu."""
