@@ -15,6 +15,7 @@ from bot.content.ui import UI_FILE, UiText, load_ui
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
+from bot.staff.texts import STAFF_FILE
 from bot.triage.replies import AlarmReplies, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
@@ -31,6 +32,7 @@ class Catalog:
 
     content: Content
     ui: UiText
+    staff: UiText
     alarms: AlarmVocabulary
     alarm_replies: AlarmReplies
     search_vocabulary: SearchVocabulary
@@ -52,6 +54,8 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
     problems += found
     ui, found = load_ui(content_dir / UI_FILE)
     problems += found
+    staff, found = load_ui(content_dir / STAFF_FILE)
+    problems += found
     alarms, found = load_alarms(content_dir / ALARMS_FILE)
     problems += found
     replies, found = load_alarm_replies(content_dir / ALARM_REPLIES_FILE)
@@ -69,13 +73,14 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
         problems
         or content is None
         or ui is None
+        or staff is None
         or alarms is None
         or replies is None
         or rules is None
         or vocabulary is None
     ):
         return None, sorted(set(problems))
-    return Catalog(content, ui, alarms, replies, vocabulary, rules), []
+    return Catalog(content, ui, staff, alarms, replies, vocabulary, rules), []
 
 
 def _chapter_references(rules: ReminderRules, content: Content, path: Path) -> list[Problem]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -19,6 +22,7 @@ from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
+from bot.app.handlers.staff import StaffHandlers, install_sighup
 from bot.app.housekeeping import schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
@@ -31,6 +35,7 @@ from bot.observability.server import ObservabilityServer
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings
+from bot.staff.wiring import make_broadcast_sender
 from bot.storage.store import Storage, open_storage
 
 log = logging.getLogger(__name__)
@@ -46,6 +51,7 @@ class Assembly:
 
     app: Application  # type: ignore[type-arg]
     services: Services
+    staff: StaffHandlers
     observability: ObservabilityServer | None = None
 
     async def startup(self, _app: object = None) -> None:
@@ -55,6 +61,9 @@ class Assembly:
             self.services.timer.start()
         if self.app.job_queue is not None:
             schedule_purge(self.app.job_queue, self.services)
+        if self.services.outbox is not None:
+            self.services.outbox.start()
+        install_sighup(self.app, self.staff)
         settings = self.services.settings
         if settings.metrics_port:
             self.observability = ObservabilityServer(
@@ -66,6 +75,10 @@ class Assembly:
         """What runs when the application stops (python-telegram-bot's post_shutdown)."""
         if self.services.timer is not None:
             self.services.timer.stop()
+        if self.services.outbox is not None:
+            await self.services.outbox.stop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         if self.observability is not None:
             await self.observability.stop()
             self.observability = None
@@ -84,6 +97,7 @@ def build_application(
     storage: Storage | None = None,
     knowledge: KnowledgeStore | None = None,
     retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
+    outbox_options: dict[str, Any] | None = None,
 ) -> Assembly:
     """Build the python-telegram-bot Application with every handler and service wired in."""
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
@@ -113,10 +127,14 @@ def build_application(
         services.clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
     )
+    services.outbox = make_broadcast_sender(services, **(outbox_options or {}))
     if app.job_queue is not None:
         services.timer = ReminderTimer(services.reminders, app.job_queue, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
+    staff_handlers = StaffHandlers(services, services.outbox)
+    staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
+    content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
     SafetyHandlers(services).register(app)
     # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
     app.add_handler(CallbackQueryHandler(content_handlers.stale, pattern="^$"))
@@ -127,7 +145,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(content_handlers.stale))
     QuestionHandlers(services).register(app)
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
-    assembly = Assembly(app, services)
+    assembly = Assembly(app, services, staff_handlers)
     app.post_init = assembly.startup
     app.post_shutdown = assembly.shutdown
     return assembly

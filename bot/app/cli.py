@@ -63,11 +63,11 @@ def _run(args: argparse.Namespace) -> int:
     except ContentLoadError as exc:
         print(f"content problems, not starting:\n{exc}", file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:
-        print(
-            f"database unavailable, not starting: {type(exc).__name__}: {exc.args[0] if exc.args else ''}",
-            file=sys.stderr,
-        )
+    except (SQLAlchemyError, OSError) as exc:
+        # One line, without the URL or SQL: both may carry credentials or data.
+        first_line = (str(exc.args[0]) if exc.args else "").strip().splitlines()[:1]
+        reason = first_line[0] if first_line else ""
+        print(f"database unavailable, not starting: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
     if args.webhook:
         if not settings.webhook_secret:

@@ -16,11 +16,13 @@ PURGE_EVERY = timedelta(hours=6)
 
 
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
-    """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place."""
+    """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place, and unused expired codes."""
 
     async def purge(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            counts = services.storage.purge_appointments(services.clock.now(), services.settings.purge_after_days)
+            now = services.clock.now()
+            counts = services.storage.purge_appointments(now, services.settings.purge_after_days)
+            counts["enrolments"] = services.storage.purge_enrolments(now)
         except Exception:  # a database hiccup: try again at the next run
             log.exception("retention purge failed")
             return

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.content.model import Lang
 from bot.content.ui import pick_lang
 from bot.observability.metrics import Metrics
+from bot.outbox.sender import BroadcastSender
 from bot.reminders.service import ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.sending import MessageSender, RecordingSender
@@ -32,6 +33,7 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     reminders: ReminderService | None = None
     timer: ReminderTimer | None = None
+    outbox: BroadcastSender | None = None
 
     def lang(self, update: Update, chat_data: dict[Any, Any] | None) -> Lang:
         """The chat's interface language: /taal choice, else the stored one, else Telegram's."""

@@ -21,9 +21,9 @@ class UiText:
 
     strings: Mapping[str, Mapping[str, str]]
 
-    def t(self, key: str, lang: Lang, **values: object) -> str:
-        """The string `key` in `lang` with {placeholders} filled in (missing ones stay visible)."""
-        template = self.strings[lang].get(key) or self.strings["nl"][key]
+    def t(self, key: str, lang: Lang | str, **values: object) -> str:
+        """The string `key` in `lang` (Dutch when unknown) with {placeholders} filled in; missing ones stay visible."""
+        template = self.strings.get(lang, self.strings["nl"]).get(key) or self.strings["nl"][key]
         return _FIELD_RE.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
     def keys(self, prefix: str) -> list[str]:

@@ -60,9 +60,13 @@ def describe(message: SentMessage, *, indent: str = "    ") -> str:
     if message.document is not None:
         lines.append(f"{indent}[file: {message.document.filename}, {len(message.document.content)} bytes]")
     for row in message.buttons:
-        lines.append(indent + "  ".join(
-            f"[{b.label}{' -> ' + b.callback_data if b.callback_data else ''}{' ' + b.url if b.url else ''}]"
-            for b in row))
+        lines.append(
+            indent
+            + "  ".join(
+                f"[{b.label}{' -> ' + b.callback_data if b.callback_data else ''}{' ' + b.url if b.url else ''}]"
+                for b in row
+            )
+        )
     for keys in message.reply_keyboard:
         lines.append(indent + "  ".join(f"<{key}>" for key in keys))
     return "\n".join(lines)
@@ -220,7 +224,7 @@ class BotHarness:
             raise AssertionError(f"the bot did not settle: {exc}\n--- transcript ---\n{self.transcript()}") from exc
         reply = self._collect()
         if self.fail_on_handler_errors and len(self.errors) > self._reported_errors:
-            new = self.errors[self._reported_errors:]
+            new = self.errors[self._reported_errors :]
             self._reported_errors = len(self.errors)
             details = "\n".join("".join(traceback.format_exception(error)) for error in new)
             raise reply.fail(f"handler raised:\n{details}")
@@ -261,8 +265,7 @@ class BotHarness:
             for button in message.flat_buttons:
                 if label_or_data in (button.label, button.callback_data):
                     return message, button
-        raise AssertionError(f"no button {label_or_data!r} in chat {chat_id}\n--- transcript ---\n"
-                             f"{self.transcript()}")
+        raise AssertionError(f"no button {label_or_data!r} in chat {chat_id}\n--- transcript ---\n{self.transcript()}")
 
     async def press(self, chat_id: int, label_or_data: str, **user: Any) -> Reply:
         """Press the button on the newest message that has it; return the bot's reaction."""

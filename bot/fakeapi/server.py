@@ -50,13 +50,34 @@ MAX_CAPTION = 1024
 
 # Methods that put a message in a chat; rate limits and `Stats` apply to these.
 SEND_METHODS = frozenset(
-    {"sendmessage", "senddocument", "sendphoto", "sendvoice", "sendaudio", "sendvideo", "sendsticker",
-     "sendlocation", "sendcontact", "copymessage", "forwardmessage", "sendmediagroup"}
+    {
+        "sendmessage",
+        "senddocument",
+        "sendphoto",
+        "sendvoice",
+        "sendaudio",
+        "sendvideo",
+        "sendsticker",
+        "sendlocation",
+        "sendcontact",
+        "copymessage",
+        "forwardmessage",
+        "sendmediagroup",
+    }
 )
 # Parameters whose form value is a JSON document (PTB JSON-encodes every non-string value).
 _JSON_FIELDS = frozenset(
-    {"reply_markup", "commands", "scope", "entities", "caption_entities", "allowed_updates",
-     "link_preview_options", "reply_parameters", "media"}
+    {
+        "reply_markup",
+        "commands",
+        "scope",
+        "entities",
+        "caption_entities",
+        "allowed_updates",
+        "link_preview_options",
+        "reply_parameters",
+        "media",
+    }
 )
 _HOLD_CAP_SECONDS = 60.0  # a "timeout" fault holds the request at most this long
 
@@ -220,8 +241,7 @@ def _reply_keyboard(markup: JsonDict | None) -> tuple[tuple[str, ...], ...]:
     if not markup:
         return ()
     return tuple(
-        tuple(b if isinstance(b, str) else str(b.get("text", "")) for b in row)
-        for row in markup.get("keyboard", [])
+        tuple(b if isinstance(b, str) else str(b.get("text", "")) for b in row) for row in markup.get("keyboard", [])
     )
 
 
@@ -563,8 +583,7 @@ class FakeBotApi:
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self._user_message(chat_id, content, user_id=user_id, language_code=language_code,
-                                  first_name=first_name)
+        return self._user_message(chat_id, content, user_id=user_id, language_code=language_code, first_name=first_name)
 
     def send_command(
         self,
@@ -598,22 +617,36 @@ class FakeBotApi:
 
     def send_sticker(self, chat_id: int, emoji: str = "👍", **user: Any) -> JsonDict:
         """Queue a sticker."""
-        sticker = {**self._file("sticker"), "type": "regular", "width": 512, "height": 512,
-                   "is_animated": False, "is_video": False, "emoji": emoji}
+        sticker = {
+            **self._file("sticker"),
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
         return self._user_message(chat_id, {"sticker": sticker}, **self._user_kwargs(user))
 
-    def send_location(self, chat_id: int, latitude: float = 52.3676, longitude: float = 4.9041,
-                      **user: Any) -> JsonDict:
+    def send_location(
+        self, chat_id: int, latitude: float = 52.3676, longitude: float = 4.9041, **user: Any
+    ) -> JsonDict:
         """Queue a location (default: Amsterdam)."""
         location = {"latitude": latitude, "longitude": longitude}
         return self._user_message(chat_id, {"location": location}, **self._user_kwargs(user))
 
-    def send_document_from_user(self, chat_id: int, file_name: str = "brief.pdf",
-                                mime_type: str = "application/pdf", caption: str | None = None,
-                                **user: Any) -> JsonDict:
+    def send_document_from_user(
+        self,
+        chat_id: int,
+        file_name: str = "brief.pdf",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+        **user: Any,
+    ) -> JsonDict:
         """Queue a document the patient sends."""
-        content: JsonDict = {"document": {**self._file("doc"), "file_name": file_name,
-                                          "mime_type": mime_type, "file_size": 12345}}
+        content: JsonDict = {
+            "document": {**self._file("doc"), "file_name": file_name, "mime_type": mime_type, "file_size": 12345}
+        }
         if caption is not None:
             content["caption"] = caption
         return self._user_message(chat_id, content, **self._user_kwargs(user))
@@ -623,8 +656,11 @@ class FakeBotApi:
         unknown = set(user) - {"user_id", "language_code", "first_name"}
         if unknown:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
-        return {"user_id": user.get("user_id"), "language_code": user.get("language_code", "nl"),
-                "first_name": user.get("first_name", "Test")}
+        return {
+            "user_id": user.get("user_id"),
+            "language_code": user.get("language_code", "nl"),
+            "first_name": user.get("first_name", "Test"),
+        }
 
     def edit_text(self, chat_id: int, message_id: int, new_text: str) -> JsonDict:
         """Queue an ``edited_message`` update: the patient edited their earlier text message."""
@@ -735,8 +771,9 @@ class FakeBotApi:
         for name, values in request.body_arguments.items():
             raw[name] = values[-1].decode("utf-8")
         files = {
-            name: UploadedFile(items[-1].filename, bytes(items[-1].body),
-                               items[-1].content_type or "application/octet-stream")
+            name: UploadedFile(
+                items[-1].filename, bytes(items[-1].body), items[-1].content_type or "application/octet-stream"
+            )
             for name, items in request.files.items()
         }
         return raw, files
@@ -766,8 +803,7 @@ class FakeBotApi:
         finally:
             if counted:
                 self._inflight -= 1
-            self._calls.append(Call(next(self._seq), method, _decode_json_fields(params_raw), files,
-                                    status, body))
+            self._calls.append(Call(next(self._seq), method, _decode_json_fields(params_raw), files, status, body))
             self._bump()
 
     async def _dispatch(
@@ -799,16 +835,18 @@ class FakeBotApi:
             if fault.kind == "timeout":
                 # Hold until the client times out and hangs up (or the fake stops).
                 try:
-                    await self.wait_until(lambda: handler.closed.is_set() or self._stopping,
-                                          _HOLD_CAP_SECONDS, "client to give up")
+                    await self.wait_until(
+                        lambda: handler.closed.is_set() or self._stopping, _HOLD_CAP_SECONDS, "client to give up"
+                    )
                 except TimeoutError:
                     pass
             handler.detach().close()
             return 0, {}
         if fault.kind == "429":
             self.stats.rejected_429 += 1
-            raise ApiError(429, f"Too Many Requests: retry after {fault.retry_after:g}",
-                           {"retry_after": fault.retry_after})
+            raise ApiError(
+                429, f"Too Many Requests: retry after {fault.retry_after:g}", {"retry_after": fault.retry_after}
+            )
         descriptions = {
             "400": "Bad Request: injected fault",
             "403": "Forbidden: bot was blocked by the user",
@@ -870,8 +908,11 @@ class FakeBotApi:
 
     async def _get_updates(self, handler: _Handler, params: _Params) -> list[JsonDict]:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.get_int("offset", 0) or 0
         limit = min(max(params.get_int("limit", 100) or 100, 1), 100)
         timeout = params.get_float("timeout", 0.0)
@@ -883,18 +924,32 @@ class FakeBotApi:
         if timeout > 0 and not self._batch(limit):
             try:
                 await self.wait_until(
-                    lambda: bool(self._batch(limit)) or handler.closed.is_set() or self._stopping,
-                    timeout, "updates")
+                    lambda: bool(self._batch(limit)) or handler.closed.is_set() or self._stopping, timeout, "updates"
+                )
             except TimeoutError:
                 pass  # an empty answer after the long-poll timeout, as Telegram does
         batch = self._batch(limit)
         self._delivered.update(u["update_id"] for u in batch)
         return batch
 
-    def _store_bot_message(self, chat_id: int, payload: JsonDict, parse_mode: str | None,
-                           markup: JsonDict | None, document: UploadedFile | None = None) -> _Message:
-        message = _Message(chat_id, self._new_message_id(chat_id), self._now(), from_bot=True,
-                           payload=payload, parse_mode=parse_mode, reply_markup=markup, document=document)
+    def _store_bot_message(
+        self,
+        chat_id: int,
+        payload: JsonDict,
+        parse_mode: str | None,
+        markup: JsonDict | None,
+        document: UploadedFile | None = None,
+    ) -> _Message:
+        message = _Message(
+            chat_id,
+            self._new_message_id(chat_id),
+            self._now(),
+            from_bot=True,
+            payload=payload,
+            parse_mode=parse_mode,
+            reply_markup=markup,
+            document=document,
+        )
         self._chat(chat_id)
         self._messages[(chat_id, message.message_id)] = message
         self._event("new", message)
@@ -931,9 +986,15 @@ class FakeBotApi:
         markup = params.get_json("reply_markup")
         _validate_markup(markup)
         n = next(self._seq)
-        payload: JsonDict = {"document": {"file_id": f"doc-{n}", "file_unique_id": f"d{n}",
-                                          "file_name": document.filename, "mime_type": document.mime_type,
-                                          "file_size": len(document.content)}}
+        payload: JsonDict = {
+            "document": {
+                "file_id": f"doc-{n}",
+                "file_unique_id": f"d{n}",
+                "file_name": document.filename,
+                "mime_type": document.mime_type,
+                "file_size": len(document.content),
+            }
+        }
         if caption is not None:
             payload["caption"] = caption
         message = self._store_bot_message(chat_id, payload, parse_mode, markup, document)
@@ -952,9 +1013,12 @@ class FakeBotApi:
         return stored
 
     def _not_modified(self) -> ApiError:
-        return ApiError(400, "Bad Request: message is not modified: specified new message content and "
-                             "reply markup are exactly the same as a current content and reply markup "
-                             "of the message")
+        return ApiError(
+            400,
+            "Bad Request: message is not modified: specified new message content and "
+            "reply markup are exactly the same as a current content and reply markup "
+            "of the message",
+        )
 
     async def _edit_message_text(self, params: _Params, files: dict[str, UploadedFile]) -> JsonDict:
         stored = self._find_bot_message(params)
@@ -1051,8 +1115,11 @@ class FakeBotApi:
         return True
 
     async def _get_webhook_info(self, params: _Params, files: dict[str, UploadedFile]) -> JsonDict:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _set_my_description(self, params: _Params, files: dict[str, UploadedFile]) -> bool:
         description = params.get_str("description") or ""

@@ -44,8 +44,9 @@ def _attributes(raw: str) -> dict[str, str]:
 
 def _check_start_tag(name: str, attrs: dict[str, str], stack: list[str], where: int) -> None:
     if stack and stack[-1] in {"code", "pre"} and not (stack[-1] == "pre" and name == "code"):
-        raise HtmlError(f'can\'t parse entities: tag "{name}" is not allowed inside "{stack[-1]}" '
-                        f"at byte offset {where}")
+        raise HtmlError(
+            f'can\'t parse entities: tag "{name}" is not allowed inside "{stack[-1]}" at byte offset {where}'
+        )
     if name == "a":
         if "href" not in attrs:
             raise HtmlError(f'can\'t parse entities: tag "a" must have attribute "href" at byte offset {where}')
@@ -53,12 +54,12 @@ def _check_start_tag(name: str, attrs: dict[str, str], stack: list[str], where: 
             raise HtmlError(f"can't parse entities: nested links at byte offset {where}")
     elif name == "span":
         if attrs.get("class") != "tg-spoiler":
-            raise HtmlError(f'can\'t parse entities: tag "span" must have class "tg-spoiler" '
-                            f"at byte offset {where}")
+            raise HtmlError(f'can\'t parse entities: tag "span" must have class "tg-spoiler" at byte offset {where}')
     elif name == "tg-emoji":
         if "emoji-id" not in attrs:
-            raise HtmlError(f'can\'t parse entities: tag "tg-emoji" must have attribute "emoji-id" '
-                            f"at byte offset {where}")
+            raise HtmlError(
+                f'can\'t parse entities: tag "tg-emoji" must have attribute "emoji-id" at byte offset {where}'
+            )
     elif name not in SIMPLE_TAGS:
         raise HtmlError(f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {where}')
 
@@ -74,14 +75,15 @@ def parse_html(text: str) -> str:
             match = _TAG_RE.match(text, i)
             if match is None:
                 raise HtmlError(
-                    f"can't parse entities: Unsupported start tag \"{text[i + 1:i + 11]}\" "
+                    f'can\'t parse entities: Unsupported start tag "{text[i + 1 : i + 11]}" '
                     f"at byte offset {_offset(text, i)}"
                 )
             name = match.group("name").lower()
             if match.group("end"):
                 if not stack:
-                    raise HtmlError(f'can\'t parse entities: Unexpected end tag "{name}" '
-                                    f"at byte offset {_offset(text, i)}")
+                    raise HtmlError(
+                        f'can\'t parse entities: Unexpected end tag "{name}" at byte offset {_offset(text, i)}'
+                    )
                 if stack[-1] != name:
                     raise HtmlError(
                         f"can't parse entities: Unmatched end tag at byte offset {_offset(text, i)}, "
@@ -105,13 +107,21 @@ def parse_html(text: str) -> str:
             plain.append(char)
             i += 1
     if stack:
-        raise HtmlError(f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+        raise HtmlError(f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"")
     return "".join(plain)
 
 
-_ANSI = {"b": ("\033[1m", "\033[22m"), "strong": ("\033[1m", "\033[22m"), "i": ("\033[3m", "\033[23m"),
-         "em": ("\033[3m", "\033[23m"), "u": ("\033[4m", "\033[24m"), "ins": ("\033[4m", "\033[24m"),
-         "s": ("\033[9m", "\033[29m"), "strike": ("\033[9m", "\033[29m"), "del": ("\033[9m", "\033[29m")}
+_ANSI = {
+    "b": ("\033[1m", "\033[22m"),
+    "strong": ("\033[1m", "\033[22m"),
+    "i": ("\033[3m", "\033[23m"),
+    "em": ("\033[3m", "\033[23m"),
+    "u": ("\033[4m", "\033[24m"),
+    "ins": ("\033[4m", "\033[24m"),
+    "s": ("\033[9m", "\033[29m"),
+    "strike": ("\033[9m", "\033[29m"),
+    "del": ("\033[9m", "\033[29m"),
+}
 
 
 def to_plain(text: str, parse_mode: str | None = None, *, ansi: bool = False) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,11 @@ def _add(args: argparse.Namespace) -> int:
     if start <= service.clock.now():
         print("that time is in the past", file=sys.stderr)
         return 2
+    if args.patient:
+        chat_id = _patient_chat(service, args, start)
+        if chat_id is None or chat_id < 0:
+            return 0 if chat_id is None else 1
+        args.chat_id = chat_id
     try:
         appt = service.add_appointment(args.chat_id, args.type, start, "staff", args.external_id)
     except UnknownPatient:
@@ -70,6 +75,28 @@ def _add(args: argparse.Namespace) -> int:
     for reminder in reminders:
         print(f"  {reminder.rule}: {format_when(reminder.due_at, 'nl')}")
     return 0
+
+
+def _patient_chat(service: ReminderService, args: argparse.Namespace, start: datetime) -> int | None:
+    """--patient CODE: the chat of a redeemed code; None after keeping it for an unredeemed one; -1 on error."""
+    from bot.staff.enrolment import EnrolmentService, UnusableCode  # the staff tools are optional here
+    from bot.storage.staff_queries import DuplicatePendingExternalId
+
+    enrolments = EnrolmentService(service.storage, service.clock)
+    try:
+        enrolment, chat_id = enrolments.target(args.patient)
+    except UnusableCode as exc:
+        print(f"--patient: {exc}", file=sys.stderr)
+        return -1
+    if chat_id is not None:
+        return chat_id
+    try:
+        enrolments.add_pending(enrolment, args.type, start, args.external_id)
+    except DuplicatePendingExternalId:
+        print(f"external id {args.external_id!r} exists already", file=sys.stderr)
+        return -1
+    print(f"appointment kept for enrolment {enrolment.id}: reminders are planned when the patient uses the code")
+    return None
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -150,7 +177,9 @@ def register(subparsers: Any) -> None:
     commands = parser.add_subparsers(dest="appointments_command", metavar="ACTION", required=True)
 
     add = commands.add_parser("add", help="add an appointment (Amsterdam local time)")
-    add.add_argument("--chat-id", type=int, required=True)
+    who = add.add_mutually_exclusive_group(required=True)
+    who.add_argument("--chat-id", type=int)
+    who.add_argument("--patient", metavar="CODE", help="the patient's enrolment code (before or after redemption)")
     add.add_argument("--type", choices=APPOINTMENT_TYPES, required=True)
     add.add_argument("--at", required=True, help='"YYYY-MM-DD HH:MM", Amsterdam local time')
     add.add_argument("--external-id")

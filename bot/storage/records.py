@@ -71,3 +71,92 @@ class ClaimedReminder:
     appointment: Appointment
     language: str
     patient_active: bool
+
+
+# -- staff tools: enrolment, broadcasts, outbox, audit (migration 2) ---------------------------
+
+OutboxStatus = Literal["queued", "sending", "sent", "failed", "blocked", "skipped"]
+RedeemOutcome = Literal["ok", "unknown", "used", "expired"]
+BroadcastKind = Literal["text", "chapter", "updated"]
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A one-time enrolment code (only its sha256 is stored) and, once redeemed, the chat it links."""
+
+    id: int
+    code_hash: str
+    created_at: datetime
+    expires_at: datetime
+    created_by: int | None
+    redeemed_at: datetime | None
+    chat_id: int | None
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """What redeeming a code did: the outcome and how many waiting appointments moved to the chat."""
+
+    outcome: RedeemOutcome
+    appointments: int = 0
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """One confirmed broadcast: what (text or chapters + content version), to whom, by whom."""
+
+    id: int
+    created_at: datetime
+    created_by: int | None
+    kind: BroadcastKind
+    text: str | None
+    chapter_ids: tuple[str, ...]
+    content_version: str | None
+    audience: str
+    urgent: bool
+    recipients: int
+    status: Literal["sending", "done"]
+    report_chat_id: int | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClaimedOutbox:
+    """An outbox row claimed for sending, with the recipient's language and whether they still want it."""
+
+    id: int
+    broadcast_id: int
+    chat_id: int
+    attempts: int
+    language: str
+    deliverable: bool
+
+
+@dataclass(frozen=True)
+class BroadcastSummary:
+    """The end report of a broadcast."""
+
+    broadcast: Broadcast
+    sent: int
+    failed: int
+    blocked: int
+    skipped: int
+
+    @property
+    def duration_seconds(self) -> float:
+        """From confirmation to the last message."""
+        end = self.broadcast.finished_at or self.broadcast.created_at
+        return (end - self.broadcast.created_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audited staff action. `chat_id` is cleared when that chat's data is deleted."""
+
+    id: int
+    at: datetime
+    actor: int | None
+    action: str
+    detail: str
+    broadcast_id: int | None = None
+    chat_id: int | None = None

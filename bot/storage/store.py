@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
 from bot.storage.engine import make_engine
@@ -26,6 +26,7 @@ from bot.storage.records import (
     ReminderStatus,
     Source,
 )
+from bot.storage.staff_queries import StaffQueries
 
 _OPEN = ("pending", "sending")
 
@@ -88,7 +89,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
-class Storage:
+class Storage(StaffQueries):
     """All database access. Construct with an engine, then call `migrate()` (or use `open_storage`)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -104,6 +105,15 @@ class Storage:
         """The highest applied migration number."""
         with self.engine.connect() as conn:
             return current_version(conn)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query (the health check)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -344,24 +354,24 @@ class Storage:
             and_(r.status == "sending", r.claimed_at <= now - lease),
         )
         candidates = (
-            select(r.id)
-            .where(claimable)
-            .order_by(r.due_at, r.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
+            select(r.id).where(claimable).order_by(r.due_at, r.id).limit(limit).with_for_update(skip_locked=True)
         )
         with self.engine.begin() as conn:
+            # Two steps: PostgreSQL may re-evaluate an `IN (… LIMIT … SKIP LOCKED)` subquery inside an
+            # UPDATE and claim more than `limit` rows; the ids locked here are exactly the batch.
+            ids = list(conn.execute(candidates).scalars())
+            if not ids:
+                return []
             conn.execute(
                 update(s.reminders)
-                .where(r.id.in_(candidates), claimable)
+                .where(r.id.in_(ids), claimable)
                 .values(status="sending", claimed_by=claimer, claimed_at=now, attempts=r.attempts + 1)
             )
             rows = conn.execute(
                 select(s.reminders, s.appointments, s.patients.c.language, s.patients.c.active)
                 .join(s.appointments, s.appointments.c.id == r.appointment_id)
                 .join(s.patients, s.patients.c.chat_id == s.appointments.c.chat_id)
-                .where(r.status == "sending", r.claimed_by == claimer, r.claimed_at == now)
+                .where(r.id.in_(ids), r.status == "sending", r.claimed_by == claimer, r.claimed_at == now)
                 .order_by(r.due_at, r.id)
             ).all()
         claimed = []
@@ -449,6 +459,7 @@ class Storage:
                     delete(s.appointments).where(s.appointments.c.chat_id == chat_id)
                 ).rowcount,
                 "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
+                **self._delete_staff_rows(conn, chat_id),
             }
         return counts
 
@@ -464,6 +475,7 @@ class Storage:
                 .where(s.reminders.c.appointment_id.in_([a.id for a in appts]))
                 .order_by(s.reminders.c.id)
             ).all()
+            staff_rows = self._export_staff_rows(conn, chat_id)
 
         def plain(row: Row[Any]) -> dict[str, Any]:
             return {k: _iso(v) for k, v in row._mapping.items()}
@@ -472,6 +484,7 @@ class Storage:
             "patient": plain(patient) if patient else None,
             "appointments": [plain(a) for a in appts],
             "reminders": [plain(r) for r in rems],
+            **staff_rows,
         }
 
     def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:

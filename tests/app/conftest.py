@@ -56,7 +56,10 @@ async def running_bot(tmp_path: Path, clock: ManualClock, **options: object) -> 
         assembly = build_application(settings, clock=clock, retry_delays=(0.0, 0.0, 0.0))
         async with BotHarness(assembly.app, fake, fail_on_handler_errors=fail_on_errors) as harness:
             await assembly.startup()
-            yield Chat(harness, fake, assembly, clock)
+            try:
+                yield Chat(harness, fake, assembly, clock)
+            finally:
+                await assembly.shutdown()
 
 
 @pytest.fixture

@@ -24,10 +24,11 @@ def _patient_with_appointment(storage: Storage, chat_id: int = 1, start: timedel
 
 def test_migrations_are_idempotent(engine_factory: Callable[[], Engine]) -> None:
     first = Storage(engine_factory())
-    assert first.migrate() == [1]
+    numbers = [m.number for m in MIGRATIONS]
+    assert first.migrate() == numbers
     assert first.migrate() == []
     assert Storage(engine_factory()).migrate() == []
-    assert first.schema_version() == 1
+    assert first.schema_version() == numbers[-1]
 
 
 def test_a_second_migration_is_one_function(engine_factory: Callable[[], Engine]) -> None:
@@ -37,15 +38,16 @@ def test_a_second_migration_is_one_function(engine_factory: Callable[[], Engine]
         md.create_all(conn)
 
     engine = engine_factory()
-    steps = [*MIGRATIONS, Migration(2, "extra", add_table)]
-    assert migrate(engine, steps) == [1, 2]
+    extra = len(MIGRATIONS) + 1
+    steps = [*MIGRATIONS, Migration(extra, "extra", add_table)]
+    assert migrate(engine, steps) == list(range(1, extra + 1))
     assert migrate(engine, steps) == []
-    assert Storage(engine).schema_version() == 2
+    assert Storage(engine).schema_version() == extra
 
 
 def test_migration_gaps_are_refused(engine_factory: Callable[[], Engine]) -> None:
     with pytest.raises(RuntimeError, match="without gaps"):
-        migrate(engine_factory(), [*MIGRATIONS, Migration(3, "x", lambda conn: None)])
+        migrate(engine_factory(), [*MIGRATIONS, Migration(len(MIGRATIONS) + 2, "x", lambda conn: None)])
 
 
 def test_times_come_back_aware_utc(storage: Storage) -> None:
@@ -111,6 +113,15 @@ def test_claims_are_exclusive_and_leases_expire(storage: Storage) -> None:
     assert storage.mark_read(reminder.id, due + LEASE)
 
 
+def test_a_claim_takes_at_most_limit_rows(storage: Storage) -> None:
+    for chat_id in range(1, 6):
+        _patient_with_appointment(storage, chat_id)
+    due = NOW + timedelta(hours=1)
+    batches = [storage.claim_due(due, "one", LEASE, limit=2) for _ in range(4)]
+    assert [len(b) for b in batches] == [2, 2, 1, 0]
+    assert len({c.reminder.id for b in batches for c in b}) == 5
+
+
 def test_release_for_retry(storage: Storage) -> None:
     _patient_with_appointment(storage)
     due = NOW + timedelta(hours=1)
@@ -136,8 +147,22 @@ def test_export_delete_and_purge(storage: Storage) -> None:
     assert [a["id"] for a in exported["appointments"]] == [appt_id]
     assert len(exported["reminders"]) == 2 and exported["appointments"][0]["start_at"].endswith("+00:00")
     assert storage.purge_appointments(NOW + timedelta(days=33), days=30) == {"reminders": 2, "appointments": 1}
-    assert storage.delete_chat(2) == {"reminders": 2, "appointments": 1, "patients": 1}
-    assert storage.export_chat(2) == {"patient": None, "appointments": [], "reminders": []}
+    assert storage.delete_chat(2) == {
+        "reminders": 2,
+        "appointments": 1,
+        "patients": 1,
+        "outbox": 0,
+        "enrolments": 0,
+        "audit_references": 0,
+    }
+    assert storage.export_chat(2) == {
+        "patient": None,
+        "appointments": [],
+        "reminders": [],
+        "enrolments": [],
+        "broadcast_deliveries": [],
+        "audit_references": [],
+    }
 
 
 def test_hash_chat_id_hides_the_id() -> None:
@@ -152,5 +177,5 @@ def test_sqlite_directory_is_created(tmp_path: object) -> None:
 
     base = Path(str(tmp_path)) / "deep" / "data"
     store = open_storage(f"sqlite:///{base / 'bot.db'}")
-    assert (base / "bot.db").exists() and store.schema_version() == 1
+    assert (base / "bot.db").exists() and store.schema_version() == len(MIGRATIONS)
     store.close()

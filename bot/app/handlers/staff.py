@@ -44,7 +44,7 @@ from bot.staff.auth import is_staff, log_refused
 from bot.staff.compose import Composer, Draft, audience_label, valid_audience
 from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
-from bot.staff.texts import StaffTexts, staff_texts
+from bot.staff.texts import StaffTexts
 from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES
 
@@ -72,9 +72,13 @@ class StaffHandlers:
     def __init__(self, services: Services, outbox: BroadcastSender | None = None) -> None:
         self.services = services
         self.outbox = outbox if outbox is not None else getattr(services, "outbox", None)
-        self.texts: StaffTexts = staff_texts(services.settings.content_dir)
         self.enrolment = EnrolmentService(services.storage, services.clock, services.settings.enrol_code_days)
         self.last_changed: tuple[str, ...] = ()
+
+    @property
+    def texts_now(self) -> StaffTexts:
+        """The staff texts of the content in use now (they follow a reload)."""
+        return self.services.knowledge.current.catalog.staff
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers (see the module docstring for the groups)."""
@@ -99,7 +103,7 @@ class StaffHandlers:
         return self.services.lang(update, context.chat_data)
 
     def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
-        return self.texts.t(key, self._lang(update, context), **values)
+        return self.texts_now.t(key, self._lang(update, context), **values)
 
     def _is_staff(self, update: Update) -> bool:
         user = update.effective_user
@@ -134,7 +138,7 @@ class StaffHandlers:
             await message.reply_text(text, reply_markup=to_markup(keyboard))
 
     def _composer(self) -> Composer:
-        return Composer(self.services.storage, self.services.knowledge.current.catalog, self.texts)
+        return Composer(self.services.storage, self.services.knowledge.current.catalog, self.texts_now)
 
     # -- /inschrijven -----------------------------------------------------------------------------
 
@@ -222,9 +226,9 @@ class StaffHandlers:
     def _audiences(self, update: Update, context: Context) -> Keyboard:
         lang = self._lang(update, context)
         catalog = self.services.knowledge.current.catalog
-        rows = [[Button(audience_label("all", self.texts, catalog, lang), "bc:aud:all")]]
+        rows = [[Button(audience_label("all", self.texts_now, catalog, lang), "bc:aud:all")]]
         rows += [
-            [Button(audience_label(f"type:{t}", self.texts, catalog, lang), f"bc:aud:type:{t}")]
+            [Button(audience_label(f"type:{t}", self.texts_now, catalog, lang), f"bc:aud:type:{t}")]
             for t in APPOINTMENT_TYPES
         ]
         return rows
@@ -303,7 +307,7 @@ class StaffHandlers:
         count = composer.recipients(draft, now)
         await message.reply_text(self._t(update, context, "staff_bc_preview"))
         await message.reply_text(rendered[0], reply_markup=to_markup(rendered[1]))
-        label = audience_label(draft.audience, self.texts, composer.catalog, lang)
+        label = audience_label(draft.audience, self.texts_now, composer.catalog, lang)
         lines = [self._t(update, context, "staff_bc_count", count=count, audience=html.escape(label))]
         sender = self.outbox
         if sender is not None and sender.in_quiet_hours(now):
@@ -339,7 +343,7 @@ class StaffHandlers:
             self.last_changed = tuple(report.changed + report.added)
             keyboard = [[Button(self._t(update, context, "staff_reload_notify"), "bc:upd")]]
         await self._reply(
-            update.effective_message, format_reload(report, self.texts, self._lang(update, context)), keyboard
+            update.effective_message, format_reload(report, self.texts_now, self._lang(update, context)), keyboard
         )
 
     async def reload_from_signal(self) -> None:
@@ -347,7 +351,7 @@ class StaffHandlers:
         report = reload_content(self.services, None)
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
-        text = format_reload(report, self.texts, "nl")
+        text = format_reload(report, self.texts_now, "nl")
         for staff_id in sorted(self.services.settings.staff_user_ids):
             try:
                 await self.services.sender.send_message(staff_id, text)

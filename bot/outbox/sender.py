@@ -1,0 +1,295 @@
+"""`BroadcastSender`: delivers outbox rows at a steady pace, with the database as the only truth.
+
+Delivery guarantee. A confirmed broadcast is one outbox row per recipient, written in the same
+transaction as the broadcast itself, so nothing lives only in memory. The sender claims rows in one
+atomic UPDATE (status 'sending', claimed_by, claimed_at; FOR UPDATE SKIP LOCKED on PostgreSQL, the
+write lock on SQLite), sends each, and records 'sent', 'failed', 'blocked' or 'skipped' in its own
+short transaction right after Telegram's answer. A row therefore goes out at most once, except in one
+window: when the process dies between Telegram's answer and that commit, the row stays 'sending',
+its claim expires after `lease` and it is sent again. Rows claimed but not yet sent when the process
+died are resent after the lease as well (they were never delivered, so this is no duplicate); with a
+stable `instance_id` a restarted sender takes its own claims back at once. A graceful stop finishes
+the messages in flight and gives unsent claims back, so it leaves no window at all.
+
+Pacing: at most `rate` messages per second overall and one per chat per second (`Pacer`); a 429
+pauses this sender only (patient replies do not go through it) and the row is retried after the
+wait Telegram named. A 403 marks the patient inactive. Non-urgent broadcasts wait out quiet hours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as dtime
+
+from bot.clock import Clock, local
+from bot.outbox.pacer import Monotonic, Pacer, Sleep
+from bot.reminders.rules import QuietHours
+from bot.sending import Blocked, Keyboard, MessageSender, RetryLater, SendError, Transient
+from bot.storage.privacy import hash_chat_id
+from bot.storage.records import Broadcast, BroadcastSummary, ClaimedOutbox
+from bot.storage.store import Storage
+
+log = logging.getLogger(__name__)
+
+QUIET_HOURS = QuietHours(dtime(21, 0), dtime(8, 0))
+DEFAULT_LEASE = timedelta(minutes=2)
+TRANSIENT_RETRY = timedelta(seconds=30)
+MAX_ATTEMPTS = 5
+MAX_RATE_LIMITED_ATTEMPTS = 20
+
+# What a recipient gets for a broadcast in their language; None when it cannot be rendered any more.
+Render = Callable[[Broadcast, str], tuple[str, Keyboard] | None]
+OnReport = Callable[[BroadcastSummary], Awaitable[None]]
+
+
+@dataclass
+class PassReport:
+    """What one `run_pending` pass did (row counts) and the broadcasts it finished."""
+
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    retry: int = 0
+    finished: list[BroadcastSummary] = field(default_factory=list)
+
+
+class BroadcastSender:
+    """Claims outbox rows and sends them through a `MessageSender` at a configurable rate."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sender: MessageSender,
+        clock: Clock,
+        rate: float = 25,
+        *,
+        render: Render,
+        on_report: OnReport | None = None,
+        quiet: QuietHours | None = QUIET_HOURS,
+        lease: timedelta = DEFAULT_LEASE,
+        batch_size: int | None = None,
+        concurrency: int = 8,
+        instance_id: str | None = None,
+        poll: float = 30.0,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.storage = storage
+        self.sender = sender
+        self.clock = clock
+        self.render = render
+        self.on_report = on_report
+        self.quiet = quiet
+        self.lease = lease
+        self.batch_size = batch_size or max(1, int(rate))
+        self.instance_id = instance_id or f"outbox-{uuid.uuid4().hex[:12]}"
+        self.poll = poll
+        self.pacer = Pacer(rate, monotonic=monotonic, sleep=sleep)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._broadcasts: dict[int, Broadcast] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """A broadcast was confirmed: look at the outbox now instead of at the next poll."""
+        self._wake.set()
+
+    def start(self) -> asyncio.Task[None]:
+        """Run in a task of the running loop (call once the application is up)."""
+        if self._task is None or self._task.done():
+            self._stop.clear()
+            self._task = asyncio.get_running_loop().create_task(self.run(self._stop), name="broadcast-sender")
+        return self._task
+
+    async def stop(self) -> None:
+        """Stop gracefully: finish the messages in flight, give unsent claims back."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run(self, stop_event: asyncio.Event) -> None:
+        """Send until `stop_event` is set; sleep until the next row is due, a wake-up or the poll interval."""
+        self._stop = stop_event
+        taken = self.storage.release_outbox_claims(self.instance_id)
+        if taken:
+            log.info("outbox: took back %d row(s) claimed before a restart", taken)
+        try:
+            while not stop_event.is_set():
+                self._wake.clear()
+                try:
+                    await self.run_pending()
+                except Exception:
+                    # A database hiccup must not end the sender; the rows stay in the outbox.
+                    log.exception("outbox pass failed")
+                timeout = self.seconds_until_work()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+        finally:
+            await self._drain()
+
+    async def _drain(self) -> None:
+        # Messages already handed to Telegram finish and are recorded; then unsent claims go back.
+        if self._inflight:
+            await asyncio.shield(asyncio.gather(*self._inflight, return_exceptions=True))
+        self.storage.release_outbox_claims(self.instance_id)
+
+    # -- one pass -------------------------------------------------------------------------------
+
+    def in_quiet_hours(self, now: datetime) -> bool:
+        """Whether non-urgent broadcasts must wait now."""
+        return self.quiet is not None and self.quiet.contains(local(now).time().replace(tzinfo=None))
+
+    def quiet_ends(self, now: datetime) -> datetime | None:
+        """When the current quiet hours end (None when not in them)."""
+        if self.quiet is None or not self.in_quiet_hours(now):
+            return None
+        here = local(now)
+        end = here.replace(hour=self.quiet.end.hour, minute=self.quiet.end.minute, second=0, microsecond=0)
+        return end if end > here else end + timedelta(days=1)
+
+    def seconds_until_work(self) -> float:
+        """How long `run` may sleep: until the next due row, the end of quiet hours, or the poll interval."""
+        now = self.clock.now()
+        quiet = self.in_quiet_hours(now)
+        candidates = [self.poll]
+        due = self.storage.next_outbox_due(self.lease, urgent_only=quiet)
+        if due is not None:
+            candidates.append((due - now).total_seconds())
+        ends = self.quiet_ends(now)
+        if ends is not None:
+            candidates.append((ends - now).total_seconds())
+        return max(0.05, min(candidates))
+
+    async def run_pending(self) -> PassReport:
+        """Claim and send every row sendable now; then report broadcasts that are complete."""
+        report = PassReport()
+        while not self._stop.is_set():
+            now = self.clock.now()
+            claimed = self.storage.claim_outbox(
+                now, self.instance_id, self.lease, self.batch_size, urgent_only=self.in_quiet_hours(now)
+            )
+            for index, item in enumerate(claimed):
+                if self._stop.is_set() or self.pacer.paused_for() > self.lease.total_seconds() / 2:
+                    self._give_back(claimed[index:])
+                    break
+                await self._launch(item, report)
+            if len(claimed) < self.batch_size:
+                break
+        if self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+        report.finished = self.storage.finish_broadcasts(self.clock.now())
+        for summary in report.finished:
+            await self._report(summary)
+        return report
+
+    def _give_back(self, items: list[ClaimedOutbox]) -> None:
+        retry_at = self.clock.now() + timedelta(seconds=self.pacer.paused_for())
+        for item in items:
+            self.storage.release_outbox(item.id, self.instance_id, retry_at, "paused")
+
+    async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
+        wait = self.pacer.chat_wait(item.chat_id)
+        if wait > 0:
+            # Two broadcasts to one chat within a second: this row waits its turn in the database.
+            self.storage.release_outbox(item.id, self.instance_id, self.clock.now() + timedelta(seconds=wait))
+            report.retry += 1
+            return
+        await self._slots.acquire()
+        try:
+            await self.pacer.acquire()
+        except BaseException:
+            self._slots.release()
+            raise
+        self.pacer.note_chat(item.chat_id)
+        # Its own task: cancelling the sender never interrupts a message between Telegram and the commit.
+        task = asyncio.get_running_loop().create_task(self._deliver(item, report))
+        self._inflight.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        self._slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox delivery failed: %s", type(task.exception()).__name__)
+
+    def _broadcast(self, broadcast_id: int) -> Broadcast | None:
+        if broadcast_id not in self._broadcasts:
+            found = self.storage.get_broadcast(broadcast_id)
+            if found is None:
+                return None
+            self._broadcasts[broadcast_id] = found
+        return self._broadcasts[broadcast_id]
+
+    async def _deliver(self, item: ClaimedOutbox, report: PassReport) -> None:
+        chat = hash_chat_id(item.chat_id)
+        broadcast = self._broadcast(item.broadcast_id)
+        rendered = self.render(broadcast, item.language) if broadcast is not None else None
+        if not item.deliverable or rendered is None:
+            reason = "opted-out" if not item.deliverable else "no-content"
+            self.storage.finish_outbox(item.id, self.instance_id, "skipped", self.clock.now(), reason)
+            report.skipped += 1
+            return
+        html, keyboard = rendered
+        try:
+            await self.sender.send_message(item.chat_id, html, keyboard)
+        except Blocked:
+            self.storage.finish_outbox(item.id, self.instance_id, "blocked", self.clock.now(), "blocked")
+            self.storage.set_active(item.chat_id, False)
+            log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
+            report.blocked += 1
+        except RetryLater as exc:
+            self.pacer.pause(exc.seconds)
+            log.warning("outbox: Telegram asked to wait %.1f s; the outbox pauses (replies do not)", exc.seconds)
+            self._retry_or_fail(item, exc, timedelta(seconds=exc.seconds), MAX_RATE_LIMITED_ATTEMPTS, report)
+        except Transient as exc:
+            self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
+        except SendError as exc:
+            self.storage.finish_outbox(item.id, self.instance_id, "failed", self.clock.now(), type(exc).__name__)
+            log.warning("outbox %d for %s failed: %s", item.id, chat, type(exc).__name__)
+            report.failed += 1
+        else:
+            self.storage.finish_outbox(item.id, self.instance_id, "sent", self.clock.now())
+            report.sent += 1
+
+    def _retry_or_fail(
+        self, item: ClaimedOutbox, exc: SendError, wait: timedelta, limit: int, report: PassReport
+    ) -> None:
+        now = self.clock.now()
+        if item.attempts >= limit:
+            self.storage.finish_outbox(item.id, self.instance_id, "failed", now, type(exc).__name__)
+            report.failed += 1
+            return
+        self.storage.release_outbox(item.id, self.instance_id, now + wait, type(exc).__name__)
+        report.retry += 1
+
+    async def _report(self, summary: BroadcastSummary) -> None:
+        log.info(
+            "broadcast %d done: %d sent, %d failed, %d blocked, %d skipped in %.0f s",
+            summary.broadcast.id,
+            summary.sent,
+            summary.failed,
+            summary.blocked,
+            summary.skipped,
+            summary.duration_seconds,
+        )
+        if self.on_report is None:
+            return
+        try:
+            await self.on_report(summary)
+        except SendError as exc:
+            log.warning("broadcast %d: report not delivered: %s", summary.broadcast.id, type(exc).__name__)

@@ -1,0 +1,561 @@
+"""SQL of the staff tools: enrolment codes, broadcasts with their outbox, and the audit log.
+
+A mixin of `Storage` (same engine, same rules): every method is one short transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Engine, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from bot.storage import schema as s
+from bot.storage.records import (
+    APPOINTMENT_TYPES,
+    AuditEntry,
+    Broadcast,
+    BroadcastKind,
+    BroadcastSummary,
+    ClaimedOutbox,
+    Enrolment,
+    OutboxStatus,
+    Redemption,
+)
+
+# (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
+MomentsFor = Callable[[str, datetime], Iterable[tuple[str, datetime]]]
+TERMINAL: tuple[OutboxStatus, ...] = ("sent", "failed", "blocked", "skipped")
+
+
+class DuplicatePendingExternalId(ValueError):
+    """An appointment (waiting or linked) with this external id exists already."""
+
+
+def _aware(when: datetime) -> None:
+    if when.tzinfo is None:
+        raise ValueError("aware datetimes only")
+
+
+def _enrolment(m: Mapping[Any, Any]) -> Enrolment:
+    return Enrolment(
+        id=int(m["id"]),
+        code_hash=m["code_hash"],
+        created_at=m["created_at"],
+        expires_at=m["expires_at"],
+        created_by=m["created_by"],
+        redeemed_at=m["redeemed_at"],
+        chat_id=m["chat_id"],
+    )
+
+
+def _broadcast(m: Mapping[Any, Any]) -> Broadcast:
+    return Broadcast(
+        id=int(m["id"]),
+        created_at=m["created_at"],
+        created_by=m["created_by"],
+        kind=cast(BroadcastKind, m["kind"]),
+        text=m["text"],
+        chapter_ids=tuple(x for x in (m["chapter_ids"] or "").split(",") if x),
+        content_version=m["content_version"],
+        audience=m["audience"],
+        urgent=bool(m["urgent"]),
+        recipients=int(m["recipients"]),
+        status=m["status"],
+        report_chat_id=m["report_chat_id"],
+        finished_at=m["finished_at"],
+    )
+
+
+def audience_query(audience: str, now: datetime) -> Select[tuple[int]]:
+    """Chat ids of an audience: `all` subscribers, or `type:<t>` (subscribers with such an upcoming appointment)."""
+    p = s.patients.c
+    query = select(p.chat_id).where(p.consent_at.is_not(None), p.active.is_(True), p.broadcasts_enabled.is_(True))
+    if audience == "all":
+        return query
+    kind = audience.removeprefix("type:")
+    if not audience.startswith("type:") or kind not in APPOINTMENT_TYPES:
+        raise ValueError(f"unknown audience {audience!r}")
+    a = s.appointments.c
+    upcoming = exists().where(a.chat_id == p.chat_id, a.type == kind, a.start_at > now, a.cancelled_at.is_(None))
+    return query.where(upcoming)
+
+
+class StaffQueries:
+    """Enrolment, broadcast, outbox and audit queries; mixed into `Storage`."""
+
+    engine: Engine
+
+    if TYPE_CHECKING:
+
+        def _upsert(self, conn: Connection) -> Any: ...
+
+        def _insert_reminders(
+            self, conn: Connection, appointment_id: int, moments: Iterable[tuple[str, datetime]]
+        ) -> None: ...
+
+    # -- audit ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _audit(
+        conn: Connection,
+        now: datetime,
+        actor: int | None,
+        action: str,
+        detail: str,
+        broadcast_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> None:
+        conn.execute(
+            insert(s.audit_log).values(
+                at=now, actor=actor, action=action, detail=detail[:400], broadcast_id=broadcast_id, chat_id=chat_id
+            )
+        )
+
+    def audit(self, now: datetime, actor: int | None, action: str, detail: str) -> None:
+        """Record a staff action (no patient text, no names)."""
+        _aware(now)
+        with self.engine.begin() as conn:
+            self._audit(conn, now, actor, action, detail)
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """The newest audit entries, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit))
+            return [
+                AuditEntry(
+                    id=int(m["id"]),
+                    at=m["at"],
+                    actor=m["actor"],
+                    action=m["action"],
+                    detail=m["detail"],
+                    broadcast_id=m["broadcast_id"],
+                    chat_id=m["chat_id"],
+                )
+                for m in (r._mapping for r in rows)
+            ]
+
+    # -- enrolment ------------------------------------------------------------------------------
+
+    def create_enrolment(
+        self, code_hash: str, created_by: int | None, now: datetime, expires_at: datetime
+    ) -> Enrolment:
+        """Store a new code (its hash only) and audit it."""
+        _aware(now)
+        _aware(expires_at)
+        with self.engine.begin() as conn:
+            new_id = conn.execute(
+                insert(s.enrolments)
+                .values(code_hash=code_hash, created_at=now, expires_at=expires_at, created_by=created_by)
+                .returning(s.enrolments.c.id)
+            ).scalar_one()
+            self._audit(conn, now, created_by, "enrol-create", f"enrolment {new_id}, valid until {expires_at:%Y-%m-%d}")
+            row = conn.execute(select(s.enrolments).where(s.enrolments.c.id == new_id)).one()
+        return _enrolment(row._mapping)
+
+    def enrolment_by_hash(self, code_hash: str) -> Enrolment | None:
+        """The enrolment of a code hash, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.enrolments).where(s.enrolments.c.code_hash == code_hash)).first()
+        return _enrolment(row._mapping) if row else None
+
+    def add_pending_appointment(
+        self, enrolment_id: int, type: str, start_at: datetime, now: datetime, external_id: str | None = None
+    ) -> int:
+        """Keep an appointment for a code not redeemed yet; it moves to the chat at redemption."""
+        _aware(start_at)
+        _aware(now)
+        with self.engine.begin() as conn:
+            if external_id is not None and (
+                conn.execute(select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)).first()
+                or conn.execute(
+                    select(s.pending_appointments.c.id).where(s.pending_appointments.c.external_id == external_id)
+                ).first()
+            ):
+                raise DuplicatePendingExternalId(external_id)
+            return int(
+                conn.execute(
+                    insert(s.pending_appointments)
+                    .values(
+                        enrolment_id=enrolment_id,
+                        type=type,
+                        start_at=start_at,
+                        external_id=external_id,
+                        created_at=now,
+                    )
+                    .returning(s.pending_appointments.c.id)
+                ).scalar_one()
+            )
+
+    def pending_appointments_of(self, enrolment_id: int) -> int:
+        """How many appointments wait for this enrolment's redemption."""
+        pa = s.pending_appointments.c
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(s.pending_appointments).where(pa.enrolment_id == enrolment_id)
+            return int(conn.execute(query).scalar_one())
+
+    def redeem_enrolment(
+        self, code_hash: str, chat_id: int, language: str, now: datetime, moments_for: MomentsFor
+    ) -> Redemption:
+        """Link the chat to the enrolment, record consent and move waiting appointments, all or nothing.
+
+        Unknown, used and expired codes change nothing. The row is re-checked under the write lock
+        (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), so a code is redeemed at most once.
+        """
+        _aware(now)
+        e = s.enrolments.c
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.enrolments).where(e.code_hash == code_hash).with_for_update()).first()
+            if row is None:
+                return Redemption("unknown")
+            enrolment = _enrolment(row._mapping)
+            if enrolment.redeemed_at is not None:
+                return Redemption("used")
+            if enrolment.expires_at <= now:
+                return Redemption("expired")
+            conn.execute(
+                self._upsert(conn)(s.patients)
+                .values(
+                    chat_id=chat_id,
+                    language=language,
+                    consent_at=now,
+                    broadcasts_enabled=True,
+                    active=True,
+                    created_at=now,
+                )
+                .on_conflict_do_update(index_elements=[s.patients.c.chat_id], set_={"consent_at": now, "active": True})
+            )
+            conn.execute(update(s.enrolments).where(e.id == enrolment.id).values(redeemed_at=now, chat_id=chat_id))
+            moved = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
+            self._audit(
+                conn, now, None, "enrol-redeem", f"enrolment {enrolment.id}, {moved} appointment(s)", None, chat_id
+            )
+        return Redemption("ok", moved)
+
+    def _move_pending(
+        self, conn: Connection, enrolment_id: int, chat_id: int, now: datetime, moments_for: MomentsFor
+    ) -> int:
+        pa = s.pending_appointments.c
+        rows = conn.execute(select(s.pending_appointments).where(pa.enrolment_id == enrolment_id)).all()
+        moved = 0
+        for row in rows:
+            m = row._mapping
+            start: datetime = m["start_at"]
+            if start > now:  # an appointment that passed while the code waited is dropped
+                new_id = conn.execute(
+                    insert(s.appointments)
+                    .values(
+                        chat_id=chat_id,
+                        type=m["type"],
+                        start_at=start,
+                        source="staff",
+                        external_id=m["external_id"],
+                        created_at=now,
+                    )
+                    .returning(s.appointments.c.id)
+                ).scalar_one()
+                self._insert_reminders(conn, new_id, moments_for(m["type"], start))
+                moved += 1
+        conn.execute(delete(s.pending_appointments).where(pa.enrolment_id == enrolment_id))
+        return moved
+
+    def purge_enrolments(self, now: datetime) -> int:
+        """Delete codes that expired unredeemed, with their waiting appointments; return how many codes."""
+        _aware(now)
+        e = s.enrolments.c
+        with self.engine.begin() as conn:
+            stale = select(e.id).where(e.redeemed_at.is_(None), e.expires_at <= now)
+            conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(stale)))
+            return int(conn.execute(delete(s.enrolments).where(e.redeemed_at.is_(None), e.expires_at <= now)).rowcount)
+
+    # -- broadcasts -----------------------------------------------------------------------------
+
+    def count_audience(self, audience: str, now: datetime) -> int:
+        """How many chats a broadcast to `audience` would reach now (for the preview)."""
+        _aware(now)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(select(func.count()).select_from(audience_query(audience, now).subquery())).scalar_one()
+            )
+
+    def create_broadcast(
+        self,
+        *,
+        now: datetime,
+        created_by: int | None,
+        kind: BroadcastKind,
+        audience: str,
+        text: str | None = None,
+        chapter_ids: Iterable[str] = (),
+        content_version: str | None = None,
+        urgent: bool = False,
+        report_chat_id: int | None = None,
+        origin: str | None = None,
+    ) -> Broadcast:
+        """Store a confirmed broadcast, one outbox row per recipient, and its audit entry, in one transaction."""
+        _aware(now)
+        chapters = ",".join(chapter_ids)
+        with self.engine.begin() as conn:
+            bid = conn.execute(
+                insert(s.broadcasts)
+                .values(
+                    created_at=now,
+                    created_by=created_by,
+                    kind=kind,
+                    text=text,
+                    chapter_ids=chapters or None,
+                    content_version=content_version,
+                    audience=audience,
+                    urgent=urgent,
+                    recipients=0,
+                    status="sending",
+                    report_chat_id=report_chat_id,
+                )
+                .returning(s.broadcasts.c.id)
+            ).scalar_one()
+            recipients = audience_query(audience, now).add_columns(
+                literal(bid).label("broadcast_id"), literal("queued").label("status"), literal(0).label("attempts")
+            )
+            conn.execute(insert(s.outbox).from_select(["chat_id", "broadcast_id", "status", "attempts"], recipients))
+            # Counted, not rowcount: drivers may report -1 for INSERT … SELECT.
+            inserted = conn.execute(
+                select(func.count()).select_from(s.outbox).where(s.outbox.c.broadcast_id == bid)
+            ).scalar_one()
+            conn.execute(update(s.broadcasts).where(s.broadcasts.c.id == bid).values(recipients=inserted))
+            what = f"text ({len(text or '')} chars)" if kind == "text" else f"{kind} {chapters} @ {content_version}"
+            flags = (", urgent" if urgent else "") + (f"; {origin}" if origin else "")
+            self._audit(
+                conn, now, created_by, "broadcast", f"{what}; audience {audience}; {inserted} recipients{flags}", bid
+            )
+            row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == bid)).one()
+        return _broadcast(row._mapping)
+
+    def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
+        """The broadcast with this id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == broadcast_id)).first()
+        return _broadcast(row._mapping) if row else None
+
+    def list_broadcasts(self, limit: int = 20) -> list[BroadcastSummary]:
+        """The newest broadcasts with their counts so far."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.broadcasts).order_by(s.broadcasts.c.id.desc()).limit(limit)).all()
+            return [self._summary(conn, _broadcast(r._mapping)) for r in rows]
+
+    @staticmethod
+    def _summary(conn: Connection, broadcast: Broadcast) -> BroadcastSummary:
+        o = s.outbox.c
+        counts: dict[str, int] = dict(
+            conn.execute(select(o.status, func.count()).where(o.broadcast_id == broadcast.id).group_by(o.status)).all()
+        )
+        return BroadcastSummary(
+            broadcast,
+            sent=int(counts.get("sent", 0)),
+            failed=int(counts.get("failed", 0)),
+            blocked=int(counts.get("blocked", 0)),
+            skipped=int(counts.get("skipped", 0)),
+        )
+
+    def outbox_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
+        """Outbox rows per status (of one broadcast, or all)."""
+        o = s.outbox.c
+        query = select(o.status, func.count()).group_by(o.status)
+        if broadcast_id is not None:
+            query = query.where(o.broadcast_id == broadcast_id)
+        with self.engine.connect() as conn:
+            return {str(k): int(v) for k, v in conn.execute(query).all()}
+
+    def finish_broadcasts(self, now: datetime) -> list[BroadcastSummary]:
+        """Mark broadcasts whose rows are all done as finished; return their reports (each to one caller only)."""
+        _aware(now)
+        b, o = s.broadcasts.c, s.outbox.c
+        open_rows = exists().where(o.broadcast_id == b.id, o.status.in_(("queued", "sending")))
+        done: list[BroadcastSummary] = []
+        with self.engine.begin() as conn:
+            ids = conn.execute(select(b.id).where(b.status == "sending", ~open_rows)).scalars().all()
+            for bid in ids:
+                won = conn.execute(
+                    update(s.broadcasts)
+                    .where(b.id == bid, b.status == "sending")
+                    .values(status="done", finished_at=now)
+                ).rowcount
+                if not won:
+                    continue
+                row = conn.execute(select(s.broadcasts).where(b.id == bid)).one()
+                summary = self._summary(conn, _broadcast(row._mapping))
+                detail = (
+                    f"done: {summary.sent} sent, {summary.failed} failed, {summary.blocked} blocked, "
+                    f"{summary.skipped} skipped in {summary.duration_seconds:.0f} s"
+                )
+                self._audit(conn, now, None, "broadcast-done", detail, bid)
+                done.append(summary)
+        return done
+
+    # -- outbox ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _claimable(now: datetime, lease: timedelta, urgent_only: bool) -> Any:
+        o = s.outbox.c
+        condition = or_(
+            and_(o.status == "queued", or_(o.not_before.is_(None), o.not_before <= now)),
+            and_(o.status == "sending", o.claimed_at <= now - lease),
+        )
+        if urgent_only:
+            urgent = select(s.broadcasts.c.id).where(s.broadcasts.c.urgent.is_(True))
+            condition = and_(condition, o.broadcast_id.in_(urgent))
+        return condition
+
+    def claim_outbox(
+        self, now: datetime, claimer: str, lease: timedelta, limit: int = 25, urgent_only: bool = False
+    ) -> list[ClaimedOutbox]:
+        """Atomically claim up to `limit` sendable outbox rows (oldest first), like `claim_due` for reminders."""
+        _aware(now)
+        o, p = s.outbox.c, s.patients.c
+        claimable = self._claimable(now, lease, urgent_only)
+        candidates = select(o.id).where(claimable).order_by(o.id).limit(limit).with_for_update(skip_locked=True)
+        with self.engine.begin() as conn:
+            # Two steps: PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED) subquery inside an UPDATE
+            # and claim more than `limit` rows; the ids picked and locked first are exactly the batch.
+            ids = list(conn.execute(candidates).scalars())
+            if not ids:
+                return []
+            conn.execute(
+                update(s.outbox)
+                .where(o.id.in_(ids), claimable)
+                .values(status="sending", claimed_by=claimer, claimed_at=now, attempts=o.attempts + 1)
+            )
+            rows = conn.execute(
+                select(
+                    o.id,
+                    o.broadcast_id,
+                    o.chat_id,
+                    o.attempts,
+                    p.language,
+                    p.active,
+                    p.broadcasts_enabled,
+                    p.consent_at,
+                )
+                .select_from(s.outbox.outerjoin(s.patients, p.chat_id == o.chat_id))
+                .where(o.status == "sending", o.claimed_by == claimer, o.claimed_at == now)
+                .order_by(o.id)
+            ).all()
+        return [self._claimed(r) for r in rows]
+
+    @staticmethod
+    def _claimed(row: Any) -> ClaimedOutbox:
+        m = row._mapping
+        # Checked again at sending time: the patient may have switched broadcasts off since confirmation.
+        deliverable = m["language"] is not None and bool(m["active"]) and bool(m["broadcasts_enabled"])
+        return ClaimedOutbox(
+            id=int(m["id"]),
+            broadcast_id=int(m["broadcast_id"]),
+            chat_id=int(m["chat_id"]),
+            attempts=int(m["attempts"]),
+            language=str(m["language"] or "nl"),
+            deliverable=deliverable and m["consent_at"] is not None,
+        )
+
+    def finish_outbox(
+        self, row_id: int, claimer: str, status: OutboxStatus, now: datetime, error: str | None = None
+    ) -> bool:
+        """Record the outcome of a claimed row; False when the claim is no longer ours."""
+        _aware(now)
+        values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
+        if status == "sent":
+            values["sent_at"] = now
+        return self._update_outbox_claim(row_id, claimer, values)
+
+    def release_outbox(self, row_id: int, claimer: str, not_before: datetime | None, error: str | None = None) -> bool:
+        """Give a claimed row back to the queue (retry at `not_before`)."""
+        values = {"status": "queued", "not_before": not_before, "error": error, "claimed_by": None, "claimed_at": None}
+        return self._update_outbox_claim(row_id, claimer, values)
+
+    def _update_outbox_claim(self, row_id: int, claimer: str, values: dict[str, Any]) -> bool:
+        o = s.outbox.c
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(s.outbox).where(o.id == row_id, o.status == "sending", o.claimed_by == claimer).values(**values)
+            )
+        return result.rowcount > 0
+
+    def release_outbox_claims(self, claimer: str) -> int:
+        """Requeue every row `claimer` holds (its own rows after a restart with the same instance id)."""
+        o = s.outbox.c
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    update(s.outbox)
+                    .where(o.status == "sending", o.claimed_by == claimer)
+                    .values(status="queued", claimed_by=None, claimed_at=None)
+                ).rowcount
+            )
+
+    def next_outbox_due(self, lease: timedelta, urgent_only: bool = False) -> datetime | None:
+        """When the outbox has work next: the earliest queued row (or expired claim), or None."""
+        o = s.outbox.c
+        epoch = datetime(2000, 1, 1, tzinfo=UTC)
+        with self.engine.connect() as conn:
+            queued = select(func.min(func.coalesce(o.not_before, literal(epoch, s.outbox.c.not_before.type))))
+            queued = queued.where(o.status == "queued")
+            claimed = select(func.min(o.claimed_at)).where(o.status == "sending")
+            if urgent_only:
+                urgent = select(s.broadcasts.c.id).where(s.broadcasts.c.urgent.is_(True))
+                queued = queued.where(o.broadcast_id.in_(urgent))
+                claimed = claimed.where(o.broadcast_id.in_(urgent))
+            first = _utc(conn.execute(queued).scalar_one())
+            held = _utc(conn.execute(claimed).scalar_one())
+        times = [t for t in (first, held + lease if held else None) if t is not None]
+        return min(times) if times else None
+
+    # -- privacy --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
+        """Part of `delete_chat`: outbox rows, the enrolment link, and the chat id in audit entries."""
+        e = s.enrolments.c
+        linked = select(e.id).where(e.chat_id == chat_id)
+        conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
+        return {
+            "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
+            "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
+            "audit_references": conn.execute(
+                update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None)
+            ).rowcount,
+        }
+
+    @staticmethod
+    def _export_staff_rows(conn: Connection, chat_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Part of `export_chat`: enrolment links and broadcast deliveries of the chat (no code hashes)."""
+        e, o = s.enrolments.c, s.outbox.c
+        enrolments = conn.execute(
+            select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.chat_id == chat_id).order_by(e.id)
+        ).all()
+        deliveries = conn.execute(
+            select(o.broadcast_id, o.status, o.sent_at).where(o.chat_id == chat_id).order_by(o.id)
+        ).all()
+        audit = conn.execute(
+            select(s.audit_log.c.at, s.audit_log.c.action).where(s.audit_log.c.chat_id == chat_id)
+        ).all()
+
+        def plain(row: Any) -> dict[str, Any]:
+            return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row._mapping.items()}
+
+        return {
+            "enrolments": [plain(r) for r in enrolments],
+            "broadcast_deliveries": [plain(r) for r in deliveries],
+            "audit_references": [plain(r) for r in audit],
+        }
+
+
+def _utc(value: Any) -> datetime | None:
+    # Aggregates may come back untyped on SQLite; normalise the same way UtcDateTime does.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

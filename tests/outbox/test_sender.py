@@ -1,0 +1,204 @@
+"""BroadcastSender: pace, 403, 429, crash and restart, quiet hours, per-chat spacing, the end report."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.clock import AMSTERDAM, ManualClock
+from bot.outbox.pacer import Pacer
+from bot.sending import Blocked, Rejected, RetryLater, Transient
+from bot.storage import Storage
+
+from .conftest import FakeTelegram, VirtualTime, make_sender, subscribers
+
+
+def _broadcast(storage: Storage, clock: ManualClock, text: str = "Nieuws", urgent: bool = False) -> int:
+    return storage.create_broadcast(
+        now=clock.now(), created_by=99, kind="text", audience="all", text=text, urgent=urgent, report_chat_id=99
+    ).id
+
+
+def _max_in_window(times: list[float], window: float = 1.0) -> int:
+    best = 0
+    for i, start in enumerate(times):
+        best = max(best, sum(1 for t in times[i:] if t < start + window))
+    return best
+
+
+async def test_every_recipient_once_at_the_configured_pace(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, range(1, 101))
+    reports: list[Any] = []
+    sender = make_sender(storage, telegram, clock, vtime, rate=25, reports=reports)
+    bid = _broadcast(storage, clock)
+    report = await sender.run_pending()
+    assert sorted(telegram.chats()) == list(range(1, 101))
+    assert report.sent == 100
+    times = [t for t, _, _ in telegram.sent]
+    assert _max_in_window(times) <= 26  # never a burst above the rate
+    assert 100 / 25 - 0.1 <= times[-1] - times[0] + 1 / 25 <= 100 / 25 + 0.1
+    [summary] = reports
+    assert (summary.broadcast.id, summary.sent, summary.failed, summary.blocked) == (bid, 100, 0, 0)
+    assert summary.duration_seconds == pytest.approx(times[-1], abs=0.1)
+
+
+async def test_blocked_recipient_is_marked_inactive(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, [1, 2, 3])
+    telegram.errors[2] = [Blocked("Forbidden: bot was blocked by the user")]
+    telegram.errors[3] = [Rejected("Bad Request")]
+    reports: list[Any] = []
+    _broadcast(storage, clock)
+    await make_sender(storage, telegram, clock, vtime, reports=reports).run_pending()
+    assert telegram.chats() == [1]
+    patient = storage.get_patient(2)
+    assert patient is not None and not patient.active
+    assert (reports[0].sent, reports[0].blocked, reports[0].failed) == (1, 1, 1)
+    assert storage.count_audience("all", clock.now()) == 2  # the blocked chat is no subscriber any more
+
+
+async def test_retry_after_pauses_the_sender_and_retries_that_row(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, range(1, 11))
+    telegram.errors[3] = [RetryLater(7)]
+    sender = make_sender(storage, telegram, clock, vtime, rate=25, concurrency=1)
+    _broadcast(storage, clock)
+    first = await sender.run_pending()
+    assert first.retry == 1 and 3 not in telegram.chats()
+    at_429 = next(t for t, chat, _ in telegram.sent if chat == 2)
+    after = [t for t, _, _ in telegram.sent if t > at_429]
+    assert after and min(after) >= at_429 + 7 - 0.05  # nothing went out during the pause
+    assert sender.seconds_until_work() <= 7
+    await vtime.sleep(7)
+    second = await sender.run_pending()
+    assert second.sent == 1 and len(second.finished) == 1
+    assert Counter(telegram.chats()) == Counter(range(1, 11))
+
+
+async def test_transient_errors_retry_with_backoff(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, [1])
+    telegram.errors[1] = [Transient("timeout")]
+    sender = make_sender(storage, telegram, clock, vtime)
+    _broadcast(storage, clock)
+    assert (await sender.run_pending()).retry == 1
+    await vtime.sleep(30)
+    assert (await sender.run_pending()).sent == 1
+
+
+async def test_cancelled_sender_resumes_without_loss_or_duplicate(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, range(1, 201))
+    _broadcast(storage, clock)
+    first = make_sender(storage, telegram, clock, vtime, instance_id="outbox-a")
+    halfway = asyncio.Event()
+    telegram.on_send = lambda n: halfway.set() if n == 80 else None
+    task = asyncio.create_task(first.run(asyncio.Event()))
+    await halfway.wait()
+    task.cancel()  # killed mid-broadcast: in-flight messages finish, unsent claims go back
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert 80 <= len(telegram.sent) < 200
+    second = make_sender(storage, telegram, clock, vtime, instance_id="outbox-b")
+    await second.run_pending()
+    assert Counter(telegram.chats()) == Counter(range(1, 201))
+
+
+async def test_hard_crash_resends_only_the_unsent_rows_after_the_lease(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, range(1, 21))
+    _broadcast(storage, clock)
+    # A sender that died hard: it claimed 10 rows and recorded 4 as sent before the process vanished.
+    dead = storage.claim_outbox(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
+    for row in dead[:4]:
+        telegram.sent.append((0.0, row.chat_id, "sent before the crash"))
+        storage.finish_outbox(row.id, "outbox-dead", "sent", clock.now())
+    survivor = make_sender(storage, telegram, clock, vtime, instance_id="outbox-new", lease=timedelta(minutes=2))
+    await survivor.run_pending()
+    assert len(telegram.sent) == 14  # the 6 claimed-but-unsent rows wait for the lease
+    clock.advance(timedelta(minutes=2))
+    report = await survivor.run_pending()
+    assert report.sent == 6 and len(report.finished) == 1
+    assert Counter(telegram.chats()) == Counter(range(1, 21))
+
+
+async def test_restart_with_the_same_instance_id_takes_its_claims_back_at_once(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, range(1, 6))
+    _broadcast(storage, clock)
+    storage.claim_outbox(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
+    sender = make_sender(storage, telegram, clock, vtime, instance_id="outbox-host", poll=0.01)
+    stop = asyncio.Event()
+    telegram.on_send = lambda n: stop.set() if n == 5 else None
+    await asyncio.wait_for(sender.run(stop), 5)
+    assert sorted(telegram.chats()) == [1, 2, 3, 4, 5]
+
+
+async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    clock.set(datetime(2026, 12, 1, 22, 30, tzinfo=AMSTERDAM))
+    subscribers(storage, clock, [1, 2])
+    sender = make_sender(storage, telegram, clock, vtime)
+    _broadcast(storage, clock, "gewoon")
+    _broadcast(storage, clock, "dringend", urgent=True)
+    await sender.run_pending()
+    assert {html for _, _, html in telegram.sent} == {"[nl] dringend"}
+    assert sender.seconds_until_work() == pytest.approx(sender.poll)
+    assert sender.quiet_ends(clock.now()) == datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM)
+    await vtime.sleep((datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM) - clock.now()).total_seconds())
+    await sender.run_pending()
+    assert Counter(html for _, _, html in telegram.sent) == {"[nl] dringend": 2, "[nl] gewoon": 2}
+
+
+async def test_one_message_per_chat_per_second_across_broadcasts(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, [1])
+    sender = make_sender(storage, telegram, clock, vtime)
+    _broadcast(storage, clock, "een")
+    _broadcast(storage, clock, "twee")
+    assert (await sender.run_pending()).retry == 1
+    await vtime.sleep(1)
+    await sender.run_pending()
+    [(t1, _, _), (t2, _, _)] = telegram.sent
+    assert t2 - t1 >= 1
+
+
+async def test_opted_out_after_confirmation_is_skipped(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    subscribers(storage, clock, [1, 2])
+    _broadcast(storage, clock)
+    storage.set_broadcasts_enabled(2, False)
+    report = await make_sender(storage, telegram, clock, vtime).run_pending()
+    assert telegram.chats() == [1] and report.skipped == 1
+
+
+async def test_pacer_spacing_and_pause() -> None:
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer(10, monotonic=lambda: now[0], sleep=sleep)
+    stamps = []
+    for _ in range(5):
+        await pacer.acquire()
+        stamps.append(now[0])
+    assert stamps == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
+    pacer.pause(3)
+    await pacer.acquire()
+    assert now[0] == pytest.approx(3.4)
