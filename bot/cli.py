@@ -21,7 +21,7 @@ COMMAND_MODULES = (
     "bot.search.cli",  # ask
     "bot.reminders.cli",  # appointments add / list / cancel / import
     "bot.staff.cli",  # enroll, broadcast, misses
-    "bot.privacy.cli",  # privacy export
+    "bot.privacy.cli",  # privacy export / purge
     "bot.observability.cli",  # healthcheck
 )
 
@@ -31,13 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
