@@ -25,6 +25,7 @@ from bot.storage.records import (
     OutboxStatus,
     Redemption,
 )
+from bot.storage.types import require_aware
 
 # (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
 MomentsFor = Callable[[str, datetime], Iterable[tuple[str, datetime]]]
@@ -33,11 +34,6 @@ TERMINAL: tuple[OutboxStatus, ...] = ("sent", "failed", "blocked", "skipped")
 
 class DuplicatePendingExternalId(ValueError):
     """An appointment (waiting or linked) with this external id exists already."""
-
-
-def _aware(when: datetime) -> None:
-    if when.tzinfo is None:
-        raise ValueError("aware datetimes only")
 
 
 def _enrolment(m: Mapping[Any, Any]) -> Enrolment:
@@ -117,7 +113,7 @@ class StaffQueries:
 
     def audit(self, now: datetime, actor: int | None, action: str, detail: str) -> None:
         """Record a staff action (no patient text, no names)."""
-        _aware(now)
+        require_aware(now)
         with self.engine.begin() as conn:
             self._audit(conn, now, actor, action, detail)
 
@@ -144,8 +140,8 @@ class StaffQueries:
         self, code_hash: str, created_by: int | None, now: datetime, expires_at: datetime
     ) -> Enrolment:
         """Store a new code (its hash only) and audit it."""
-        _aware(now)
-        _aware(expires_at)
+        require_aware(now)
+        require_aware(expires_at)
         with self.engine.begin() as conn:
             new_id = conn.execute(
                 insert(s.enrolments)
@@ -166,8 +162,8 @@ class StaffQueries:
         self, enrolment_id: int, type: str, start_at: datetime, now: datetime, external_id: str | None = None
     ) -> int:
         """Keep an appointment for a code not redeemed yet; it moves to the chat at redemption."""
-        _aware(start_at)
-        _aware(now)
+        require_aware(start_at)
+        require_aware(now)
         with self.engine.begin() as conn:
             if external_id is not None and (
                 conn.execute(select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)).first()
@@ -205,7 +201,7 @@ class StaffQueries:
         Unknown, used and expired codes change nothing. The row is re-checked under the write lock
         (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), so a code is redeemed at most once.
         """
-        _aware(now)
+        require_aware(now)
         e = s.enrolments.c
         with self.engine.begin() as conn:
             row = conn.execute(select(s.enrolments).where(e.code_hash == code_hash).with_for_update()).first()
@@ -264,7 +260,7 @@ class StaffQueries:
 
     def purge_enrolments(self, now: datetime) -> int:
         """Delete codes that expired unredeemed, with their waiting appointments; return how many codes."""
-        _aware(now)
+        require_aware(now)
         e = s.enrolments.c
         with self.engine.begin() as conn:
             stale = select(e.id).where(e.redeemed_at.is_(None), e.expires_at <= now)
@@ -275,7 +271,7 @@ class StaffQueries:
 
     def count_audience(self, audience: str, now: datetime) -> int:
         """How many chats a broadcast to `audience` would reach now (for the preview)."""
-        _aware(now)
+        require_aware(now)
         with self.engine.connect() as conn:
             return int(
                 conn.execute(select(func.count()).select_from(audience_query(audience, now).subquery())).scalar_one()
@@ -296,7 +292,7 @@ class StaffQueries:
         origin: str | None = None,
     ) -> Broadcast:
         """Store a confirmed broadcast, one outbox row per recipient, and its audit entry, in one transaction."""
-        _aware(now)
+        require_aware(now)
         chapters = ",".join(chapter_ids)
         with self.engine.begin() as conn:
             bid = conn.execute(
@@ -370,7 +366,7 @@ class StaffQueries:
 
     def finish_broadcasts(self, now: datetime) -> list[BroadcastSummary]:
         """Mark broadcasts whose rows are all done as finished; return their reports (each to one caller only)."""
-        _aware(now)
+        require_aware(now)
         b, o = s.broadcasts.c, s.outbox.c
         open_rows = exists().where(o.broadcast_id == b.id, o.status.in_(("queued", "sending")))
         done: list[BroadcastSummary] = []
@@ -412,7 +408,7 @@ class StaffQueries:
         self, now: datetime, claimer: str, lease: timedelta, limit: int = 25, urgent_only: bool = False
     ) -> list[ClaimedOutbox]:
         """Atomically claim up to `limit` sendable outbox rows (oldest first), like `claim_due` for reminders."""
-        _aware(now)
+        require_aware(now)
         o, p = s.outbox.c, s.patients.c
         claimable = self._claimable(now, lease, urgent_only)
         candidates = select(o.id).where(claimable).order_by(o.id).limit(limit).with_for_update(skip_locked=True)
@@ -462,7 +458,7 @@ class StaffQueries:
         self, row_id: int, claimer: str, status: OutboxStatus, now: datetime, error: str | None = None
     ) -> bool:
         """Record the outcome of a claimed row; False when the claim is no longer ours."""
-        _aware(now)
+        require_aware(now)
         values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
         if status == "sent":
             values["sent_at"] = now

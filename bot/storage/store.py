@@ -27,6 +27,7 @@ from bot.storage.records import (
     Source,
 )
 from bot.storage.staff_queries import StaffQueries
+from bot.storage.types import require_aware
 
 _OPEN = ("pending", "sending")
 
@@ -37,11 +38,6 @@ class DuplicateExternalId(ValueError):
 
 class UnknownPatient(LookupError):
     """No patient with this chat id."""
-
-
-def _require_aware(when: datetime) -> None:
-    if when.tzinfo is None:
-        raise ValueError("aware datetimes only")
 
 
 def _patient(m: Mapping[Any, Any]) -> Patient:
@@ -126,7 +122,7 @@ class Storage(StaffQueries):
 
     def upsert_patient(self, chat_id: int, language: str, now: datetime, consent_at: datetime | None = None) -> Patient:
         """Create the patient or update language (and consent time when given); reactivates the chat."""
-        _require_aware(now)
+        require_aware(now)
         with self.engine.begin() as conn:
             values: dict[str, Any] = {"language": language, "active": True}
             if consent_at is not None:
@@ -183,8 +179,8 @@ class Storage(StaffQueries):
         reminders: Iterable[tuple[str, datetime]] = (),
     ) -> Appointment:
         """Insert an appointment and its reminders in one transaction."""
-        _require_aware(start_at)
-        _require_aware(now)
+        require_aware(start_at)
+        require_aware(now)
         with self.engine.begin() as conn:
             if conn.execute(select(s.patients.c.chat_id).where(s.patients.c.chat_id == chat_id)).first() is None:
                 raise UnknownPatient(chat_id)
@@ -227,7 +223,7 @@ class Storage(StaffQueries):
         self, appointment_id: int, start_at: datetime, reminders: Iterable[tuple[str, datetime]]
     ) -> Appointment | None:
         """Move an appointment; its unsent reminders are replaced by `reminders`. None when unknown."""
-        _require_aware(start_at)
+        require_aware(start_at)
         with self.engine.begin() as conn:
             found = conn.execute(
                 update(s.appointments)
@@ -266,7 +262,7 @@ class Storage(StaffQueries):
         if chat_id is not None:
             query = query.where(s.appointments.c.chat_id == chat_id)
         if after is not None:
-            _require_aware(after)
+            require_aware(after)
             query = query.where(s.appointments.c.start_at > after)
         if not include_cancelled:
             query = query.where(s.appointments.c.cancelled_at.is_(None))
@@ -275,7 +271,7 @@ class Storage(StaffQueries):
 
     def cancel_appointment(self, appointment_id: int, now: datetime) -> bool:
         """Cancel the appointment and skip its unsent reminders; False when unknown or cancelled already."""
-        _require_aware(now)
+        require_aware(now)
         with self.engine.begin() as conn:
             found = conn.execute(
                 update(s.appointments)
@@ -347,7 +343,7 @@ class Storage(StaffQueries):
         rows are locked with FOR UPDATE SKIP LOCKED, and the outer WHERE repeats the condition, so
         two instances never claim the same row; on SQLite the write lock serialises claims.
         """
-        _require_aware(now)
+        require_aware(now)
         r = s.reminders.c
         claimable = or_(
             and_(r.status == "pending", func.coalesce(r.retry_at, r.due_at) <= now),
@@ -388,7 +384,7 @@ class Storage(StaffQueries):
         self, reminder_id: int, claimer: str, status: ReminderStatus, now: datetime, error: str | None = None
     ) -> bool:
         """Record the outcome of a claimed reminder (sent, skipped or failed); False if no longer ours."""
-        _require_aware(now)
+        require_aware(now)
         values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
         if status == "sent":
             values["sent_at"] = now
@@ -396,7 +392,7 @@ class Storage(StaffQueries):
 
     def release_reminder(self, reminder_id: int, claimer: str, retry_at: datetime, error: str) -> bool:
         """Give a claimed reminder back as pending, to be retried at `retry_at`."""
-        _require_aware(retry_at)
+        require_aware(retry_at)
         values = {"status": "pending", "retry_at": retry_at, "error": error, "claimed_by": None, "claimed_at": None}
         return self._update_claimed(reminder_id, claimer, values)
 
@@ -412,7 +408,7 @@ class Storage(StaffQueries):
 
     def mark_read(self, reminder_id: int, now: datetime) -> bool:
         """Record that the patient tapped "Gelezen"; False when unknown."""
-        _require_aware(now)
+        require_aware(now)
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(s.reminders)
@@ -489,7 +485,7 @@ class Storage(StaffQueries):
 
     def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:
         """Delete appointments (and their reminders) that started more than `days` days before `now`."""
-        _require_aware(now)
+        require_aware(now)
         cutoff = now - timedelta(days=days)
         with self.engine.begin() as conn:
             ids = select(s.appointments.c.id).where(s.appointments.c.start_at < cutoff)

@@ -33,3 +33,9 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def require_aware(when: datetime) -> None:
+    """Refuse naive datetimes: storage keeps only aware UTC."""
+    if when.tzinfo is None:
+        raise ValueError("aware datetimes only")

@@ -5,22 +5,20 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
-from sqlalchemy import text
 
 from bot.app.assembly import build_application
 from bot.app.cli import webhook_path
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
-from bot.storage.engine import make_engine
 from tests.app.conftest import make_settings
+from tests.databases import pg_url
+
+__all__ = ["pg_url"]  # a fixture
 
 SECRET = "s3cret-token_for-tests"
 URL = "https://bot.example.org/telegram/hook"
@@ -76,23 +74,6 @@ async def test_webhook_rejects_requests_without_the_secret(tmp_path: Path, clock
             await app.updater.stop()
             await app.stop()
             await app.shutdown()
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A database URL for a fresh schema on the PostgreSQL server at 127.0.0.1:5432."""
-    try:
-        psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=3).close()
-    except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 not answering: {exc}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.mark.postgres

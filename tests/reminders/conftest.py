@@ -1,70 +1,12 @@
-"""A `storage` fixture over both backends: SQLite in tmp_path, and PostgreSQL at 127.0.0.1:5432 when it answers."""
+"""Both database backends (see tests/databases.py) and the shipped reminder rules."""
 
-from __future__ import annotations
-
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy import Engine, text
 
-from bot.storage import Storage
-from bot.storage.engine import make_engine
+from tests.databases import engine_factory, storage
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _pg_problem() -> str | None:
-    try:
-        psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=3).close()
-    except psycopg.Error as exc:
-        return f"PostgreSQL at 127.0.0.1:5432 not answering: {exc}"
-    return None
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Engine]]:
-    """Makes fresh engines on one database (like restarts); PG gets a schema of its own per test."""
-    engines: list[Engine] = []
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'bot.db'}"
-
-        def make() -> Engine:
-            engines.append(make_engine(url))
-            return engines[-1]
-
-        yield make
-    else:
-        problem = _pg_problem()
-        if problem:
-            pytest.skip(problem)
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-        def make() -> Engine:
-            engines.append(make_engine(PG_URL, {"options": f"-csearch_path={schema}"}))
-            return engines[-1]
-
-        yield make
-        for engine in engines:
-            engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    for engine in engines:
-        engine.dispose()
-
-
-@pytest.fixture
-def storage(engine_factory: Callable[[], Engine]) -> Storage:
-    """A migrated Storage on a fresh database."""
-    store = Storage(engine_factory())
-    store.migrate()
-    return store
+__all__ = ["engine_factory", "rules", "storage"]
 
 
 @pytest.fixture(scope="session")
