@@ -23,7 +23,7 @@ from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
-from bot.app.housekeeping import schedule_purge
+from bot.app.housekeeping import schedule_miss_flush, schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
@@ -61,6 +61,7 @@ class Assembly:
             self.services.timer.start()
         if self.app.job_queue is not None:
             schedule_purge(self.app.job_queue, self.services)
+            schedule_miss_flush(self.app.job_queue, self.services)
         if self.services.outbox is not None:
             self.services.outbox.start()
         install_sighup(self.app, self.staff)
@@ -75,6 +76,7 @@ class Assembly:
         """What runs when the application stops (python-telegram-bot's post_shutdown)."""
         if self.services.timer is not None:
             self.services.timer.stop()
+        self.services.misses.flush()
         if self.services.outbox is not None:
             await self.services.outbox.stop()
         with contextlib.suppress(NotImplementedError, RuntimeError):

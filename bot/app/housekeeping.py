@@ -13,6 +13,7 @@ from bot.app.services import Services
 log = logging.getLogger(__name__)
 
 PURGE_EVERY = timedelta(hours=6)
+MISS_FLUSH_EVERY = timedelta(minutes=1)
 
 
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
@@ -30,3 +31,12 @@ def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
             log.info("retention purge: %s", counts)
 
     job_queue.run_repeating(purge, interval=PURGE_EVERY, first=timedelta(minutes=1), name="retention-purge")
+
+
+def schedule_miss_flush(job_queue: JobQueue[Any], services: Services) -> None:
+    """Write the counts of unanswered questions every minute (see bot.app.misses)."""
+
+    async def flush(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        services.misses.flush()
+
+    job_queue.run_repeating(flush, interval=MISS_FLUSH_EVERY, first=MISS_FLUSH_EVERY, name="miss-counts")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.app.knowledge import KnowledgeStore
+from bot.app.misses import MissTally
 from bot.clock import Clock
 from bot.content.model import Lang
 from bot.content.ui import pick_lang
@@ -34,6 +35,10 @@ class Services:
     reminders: ReminderService | None = None
     timer: ReminderTimer | None = None
     outbox: BroadcastSender | None = None
+    misses: MissTally = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.misses = MissTally(self.storage)
 
     def lang(self, update: Update, chat_data: dict[Any, Any] | None) -> Lang:
         """The chat's interface language: /taal choice, else the stored one, else Telegram's."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -12,6 +13,7 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.sending import Blocked, Document, Keyboard, Rejected, RetryLater, Transient
@@ -21,7 +23,10 @@ log = logging.getLogger(__name__)
 
 def retry_after_seconds(exc: RetryAfter) -> float:
     """The wait Telegram asked for, in seconds (PTB gives an int or a timedelta)."""
-    value = exc.retry_after
+    with warnings.catch_warnings():
+        # python-telegram-bot 22.2+ warns that the type will become timedelta; both are handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     return float(value) if isinstance(value, int | float) else value.total_seconds()
 
 

@@ -14,6 +14,8 @@ from bot.search.text import stem_nl
 # Linking sounds between the parts of a Dutch compound ("levensduur", "ziekenhuis").
 _LINKS = ("", "s", "e", "en")
 MIN_PART = 3
+# Longer "words" (pasted links, keyboard mashing) are not split or corrected.
+MAX_WORD = 40
 SHORT_PARTS = frozenset({"ct"})  # two-letter words that do occur as compound heads ("ct-scan")
 
 
@@ -40,6 +42,8 @@ class Splitter:
 
     def _split(self, word: str) -> tuple[str, ...]:
         """Known parts of a compound, longest head first; () when it does not split into known words."""
+        if len(word) > MAX_WORD:
+            return ()  # no Dutch word is this long; the search below grows with the square of the length
         if "-" in word:
             parts = [p for p in word.split("-") if len(p) >= 2]
             out: list[str] = []
@@ -71,7 +75,7 @@ class Splitter:
 
     def _near(self, word: str) -> tuple[str, ...]:
         """Known words at one edit (insert, delete, substitute, swap) from `word`."""
-        if len(word) < 5:
+        if len(word) < 5 or len(word) > MAX_WORD:
             return ()
         found: set[str] = set(self._deletes.get(word, ()))
         for variant in _deletions(word):

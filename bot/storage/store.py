@@ -424,12 +424,12 @@ class Storage(StaffQueries):
 
     # -- questions the search could not answer -------------------------------------------------
 
-    def count_miss(self, day: date) -> None:
-        """Add one to the count of unanswered questions on `day` (no question text is stored)."""
+    def count_miss(self, day: date, n: int = 1) -> None:
+        """Add `n` to the count of unanswered questions on `day` (no question text is stored)."""
         with self.engine.begin() as conn:
-            stmt = self._upsert(conn)(s.miss_counts).values(day=day, count=1)
+            stmt = self._upsert(conn)(s.miss_counts).values(day=day, count=n)
             stmt = stmt.on_conflict_do_update(
-                index_elements=[s.miss_counts.c.day], set_={"count": s.miss_counts.c.count + 1}
+                index_elements=[s.miss_counts.c.day], set_={"count": s.miss_counts.c.count + n}
             )
             conn.execute(stmt)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import wordfreq
+from rapidfuzz.distance import OSA
 
 
 def edit_budget(word: str) -> int:
@@ -18,23 +19,15 @@ def edit_budget(word: str) -> int:
 
 
 def distance_within(a: str, b: str, budget: int) -> int | None:
-    """Optimal-string-alignment distance of `a` and `b` (swaps count once), or None above `budget`."""
+    """Optimal-string-alignment distance of `a` and `b` (swaps count once), or None above `budget`.
+
+    rapidfuzz computes it in C: the matcher compares every unknown word of a message with every
+    alarm word of a similar length, and a long message must not hold up the other patients.
+    """
     if abs(len(a) - len(b)) > budget:
         return None
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > budget:
-            return None
-        previous2, previous = previous, current
-    return previous[-1] if previous[-1] <= budget else None
+    found = int(OSA.distance(a, b, score_cutoff=budget))
+    return found if found <= budget else None
 
 
 class Lexicon:
@@ -44,7 +37,8 @@ class Lexicon:
         self._languages = tuple(languages)
         self._min_zipf = min_zipf
         self.is_word = lru_cache(maxsize=65536)(self._is_word)
-        self.is_word("koorts")  # load the word lists now, not on the first patient's message
+        for language in self._languages:  # load every word list now, not on a patient's message
+            wordfreq.zipf_frequency("koorts", language)
 
     def _is_word(self, word: str) -> bool:
         return any(wordfreq.zipf_frequency(word, lang) >= self._min_zipf for lang in self._languages)

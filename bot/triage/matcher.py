@@ -20,6 +20,8 @@ Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature"]
 # Longer messages are cut: nobody types an alarm after 2,000 characters, and it keeps the cost bounded.
 MAX_CHARS = 2000
 _CACHE_LIMIT = 50_000
+# No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
+MAX_FUZZY_WORD = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ class Triage:
         if (
             not any(k in self._keys for k in keys)
             and word not in self._surface
-            and len(word) >= 5
+            and 5 <= len(word) <= MAX_FUZZY_WORD
             and word.isalpha()
             and not self._lexicon.is_word(word)
         ):

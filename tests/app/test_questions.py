@@ -17,9 +17,12 @@ async def test_low_confidence_says_not_found_and_offers_contacts(chat: Chat) -> 
     reply = await chat.say("hoe laat gaat de trein naar Utrecht?")
     reply.assert_contains("niet vinden in de folder", "020 444 11 00", "gioca-crc@amsterdamumc.nl")
     reply.assert_contains("Het spreekuur is nu open")  # Tuesday 10:30
-    storage = chat.assembly.services.storage
+    services = chat.assembly.services
     today = local(chat.clock.now()).date()
-    assert storage.miss_counts(today) == [(today, 1)]
+    await chat.say("wat kost een parkeerkaart in Amsterdam?")
+    assert services.misses.flush() == 2  # counted in memory, written in one go
+    assert services.storage.miss_counts(today) == [(today, 2)]
+    assert services.misses.flush() == 0
 
 
 async def test_greetings_thanks_and_ok_get_short_replies(chat: Chat) -> None:

@@ -63,7 +63,7 @@ class QuestionHandlers:
             return View([text_html], keyboard)
         if after_alarm:
             return None  # the alarm reply already told the patient whom to call
-        self.services.storage.count_miss(local(self.services.clock.now()).date())
+        self.services.misses.add(local(self.services.clock.now()).date())
         email = content.contacts["email"].email or ""
         parts = [
             ui.t("not_found", lang),

@@ -84,8 +84,24 @@ class SafetyHandlers:
         self.services.metrics.alarm(result.level.label)
         content = knowledge.catalog.content
         lang = self.services.lang(update, context.chat_data)
-        routing = route(result.level, self.services.clock.now(), content)
-        await message.reply_text(render_alarm_reply(result, routing, content, lang, knowledge.catalog.alarm_replies))
+        now = self.services.clock.now()
+        routing = route(result.level, now, content)
+        try:
+            await message.reply_text(
+                render_alarm_reply(result, routing, content, lang, knowledge.catalog.alarm_replies)
+            )
+        except TelegramError as exc:
+            # Retries are spent. Try the short fallback once more, and never let a folder answer go out
+            # in place of the alarm reply.
+            self.services.metrics.telegram_error(exc)
+            log.error("alarm reply not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat_id))
+            try:
+                fallback = render_error_fallback(now, content, lang, knowledge.catalog.alarm_replies)
+                await context.bot.send_message(chat_id, fallback)
+            except TelegramError as again:
+                self.services.metrics.telegram_error(again)
+                log.error("alarm fallback not delivered: %s chat=%s", type(again).__name__, hash_chat_id(chat_id))
+            raise ApplicationHandlerStop from exc
         if update.edited_message is not None or not looks_like_question(text):
             raise ApplicationHandlerStop
         if context.chat_data is not None:
