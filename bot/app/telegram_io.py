@@ -13,8 +13,8 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.warnings import PTBDeprecationWarning
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.sending import Blocked, Document, Keyboard, Rejected, RetryLater, Transient
 
