@@ -10,6 +10,7 @@ Area-specific fixtures belong in the subfolders' conftest.py files.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot/__main__.py does: no deprecation warning per 429
 
 
 class NetworkBlocked(OSError):
