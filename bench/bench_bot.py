@@ -2,18 +2,26 @@
 
     .venv/bin/python -m bench.bench_bot          (BENCH_QUICK=1 for a short run)
 
-Two figures, both over loopback with the fake (`bot.fakeapi.FakeBotApi`) in the same event loop:
+The fake (`bot.fakeapi.FakeBotApi`) runs in a child process (`bench.fake_process`), as Telegram runs
+elsewhere: its request parsing, HTML checks and JSON answers no longer run in the bot's event loop.
+Its response time still counts wherever the bot awaits an answer, as Telegram's would. The bot runs
+in this process with plain polling (initialize, start, start_polling); the clocks below run here.
+Two figures, both over loopback:
 
-* throughput: N patient messages from many chats are queued in the fake at once; the clock runs
-  from the injection until python-telegram-bot has handled every update (``update_queue.join()``:
-  the handlers, and so their replies, are done). Measured for the full bot (alarm triage, routing,
-  search, storage, reply) and for a bare PTB echo bot; the ratio full / echo should be >= 0.7.
-* latency: one message at a time, from the injection until the fake has answered the bot's
-  sendMessage (the first reply; an alarm reply comes first). p50 and p99; the goal is p99 <= 5 ms.
+* throughput: N patient messages from many chats are injected at once (one control call). The
+  clock starts just before that call and stops when python-telegram-bot has processed N updates
+  (a counting handler in group -1000 saw N) and ``update_queue.join()`` returned, i.e. every
+  handler, and so every reply, is done. Measured for the full bot (alarm triage, routing, search,
+  storage, reply) and for a bare PTB echo bot; the ratio full / echo should be >= 0.7.
+* latency: one message at a time, from just before the inject call until ``process_update`` for
+  that update returned here: all blocking handlers ran and every reply they awaited was answered by
+  the fake. For an alarm that also asks a question this covers both replies (alarm reply, then the
+  answer). p50 and p99 for both apps; the goal is the full bot's p99 <= 5 ms.
 
-Both apps process updates one at a time (PTB's default), as the production bot does. The bot's
-WARNING logs (one line per alarm) are silenced while measuring: without a configured handler Python
-would print them all to stderr, which measures the terminal rather than the bot.
+Both apps process updates one at a time (PTB's default), as the production bot does; the full bot
+is started like the old harness did it, without `Assembly.startup` (command registration, timers).
+The bot's WARNING logs (one line per alarm) are silenced while measuring: without a configured handler
+Python would print them all to stderr, which measures the terminal rather than the bot.
 Returns a dict of figures (and prints it); not a test: timings vary by machine.
 """
 
@@ -29,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +46,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from telegram import Update  # noqa: E402 - after the path fix above
-from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters  # noqa: E402
 
+from bench.fake_process import FakeProcess  # noqa: E402
 from bot.app.assembly import build_application  # noqa: E402
 from bot.clock import AMSTERDAM, ManualClock  # noqa: E402
-from bot.fakeapi.harness import BotHarness  # noqa: E402
-from bot.fakeapi.server import FakeBotApi  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -52,6 +59,7 @@ TOKEN = "123456:BENCH"  # noqa: S105 - not a secret: only the local fake accepts
 OFFICE_HOURS = datetime(2026, 3, 10, 11, 0, tzinfo=AMSTERDAM)
 GOAL_RATIO = 0.7
 GOAL_P99_MS = 5.0
+COUNT_GROUP = -1000  # before every group of the bot (staff -20, safety -10)
 
 # Written for this benchmark: questions, small talk and alarms as patients type them.
 QUESTIONS = [
@@ -125,31 +133,80 @@ def build_echo_bot(base_url: str, _database_dir: Path) -> AnyApp:
 # ---------------------------------------------------------------- measurements
 
 
-async def _drain(fake: FakeBotApi, app: AnyApp, last_update_id: int, within: float) -> None:
-    await fake.wait_confirmed(last_update_id, within=within)
-    await asyncio.wait_for(app.update_queue.join(), within)
+class _Probe:
+    """Counts updates as they enter handling and timestamps the end of each ``process_update``."""
+
+    def __init__(self, app: AnyApp) -> None:
+        self.target = 0
+        self.seen = 0
+        self.reached = asyncio.Event()
+        self.finished: tuple[int, float] = (0, 0.0)  # (update_id, perf_counter) of the newest
+        self.changed = asyncio.Event()
+        self.errors: list[object] = []
+        app.add_handler(TypeHandler(Update, self._count), group=COUNT_GROUP)
+        app.add_error_handler(self._record_error)
+        process_update = app.process_update
+
+        async def timed(update: object) -> None:
+            try:
+                await process_update(update)
+            finally:
+                self.finished = (getattr(update, "update_id", -1), time.perf_counter())
+                self.changed.set()
+
+        # PTB calls ``self.process_update`` for every fetched update: wrapping the bound method on
+        # this instance times the whole update, also when a handler stops it (ApplicationHandlerStop).
+        app.process_update = timed  # type: ignore[method-assign]
+
+    def expect(self, n: int) -> None:
+        """Count from zero; `reached` is set once `n` updates entered handling."""
+        self.seen = 0
+        self.target = n
+        self.reached.clear()
+
+    async def _count(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.seen += 1
+        if self.seen >= self.target:
+            self.reached.set()
+
+    async def _record_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.errors.append(context.error)
+
+    async def wait_finished(self, update_id: int, within: float) -> float:
+        """The perf_counter at which ``process_update`` of `update_id` returned."""
+        async with asyncio.timeout(within):
+            while self.finished[0] != update_id:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.finished[1]
 
 
-async def _throughput(fake: FakeBotApi, app: AnyApp, texts: list[str], chats: int) -> float:
-    """Messages handled per second with all of `texts` queued at once."""
-    last = 0
+async def _handle_all(fake: FakeProcess, app: AnyApp, probe: _Probe, messages: list[tuple[int, str]]) -> float:
+    """Inject `messages` at once; seconds until every one of them was handled."""
+    probe.expect(len(messages))
     start = time.perf_counter()
-    for i, text in enumerate(texts):
-        last = fake.send_text(100_000 + i % chats, text)["update_id"]
-    await _drain(fake, app, last, within=300)
-    return len(texts) / (time.perf_counter() - start)
+    await fake.inject(messages)
+    await asyncio.wait_for(probe.reached.wait(), 300)
+    await asyncio.wait_for(app.update_queue.join(), 300)
+    return time.perf_counter() - start
 
 
-async def _latency(fake: FakeBotApi, app: AnyApp, texts: list[str]) -> list[float]:
-    """Milliseconds from injection to the answered sendMessage, one message at a time."""
+async def _throughput(fake: FakeProcess, app: AnyApp, probe: _Probe, texts: list[str], chats: int) -> float:
+    """Messages handled per second with all of `texts` queued at once."""
+    messages = [(100_000 + i % chats, text) for i, text in enumerate(texts)]
+    seconds = await _handle_all(fake, app, probe, messages)
+    return len(texts) / seconds
+
+
+async def _latency(fake: FakeProcess, app: AnyApp, probe: _Probe, texts: list[str]) -> list[float]:
+    """Milliseconds from injection to the end of ``process_update``, one message at a time."""
     samples = []
     for i, text in enumerate(texts):
-        before = fake.stats.accepted  # a counter: scanning every call would slow down with the run
         start = time.perf_counter()
-        update = fake.send_text(200_000 + i, text)
-        await fake.wait_until(lambda n=before: fake.stats.accepted > n, 10, "a reply")
-        samples.append((time.perf_counter() - start) * 1000)
-        await _drain(fake, app, update["update_id"], within=10)  # the next poll is waiting again
+        _, update_id = await fake.inject([(200_000 + i, text)])
+        samples.append((await probe.wait_finished(update_id, within=10) - start) * 1000)
+        await fake.wait_confirmed(update_id)  # the next long poll is waiting again
+        await asyncio.wait_for(app.update_queue.join(), 10)
     return samples
 
 
@@ -161,16 +218,35 @@ def _percentile(samples: list[float], q: float) -> float:
 async def _measure(
     build: Callable[[str, Path], AnyApp], texts: list[str], latency_texts: list[str], chats: int
 ) -> dict[str, float]:
+    polling_errors: list[Exception] = []
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
-        async with FakeBotApi() as fake:
+        async with FakeProcess() as fake:
             app = build(fake.base_url, Path(tmp))
-            async with BotHarness(app, fake, fail_on_handler_errors=True) as harness:
-                await harness.settle(fake.send_text(1, "hallo"))  # warm-up: first replies, connections
-                await _throughput(fake, app, texts[: len(texts) // 10], chats)  # warm-up
-                per_second = await _throughput(fake, app, texts, chats)
-                latencies = await _latency(fake, app, latency_texts)
-                if harness.errors:
-                    raise RuntimeError(f"the bot raised during the benchmark: {harness.errors[:3]!r}")
+            probe = _Probe(app)
+            assert app.updater is not None, "the Application needs an Updater for polling"
+            await app.initialize()
+            try:
+                await app.start()
+                await app.updater.start_polling(
+                    poll_interval=0, timeout=timedelta(seconds=10), error_callback=polling_errors.append
+                )
+                await _handle_all(fake, app, probe, [(1, "hallo")])  # warm-up: first replies, connections
+                await _throughput(fake, app, probe, texts[: len(texts) // 10], chats)  # warm-up
+                before = await fake.stats()
+                per_second = await _throughput(fake, app, probe, texts, chats)
+                after = await fake.stats()
+                latencies = await _latency(fake, app, probe, latency_texts)
+            finally:
+                if app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+                await app.shutdown()
+    if probe.errors or polling_errors:
+        raise RuntimeError(f"the bot raised during the benchmark: {(probe.errors + polling_errors)[:3]!r}")
+    replies = after["accepted"] - before["accepted"]
+    if replies < len(texts) or after["rejected_429"]:
+        raise RuntimeError(f"{replies} replies to {len(texts)} messages, {after['rejected_429']} answered 429")
     return {
         "per_second": per_second,
         "p50_ms": statistics.median(latencies),

@@ -1,0 +1,190 @@
+"""The fake Bot API in a child process, so a benchmark charges only the bot's side of each request.
+
+    async with FakeProcess() as fake:          # starts ``python -m bench.fake_process``
+        app = Application.builder().token(TOKEN).base_url(fake.base_url).build()
+        first, last = await fake.inject([(1000, "hallo"), (1001, "koorts")])
+        await fake.wait_confirmed(last)
+        print(await fake.stats())              # {"accepted": …, "rejected_429": …}
+
+The child runs a `bot.fakeapi.server.FakeBotApi` on 127.0.0.1 (a free port) in its own asyncio loop.
+Control channel: one JSON object per line on the child's stdin, one JSON answer per line on a copy
+of its original stdout (the child points fd 1 at stderr, so a stray print cannot corrupt the
+channel). Requests: ``inject`` (messages as [chat_id, text] pairs; answers the first and last
+update_id), ``stats``, ``confirmed`` (wait until getUpdates confirmed an update_id), ``stop``.
+The child ignores SIGINT (the parent owns its lifetime) and exits when its stdin closes, so it
+cannot outlive a parent that died; `FakeProcess` always ends it: stop, then terminate, then kill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO, Self
+
+from bot.fakeapi.server import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+LINE_LIMIT = 1 << 26  # one inject line carries every text of a throughput run
+START_TIMEOUT = 60.0  # a cold interpreter importing tornado and the fake
+STOP_TIMEOUT = 5.0
+
+
+class FakeProcessError(RuntimeError):
+    """The child answered with an error, or did not answer."""
+
+
+# ---------------------------------------------------------------- the child
+
+
+def _answer(out: BinaryIO, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message).encode() + b"\n")
+
+
+async def _handle(fake: FakeBotApi, request: dict[str, Any]) -> dict[str, Any]:
+    op = request.get("op")
+    if op == "inject":
+        ids = [fake.send_text(int(chat_id), str(text))["update_id"] for chat_id, text in request["messages"]]
+        return {"ok": True, "first": ids[0] if ids else None, "last": ids[-1] if ids else None}
+    if op == "stats":
+        return {"ok": True, "accepted": fake.stats.accepted, "rejected_429": fake.stats.rejected_429}
+    if op == "confirmed":
+        await fake.wait_confirmed(int(request["update_id"]), within=float(request.get("within", 10.0)))
+        return {"ok": True}
+    if op == "stop":
+        return {"ok": True}
+    return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+async def _serve(out: BinaryIO) -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=LINE_LIMIT)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
+    async with FakeBotApi() as fake:
+        _answer(out, {"ok": True, "base_url": fake.base_url, "pid": os.getpid()})
+        while line := await reader.readline():  # b"": the parent closed stdin (or died)
+            request: dict[str, Any] = {}
+            try:
+                request = json.loads(line)
+                answer = await _handle(fake, request)
+            except Exception as exc:  # report to the parent; the fake keeps serving
+                answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            _answer(out, answer)
+            if request.get("op") == "stop":
+                break
+
+
+def main() -> None:
+    """Entry point of ``python -m bench.fake_process``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # anything printed from now on goes to stderr, not into the control channel
+    sys.stdout = sys.stderr
+    asyncio.run(_serve(out))
+
+
+# ---------------------------------------------------------------- the parent's handle
+
+
+class FakeProcess:
+    """Start, drive and always end the child; use ``async with``."""
+
+    def __init__(self) -> None:
+        self.base_url = ""
+        self.pid = 0
+        self._proc: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Spawn the child and wait until its fake listens."""
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.fake_process",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+            limit=LINE_LIMIT,
+        )
+        ready = await self._read(START_TIMEOUT)
+        self.base_url = str(ready["base_url"])
+        self.pid = int(ready["pid"])
+        if not self.base_url.startswith("http://127.0.0.1:"):
+            raise FakeProcessError(f"the fake should listen on 127.0.0.1 only, not at {self.base_url}")
+
+    async def _read(self, within: float) -> dict[str, Any]:
+        assert self._proc is not None and self._proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(self._proc.stdout.readline(), within)
+        except TimeoutError:
+            raise FakeProcessError(f"the fake process did not answer within {within}s") from None
+        if not line:
+            raise FakeProcessError(f"the fake process ended (exit status {await self._proc.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        if not answer.get("ok"):
+            raise FakeProcessError(f"the fake process failed: {answer.get('error')}")
+        return answer
+
+    async def _call(self, request: dict[str, Any], within: float = 10.0) -> dict[str, Any]:
+        if self._proc is None or self._proc.stdin is None:
+            raise FakeProcessError("the fake process is not running")
+        async with self._lock:
+            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+            await self._proc.stdin.drain()
+            return await self._read(within)
+
+    async def inject(self, messages: Sequence[tuple[int, str]]) -> tuple[int, int]:
+        """Queue each (chat_id, text) as a patient's message; return the first and last update_id."""
+        answer = await self._call({"op": "inject", "messages": messages}, within=60.0)
+        return int(answer["first"]), int(answer["last"])
+
+    async def stats(self) -> dict[str, int]:
+        """Message-producing calls the fake accepted, and the 429s it answered."""
+        answer = await self._call({"op": "stats"})
+        return {"accepted": int(answer["accepted"]), "rejected_429": int(answer["rejected_429"])}
+
+    async def wait_confirmed(self, update_id: int, within: float = 10.0) -> None:
+        """Wait until getUpdates asked with an offset beyond `update_id` (see `FakeBotApi.wait_confirmed`)."""
+        await self._call({"op": "confirmed", "update_id": update_id, "within": within}, within=within + 5.0)
+
+    async def stop(self) -> None:
+        """Ask the child to stop; terminate, and finally kill, it when it does not go. Idempotent."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(Exception):  # a dead pipe or a stuck child: the signals below end it
+            assert proc.stdin is not None
+            proc.stdin.write(b'{"op": "stop"}\n')
+            await asyncio.wait_for(proc.stdin.drain(), STOP_TIMEOUT)
+            proc.stdin.close()
+        for end in (proc.terminate, proc.kill):
+            try:
+                await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+                return
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    end()
+        await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)  # after SIGKILL
+
+    async def __aenter__(self) -> Self:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+
+if __name__ == "__main__":
+    main()
