@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
 import shutil
+import signal
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app.handlers.staff import STAFF_COMMANDS
+from bot.app.handlers.staff import STAFF_COMMANDS, install_sighup
 from bot.app.telegram_io import to_markup
 from bot.clock import ManualClock, local
 from bot.sending import Button
@@ -195,3 +198,20 @@ async def test_reload_with_a_broken_file_keeps_the_old_content(tmp_path: Path, c
         assert (
             reminders is not None and reminders.rules is bot.assembly.services.knowledge.current.catalog.reminder_rules
         )
+
+
+async def test_sighup_reloads_and_tells_staff(tmp_path: Path, clock: ManualClock) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    async with staff_bot(tmp_path, clock, content_dir=content) as bot:
+        assert install_sighup(bot.assembly.app, bot.staff)
+        folder = content / "folder.yaml"
+        folder.write_text(folder.read_text(encoding="utf-8").replace("De lever", "De lever (nieuw)", 1), "utf-8")
+        os.kill(os.getpid(), signal.SIGHUP)
+        await bot.fake.wait_until(lambda: bool(bot.fake.messages_to(STAFF)), within=10, what="the reload report")
+        await bot.harness.settle()
+        report = bot.fake.messages_to(STAFF)[-1]
+        assert "Inhoud herladen" in (report.text or "") and "de-lever" in (report.text or "")
+        chapter = bot.assembly.services.knowledge.current.catalog.content.chapter("de-lever")
+        assert chapter is not None and chapter.title == "De lever (nieuw)"
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
