@@ -113,3 +113,19 @@ def check_keys(mapping: LineDict, file: str, allowed: set[str], required: set[st
     problems += [Problem(file, mapping.line, f"{what}: missing key '{key}'") for key in sorted(required - set(mapping))]
     problems += [Problem(file, line, f"{what}: duplicate key '{key}'") for key, line in duplicate_keys(mapping)]
     return problems
+
+
+class Checker:
+    """Collects the problems of one file, so a loader can report them all at once."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        """Record a problem at `line`."""
+        self.problems.append(Problem(self.file, line, message))
+
+    def keys(self, mapping: LineDict, allowed: set[str], required: set[str], what: str) -> None:
+        """Record unknown, missing and duplicate keys of `mapping`."""
+        self.problems += check_keys(mapping, self.file, allowed, required, what)

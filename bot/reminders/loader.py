@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.reminders.rules import Moment, QuietHours, ReminderRules, SitePreparation, TypeRules
 from bot.storage.records import APPOINTMENT_TYPES
-from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
+from bot.yamlsrc import Checker, LineDict, LineList, Problem, YamlError, load_yaml
 
 LANGS = ("nl", "en")
 CHAPTERS = ("ct-scan", "mri-scan", "pet-scan", "leverpunctie", "uitslag")
@@ -26,22 +26,12 @@ TEMPLATE_KEYS = {
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-class _Checker:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
-
+class _Checker(Checker):
     def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
         if isinstance(value, LineDict):
             return value
         self.add(line, f"{what}: expected a mapping")
         return None
-
-    def keys(self, mapping: LineDict, allowed: set[str], required: set[str], what: str) -> None:
-        self.problems += check_keys(mapping, self.file, allowed, required, what)
 
     def time(self, value: Any, line: int, what: str) -> time | None:
         match = _HHMM.match(value) if isinstance(value, str) else None

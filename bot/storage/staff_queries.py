@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from bot.storage import schema as s
+from bot.storage.claims import claim_rows
 from bot.storage.records import (
     APPOINTMENT_TYPES,
     AuditEntry,
@@ -411,18 +412,10 @@ class StaffQueries:
         require_aware(now)
         o, p = s.outbox.c, s.patients.c
         claimable = self._claimable(now, lease, urgent_only)
-        candidates = select(o.id).where(claimable).order_by(o.id).limit(limit).with_for_update(skip_locked=True)
         with self.engine.begin() as conn:
-            # Two steps: PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED) subquery inside an UPDATE
-            # and claim more than `limit` rows; the ids picked and locked first are exactly the batch.
-            ids = list(conn.execute(candidates).scalars())
+            ids = claim_rows(conn, s.outbox, claimable, (o.id,), limit, claimer, now)
             if not ids:
                 return []
-            conn.execute(
-                update(s.outbox)
-                .where(o.id.in_(ids), claimable)
-                .values(status="sending", claimed_by=claimer, claimed_at=now, attempts=o.attempts + 1)
-            )
             rows = conn.execute(
                 select(
                     o.id,
@@ -435,7 +428,7 @@ class StaffQueries:
                     p.consent_at,
                 )
                 .select_from(s.outbox.outerjoin(s.patients, p.chat_id == o.chat_id))
-                .where(o.status == "sending", o.claimed_by == claimer, o.claimed_at == now)
+                .where(o.id.in_(ids), o.status == "sending", o.claimed_by == claimer, o.claimed_at == now)
                 .order_by(o.id)
             ).all()
         return [self._claimed(r) for r in rows]

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
+from bot.storage.claims import claim_rows
 from bot.storage.engine import make_engine
 from bot.storage.migrations import current_version, migrate
 from bot.storage.records import (
@@ -339,9 +340,7 @@ class Storage(StaffQueries):
     def claim_due(self, now: datetime, claimer: str, lease: timedelta, limit: int = 50) -> list[ClaimedReminder]:
         """Atomically claim up to `limit` reminders that are due (or whose claim expired) for `claimer`.
 
-        One UPDATE sets status 'sending', claimed_by and claimed_at. On PostgreSQL the candidate
-        rows are locked with FOR UPDATE SKIP LOCKED, and the outer WHERE repeats the condition, so
-        two instances never claim the same row; on SQLite the write lock serialises claims.
+        See bot.storage.claims: two instances never claim the same row.
         """
         require_aware(now)
         r = s.reminders.c
@@ -349,20 +348,10 @@ class Storage(StaffQueries):
             and_(r.status == "pending", func.coalesce(r.retry_at, r.due_at) <= now),
             and_(r.status == "sending", r.claimed_at <= now - lease),
         )
-        candidates = (
-            select(r.id).where(claimable).order_by(r.due_at, r.id).limit(limit).with_for_update(skip_locked=True)
-        )
         with self.engine.begin() as conn:
-            # Two steps: PostgreSQL may re-evaluate an `IN (… LIMIT … SKIP LOCKED)` subquery inside an
-            # UPDATE and claim more than `limit` rows; the ids locked here are exactly the batch.
-            ids = list(conn.execute(candidates).scalars())
+            ids = claim_rows(conn, s.reminders, claimable, (r.due_at, r.id), limit, claimer, now)
             if not ids:
                 return []
-            conn.execute(
-                update(s.reminders)
-                .where(r.id.in_(ids), claimable)
-                .values(status="sending", claimed_by=claimer, claimed_at=now, attempts=r.attempts + 1)
-            )
             rows = conn.execute(
                 select(s.reminders, s.appointments, s.patients.c.language, s.patients.c.active)
                 .join(s.appointments, s.appointments.c.id == r.appointment_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.triage.levels import Level
 from bot.triage.normalize import words
-from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
+from bot.yamlsrc import Checker, LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
 ALARMS_FILE = "alarms.yaml"
 
@@ -118,15 +118,8 @@ class AlarmVocabulary:
         return tuple(c for c in self.concepts if not c.reviewed_by or c.reviewed_on is None)
 
 
-class _Checker:
-    """Collects problems for one file."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
+class _Checker(Checker):
+    """Collects problems for one file, with the checks alarms.yaml needs."""
 
     def mapping(self, value: Any, line: int, what: str, allowed: set[str], required: set[str]) -> LineDict | None:
         if not isinstance(value, LineDict):
