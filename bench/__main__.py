@@ -86,12 +86,11 @@ def flatten(figures: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def entry_point(module: Any) -> Callable[..., Any]:
-    """`run`, or `bench` for a module that names its entry point so (bench_ask)."""
-    for name in ("run", "bench"):
-        function = getattr(module, name, None)
-        if callable(function):
-            return function  # type: ignore[no-any-return]
-    raise AttributeError(f"{module.__name__} has no run()")
+    """The module's `run`."""
+    function = getattr(module, "run", None)
+    if not callable(function):
+        raise AttributeError(f"{module.__name__} has no run()")
+    return function  # type: ignore[no-any-return]
 
 
 def call(function: Callable[..., Any], quick_kwargs: dict[str, Any], quick: bool) -> Any:
