@@ -37,6 +37,7 @@ from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings
 from bot.staff.wiring import make_broadcast_sender
 from bot.storage.store import Storage, open_storage
+from bot.triage.routing import spreekuur_status
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class Assembly:
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
+        # Build this year's holiday calendar now: the first patient's alarm must not wait for it.
+        spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
         await register_commands(self.app, self.services)
         if self.services.timer is not None:
             self.services.timer.start()
