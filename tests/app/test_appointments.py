@@ -51,7 +51,7 @@ async def test_list_cancel_and_calendar_file(chat: Chat) -> None:
     document = reply[0].document
     assert document is not None and document.filename.endswith(".ics")
     assert b"BEGIN:VEVENT" in document.content
-    reply = await chat.press("Afzeggen: MRI-scan 10 december om 13:15")
+    reply = await chat.press("🔕 Geen herinneringen meer: MRI-scan 10 december om 13:15")
     reply.assert_contains("zijn gestopt", "afsprakenlijn", "020 444 11 00")
     (await chat.say("/afspraken")).assert_contains("geen komende afspraken")
 
