@@ -42,7 +42,8 @@ class Catalog:
         """One line describing what was loaded."""
         return (
             f"{len(self.content.chapters)} chapters, {len(self.content.contacts)} contacts, "
-            f"{len(self.alarms.concepts)} alarm concepts, {len(self.search_vocabulary.chapters)} chapters with "
+            f"{len(self.alarms.concepts)} alarm concepts ({len(self.alarms.unreviewed())} not yet signed off by a "
+            f"clinician), {len(self.search_vocabulary.chapters)} chapters with "
             f"search keywords, {len(self.reminder_rules.types)} appointment types"
         )
 

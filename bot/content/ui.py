@@ -26,10 +26,6 @@ class UiText:
         template = self.strings.get(lang, self.strings["nl"]).get(key) or self.strings["nl"][key]
         return _FIELD_RE.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
-    def keys(self, prefix: str) -> list[str]:
-        """The keys under `prefix.` (in file order), without the prefix."""
-        return [k[len(prefix) + 1 :] for k in self.strings["nl"] if k.startswith(prefix + ".")]
-
 
 def pick_lang(language_code: str | None) -> Lang:
     """Dutch unless Telegram says the user's app is in English."""

@@ -130,11 +130,17 @@ def _import(args: argparse.Namespace) -> int:
     if service is None:
         return 1
     rows, problems = read_import_file(Path(args.file))
-    added = existing = 0
+    added = existing = moved = 0
     now = service.clock.now()
     for row in rows:
-        if service.storage.appointment_by_external_id(row.external_id) is not None:
-            existing += 1
+        known = service.storage.appointment_by_external_id(row.external_id)
+        if known is not None:
+            # The hospital moved it: the reminders must follow, or they would name the old time.
+            if known.start_at != row.start_utc and row.start_utc > now and not known.cancelled:
+                service.move_appointment(known.id, row.start_utc)
+                moved += 1
+            else:
+                existing += 1
             continue
         if row.start_utc <= now:
             problems.append(_problem(args.file, row.line, "the appointment is in the past"))
@@ -148,7 +154,7 @@ def _import(args: argparse.Namespace) -> int:
             existing += 1
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
-    print(f"{added} added, {existing} already present, {len(problems)} bad row(s)")
+    print(f"{added} added, {moved} moved, {existing} already present, {len(problems)} bad row(s)")
     return 1 if problems else 0
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,21 +120,6 @@ def _template(raw: Any, line: int, file: str, what: str, allowed: tuple[str, ...
     return raw
 
 
-@lru_cache(maxsize=4)
-def _default_replies(content_dir: Path) -> AlarmReplies:
-    replies, problems = load_alarm_replies(content_dir / REPLIES_FILE)
-    if replies is None:
-        raise ValueError("; ".join(str(p) for p in problems))
-    return replies
-
-
-def default_replies() -> AlarmReplies:
-    """The templates in the settings' content directory, loaded once."""
-    from bot.settings import Settings  # settings read the environment; only when no replies are passed
-
-    return _default_replies(Settings.from_env().content_dir)
-
-
 def contact_html(contact: Contact, lang: Lang) -> str:
     """A contact as HTML: its number, else its e-mail address, else its name.
 
@@ -164,13 +148,13 @@ def _routing_lines(routing: Routing, content: Content, lang: Lang, templates: La
 
 
 def render_alarm_reply(
-    result: TriageResult, routing: Routing, content: Content, lang: Lang, replies: AlarmReplies | None = None
+    result: TriageResult, routing: Routing, content: Content, lang: Lang, replies: AlarmReplies
 ) -> str:
     """The alarm reply: the routed lines in order, the first in bold; always with the 112 line.
 
     For a message without alarm (level none) this is the spreekuur reply.
     """
-    templates = (replies or default_replies()).get(lang)
+    templates = replies.get(lang)
     if result.level is Level.NONE or routing.level is Level.NONE:
         return render_spreekuur_reply(routing.at, content, lang, replies)
     lines = _routing_lines(routing, content, lang, templates)
@@ -181,28 +165,28 @@ def render_alarm_reply(
     return "\n\n".join(lines)
 
 
-def _spoed_reply(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None) -> str:
-    templates = (replies or default_replies()).get(lang)
+def _spoed_reply(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    templates = replies.get(lang)
     routing = route(Level.URGENT, now, content)
     lines = [_fill(first, {}), _fill(templates.texts["spoed"], {}), *_routing_lines(routing, content, lang, templates)]
     return "\n\n".join(lines)
 
 
-def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
+def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
     """For voice, photo, sticker …: "I cannot read this", then the spoed lines and 112."""
-    templates = (replies or default_replies()).get(lang)
+    templates = replies.get(lang)
     return _spoed_reply(templates.texts["unreadable"], now, content, lang, replies)
 
 
-def render_error_fallback(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
+def render_error_fallback(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
     """When a handler crashed: say so, then the spoed lines and 112."""
-    templates = (replies or default_replies()).get(lang)
+    templates = replies.get(lang)
     return _spoed_reply(templates.texts["error"], now, content, lang, replies)
 
 
-def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies | None = None) -> str:
+def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
     """The verpleegkundig telefonisch spreekuur: number, hours, open now or next opening, menu."""
-    templates = (replies or default_replies()).get(lang)
+    templates = replies.get(lang)
     texts = templates.texts
     values = _contact_values(content, lang)
     hours = content.spreekuur

@@ -126,8 +126,3 @@ def route(level: Level, now: dt.datetime, content: Content) -> Routing:
 def _contacts(content: Content, roles: list[str]) -> tuple[RoutedContact, ...]:
     # A missing contact is reported by `missing_contacts` at content check; the reply never fails on it.
     return tuple(RoutedContact(role, content.contacts[role]) for role in roles if role in content.contacts)
-
-
-def missing_contacts(content: Content) -> list[str]:
-    """Roles that content/contacts.yaml does not define."""
-    return [role for role in ROLES if role not in content.contacts]
