@@ -77,7 +77,7 @@ async def test_webhook_rejects_requests_without_the_secret(tmp_path: Path, clock
 
 
 @pytest.mark.postgres
-async def test_two_webhook_instances_on_one_postgres_send_each_reminder_once(
+async def test_two_webhook_instances_on_one_postgres_send_each_reminder_and_broadcast_once(
     tmp_path: Path, clock: ManualClock, pg_url: str
 ) -> None:
     async with FakeBotApi() as fake:
@@ -104,6 +104,20 @@ async def test_two_webhook_instances_on_one_postgres_send_each_reminder_once(
             sent = [m for chat_id in patients for m in fake.messages_to(chat_id)]
             assert len(sent) == len(patients)  # each patient exactly one reminder: none lost, none twice
             assert sum(len(r.sent) for r in reports) == len(patients)
+
+            # And a broadcast to the same 40 patients, delivered by both instances' senders at once.
+            first.storage.create_broadcast(
+                now=clock.now(),
+                created_by=None,
+                kind="text",
+                audience="all",
+                text="Het spreekuur is dicht op 24 december.",
+            )
+            senders = [i.services.outbox for i in instances if i.services.outbox is not None]
+            await asyncio.gather(*(sender.run_pending() for sender in senders))
+            for chat_id in patients:
+                notices = [m for m in fake.messages_to(chat_id) if "24 december" in (m.text or "")]
+                assert len(notices) == 1, chat_id  # none lost, none twice
         finally:
             for instance in instances:
                 assert instance.app.updater is not None
