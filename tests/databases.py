@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -30,6 +31,24 @@ def pg_problem() -> str | None:
     return None
 
 
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server, dropped afterwards; skips the test when none answers."""
+    problem = pg_problem()
+    if problem:
+        pytest.skip(problem)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Engine]]:
     """Makes fresh engines on one database (like restarts); PG gets a schema of its own per test."""
@@ -43,24 +62,15 @@ def engine_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[C
 
         yield make
     else:
-        problem = pg_problem()
-        if problem:
-            pytest.skip(problem)
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        with pg_schema() as schema:
 
-        def make() -> Engine:
-            engines.append(make_engine(PG_URL, {"options": f"-csearch_path={schema}"}))
-            return engines[-1]
+            def make() -> Engine:
+                engines.append(make_engine(PG_URL, {"options": f"-csearch_path={schema}"}))
+                return engines[-1]
 
-        yield make
-        for engine in engines:
-            engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+            yield make
+            for engine in engines:
+                engine.dispose()
     for engine in engines:
         engine.dispose()
 
@@ -76,14 +86,5 @@ def storage(engine_factory: Callable[[], Engine]) -> Storage:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A database URL whose search_path is a fresh schema on the PostgreSQL server at 127.0.0.1:5432."""
-    problem = pg_problem()
-    if problem:
-        pytest.skip(problem)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema() as schema:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"

@@ -219,6 +219,17 @@ def _validate_markup(markup: Any) -> None:
                 raise ApiError(400, f"Bad Request: inline keyboard button URL '{url}' is invalid")
 
 
+def _checked_text(params: _Params) -> tuple[str, str | None]:
+    """The text and parse mode of a send or edit, refused like Telegram when empty, too long or bad HTML."""
+    text = params.get_str("text") or ""
+    parse_mode = params.get_str("parse_mode")
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if _formatted_length(text, parse_mode) > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
+    return text, parse_mode
+
+
 def _formatted_length(text: str, parse_mode: str | None) -> int:
     if parse_mode is not None and parse_mode.lower() == "html":
         try:
@@ -957,12 +968,7 @@ class FakeBotApi:
 
     async def _send_message(self, params: _Params, files: dict[str, UploadedFile]) -> JsonDict:
         chat_id = params.chat_id()
-        text = params.get_str("text") or ""
-        parse_mode = params.get_str("parse_mode")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if _formatted_length(text, parse_mode) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+        text, parse_mode = _checked_text(params)
         markup = params.get_json("reply_markup")
         _validate_markup(markup)
         message = self._store_bot_message(chat_id, {"text": text}, parse_mode, markup)
@@ -1024,12 +1030,7 @@ class FakeBotApi:
         stored = self._find_bot_message(params)
         if "text" not in stored.payload:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        text = params.get_str("text") or ""
-        parse_mode = params.get_str("parse_mode")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if _formatted_length(text, parse_mode) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+        text, parse_mode = _checked_text(params)
         # Like Telegram: leaving out reply_markup removes the inline keyboard.
         markup = params.get_json("reply_markup")
         _validate_markup(markup)

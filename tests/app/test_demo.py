@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_bot
 
 
 def test_demo_chat_in_the_terminal() -> None:
     typed = "/start\n1\n/start spoed\nhoe lang duurt een mri?\n/quit\n"
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
-        input=typed,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = run_bot("demo", input=typed, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Welkom" in out and "[1] Over deze folder" in out

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.storage.store import open_storage
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_bot
 
 
 def run(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "privacy", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    return run_bot("privacy", "--db", db, *args)
 
 
 def test_export_and_purge(tmp_path: Path) -> None:

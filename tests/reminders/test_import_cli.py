@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.clock import AMSTERDAM
 from bot.storage.store import open_storage
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_bot
 
 
 def run_import(file: Path, db: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "appointments", "--db", db, "import", str(file)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    return run_bot("appointments", "--db", db, "import", str(file))
 
 
 def test_import_is_idempotent_reports_bad_rows_and_follows_moves(tmp_path: Path) -> None:
