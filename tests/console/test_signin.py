@@ -173,5 +173,5 @@ def test_secure_cookies_beyond_localhost(tmp_path: Path, ctx: ConsoleContext) ->
         response = client.post(
             "/signin", data={"csrf": csrf_of(page.text), "token": token.group(1)}, follow_redirects=False
         )
-        session_cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith("console_session=")][0]
+        session_cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("console_session="))
         assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=strict" in session_cookie
