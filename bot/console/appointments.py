@@ -20,14 +20,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import local
-from bot.console.identifiers import identifier_hash
+from bot.console.identifiers import patient_resolver
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
 from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
 from bot.reminders.importer import FIELDS, ImportRow, parse_local
 from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
 from bot.staff.enrolment import EnrolmentService, UnusableCode
-from bot.storage.console_queries import ConsoleQueries
 from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES
 from bot.storage.staff_queries import DuplicatePendingExternalId
@@ -132,22 +131,6 @@ def read_csv(data: bytes, file: str) -> tuple[list[ImportRow], list[Problem]]:
             continue
         rows.append(ImportRow(line, raw["external_id"].strip(), chat_id, kind, start))
     return rows, problems
-
-
-def patient_resolver(queries: ConsoleQueries, key: str | None):  # type: ignore[no-untyped-def]
-    """identifier value -> chat id, or the reason it cannot be used (for `read_bundle`)."""
-
-    def resolve(value: str) -> int | str:
-        if not key:
-            return "PATIENT_ID_KEY is not set, so patient numbers cannot be looked up"
-        enrolment = queries.enrolment_by_identifier(identifier_hash(key, value))
-        if enrolment is None:
-            return "no enrolment has this patient number"
-        if enrolment.chat_id is None:
-            return "the patient has not used the enrolment code yet"
-        return enrolment.chat_id
-
-    return resolve
 
 
 def import_file(ctx: ConsoleContext, data: bytes, name: str) -> list[RowResult]:
