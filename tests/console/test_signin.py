@@ -175,3 +175,19 @@ def test_secure_cookies_beyond_localhost(tmp_path: Path, ctx: ConsoleContext) ->
         )
         session_cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("console_session="))
         assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=strict" in session_cookie
+
+
+def test_compose_runs_the_console_on_loopback_and_the_package_ships_its_files() -> None:
+    import tomllib
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent.parent
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
+    console = compose["services"]["console"]
+    assert console["command"][:4] == ["python", "-m", "bot", "console"]
+    assert console["ports"] == ["127.0.0.1:8070:8070"]
+    assert console["environment"]["DATABASE_URL"] == compose["services"]["bot"]["environment"]["DATABASE_URL"]
+    data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    assert set(data["bot.console"]) == {"templates/*.html", "static/*"}
+    assert (root / "bot" / "console" / "static" / "htmx.min.js").stat().st_size > 30_000
