@@ -18,7 +18,18 @@ from bot.clock import AMSTERDAM, local
 from bot.console.web import ConsoleContext, Staff, render, staff_page
 
 DAYS = 14
-SERIES = ("misses", "reminders_sent", "reminders_skipped", "reminders_failed", "broadcasts", "broadcast_recipients")
+SERIES = (
+    "alarm_emergency",
+    "alarm_seh",
+    "alarm_urgent",
+    "answered",
+    "misses",
+    "reminders_sent",
+    "reminders_skipped",
+    "reminders_failed",
+    "broadcasts",
+    "broadcast_recipients",
+)
 
 
 @dataclass
@@ -34,6 +45,9 @@ def collect(ctx: ConsoleContext, today: date, days: int = DAYS) -> list[DayFigur
     first = today - timedelta(days=days - 1)
     figures = {first + timedelta(days=i): DayFigures(first + timedelta(days=i)) for i in range(days)}
     since = datetime.combine(first, datetime.min.time(), tzinfo=AMSTERDAM)
+    for day, name, count in ctx.queries.daily_counts(first):
+        if day in figures and name in figures[day].values:
+            figures[day].values[name] += count
     for day, count in ctx.storage.miss_counts(first):
         if day in figures:
             figures[day].values["misses"] += count
@@ -73,9 +87,8 @@ def bars(figures: list[DayFigures], key: str, height: float = 100.0, width: floa
 async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """GET: charts and a table per day."""
     figures = await ctx.db(collect, ctx, local(ctx.clock.now()).date())
-    charts = [
-        (key, bars(figures, key)) for key in ("misses", "reminders_sent", "reminders_failed", "broadcast_recipients")
-    ]
+    keys = ("alarm_emergency", "alarm_seh", "alarm_urgent", "answered", "misses", "reminders_sent", "reminders_failed")
+    charts = [(key, bars(figures, key)) for key in (*keys, "broadcast_recipients")]
     return render(ctx, request, "stats.html", staff=staff, figures=figures, series=SERIES, charts=charts, days=DAYS)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import schema as s
@@ -325,6 +326,21 @@ class ConsoleQueries:
         return result
 
     # -- statistics -----------------------------------------------------------------------------
+
+    def add_daily_count(self, day: date, name: str, n: int) -> None:
+        """Add `n` to the count `name` of `day` (alarms by level, questions answered; no text)."""
+        d = s.daily_counts.c
+        with self.engine.begin() as conn:
+            insert_: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            stmt = insert_(s.daily_counts).values(day=day, name=name, count=n)
+            conn.execute(stmt.on_conflict_do_update(index_elements=[d.day, d.name], set_={"count": d.count + n}))
+
+    def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
+        """(day, name, count) from `since` on."""
+        d = s.daily_counts.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(d.day, d.name, d.count).where(d.day >= since)).all()
+        return [(day, str(name), int(count)) for day, name, count in rows]
 
     def reminder_counts(self, since: datetime) -> list[tuple[datetime, str]]:
         """(due time, status) of reminders due since `since` that are settled (sent, skipped, failed)."""

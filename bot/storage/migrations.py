@@ -207,7 +207,7 @@ def _m002_staff(conn: Connection) -> None:
     md.create_all(conn)
 
 
-@migration(3, "staff console: sign-in links, sessions, concept sign-offs, patient identifiers")
+@migration(3, "staff console: sign-in links, sessions, sign-offs, patient identifiers, daily counts")
 def _m003_console(conn: Connection) -> None:
     md = MetaData()
     # One-time sign-in links and browser sessions: only sha256 hashes of the secrets are kept.
@@ -251,6 +251,14 @@ def _m003_console(conn: Connection) -> None:
         md,
         Column("identifier_hash", String(64), primary_key=True),
         Column("enrolment_id", Integer, ForeignKey("enrolments.id"), nullable=False, index=True),
+    )
+    # Per-day counts for the statistics page (alarms by level, questions answered): numbers only.
+    Table(
+        "daily_counts",
+        md,
+        Column("day", Date, primary_key=True),
+        Column("name", String(30), primary_key=True),
+        Column("count", Integer, nullable=False),
     )
     md.create_all(conn, tables=[t for t in md.sorted_tables if t is not enrolments])
 

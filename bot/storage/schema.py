@@ -197,3 +197,11 @@ patient_identifiers = Table(
     Column("identifier_hash", String(64), primary_key=True),
     Column("enrolment_id", Integer, ForeignKey("enrolments.id"), nullable=False, index=True),
 )
+
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("name", String(30), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

@@ -214,6 +214,8 @@ def test_statistics_show_the_days_figures(live: tuple[ConsoleContext, str], driv
     subscribers(ctx, [1001, 1002, 1003])
     today = local(ctx.clock.now()).date()
     ctx.storage.count_miss(today, 4)
+    ctx.queries.add_daily_count(today, "alarm_urgent", 2)
+    ctx.queries.add_daily_count(today, "answered", 5)
     from bot.staff.compose import Composer, Draft
 
     catalog = ctx.knowledge.current.catalog
@@ -224,8 +226,8 @@ def test_statistics_show_the_days_figures(live: tuple[ConsoleContext, str], driv
     driver.find_element(_by("LINK_TEXT"), "Statistiek").click()
     table = _wait(driver, lambda d: d.find_elements(_by("ID"), "figures"))[0]
     first = table.find_elements(_by("CSS_SELECTOR"), "tbody tr")[0].text.split()
-    assert first == [today.isoformat(), "4", "0", "0", "0", "1", "3"]
-    assert len(driver.find_elements(_by("CSS_SELECTOR"), "svg rect.bar")) >= 4 * 14
+    assert first == [today.isoformat(), "0", "0", "2", "5", "4", "0", "0", "0", "1", "3"]
+    assert len(driver.find_elements(_by("CSS_SELECTOR"), "svg rect.bar")) >= 8 * 14
     assert "Hallo" not in driver.find_element(_by("TAG_NAME"), "main").text
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(ARTEFACTS / "statistics.png"))
