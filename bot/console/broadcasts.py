@@ -120,6 +120,12 @@ async def preview(ctx: ConsoleContext, request: Request, staff: Staff) -> Respon
     return render(ctx, request, "broadcast_preview.html", staff=staff, previews=previews, count=count, fields=fields)
 
 
+async def edit(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
+    """POST: back from the preview to the compose form, with what was typed."""
+    _, fields = _draft(request)
+    return await _compose_page(ctx, request, staff, fields=fields)
+
+
 async def confirm(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """POST: store the broadcast with its outbox rows (audited); the bot's sender delivers it."""
     draft, fields = _draft(request)
@@ -177,6 +183,7 @@ def routes(ctx: ConsoleContext) -> list[Route]:
         Route("/broadcasts", staff_page(ctx, page), methods=["GET"]),
         Route("/broadcasts/preview", staff_page(ctx, preview), methods=["POST"]),
         Route("/broadcasts/confirm", staff_page(ctx, confirm), methods=["POST"]),
+        Route("/broadcasts/edit", staff_page(ctx, edit), methods=["POST"]),
         Route("/broadcasts/{broadcast_id:int}", staff_page(ctx, report), methods=["GET"]),
         Route("/broadcasts/{broadcast_id:int}/progress", staff_page(ctx, progress), methods=["GET"]),
     ]

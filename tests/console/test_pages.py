@@ -44,6 +44,8 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert preview.status_code == 200
     assert "Bericht van het HPB team" in preview.text and "&lt;dicht&gt;" in preview.text
     assert "3 ontvanger(s)" in preview.text
+    edited = client.post("/broadcasts/edit", data=form)
+    assert "Het spreekuur is &lt;dicht&gt; op 24 december.</textarea>" in edited.text
     confirmed = client.post("/broadcasts/confirm", data=form, follow_redirects=False)
     assert confirmed.status_code == 303
     report = client.get(confirmed.headers["location"])
