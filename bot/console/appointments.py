@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import local
+from bot.console.apply import RowResult, apply_pending, apply_rows
 from bot.console.identifiers import patient_resolver
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
 from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
@@ -47,58 +47,12 @@ class _NoSender:
         raise SendError("the console does not send messages")
 
 
-@dataclass(frozen=True)
-class RowResult:
-    """What happened to one row of an import."""
-
-    line: int
-    ok: bool
-    message: str
-
-
 def reminder_service(ctx: ConsoleContext) -> ReminderService:
     """A ReminderService with the current rules that only writes (the bot sends)."""
     rules = ctx.knowledge.current.catalog.reminder_rules
     return ReminderService(
         ctx.storage, rules, _NoSender(), ctx.clock, timedelta(hours=ctx.settings.reminder_max_late_hours)
     )
-
-
-def apply_rows(service: ReminderService, rows: list[ImportRow], cancelled: list[tuple[int, str]]) -> list[RowResult]:
-    """Add, move or cancel, idempotently by external id; one result per row."""
-    now = service.clock.now()
-    results = []
-    for row in rows:
-        known = service.storage.appointment_by_external_id(row.external_id)
-        if known is not None:
-            if known.cancelled:
-                results.append(RowResult(row.line, True, f"{row.external_id}: cancelled earlier, unchanged"))
-            elif known.start_at != row.start_utc and row.start_utc > now:
-                service.move_appointment(known.id, row.start_utc)
-                results.append(RowResult(row.line, True, f"{row.external_id}: moved"))
-            else:
-                results.append(RowResult(row.line, True, f"{row.external_id}: already present, unchanged"))
-            continue
-        if row.start_utc <= now:
-            results.append(RowResult(row.line, False, f"{row.external_id}: the appointment is in the past"))
-            continue
-        try:
-            service.add_appointment(row.chat_id, row.type, row.start_utc, "staff", row.external_id)
-            results.append(RowResult(row.line, True, f"{row.external_id}: added"))
-        except UnknownPatient:
-            results.append(RowResult(row.line, False, f"{row.external_id}: the patient has not started the bot"))
-        except DuplicateExternalId:
-            results.append(RowResult(row.line, True, f"{row.external_id}: already present, unchanged"))
-    for line, external_id in cancelled:
-        known = service.storage.appointment_by_external_id(external_id)
-        if known is None:
-            results.append(RowResult(line, True, f"{external_id}: cancelled, not known here: nothing to do"))
-        elif known.cancelled:
-            results.append(RowResult(line, True, f"{external_id}: already cancelled, unchanged"))
-        else:
-            service.cancel_appointment(known.id)
-            results.append(RowResult(line, True, f"{external_id}: cancelled"))
-    return results
 
 
 def read_csv(data: bytes, file: str) -> tuple[list[ImportRow], list[Problem]]:
@@ -139,12 +93,14 @@ def import_file(ctx: ConsoleContext, data: bytes, name: str) -> list[RowResult]:
         codes, problems = load_type_codes(Path(ctx.settings.schedules_dir) / CODES_FILE)
         if problems:
             return [RowResult(p.line, False, str(p.message)) for p in problems]
-        parsed = read_bundle(data, name, codes, patient_resolver(ctx.queries, ctx.settings.patient_id_key))
-        rows, cancelled, problems = parsed.rows, parsed.cancelled, parsed.problems
+        resolve = patient_resolver(ctx.queries, ctx.settings.patient_id_key, ctx.clock.now)
+        parsed = read_bundle(data, name, codes, resolve)
+        rows, cancelled, problems, pending = parsed.rows, parsed.cancelled, parsed.problems, parsed.pending
     else:
         rows, problems = read_csv(data, name)
-        cancelled = []
-    results = apply_rows(reminder_service(ctx), rows, cancelled)
+        cancelled, pending = [], []
+    results = apply_rows(reminder_service(ctx), ctx.queries, rows, cancelled)
+    results += apply_pending(ctx.queries, ctx.storage, pending, ctx.clock.now())
     results += [RowResult(p.line, False, p.message) for p in problems]
     return sorted(results, key=lambda r: r.line)
 

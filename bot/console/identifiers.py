@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable
+from datetime import datetime
 
+from bot.reminders.fhir import WaitingEnrolment
 from bot.storage.console_queries import ConsoleQueries
 
 
@@ -20,17 +22,21 @@ def identifier_hash(key: str, raw: str) -> str:
     return hmac.new(key.encode(), normalise_identifier(raw).encode(), hashlib.sha256).hexdigest()
 
 
-def patient_resolver(queries: ConsoleQueries, key: str | None) -> Callable[[str], int | str]:
-    """identifier value -> the chat id of its redeemed enrolment, or why it cannot be used (for FHIR imports)."""
+def patient_resolver(
+    queries: ConsoleQueries, key: str | None, now: Callable[[], datetime]
+) -> Callable[[str], int | WaitingEnrolment | str]:
+    """identifier value -> the chat id of its enrolment, the enrolment still waiting, or why it cannot be used."""
 
-    def resolve(value: str) -> int | str:
+    def resolve(value: str) -> int | WaitingEnrolment | str:
         if not key:
             return "PATIENT_ID_KEY is not set, so patient numbers cannot be looked up"
         enrolment = queries.enrolment_by_identifier(identifier_hash(key, value))
         if enrolment is None:
             return "no enrolment has this patient number"
-        if enrolment.chat_id is None:
-            return "the patient has not used the enrolment code yet"
-        return enrolment.chat_id
+        if enrolment.chat_id is not None:
+            return enrolment.chat_id
+        if enrolment.expires_at <= now():
+            return "the patient's enrolment code expired unused"
+        return WaitingEnrolment(enrolment.id)
 
     return resolve

@@ -4,7 +4,8 @@
 * `appointmentType` / `serviceType` codes map to the bot's types through schedules/fhir.yaml.
 * `status: cancelled` (or `noshow`, `entered-in-error`) cancels the appointment with that id.
 * The patient is found through an identifier on the participant's actor (or on the Patient resource
-  it references inside the bundle): `resolve(identifier value)` gives the chat id, or a reason.
+  it references inside the bundle): `resolve(identifier value)` gives the chat id, the enrolment
+  whose code is not redeemed yet (the appointment then waits for it, as with `--patient CODE`), or a reason.
 
 Rows are the importer's `ImportRow`, with the entry number as `line`; every bad entry is a `Problem`.
 """
@@ -30,7 +31,25 @@ CANCELLING = frozenset({"cancelled", "noshow", "entered-in-error"})
 BOOKING = frozenset({"proposed", "pending", "booked", "arrived", "fulfilled", "checked-in", "waitlist"})
 
 # identifier value -> chat id, or a reason (str) why the patient cannot be found
-Resolve = Callable[[str], "int | str"]
+Resolve = Callable[[str], "int | WaitingEnrolment | str"]
+
+
+@dataclass(frozen=True)
+class WaitingEnrolment:
+    """A patient whose enrolment code is not redeemed yet."""
+
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """An appointment for a code not redeemed yet: it waits in pending_appointments until redemption."""
+
+    line: int
+    external_id: str
+    enrolment_id: int
+    type: AppointmentType
+    start_utc: datetime
 
 
 @dataclass
@@ -38,6 +57,7 @@ class FhirImport:
     """What a bundle holds: appointments to add or move, ids to cancel, and bad entries."""
 
     rows: list[ImportRow] = field(default_factory=list)
+    pending: list[PendingRow] = field(default_factory=list)
     cancelled: list[tuple[int, str]] = field(default_factory=list)  # (entry number, external id)
     problems: list[Problem] = field(default_factory=list)
 
@@ -130,6 +150,8 @@ def read_bundle(data: bytes, file: str, type_codes: dict[str, AppointmentType], 
             result.problems.append(outcome)
         elif isinstance(outcome, ImportRow):
             result.rows.append(outcome)
+        elif isinstance(outcome, PendingRow):
+            result.pending.append(outcome)
         else:
             result.cancelled.append((number, outcome))
     return result
@@ -142,7 +164,7 @@ def _entry(
     type_codes: dict[str, AppointmentType],
     patients: dict[str, list[str]],
     resolve: Resolve,
-) -> ImportRow | Problem | str:
+) -> ImportRow | PendingRow | Problem | str:
     try:
         appointment = Appointment.model_validate(resource)
     except ValidationError as exc:
@@ -175,5 +197,7 @@ def _entry(
         found = resolve(value)
         if isinstance(found, int):
             return ImportRow(number, external_id, found, kinds[0], start)
+        if isinstance(found, WaitingEnrolment):
+            return PendingRow(number, external_id, found.enrolment_id, kinds[0], start)
         reasons.append(found)
     return Problem(file, number, reasons[0])

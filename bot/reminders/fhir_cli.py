@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.clock import SystemClock
+from bot.console.apply import apply_pending
 from bot.console.identifiers import patient_resolver
 from bot.reminders.fhir import CODES_FILE, load_type_codes, read_bundle
 from bot.reminders.importer import ImportRow
@@ -14,7 +16,11 @@ from bot.yamlsrc import Problem
 
 
 def read_fhir_file(path: Path, storage: Storage) -> tuple[list[ImportRow], list[tuple[int, str]], list[Problem]]:
-    """Rows to add or move, (entry, external id) to cancel, and bad entries of a bundle file."""
+    """Rows to add or move, (entry, external id) to cancel, and bad entries of a bundle file.
+
+    Appointments of patients whose code is not redeemed yet are kept waiting here already (the
+    command line has no place to report them otherwise); run twice, they change nothing.
+    """
     settings = Settings.from_env()
     codes, problems = load_type_codes(settings.schedules_dir / CODES_FILE)
     if problems:
@@ -23,6 +29,8 @@ def read_fhir_file(path: Path, storage: Storage) -> tuple[list[ImportRow], list[
         data = path.read_bytes()
     except OSError as exc:
         return [], [], [Problem(str(path), 0, f"cannot read: {exc.strerror}")]
-    resolve = patient_resolver(ConsoleQueries(storage.engine), settings.patient_id_key)
+    resolve = patient_resolver(ConsoleQueries(storage.engine), settings.patient_id_key, SystemClock().now)
     parsed = read_bundle(data, str(path), codes, resolve)
+    for result in apply_pending(ConsoleQueries(storage.engine), storage, parsed.pending, SystemClock().now()):
+        print(f"{path}:{result.line}: {result.message}")
     return parsed.rows, parsed.cancelled, parsed.problems

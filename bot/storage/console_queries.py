@@ -94,6 +94,7 @@ class ConsoleQueries:
         with self.engine.begin() as conn:
             # Old links and idle sessions are of no use to anyone: drop them while we are here.
             conn.execute(delete(s.console_links).where(c.expires_at < now - timedelta(days=1)))
+            conn.execute(delete(s.console_sessions).where(s.console_sessions.c.last_seen_at < now - timedelta(days=1)))
             recent = conn.execute(
                 select(func.count()).where(c.user_id == user_id, c.created_at > now - window)
             ).scalar_one()
@@ -164,12 +165,6 @@ class ConsoleQueries:
             conn.execute(delete(s.console_sessions).where(c.id == row.id))
             StaffQueries._audit(conn, now, int(row.user_id), "console-signout", reason)
         return True
-
-    def purge_sessions(self, now: datetime, idle: timedelta) -> int:
-        """Delete sessions idle longer than `idle`."""
-        with self.engine.begin() as conn:
-            gone = delete(s.console_sessions).where(s.console_sessions.c.last_seen_at <= now - idle)
-            return int(conn.execute(gone).rowcount)
 
     # -- enrolment ------------------------------------------------------------------------------
 

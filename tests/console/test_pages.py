@@ -159,3 +159,24 @@ def test_statistics_page_and_csv(client: TestClient, ctx: ConsoleContext) -> Non
     today = rows[-1]
     assert today["day"] == "2026-12-01" and today["misses"] == "3"
     assert today["broadcasts"] == "1" and today["broadcast_recipients"] == "2"
+
+
+def test_a_fhir_appointment_for_a_code_not_yet_used_waits_for_the_enrolment(
+    client: TestClient, ctx: ConsoleContext
+) -> None:
+    csrf = sign_in(client, ctx)
+    card = client.post("/enrolment", data={"csrf": csrf, "identifier": "MRN-1001"})
+    code = re.search(r"\?start=([A-Za-z0-9_-]{32})", card.text)
+    assert code
+    bundle = {"file": ("bundle.json", (DATA / "bundle.json").read_bytes(), "application/fhir+json")}
+    first = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
+    assert first.text.count("waiting for the patient") == 2 and first.text.count('class="bad-row"') == 1
+    again = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
+    assert "waiting for the patient" not in again.text and again.text.count("already present, unchanged") == 2
+    assert "wacht op inschrijving" in client.get("/appointments").text
+    from bot.staff.enrolment import EnrolmentService, code_hash
+
+    rules = ctx.knowledge.current.catalog.reminder_rules
+    redeemed = EnrolmentService(ctx.storage, ctx.clock).redeem(code_hash(code.group(1)), 2000, "nl", rules)
+    assert redeemed.appointments == 2
+    assert {a.external_id for a in ctx.storage.list_appointments(chat_id=2000)} == {"fhir-appt-1", "fhir-appt-2"}
