@@ -83,9 +83,8 @@ class SafetyHandlers:
             hash_chat_id(chat_id),
         )
         self.services.metrics.alarm(result.level.label)
-        self.services.misses.count(
-            local(self.services.clock.now()).date(), f"alarm_{result.level.label}"
-        )  # memory only
+        today = local(self.services.clock.now()).date()
+        self.services.misses.count(today, f"alarm_{result.level.label}")  # in memory; for the console's statistics
         content = knowledge.catalog.content
         lang = self.services.lang(update, context.chat_data)
         now = self.services.clock.now()
