@@ -31,6 +31,15 @@ def read_fhir_file(path: Path, storage: Storage) -> tuple[list[ImportRow], list[
         return [], [], [Problem(str(path), 0, f"cannot read: {exc.strerror}")]
     resolve = patient_resolver(ConsoleQueries(storage.engine), settings.patient_id_key, SystemClock().now)
     parsed = read_bundle(data, str(path), codes, resolve)
-    for result in apply_pending(ConsoleQueries(storage.engine), storage, parsed.pending, SystemClock().now()):
+    queries = ConsoleQueries(storage.engine)
+    for result in apply_pending(queries, storage, parsed.pending, SystemClock().now()):
         print(f"{path}:{result.line}: {result.message}")
-    return parsed.rows, parsed.cancelled, parsed.problems
+    cancelled = []
+    for line, external_id in parsed.cancelled:
+        waiting = queries.pending_by_external_id(external_id)
+        if waiting is None:
+            cancelled.append((line, external_id))
+        else:
+            queries.update_pending(waiting.id, None, cancel=True)
+            print(f"{path}:{line}: {external_id}: cancelled (it was waiting for the enrolment)")
+    return parsed.rows, cancelled, parsed.problems
