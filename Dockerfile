@@ -46,8 +46,8 @@ RUN mkdir -p /app/data && chown bot:bot /app/data
 USER 10001:10001
 VOLUME ["/app/data"]
 
-# 8080: webhook (when used); 9090: /healthz and /metrics.
-EXPOSE 8080 9090
+# 8080: webhook (when used); 9090: /healthz and /metrics; 8070: the staff console (`python -m bot console`).
+EXPOSE 8070 8080 9090
 
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-m", "bot", "healthcheck"]

@@ -38,11 +38,12 @@ class Catalog:
     search_vocabulary: SearchVocabulary
     reminder_rules: ReminderRules
 
-    def summary(self) -> str:
-        """One line describing what was loaded."""
+    def summary(self, unreviewed: int | None = None) -> str:
+        """One line describing what was loaded (`unreviewed`: counted with the console's sign-offs)."""
+        open_reviews = len(self.alarms.unreviewed()) if unreviewed is None else unreviewed
         return (
             f"{len(self.content.chapters)} chapters, {len(self.content.contacts)} contacts, "
-            f"{len(self.alarms.concepts)} alarm concepts ({len(self.alarms.unreviewed())} not yet signed off by a "
+            f"{len(self.alarms.concepts)} alarm concepts ({open_reviews} not yet signed off by a "
             f"clinician), {len(self.search_vocabulary.chapters)} chapters with "
             f"search keywords, {len(self.reminder_rules.types)} appointment types"
         )

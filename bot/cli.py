@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.staff.cli",  # enroll, broadcast, misses
     "bot.privacy.cli",  # privacy export / purge
     "bot.observability.cli",  # healthcheck
+    "bot.console.cli",  # console, console-link
 )
 
 

@@ -51,6 +51,8 @@ class Settings:
     webhook_secret: str | None = None
     log_json: bool = False
     bot_username: str | None = None
+    console_url: str = "http://127.0.0.1:8070"
+    patient_id_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,4 +75,6 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             log_json=env.get("LOG_FORMAT", "").lower() == "json",
             bot_username=env.get("BOT_USERNAME") or None,
+            console_url=(env.get("CONSOLE_URL") or defaults.console_url).rstrip("/"),
+            patient_id_key=env.get("PATIENT_ID_KEY") or None,
         )

@@ -95,17 +95,22 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.app.demo_console import run_console
 
     logging.getLogger().setLevel(logging.ERROR)
+    from bot.console.demo import demo_console, demo_settings
+
     with tempfile.TemporaryDirectory(prefix="levermetastasen-demo-") as tmp:
-        base = Settings.from_env()
+        base = demo_settings(Settings.from_env())
+        base = dataclasses.replace(base, database_url=f"sqlite:///{Path(tmp) / 'demo.db'}")
 
         def app_factory(base_url: str):  # type: ignore[no-untyped-def]
-            settings = dataclasses.replace(
-                base, token=None, base_url=base_url, database_url=f"sqlite:///{Path(tmp) / 'demo.db'}"
-            )
+            settings = dataclasses.replace(base, token=None, base_url=base_url)
             return build_application(settings).app
 
+        async def chat_beside_the_console() -> None:
+            async with demo_console(base):  # the staff console on 127.0.0.1, same database
+                await run_console(app_factory)
+
         try:
-            asyncio.run(run_console(app_factory))
+            asyncio.run(chat_beside_the_console())
         except ContentLoadError as exc:
             print(f"content problems:\n{exc}", file=sys.stderr)
             return 1

@@ -1,4 +1,4 @@
-"""Counting unanswered questions without a database write per question.
+"""Counting unanswered questions (and, for the console's statistics, alarms and answers) without a write each.
 
 A question the folder cannot answer is counted in memory and the counts are written to the database
 in one statement per day every minute and at shutdown. A write per question would cost about a
@@ -23,6 +23,11 @@ class MissTally:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self._pending: Counter[date] = Counter()
+        self._events: Counter[tuple[date, str]] = Counter()
+
+    def count(self, day: date, name: str) -> None:
+        """Count one event for the console's statistics (`alarm_<level>`, `answered`); memory only."""
+        self._events[(day, name)] += 1
 
     def add(self, day: date) -> None:
         """Count one unanswered question on `day` (Amsterdam date)."""
@@ -40,4 +45,18 @@ class MissTally:
         except Exception:
             log.exception("unanswered-question counts not written; kept for the next try")
             self._pending.update(pending)
+        self._flush_events()
         return written
+
+    def _flush_events(self) -> None:
+        from bot.storage.console_queries import ConsoleQueries
+
+        events, self._events = self._events, Counter()
+        queries = ConsoleQueries(self._storage.engine)
+        try:
+            for (day, name), n in sorted(events.items()):
+                queries.add_daily_count(day, name, n)
+                del events[(day, name)]
+        except Exception:
+            log.exception("daily counts not written; kept for the next try")
+            self._events.update(events)

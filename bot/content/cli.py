@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.catalog import load_catalog
 from bot.content.loader import load_content
+from bot.content.signoffs import as_lookup, review_of, unreviewed
 from bot.settings import Settings
+from bot.storage.console_queries import read_signoffs
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check = actions.add_parser("check", help="validate content/ (and schedules/)")
     check.add_argument("dir", nargs="?", type=Path, help="content directory (default: CONTENT_DIR or content/)")
     check.add_argument("--schedules", type=Path, help="schedules directory (default: SCHEDULES_DIR or schedules/)")
+    check.add_argument("--db", help="database with the staff console's sign-offs (default: DATABASE_URL, if it exists)")
     check.set_defaults(func=_check)
     dump = actions.add_parser("dump", help="print the chapters")
     dump.add_argument("--json", action="store_true", required=True, help="as a JSON list")
@@ -36,7 +39,18 @@ def _check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"content check: {len(problems)} problem(s) in {content_dir} / {schedules_dir}", file=sys.stderr)
         return 1
-    print(f"content check: OK: {catalog.summary()}")
+    records = read_signoffs(args.db or settings.database_url)
+    if records is None:
+        print(f"content check: OK: {catalog.summary()}")
+        return 0
+    lookup = as_lookup(records)
+    in_console = sum(
+        1 for c in catalog.alarms.concepts if (review := review_of(c, lookup)) and review.where == "console"
+    )
+    print(
+        f"content check: OK: {catalog.summary(len(unreviewed(catalog.alarms, lookup)))}; "
+        f"{in_console} signed off in the staff console"
+    )
     return 0
 
 

@@ -129,7 +129,13 @@ def _import(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return 1
-    rows, problems = read_import_file(Path(args.file))
+    cancelled: list[tuple[int, str]] = []
+    if Path(args.file).suffix.lower() == ".json":
+        from bot.reminders.fhir_cli import read_fhir_file  # FHIR R4 Bundle of Appointment resources
+
+        rows, cancelled, problems = read_fhir_file(Path(args.file), service.storage)
+    else:
+        rows, problems = read_import_file(Path(args.file))
     added = existing = moved = 0
     now = service.clock.now()
     for row in rows:
@@ -152,9 +158,16 @@ def _import(args: argparse.Namespace) -> int:
             problems.append(_problem(args.file, row.line, f"chat {row.chat_id} has not started the bot"))
         except DuplicateExternalId:
             existing += 1
+    dropped = 0
+    for _line, external_id in cancelled:  # FHIR status cancelled
+        known = service.storage.appointment_by_external_id(external_id)
+        dropped += bool(known is not None and service.cancel_appointment(known.id))
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
-    print(f"{added} added, {moved} moved, {existing} already present, {len(problems)} bad row(s)")
+    print(
+        f"{added} added, {moved} moved, {existing} already present, {len(problems)} bad row(s)"
+        + (f", {dropped} cancelled" if cancelled else "")
+    )
     return 1 if problems else 0
 
 
@@ -200,7 +213,9 @@ def register(subparsers: Any) -> None:
     cancel.add_argument("id", type=int)
     cancel.set_defaults(func=_cancel)
 
-    imp = commands.add_parser("import", help="import a CSV or YAML file (idempotent by external_id)")
+    imp = commands.add_parser(
+        "import", help="import a CSV, YAML or FHIR R4 Bundle (.json) file (idempotent by external_id)"
+    )
     imp.add_argument("file")
     imp.set_defaults(func=_import)
 

@@ -153,3 +153,55 @@ audit_log = Table(
     Column("chat_id", BigInteger, nullable=True),
     Column("detail", String(400), nullable=False),
 )
+
+# -- migration 3: staff console ----------------------------------------------------------------
+
+console_links = Table(
+    "console_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", BigInteger, nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("user_id", BigInteger, nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+)
+
+concept_signoffs = Table(
+    "concept_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("concept_id", String(60), nullable=False),
+    Column("vocabulary_hash", String(64), nullable=False),
+    Column("reviewed_by", String(120), nullable=False),
+    Column("reviewed_on", Date, nullable=False),
+    Column("signed_by", BigInteger, nullable=True),
+    Column("signed_at", UtcDateTime, nullable=False),
+    UniqueConstraint("concept_id", "vocabulary_hash", name="uq_concept_signoffs_concept_hash"),
+)
+
+patient_identifiers = Table(
+    "patient_identifiers",
+    metadata,
+    Column("identifier_hash", String(64), primary_key=True),
+    Column("enrolment_id", Integer, ForeignKey("enrolments.id"), nullable=False, index=True),
+)
+
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("name", String(30), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

@@ -266,6 +266,7 @@ class StaffQueries:
         with self.engine.begin() as conn:
             stale = select(e.id).where(e.redeemed_at.is_(None), e.expires_at <= now)
             conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(stale)))
+            conn.execute(delete(s.patient_identifiers).where(s.patient_identifiers.c.enrolment_id.in_(stale)))
             return int(conn.execute(delete(s.enrolments).where(e.redeemed_at.is_(None), e.expires_at <= now)).rowcount)
 
     # -- broadcasts -----------------------------------------------------------------------------
@@ -507,7 +508,9 @@ class StaffQueries:
         e = s.enrolments.c
         linked = select(e.id).where(e.chat_id == chat_id)
         conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
+        identifiers = delete(s.patient_identifiers).where(s.patient_identifiers.c.enrolment_id.in_(linked))
         return {
+            "patient_identifiers": conn.execute(identifiers).rowcount,
             "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
             "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
             "audit_references": conn.execute(

@@ -60,6 +60,7 @@ class QuestionHandlers:
                 if other is not None:
                     keyboard.append([Button(ui.t("button_read", lang, title=other.label), callbacks.chapter(other.id))])
             keyboard.append([menu_button(ui, lang)])
+            self.services.misses.count(local(self.services.clock.now()).date(), "answered")  # for the statistics
             return View([text_html], keyboard)
         if after_alarm:
             return None  # the alarm reply already told the patient whom to call

@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.app.services import Services
+from bot.clock import local
 from bot.storage.privacy import hash_chat_id
 from bot.triage.levels import Level
 from bot.triage.matcher import looks_like_question
@@ -82,6 +83,8 @@ class SafetyHandlers:
             hash_chat_id(chat_id),
         )
         self.services.metrics.alarm(result.level.label)
+        today = local(self.services.clock.now()).date()
+        self.services.misses.count(today, f"alarm_{result.level.label}")  # in memory; for the console's statistics
         content = knowledge.catalog.content
         lang = self.services.lang(update, context.chat_data)
         now = self.services.clock.now()

@@ -1,4 +1,4 @@
-"""Staff commands (/inschrijven, /bericht, /herladen, /gemist) and the patient's side of enrolment.
+"""Staff commands (/inschrijven, /bericht, /herladen, /gemist, /console) and the patient's side of enrolment.
 
 Handler groups (wire them the same way in assembly):
 * STAFF_GROUP (-1): staff commands and `bc:` buttons. Ahead of group 0, so the unknown-command
@@ -60,6 +60,7 @@ STAFF_COMMANDS: dict[str, tuple[str, ...]] = {
     "bericht": ("bericht", "broadcast"),
     "herladen": ("herladen", "reload"),
     "gemist": ("gemist", "misses"),
+    "console": ("console",),
 }
 DRAFT_KEY = "staff_draft"
 ENROL_KEY = "enrol_code_hash"
@@ -88,6 +89,7 @@ class StaffHandlers:
             "bericht": self.broadcast,
             "herladen": self.reload,
             "gemist": self.misses,
+            "console": self.console_link,
         }
         for name, aliases in STAFF_COMMANDS.items():
             app.add_handler(CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new), STAFF_GROUP)
@@ -369,6 +371,25 @@ class StaffHandlers:
         lines += [f"{day:%a %d-%m}: {count}" for day, count in rows]
         lines.append(f"Σ {sum(count for _, count in rows)}")
         await self._reply(update.effective_message, "\n".join(lines))
+
+    async def console_link(self, update: Update, context: Context) -> None:
+        """/console: a one-time sign-in link to the staff console (valid 5 minutes, rate limited)."""
+        from bot.console.links import TooManyLinks, create_signin_link
+        from bot.storage.console_queries import ConsoleQueries
+
+        user = update.effective_user
+        if user is None:
+            return
+        queries = ConsoleQueries(self.services.storage.engine)
+        url, now = self.services.settings.console_url, self.services.clock.now()
+        try:
+            link = await asyncio.to_thread(create_signin_link, queries, url, user.id, now)
+        except TooManyLinks:
+            await self._reply(update.effective_message, self._t(update, context, "staff_console_refused"))
+            return
+        await self._reply(
+            update.effective_message, self._t(update, context, "staff_console_link", link=html.escape(link))
+        )
 
 
 def install_sighup(app: Application[Any, Any, Any, Any, Any, Any], staff: StaffHandlers) -> bool:

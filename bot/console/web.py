@@ -1,0 +1,171 @@
+"""What every console page shares: the context (services), templates, the staff guard with CSRF, responses.
+
+Storage is synchronous (SQLAlchemy); every call goes through `ctx.db(...)`, which runs it in a worker
+thread, so the event loop never blocks on the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.app.knowledge import KnowledgeStore
+from bot.clock import Clock, local
+from bot.console.links import same_secret, secret_hash
+from bot.console.texts import ConsoleLang, t
+from bot.settings import Settings
+from bot.storage.console_queries import ConsoleQueries, ConsoleSession
+from bot.storage.store import Storage
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "console_session"
+PRESIGNIN_COOKIE = "console_presignin"
+LANG_COOKIE = "console_lang"
+IDLE_TIMEOUT = timedelta(minutes=30)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class ConsoleContext:
+    """The services behind the console, built once by `build_console_app` and passed to every page."""
+
+    settings: Settings
+    storage: Storage
+    queries: ConsoleQueries
+    knowledge: KnowledgeStore
+    clock: Clock
+    templates: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(("html", "svg")),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.filters["local"] = lambda when, fmt="%d-%m-%Y %H:%M": f"{local(when):{fmt}}"
+
+    async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a synchronous storage call in a worker thread."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure except when the console is reached on this machine (plain http)."""
+        host = urlsplit(self.settings.console_url).hostname or ""
+        return host not in ("localhost", "127.0.0.1", "::1")
+
+    def set_cookie(self, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+        """HttpOnly, SameSite=Strict, Secure (except on localhost), for the whole console."""
+        response.set_cookie(
+            name, value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=self.secure_cookies
+        )
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in staff member of a request."""
+
+    user_id: int
+    csrf: str
+    session_hash: str
+
+
+def lang_of(request: Request) -> ConsoleLang:
+    """The interface language: the switch's cookie, else Dutch."""
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "nl"
+
+
+def render(
+    ctx: ConsoleContext,
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    staff: Staff | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    """A page (or an htmx fragment) in the request's language."""
+    lang = lang_of(request)
+    page = ctx.templates.get_template(template).render(
+        lang=lang,
+        t=lambda key, **v: t(key, lang, **v),
+        staff=staff,
+        path=request.url.path,
+        **values,
+    )
+    return HTMLResponse(page, status_code=status_code)
+
+
+def plain_error(ctx: ConsoleContext, request: Request, status_code: int) -> HTMLResponse:
+    """The plain 403/404 pages: they say nothing about why beyond the status."""
+    key = {403: "forbidden", 404: "not_found"}.get(status_code, "forbidden")
+    return render(ctx, request, "error.html", status_code=status_code, title_key=f"{key}_title", message_key=key)
+
+
+async def current_staff(ctx: ConsoleContext, request: Request) -> Staff | None:
+    """The staff member of the session cookie, or None. STAFF_USER_IDS is checked on every request."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        return None
+    hashed = secret_hash(secret)
+    session: ConsoleSession | None = await ctx.db(ctx.queries.touch_session, hashed, ctx.clock.now(), IDLE_TIMEOUT)
+    if session is None:
+        return None
+    if session.user_id not in ctx.settings.staff_user_ids:
+        await ctx.db(ctx.queries.end_session, hashed, ctx.clock.now(), "no longer in STAFF_USER_IDS")
+        return None
+    return Staff(session.user_id, session.csrf_token, hashed)
+
+
+Page = Callable[[ConsoleContext, Request, Staff], Awaitable[Response]]
+
+
+def staff_page(ctx: ConsoleContext, page: Page) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint for staff only; every POST must carry the session's CSRF token (form field `csrf`)."""
+
+    @functools.wraps(page)
+    async def endpoint(request: Request) -> Response:
+        staff = await current_staff(ctx, request)
+        if staff is None:
+            response = render(ctx, request, "signed_out.html", status_code=403)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
+        if request.method == "POST":
+            form = await request.form(max_files=1, max_fields=40)
+            request.state.form = form
+            token = form.get("csrf")
+            if not isinstance(token, str) or not same_secret(token, staff.csrf):
+                return plain_error(ctx, request, 403)
+        return await page(ctx, request, staff)
+
+    return endpoint
+
+
+def form_of(request: Request) -> FormData:
+    """The parsed form of a POST (parsed once by `staff_page`)."""
+    form: FormData = request.state.form
+    return form
+
+
+def field_text(form: FormData, name: str, limit: int = 4000) -> str:
+    """A text field, stripped and cut to `limit` characters ('' when absent or a file)."""
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def redirect(path: str) -> RedirectResponse:
+    """303 See Other to a path of the console."""
+    return RedirectResponse(path, status_code=303)

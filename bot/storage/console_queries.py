@@ -1,0 +1,408 @@
+"""SQL of the staff console: sign-in links, sessions, enrolment listing, concept sign-offs, patient identifiers.
+
+A class over the bot's engine (not a mixin of `Storage`); every method is one short transaction and
+every staff action is written to the same audit log as the bot's staff tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage import schema as s
+from bot.storage.records import Appointment, Enrolment
+from bot.storage.staff_queries import StaffQueries
+from bot.storage.types import require_aware
+
+LinkOutcome = Literal["ok", "unknown", "used", "expired"]
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    """A signed-in browser: whose it is and the CSRF token its forms must carry."""
+
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What redeeming a sign-in link did: the outcome and, when ok, the staff user id."""
+
+    outcome: LinkOutcome
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A clinician's sign-off of one alarm concept for one version (hash) of its vocabulary."""
+
+    concept_id: str
+    vocabulary_hash: str
+    reviewed_by: str
+    reviewed_on: date
+    signed_by: int | None
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingAppointment:
+    """An appointment waiting for an enrolment code to be redeemed."""
+
+    id: int
+    enrolment_id: int
+    type: str
+    start_at: datetime
+    external_id: str | None
+
+
+def _enrolment(m: Mapping[Any, Any]) -> Enrolment:
+    return Enrolment(
+        id=int(m["id"]),
+        code_hash=m["code_hash"],
+        created_at=m["created_at"],
+        expires_at=m["expires_at"],
+        created_by=m["created_by"],
+        redeemed_at=m["redeemed_at"],
+        chat_id=m["chat_id"],
+    )
+
+
+class ConsoleQueries:
+    """The console's own queries; the audit goes through `StaffQueries._audit` (same table, same rules)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- sign-in links --------------------------------------------------------------------------
+
+    def create_link(
+        self, token_hash: str, user_id: int, now: datetime, valid: timedelta, limit: int, window: timedelta
+    ) -> bool:
+        """Store a sign-in link (its hash); False, storing nothing, when `user_id` made `limit` in `window`."""
+        require_aware(now)
+        c = s.console_links.c
+        with self.engine.begin() as conn:
+            # Old links and idle sessions are of no use to anyone: drop them while we are here.
+            conn.execute(delete(s.console_links).where(c.expires_at < now - timedelta(days=1)))
+            conn.execute(delete(s.console_sessions).where(s.console_sessions.c.last_seen_at < now - timedelta(days=1)))
+            recent = conn.execute(
+                select(func.count()).where(c.user_id == user_id, c.created_at > now - window)
+            ).scalar_one()
+            if int(recent) >= limit:
+                StaffQueries._audit(conn, now, user_id, "console-link-refused", "rate limit")
+                return False
+            conn.execute(
+                insert(s.console_links).values(
+                    token_hash=token_hash, user_id=user_id, created_at=now, expires_at=now + valid
+                )
+            )
+            StaffQueries._audit(conn, now, user_id, "console-link", f"valid until {now + valid:%Y-%m-%d %H:%M} UTC")
+        return True
+
+    def redeem_link(self, token_hash: str, session_hash: str, csrf_token: str, now: datetime) -> SignIn:
+        """Use a link once: mark it used and open a session, in one transaction."""
+        require_aware(now)
+        c = s.console_links.c
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.console_links).where(c.token_hash == token_hash).with_for_update()).first()
+            if row is None:
+                return SignIn("unknown")
+            m = row._mapping
+            if m["used_at"] is not None:
+                StaffQueries._audit(conn, now, m["user_id"], "console-signin-refused", "link used before")
+                return SignIn("used")
+            if m["expires_at"] <= now:
+                StaffQueries._audit(conn, now, m["user_id"], "console-signin-refused", "link expired")
+                return SignIn("expired")
+            conn.execute(update(s.console_links).where(c.id == m["id"]).values(used_at=now))
+            conn.execute(
+                insert(s.console_sessions).values(
+                    session_hash=session_hash,
+                    user_id=m["user_id"],
+                    csrf_token=csrf_token,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            StaffQueries._audit(conn, now, m["user_id"], "console-signin", "signed in with a one-time link")
+            return SignIn("ok", int(m["user_id"]))
+
+    # -- sessions -------------------------------------------------------------------------------
+
+    def touch_session(self, session_hash: str, now: datetime, idle: timedelta) -> ConsoleSession | None:
+        """The live session of this hash (its idle clock restarted), or None; an idle one is deleted."""
+        require_aware(now)
+        c = s.console_sessions.c
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.console_sessions).where(c.session_hash == session_hash)).first()
+            if row is None:
+                return None
+            m = row._mapping
+            if m["last_seen_at"] <= now - idle:
+                conn.execute(delete(s.console_sessions).where(c.id == m["id"]))
+                StaffQueries._audit(conn, now, m["user_id"], "console-timeout", "session ended after idle time")
+                return None
+            conn.execute(update(s.console_sessions).where(c.id == m["id"]).values(last_seen_at=now))
+            return ConsoleSession(int(m["user_id"]), m["csrf_token"], m["created_at"], now)
+
+    def end_session(self, session_hash: str, now: datetime, reason: str = "signed out") -> bool:
+        """Sign out: delete the session (audited); False when there was none."""
+        c = s.console_sessions.c
+        with self.engine.begin() as conn:
+            row = conn.execute(select(c.id, c.user_id).where(c.session_hash == session_hash)).first()
+            if row is None:
+                return False
+            conn.execute(delete(s.console_sessions).where(c.id == row.id))
+            StaffQueries._audit(conn, now, int(row.user_id), "console-signout", reason)
+        return True
+
+    # -- enrolment ------------------------------------------------------------------------------
+
+    def list_enrolments(self, limit: int = 50) -> list[Enrolment]:
+        """The newest enrolment codes (hashes only), newest first."""
+        e = s.enrolments.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.enrolments).order_by(e.id.desc()).limit(limit)).all()
+        return [_enrolment(r._mapping) for r in rows]
+
+    def revoke_enrolment(self, enrolment_id: int, actor: int, now: datetime) -> bool:
+        """Make an unused code unusable now (audited); False when unknown or already used."""
+        require_aware(now)
+        e = s.enrolments.c
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(s.enrolments)
+                .where(e.id == enrolment_id, e.redeemed_at.is_(None), e.expires_at > now)
+                .values(expires_at=now)
+            ).rowcount
+            if done:
+                conn.execute(
+                    delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id == enrolment_id)
+                )
+                StaffQueries._audit(conn, now, actor, "enrol-revoke", f"enrolment {enrolment_id}")
+        return bool(done)
+
+    def set_patient_identifier(self, enrolment_id: int, identifier_hash: str) -> bool:
+        """Link a hospital identifier (keyed hash) to an enrolment; False when it is linked to another already."""
+        with self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(s.patient_identifiers).values(identifier_hash=identifier_hash, enrolment_id=enrolment_id)
+                    )
+            except IntegrityError:
+                return False
+        return True
+
+    def enrolment_by_identifier(self, identifier_hash: str) -> Enrolment | None:
+        """The enrolment a hospital identifier (keyed hash) was given for."""
+        pi, e = s.patient_identifiers.c, s.enrolments.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(s.enrolments)
+                .join(s.patient_identifiers, pi.enrolment_id == e.id)
+                .where(pi.identifier_hash == identifier_hash)
+            ).first()
+        return _enrolment(row._mapping) if row else None
+
+    def enrolments_with_identifier(self) -> set[int]:
+        """Ids of enrolments that have a hospital identifier."""
+        with self.engine.connect() as conn:
+            return {int(x) for x in conn.execute(select(s.patient_identifiers.c.enrolment_id)).scalars()}
+
+    # -- appointments ---------------------------------------------------------------------------
+
+    def upcoming_appointments(self, now: datetime, until: datetime) -> list[Appointment]:
+        """Appointments between `now` and `until` that are not cancelled, soonest first."""
+        a = s.appointments.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.appointments)
+                .where(a.start_at > now, a.start_at <= until, a.cancelled_at.is_(None))
+                .order_by(a.start_at, a.id)
+            ).all()
+        return [
+            Appointment(
+                id=int(m["id"]),
+                chat_id=int(m["chat_id"]),
+                type=m["type"],
+                start_at=m["start_at"],
+                source=m["source"],
+                external_id=m["external_id"],
+                created_at=m["created_at"],
+                cancelled_at=m["cancelled_at"],
+            )
+            for m in (r._mapping for r in rows)
+        ]
+
+    def pending_appointments(self, now: datetime) -> list[PendingAppointment]:
+        """Appointments waiting for a code to be redeemed (still ahead), soonest first."""
+        p = s.pending_appointments.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.pending_appointments).where(p.start_at > now).order_by(p.start_at, p.id)).all()
+        return [
+            PendingAppointment(int(m["id"]), int(m["enrolment_id"]), m["type"], m["start_at"], m["external_id"])
+            for m in (r._mapping for r in rows)
+        ]
+
+    def pending_by_external_id(self, external_id: str) -> PendingAppointment | None:
+        """A waiting appointment with this external id."""
+        p = s.pending_appointments.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.pending_appointments).where(p.external_id == external_id)).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return PendingAppointment(int(m["id"]), int(m["enrolment_id"]), m["type"], m["start_at"], m["external_id"])
+
+    def update_pending(self, pending_id: int, start_at: datetime | None, cancel: bool) -> bool:
+        """Move (new start) or drop (cancel) a waiting appointment."""
+        p = s.pending_appointments.c
+        with self.engine.begin() as conn:
+            if cancel:
+                return bool(conn.execute(delete(s.pending_appointments).where(p.id == pending_id)).rowcount)
+            return bool(
+                conn.execute(
+                    update(s.pending_appointments).where(p.id == pending_id).values(start_at=start_at)
+                ).rowcount
+            )
+
+    # -- concept sign-offs ----------------------------------------------------------------------
+
+    def add_signoff(
+        self, concept_id: str, vocabulary_hash: str, reviewed_by: str, reviewed_on: date, actor: int, now: datetime
+    ) -> bool:
+        """Record a clinician's sign-off (audited); False when this version is signed off already."""
+        require_aware(now)
+        with self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(s.concept_signoffs).values(
+                            concept_id=concept_id,
+                            vocabulary_hash=vocabulary_hash,
+                            reviewed_by=reviewed_by,
+                            reviewed_on=reviewed_on,
+                            signed_by=actor,
+                            signed_at=now,
+                        )
+                    )
+            except IntegrityError:
+                return False
+            detail = f"concept {concept_id} ({vocabulary_hash[:12]}) by {reviewed_by[:60]} on {reviewed_on}"
+            StaffQueries._audit(conn, now, actor, "concept-signoff", detail)
+        return True
+
+    def signoffs(self) -> dict[tuple[str, str], SignOff]:
+        """Every sign-off by (concept id, vocabulary hash)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.concept_signoffs).order_by(s.concept_signoffs.c.id)).all()
+        result: dict[tuple[str, str], SignOff] = {}
+        for r in rows:
+            m = r._mapping
+            result[(m["concept_id"], m["vocabulary_hash"])] = SignOff(
+                m["concept_id"],
+                m["vocabulary_hash"],
+                m["reviewed_by"],
+                m["reviewed_on"],
+                m["signed_by"],
+                m["signed_at"],
+            )
+        return result
+
+    # -- statistics -----------------------------------------------------------------------------
+
+    def add_daily_count(self, day: date, name: str, n: int) -> None:
+        """Add `n` to the count `name` of `day` (alarms by level, questions answered; no text)."""
+        d = s.daily_counts.c
+        with self.engine.begin() as conn:
+            insert_: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            stmt = insert_(s.daily_counts).values(day=day, name=name, count=n)
+            conn.execute(stmt.on_conflict_do_update(index_elements=[d.day, d.name], set_={"count": d.count + n}))
+
+    def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
+        """(day, name, count) from `since` on."""
+        d = s.daily_counts.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(d.day, d.name, d.count).where(d.day >= since)).all()
+        return [(day, str(name), int(count)) for day, name, count in rows]
+
+    def reminder_counts(self, since: datetime) -> list[tuple[datetime, str]]:
+        """(due time, status) of reminders due since `since` that are settled (sent, skipped, failed)."""
+        r = s.reminders.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(r.due_at, r.status).where(
+                    r.due_at >= since, or_(r.status == "sent", r.status == "skipped", r.status == "failed")
+                )
+            ).all()
+        return [(_utc(d), str(st)) for d, st in rows]
+
+    def broadcast_days(self, since: datetime) -> list[tuple[datetime, int, int]]:
+        """(created, recipients, sent) of broadcasts created since `since`."""
+        b, o = s.broadcasts.c, s.outbox.c
+        sent = (
+            select(func.count())
+            .where(and_(o.broadcast_id == b.id, o.status == "sent"))
+            .correlate(s.broadcasts)
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(b.created_at, b.recipients, sent).where(b.created_at >= since)).all()
+        return [(_utc(c), int(n), int(k)) for c, n, k in rows]
+
+
+def _utc(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def read_signoffs(url: str) -> list[tuple[str, str, str, date]] | None:
+    """(concept id, vocabulary hash, name, date) of every console sign-off, for `content check`.
+
+    None when the database cannot be reached or has no console tables yet; never creates anything
+    (an SQLite file that does not exist stays absent).
+    """
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage.engine import make_engine
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).is_file():
+            return None
+        engine = make_engine(url)
+    else:
+        engine = make_engine(url, {"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(s.concept_signoffs.name):
+                return None
+            rows = conn.execute(
+                select(
+                    s.concept_signoffs.c.concept_id,
+                    s.concept_signoffs.c.vocabulary_hash,
+                    s.concept_signoffs.c.reviewed_by,
+                    s.concept_signoffs.c.reviewed_on,
+                )
+            ).all()
+            return [(str(a), str(b), str(c), d) for a, b, c, d in rows]
+    except (SQLAlchemyError, OSError):
+        return None
+    finally:
+        engine.dispose()

@@ -1,0 +1,193 @@
+"""Sign-in without passwords, sessions and the refusals, over plain HTTP (Starlette's TestClient)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from bot.clock import ManualClock
+from bot.console.app import build_console_app
+from bot.console.links import LINK_LIMIT, TooManyLinks, create_signin_link
+from bot.console.web import ConsoleContext
+from tests.cli import run_bot
+from tests.console.conftest import CONSOLE_URL, STAFF, STRANGER, csrf_of, sign_in
+
+
+def _open(client: TestClient, link: str) -> tuple[str, str]:
+    page = client.get(link.removeprefix(CONSOLE_URL))
+    assert page.status_code == 200
+    token = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert token
+    return csrf_of(page.text), token.group(1)
+
+
+def test_a_link_signs_in_once_with_safe_cookies_and_headers(client: TestClient, ctx: ConsoleContext) -> None:
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+    token = link.rsplit("/", 1)[1]
+    assert len(token) >= 43  # 256 random bits, URL-safe
+    csrf, token = _open(client, link)
+    response = client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie.split("console_presignin")[0]
+    page = client.get("/enrolment")
+    assert page.status_code == 200 and "Inschrijven" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    assert "<script>" not in page.text and " style=" not in page.text
+    # only the hash of the token is stored
+    with ctx.storage.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT token_hash FROM console_links").scalars().all()
+    assert token not in stored and len(stored[0]) == 64
+    actions = [e.action for e in ctx.storage.audit_entries()]
+    assert "console-link" in actions and "console-signin" in actions
+
+
+def test_a_reused_link_is_refused(client: TestClient, ctx: ConsoleContext) -> None:
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+    csrf, token = _open(client, link)
+    assert client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    csrf, token = _open(client, link)
+    again = client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False)
+    assert again.status_code == 403 and "al gebruikt of verlopen" in again.text
+    assert client.get("/enrolment").status_code == 403
+
+
+def test_an_expired_link_is_refused(client: TestClient, ctx: ConsoleContext, clock: ManualClock) -> None:
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STAFF, clock.now())
+    csrf, token = _open(client, link)
+    clock.advance(timedelta(minutes=5, seconds=1))
+    response = client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False)
+    assert response.status_code == 403
+    assert "console-signin-refused" in [e.action for e in ctx.storage.audit_entries()]
+
+
+def test_a_made_up_link_and_a_missing_presignin_token_are_refused(client: TestClient) -> None:
+    csrf, token = _open(client, f"{CONSOLE_URL}/signin/made-up-token")
+    assert client.post("/signin", data={"csrf": csrf, "token": token}).status_code == 403
+    client.cookies.clear()
+    assert client.post("/signin", data={"csrf": csrf, "token": token}).status_code == 403
+
+
+def test_a_non_staff_id_gets_no_link_and_no_session(tmp_path: Path, ctx: ConsoleContext, client: TestClient) -> None:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": ctx.settings.database_url, "STAFF_USER_IDS": str(STAFF)}
+    refused = run_bot("console-link", "--user", str(STRANGER), env=env)
+    assert refused.returncode == 1 and "not in STAFF_USER_IDS" in refused.stderr and "signin" not in refused.stdout
+    # A link made for a staff member whose id has been removed since then does not sign in.
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STRANGER, ctx.clock.now())
+    csrf, token = _open(client, link)
+    assert client.post("/signin", data={"csrf": csrf, "token": token}).status_code == 403
+    assert client.get("/enrolment").status_code == 403
+
+
+def test_the_cli_prints_a_working_link(ctx: ConsoleContext, client: TestClient) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": ctx.settings.database_url,
+        "STAFF_USER_IDS": str(STAFF),
+        "CONSOLE_URL": CONSOLE_URL,
+    }
+    made = run_bot("console-link", "--user", str(STAFF), env=env)
+    assert made.returncode == 0, made.stderr
+    link = made.stdout.strip()
+    assert link.startswith(f"{CONSOLE_URL}/signin/")
+    ctx.clock.set(datetime.now(UTC))  # the CLI used the real clock
+    csrf, token = _open(client, link)
+    assert client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False).status_code == 303
+
+
+def test_removing_an_id_from_staff_ends_its_sessions(ctx: ConsoleContext, client: TestClient) -> None:
+    sign_in(client, ctx)
+    assert client.get("/enrolment").status_code == 200
+    narrowed = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, staff_user_ids=frozenset()))
+    with TestClient(build_console_app(narrowed), base_url=CONSOLE_URL) as other:
+        other.cookies.update(client.cookies)
+        assert other.get("/enrolment").status_code == 403
+    assert client.get("/enrolment").status_code == 403  # the session itself is gone
+
+
+def test_forms_without_their_csrf_token_are_refused(ctx: ConsoleContext, client: TestClient) -> None:
+    csrf = sign_in(client, ctx)
+    assert client.post("/enrolment", data={}).status_code == 403
+    assert client.post("/enrolment", data={"csrf": "wrong"}).status_code == 403
+    assert client.post("/broadcasts/confirm", data={"kind": "text", "text": "x", "audience": "all"}).status_code == 403
+    assert client.post("/signout", data={}).status_code == 403
+    assert ctx.queries.list_enrolments() == []
+    assert client.post("/enrolment", data={"csrf": csrf}).status_code == 200
+    assert len(ctx.queries.list_enrolments()) == 1
+
+
+def test_idle_timeout_and_sign_out(ctx: ConsoleContext, client: TestClient, clock: ManualClock) -> None:
+    csrf = sign_in(client, ctx)
+    clock.advance(timedelta(minutes=29))
+    assert client.get("/enrolment").status_code == 200  # activity restarts the idle clock
+    clock.advance(timedelta(minutes=29))
+    assert client.get("/broadcasts").status_code == 200
+    clock.advance(timedelta(minutes=30))
+    assert client.get("/enrolment").status_code == 403
+    csrf = sign_in(client, ctx)
+    assert client.post("/signout", data={"csrf": csrf}).status_code == 200
+    assert client.get("/enrolment").status_code == 403
+    assert "console-signout" in [e.action for e in ctx.storage.audit_entries()]
+
+
+def test_sign_in_links_are_rate_limited(ctx: ConsoleContext) -> None:
+    for _ in range(LINK_LIMIT):
+        create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+    with pytest.raises(TooManyLinks):
+        create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+    ctx.clock.advance(timedelta(minutes=16))
+    create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(client: TestClient) -> None:
+    answers = [client.post("/signin", data={"csrf": "x", "token": "y"}).status_code for _ in range(12)]
+    assert answers[:10] == [403] * 10 and answers[-1] == 429
+
+
+def test_plain_404_and_403_pages(client: TestClient, ctx: ConsoleContext) -> None:
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Traceback" not in missing.text and "Niet gevonden" in missing.text
+    assert client.get("/enrolment").status_code == 403
+    sign_in(client, ctx)
+    assert client.get("/broadcasts/12345").status_code == 404
+    english = client.get("/lang/en?next=/enrolment", follow_redirects=True)
+    assert "Enrolment" in english.text and 'lang="en"' in english.text
+    assert client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+
+
+def test_secure_cookies_beyond_localhost(tmp_path: Path, ctx: ConsoleContext) -> None:
+    public = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, console_url="https://console.example"))
+    with TestClient(build_console_app(public), base_url="https://console.example") as client:
+        link = create_signin_link(public.queries, "https://console.example", STAFF, public.clock.now())
+        page = client.get(link.removeprefix("https://console.example"))
+        token = re.search(r'name="token" value="([^"]+)"', page.text)
+        assert token
+        response = client.post(
+            "/signin", data={"csrf": csrf_of(page.text), "token": token.group(1)}, follow_redirects=False
+        )
+        session_cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("console_session="))
+        assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=strict" in session_cookie
+
+
+def test_compose_runs_the_console_on_loopback_and_the_package_ships_its_files() -> None:
+    import tomllib
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent.parent
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
+    console = compose["services"]["console"]
+    assert console["command"][:4] == ["python", "-m", "bot", "console"]
+    assert console["ports"] == ["127.0.0.1:8070:8070"]
+    assert console["environment"]["DATABASE_URL"] == compose["services"]["bot"]["environment"]["DATABASE_URL"]
+    data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    assert set(data["bot.console"]) == {"templates/*.html", "static/*"}
+    assert (root / "bot" / "console" / "static" / "htmx.min.js").stat().st_size > 30_000
