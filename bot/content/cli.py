@@ -37,6 +37,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"content check: {len(problems)} problem(s) in {content_dir} / {schedules_dir}", file=sys.stderr)
         return 1
     print(f"content check: OK: {catalog.summary()}")
+    for contact in catalog.content.contacts.values():
+        if contact.awaiting_sign_off:
+            print(
+                f"awaiting sign-off: contact '{contact.id}' ({contact.label('nl')}) is beyond the folder; "
+                f"a clinician fills in reviewed_by and reviewed_on in contacts.yaml"
+            )
     return 0
 
 
