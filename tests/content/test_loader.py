@@ -87,7 +87,9 @@ def test_cli_check_ok_and_failing(content_dir: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("content check: OK")
-    assert len(ok.stdout.strip().splitlines()) == 1
+    rest = ok.stdout.strip().splitlines()[1:]
+    assert all(line.startswith("awaiting sign-off:") for line in rest), rest  # only the sign-off list follows
+    assert any("contact 'zelfmoordpreventie'" in line for line in rest)
     (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "content", "check", str(content_dir)],
