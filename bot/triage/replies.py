@@ -112,6 +112,16 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
     return AlarmReplies(langs), []
 
 
+def check_extra_contacts(replies: AlarmReplies, content: Content, path: Path) -> list[Problem]:
+    """Every contact with a line of its own in extra_lines must exist in contacts.yaml."""
+    return [
+        Problem(str(path), 0, f"{lang}.extra_lines: '{cid}' is not a contact in contacts.yaml")
+        for lang, templates in replies.langs.items()
+        for cid in templates.extra_lines
+        if cid not in content.contacts
+    ]
+
+
 def _templates(
     raw: Any, line: int, file: str, what: str, allowed: dict[str, tuple[str, ...]], problems: list[Problem]
 ) -> dict[str, str]:
