@@ -133,7 +133,7 @@ def alarm_reply(assessment: Assessment, now: dt.datetime, lang: Lang, catalog: C
         render_alarm_reply(result, routing, content, each, catalog.alarm_replies)
         for each in reply_langs(lang, assessment.reading)
     )
-    return AlarmReply(result.level, alarm_roles(result, routing), text, looks_like_question(assessment.text))
+    return AlarmReply(result.level, alarm_roles(result, routing, content), text, looks_like_question(assessment.text))
 
 
 def text_reply(

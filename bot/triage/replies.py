@@ -206,11 +206,12 @@ def _alarm_lines(
     return lines[:at] + extra + lines[at:]
 
 
-def alarm_roles(result: TriageResult, routing: Routing) -> tuple[str, ...]:
-    """The contacts an alarm reply shows, in order (roles and extra contact ids)."""
+def alarm_roles(result: TriageResult, routing: Routing, content: Content) -> tuple[str, ...]:
+    """The contacts an alarm reply shows, in order (roles and extra contact ids), as `render_alarm_reply`."""
     roles = [*routing.roles] + ([] if ALARMNUMMER in routing.roles else [ALARMNUMMER])
     at = roles.index(ALARMNUMMER) + 1
-    return tuple(dict.fromkeys([*roles[:at], *result.extra_contacts, *roles[at:]]))
+    extra = [cid for cid in result.extra_contacts if cid in content.contacts]
+    return tuple(dict.fromkeys([*roles[:at], *extra, *roles[at:]]))
 
 
 def render_alarm_reply(
