@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -35,6 +36,27 @@ from bot.triage.replies import (
 from bot.triage.routing import SPREEKUUR, route
 
 Kind = Literal["smalltalk", "answer", "not_found", "foreign"]
+
+# Question syntax, Dutch and English: a question word opening a clause, or a verb before its subject.
+_QUESTION_WORDS = frozenset(
+    "wat hoe hoelang hoeveel waar waarom wanneer wie welke welk waarmee waarvoor waardoor "
+    "what how where when why who whom whose which".split()
+)
+_VERBS = frozenset(
+    "mag mogen moet moeten kan kun kunt kunnen is zijn ben bent wordt worden zal zult zullen zou zouden hoort "
+    "klopt heb hebt heeft hebben ga gaat gaan krijg krijgt krijgen doe doet weet weten blijf blijft "
+    "can could should shall do does did is are am may might will would have has".split()
+)
+_SUBJECTS = frozenset(
+    "ik je jij u we wij hij zij ze het er men jullie de een dit dat die deze mijn mn uw "
+    "i you we he she it they there the my a an this that your his her".split()
+)
+# "wat" after these means "somewhat" ("ik heb wat pijn", "zijn wat geel"), not "what".
+_SOMEWHAT = _VERBS | frozenset("me mij voel voelt een beetje nog al ook wel".split())
+# These open a question whatever follows ("is moeheid normaal"); "zijn" may be "his" ("zijn neus").
+_VERB_FIRST = frozenset("is are do does did".split())
+_CLAUSES = re.compile(r"[.,!;:\n]+")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 class Knowing(Protocol):
@@ -149,6 +171,12 @@ def text_reply(
             return TextReply("smalltalk", View([ui.t(f"smalltalk_{kind}", lang)]))
     if assessment.reading is not Reading.FOREIGN_SCRIPT:
         answer = _folder_answer(text, lang, knowledge)
+        if answer is not None and not after_alarm and not asks_a_question(text):
+            # A statement ("mijn ogen zijn geel geworden") was not asked of the folder: the passage the
+            # search found may not be what the patient needs, so the spoed lines and 112 come first.
+            net = render_safety_net(now, catalog.content, lang, catalog.alarm_replies)
+            messages = [f"{net}\n\n{answer.view.messages[0]}", *answer.view.messages[1:]]
+            return TextReply("answer", View(messages, answer.view.keyboard), safety_net_roles(now, catalog.content))
         if answer is not None:
             return answer
     if after_alarm:
@@ -173,6 +201,21 @@ def not_found_reply(now: dt.datetime, lang: Lang, catalog: Catalog) -> TextReply
         parts.append(ui.t("not_found_casemanager", lang, email=html.escape(email)))
     roles = (*safety_net_roles(now, content), SPREEKUUR)
     return TextReply("not_found", View(["\n\n".join(parts)], [[menu_button(ui, lang)]]), roles)
+
+
+def asks_a_question(text: str) -> bool:
+    """True for a question: a question mark, a question word ("metastasen, wat betekent dat"), or a verb
+    before its subject ("mag ik …", "is het …"). Not "zijn neus bloedt", not "mijn ogen zijn wat geel"."""
+    if "?" in text:
+        return True
+    for clause in _CLAUSES.split(text.lower()):
+        words = _WORDS.findall(clause)
+        for i, word in enumerate(words):
+            if word in _QUESTION_WORDS and not (word == "wat" and i > 0 and words[i - 1] in _SOMEWHAT):
+                return True
+        if len(words) > 1 and words[0] in _VERBS and (words[1] in _SUBJECTS or words[0] in _VERB_FIRST):
+            return True
+    return False
 
 
 def _folder_answer(text: str, lang: Lang, knowledge: Knowing) -> TextReply | None:

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.app.knowledge import Knowledge
-from bot.replying.compose import assess, compose
+from bot.replying.compose import asks_a_question, assess, compose
 from bot.replying.language import read_language
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage, TriageResult
@@ -102,6 +102,15 @@ def test_confident_answer_and_greeting_carry_no_routing(knowledge: Knowledge) ->
     assert hello.text is not None and hello.text.kind == "smalltalk" and "112" not in hello.messages[0]
 
 
+def test_a_statement_gets_the_safety_net_above_the_passage(knowledge: Knowledge) -> None:
+    reply = compose("ik heb morgen een MRI-scan", NIGHT, "nl", knowledge)
+    assert reply.text is not None and reply.text.kind == "answer"
+    [message] = reply.messages
+    assert first_lines(message, 2) == [HAP_LINE, ALARM_LINE]
+    assert message.index("112") < message.index("Dit staat in de folder, bij <b>MRI-scan</b>")
+    assert reply.roles == ("huisartsenpost", "alarmnummer") and reply.buttons[0] == ["📖 MRI-scan"]
+
+
 def test_triage_matched_typos_count_as_dutch(knowledge: Knowledge) -> None:
     assert read_language("koortss diarrhee").foreign  # neither is in a word list …
     assessment = assess("koortss diarrhee", knowledge)
@@ -132,3 +141,22 @@ def test_extra_contacts_come_right_after_112(knowledge: Knowledge, level: Level)
     assert roles.index("zelfmoordpreventie") == roles.index("alarmnummer") + 1 and "nope" not in roles
     english = compose("…", NIGHT, "en", stub).messages[0]
     assert "free, day and night: 113 / 0800-0113" in english
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Hoe lang duurt de MRI", True),
+        ("metastasen, wat betekent dat", True),
+        ("mag ik autorijden na de operatie", True),
+        ("is vermoeidheid normaal na de chemo", True),
+        ("Can I drive after the operation", True),
+        ("Klopt het dat de uitslag vrijdag komt.", True),
+        ("zijn been is dik en rood", False),  # "zijn" as "his"
+        ("mijn huid is wat geel", False),  # "wat" as "somewhat"
+        ("ik heb een vraag over de MRI", False),
+        ("my wound is leaking", False),
+    ],
+)
+def test_asks_a_question(text: str, asks: bool) -> None:
+    assert asks_a_question(text) is asks
