@@ -16,7 +16,7 @@ from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
 from bot.staff.texts import STAFF_FILE
-from bot.triage.replies import AlarmReplies, load_alarm_replies
+from bot.triage.replies import AlarmReplies, check_extra_contacts, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
 
@@ -71,6 +71,8 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
         problems += found
         if rules is not None:
             problems += _chapter_references(rules, content, schedules_dir / REMINDERS_FILE)
+        if replies is not None:
+            problems += check_extra_contacts(replies, content, content_dir / ALARM_REPLIES_FILE)
     if (
         problems
         or content is None

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "bot.app.cli",  # run, demo
     "bot.content.cli",  # content check / dump
     "bot.triage.cli",  # triage
+    "bot.replying.cli",  # reply
     "bot.search.cli",  # ask
     "bot.reminders.cli",  # appointments add / list / cancel / import
     "bot.staff.cli",  # enroll, broadcast, misses

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog import Catalog, load_catalog
+from bot.replying import language
 from bot.search.index import SearchIndex
 from bot.triage.matcher import Triage
 from bot.yamlsrc import Problem
@@ -25,6 +26,7 @@ class Knowledge:
     @classmethod
     def build(cls, catalog: Catalog) -> Knowledge:
         """Precompute the matcher and the index for `catalog`."""
+        language.preload()  # word lists in memory now: the alarm path reads no file
         return cls(catalog, Triage(catalog.alarms), SearchIndex.build(catalog.content, catalog.search_vocabulary))
 
 

@@ -42,15 +42,21 @@ def _check(args: argparse.Namespace) -> int:
     records = read_signoffs(args.db or settings.database_url)
     if records is None:
         print(f"content check: OK: {catalog.summary()}")
-        return 0
-    lookup = as_lookup(records)
-    in_console = sum(
-        1 for c in catalog.alarms.concepts if (review := review_of(c, lookup)) and review.where == "console"
-    )
-    print(
-        f"content check: OK: {catalog.summary(len(unreviewed(catalog.alarms, lookup)))}; "
-        f"{in_console} signed off in the staff console"
-    )
+    else:
+        lookup = as_lookup(records)
+        in_console = sum(
+            1 for c in catalog.alarms.concepts if (review := review_of(c, lookup)) and review.where == "console"
+        )
+        print(
+            f"content check: OK: {catalog.summary(len(unreviewed(catalog.alarms, lookup)))}; "
+            f"{in_console} signed off in the staff console"
+        )
+    for contact in catalog.content.contacts.values():
+        if contact.awaiting_sign_off:
+            print(
+                f"awaiting sign-off: contact '{contact.id}' ({contact.label('nl')}) is beyond the folder; "
+                f"a clinician fills in reviewed_by and reviewed_on in contacts.yaml"
+            )
     return 0
 
 

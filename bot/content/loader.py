@@ -7,11 +7,11 @@ mistakes in one run.
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from bot.content.model import WEEKDAYS, Chapter, Contact, Content, MenuChoice, WeeklyHours
+from bot.content.model import SOURCES, WEEKDAYS, Chapter, Contact, Content, MenuChoice, WeeklyHours
 from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
 FOLDER_FILE = "folder.yaml"
@@ -27,7 +27,7 @@ PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 _CHAPTER_KEYS = {"id", "title", "subtitle", "button", "parent", "text"}
-_CONTACT_KEYS = {"name", "phone", "tel", "email"}
+_CONTACT_KEYS = {"name", "phone", "tel", "email", "source", "reviewed_by", "reviewed_on"}
 _CONTACT_FIELDS = ("phone", "tel", "email")
 
 
@@ -153,9 +153,40 @@ def _parse_contact(contact_id: str, entry: Any, line: int, file: str, problems: 
     email = values["email"]
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
         problems.append(Problem(file, entry.line_of("email"), f"{what}: not an e-mail address"))
+    source, reviewed_by, reviewed_on = _parse_sign_off(entry, file, what, problems)
     if not names.get("nl"):
         return None
-    return Contact(contact_id, names, values["phone"], tel, email)
+    return Contact(contact_id, names, values["phone"], tel, email, source, reviewed_by, reviewed_on)
+
+
+def _parse_sign_off(
+    entry: LineDict, file: str, what: str, problems: list[Problem]
+) -> tuple[str, str | None, date | None]:
+    """`source` (folder or beyond-folder) and, beyond the folder, who signed the contact off and when."""
+    source = entry.get("source", "folder")
+    if source not in SOURCES:
+        problems.append(Problem(file, entry.line_of("source"), f"{what}: source must be folder or beyond-folder"))
+        source = "beyond-folder"  # in doubt, it still needs a clinician's sign-off
+    reviewed_by, reviewed_on = entry.get("reviewed_by"), entry.get("reviewed_on")
+    if reviewed_by is not None and not _text(reviewed_by):
+        problems.append(Problem(file, entry.line_of("reviewed_by"), f"{what}: reviewed_by must be a name or empty"))
+        reviewed_by = None
+    if reviewed_on is not None and not isinstance(reviewed_on, date):
+        problems.append(
+            Problem(file, entry.line_of("reviewed_on"), f"{what}: reviewed_on must be a date like 2026-06-30 or empty")
+        )
+        reviewed_on = None
+    if (entry.get("reviewed_by") is None) != (entry.get("reviewed_on") is None):
+        problems.append(Problem(file, entry.line, f"{what}: fill in both reviewed_by and reviewed_on, or neither"))
+    if source == "beyond-folder":
+        for key in ("reviewed_by", "reviewed_on"):
+            if key not in entry:
+                problems.append(
+                    Problem(file, entry.line, f"{what}: beyond the folder, so it needs '{key}' (may be empty)")
+                )
+    elif "reviewed_by" in entry or "reviewed_on" in entry:
+        problems.append(Problem(file, entry.line, f"{what}: reviewed_by/reviewed_on only for source: beyond-folder"))
+    return str(source), _text(reviewed_by), reviewed_on
 
 
 def _parse_time(raw: Any, file: str, line: int, what: str, problems: list[Problem]) -> time | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Where a contact comes from: the patient folder itself, or added beyond it (then a clinician signs it off).
+SOURCES = ("folder", "beyond-folder")
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,18 @@ class Contact:
     phone: str | None = None
     tel: str | None = None
     email: str | None = None
+    source: str = "folder"
+    reviewed_by: str | None = None
+    reviewed_on: date | None = None
 
     def label(self, lang: Lang) -> str:
         """The contact's name in `lang`, falling back to Dutch."""
         return self.name.get(lang) or self.name["nl"]
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        """True for a contact beyond the folder that no clinician has signed off yet."""
+        return self.source != "folder" and (not self.reviewed_by or self.reviewed_on is None)
 
 
 @dataclass(frozen=True)

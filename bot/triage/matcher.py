@@ -49,6 +49,7 @@ class TriageResult:
 
     level: Level
     matches: tuple[Match, ...]
+    extra_contacts: tuple[str, ...] = ()
 
     @property
     def concepts(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
@@ -79,6 +80,32 @@ async def test_a_crashing_handler_still_gives_spoed_and_112(tmp_path: Path, cloc
         chat.assembly.app.add_handler(MessageHandler(filters.Regex("^crash"), broken), group=-1)
         reply = await chat.say("crash please")
         reply.assert_contains("Er ging iets mis", "06 25 71 60 27", "112")
+
+
+# A weekday night and a weekday morning within office hours. In the future: the reminder timer's job
+# queue runs on real time, and a job armed in the real past fires during the test.
+TUESDAY_00_30 = datetime(2027, 6, 1, 0, 30, tzinfo=AMSTERDAM)
+TUESDAY_11_00 = datetime(2027, 6, 1, 11, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.mark.parametrize("now", [TUESDAY_00_30, TUESDAY_11_00], ids=["night", "office"])
+async def test_what_the_bot_does_not_understand_starts_with_spoed_and_112(tmp_path: Path, now: datetime) -> None:
+    spoed = "huisartsenpost" if now == TUESDAY_00_30 else "spoedlijn 06 25 71 60 27"
+    async with running_bot(tmp_path, ManualClock(now)) as chat:
+        for text in ("Nefes almakta gittikçe zorlanıyorum", "عندي ألم شديد في بطني", "Mi tin hopi doló na mi barika"):
+            reply = (await chat.say(text)).assert_count(1)
+            lines = reply.text.splitlines()
+            assert spoed in lines[0] and "112" in lines[1]
+            reply.assert_contains("Ik begrijp alleen Nederlands en Engels", "I only understand Dutch and English")
+            assert reply.text.count("112") == 2  # Dutch and English: the numbers carry the message
+        reply = (await chat.say("hoe laat gaat de trein naar Utrecht?")).assert_count(1)
+        lines = reply.text.splitlines()
+        assert spoed in lines[0] and lines[1] == "Bij levensbedreigende situaties belt u 112."
+        assert (
+            reply.text.index("112") < reply.text.index("niet vinden in de folder") < reply.text.index("020 444 11 00")
+        )
+        english = await chat.say("what is the capital of Peru?", language_code="en")
+        assert english.text.splitlines()[1] == "In life-threatening situations, call 112."
 
 
 async def test_long_and_empty_looking_messages_are_answered(chat: Chat) -> None:

@@ -87,7 +87,9 @@ def test_cli_check_ok_and_failing(content_dir: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("content check: OK")
-    assert len(ok.stdout.strip().splitlines()) == 1
+    rest = ok.stdout.strip().splitlines()[1:]
+    assert all(line.startswith("awaiting sign-off:") for line in rest), rest  # only the sign-off list follows
+    assert any("contact 'zelfmoordpreventie'" in line for line in rest)
     (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "content", "check", str(content_dir)],
@@ -114,3 +116,41 @@ def test_cli_dump_json_covers_all_ids() -> None:
     assert len(rows) == 22
     assert set(rows[0]) == {"id", "title", "parent", "text"}
     assert rows[0]["id"] == "inleiding"
+
+
+def test_contacts_beyond_the_folder_await_sign_off(content_dir: Path) -> None:
+    content, problems = load_content(content_dir)
+    assert content is not None, problems
+    extra = content.contacts["zelfmoordpreventie"]
+    assert extra.source == "beyond-folder" and extra.awaiting_sign_off
+    assert not content.contacts["spoedlijn"].awaiting_sign_off
+    path = content_dir / "contacts.yaml"
+    text = path.read_text(encoding="utf-8")
+    signed = text.replace(
+        "    reviewed_by: null\n    reviewed_on: null\n", "    reviewed_by: Dr. A. Arts\n    reviewed_on: 2026-12-01\n"
+    )
+    path.write_text(signed, encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is not None, problems
+    assert not content.contacts["zelfmoordpreventie"].awaiting_sign_off
+
+
+def test_sign_off_keys_are_checked(content_dir: Path) -> None:
+    path = content_dir / "contacts.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = (
+        text.replace("source: beyond-folder", "source: internet")
+        .replace("reviewed_on: null", "reviewed_on: gisteren")
+        .replace('    tel: "+31625716027"\n', '    tel: "+31625716027"\n    reviewed_by: Dr. A. Arts\n', 1)
+    )
+    path.write_text(broken, encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is None
+    messages = [p.message for p in problems]
+    assert "contact 'zelfmoordpreventie': source must be folder or beyond-folder" in messages
+    assert any("reviewed_on must be a date" in m for m in messages)
+    assert any("contact 'spoedlijn': reviewed_by/reviewed_on only for source: beyond-folder" in m for m in messages)
+    assert any("contact 'spoedlijn': fill in both reviewed_by and reviewed_on" in m for m in messages)
+    path.write_text(text.replace("    reviewed_by: null\n", ""), encoding="utf-8")
+    _, problems = load_content(content_dir)
+    assert any("needs 'reviewed_by' (may be empty)" in p.message for p in problems)

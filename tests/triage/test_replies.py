@@ -14,6 +14,7 @@ from bot.triage.levels import Level
 from bot.triage.matcher import Triage
 from bot.triage.replies import (
     AlarmReplies,
+    check_extra_contacts,
     load_alarm_replies,
     render_alarm_reply,
     render_error_fallback,
@@ -21,6 +22,7 @@ from bot.triage.replies import (
     render_unreadable_reply,
 )
 from bot.triage.routing import route
+from tests.triage.conftest import CONTENT_DIR
 
 OFFICE = dt.datetime(2026, 4, 22, 11, 0, tzinfo=AMSTERDAM)
 NIGHT = dt.datetime(2026, 4, 22, 23, 0, tzinfo=AMSTERDAM)
@@ -115,3 +117,22 @@ def test_replies_loader_reports_problems(tmp_path: Path) -> None:
     assert any(":3: " in m and "{politie}" in m for m in messages)
     assert any(":4: " in m and "unknown key 'extra'" in m for m in messages)
     assert any("missing key 'spoedlijn'" in m for m in messages)
+
+
+def test_extra_lines_are_checked(tmp_path: Path, content: Content) -> None:
+    path = tmp_path / "alarm_replies.yaml"
+    text = (CONTENT_DIR / "alarm_replies.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace(": {zelfmoordpreventie}.", ": {seh} of 0800-0113.", 1), encoding="utf-8")
+    replies, problems = load_alarm_replies(path)
+    assert replies is None
+    messages = [p.message for p in problems]
+    assert "nl.extra_lines.zelfmoordpreventie: unknown placeholder {seh}" in messages
+    assert "nl.extra_lines.zelfmoordpreventie: write phone numbers as placeholders, not digits" in messages
+    loaded, problems = load_alarm_replies(CONTENT_DIR / "alarm_replies.yaml")
+    assert loaded is not None
+    without = Content((), dict(content.contacts), content.spreekuur, (), content.office_hours)  # no 113
+    found = check_extra_contacts(loaded, without, path)
+    assert [p.message for p in found] == [
+        "nl.extra_lines: 'zelfmoordpreventie' is not a contact in contacts.yaml",
+        "en.extra_lines: 'zelfmoordpreventie' is not a contact in contacts.yaml",
+    ]

@@ -17,11 +17,9 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Mess
 
 from bot.app.services import Services
 from bot.clock import local
+from bot.replying.compose import alarm_reply, assess
 from bot.storage.privacy import hash_chat_id
-from bot.triage.levels import Level
-from bot.triage.matcher import looks_like_question
-from bot.triage.replies import render_alarm_reply, render_error_fallback, render_unreadable_reply
-from bot.triage.routing import route
+from bot.triage.replies import render_error_fallback, render_unreadable_reply
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +67,9 @@ class SafetyHandlers:
             return
         text = message.text or message.caption or ""
         knowledge = self.services.knowledge.current
-        result = knowledge.triage.assess(text)
-        if result.level == Level.NONE:
+        assessment = assess(text, knowledge)
+        result = assessment.result
+        if not assessment.alarm:
             if update.edited_message is not None:
                 raise ApplicationHandlerStop  # an edit without an alarm needs no new answer
             return
@@ -88,11 +87,11 @@ class SafetyHandlers:
         content = knowledge.catalog.content
         lang = self.services.lang(update, context.chat_data)
         now = self.services.clock.now()
-        routing = route(result.level, now, content)
+        reply = alarm_reply(assessment, now, lang, knowledge.catalog)
+        if reply is None:  # alarm_reply answers every level above none
+            return
         try:
-            await message.reply_text(
-                render_alarm_reply(result, routing, content, lang, knowledge.catalog.alarm_replies)
-            )
+            await message.reply_text(reply.text)
         except TelegramError as exc:
             # Retries are spent. Try the short fallback once more, and never let a folder answer go out
             # in place of the alarm reply.
@@ -105,7 +104,7 @@ class SafetyHandlers:
                 self.services.metrics.telegram_error(again)
                 log.error("alarm fallback not delivered: %s chat=%s", type(again).__name__, hash_chat_id(chat_id))
             raise ApplicationHandlerStop from exc
-        if update.edited_message is not None or not looks_like_question(text):
+        if update.edited_message is not None or not reply.asks:
             raise ApplicationHandlerStop
         if context.chat_data is not None:
             context.chat_data[ALARM_MARK] = update.update_id

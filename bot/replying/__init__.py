@@ -1,0 +1,1 @@
+"""Composing what the patient sees for one incoming text: pure, no Telegram."""
