@@ -30,6 +30,19 @@ Q_PART = 0.6
 Q_SYNONYM = 0.8
 Q_TYPO = 0.7
 Q_OTHER_LANG = 0.5
+# What the question asks ("welk nummer", "hoe lang duurt") lifts the chapters that answer that ask
+# above chapters that only share a word of context with it.
+ASK_BONUS = 2.5
+# A topic word right after a context marker ("sinds de uitslag", "na de punctie") counts this much
+# when the question has other topic words: it sets the scene, it is not what is asked.
+CONTEXT_WEIGHT = 0.4
+# Words an ask phrase may skip between its words ("wie stuurt mij door").
+ASK_GAP = 2
+# How far after a context marker its topic word may stand ("na de eerste punctie").
+CONTEXT_REACH = 3
+# A question that names this many sections of one chapter ("een ct, een mri en een pet?") is about
+# the chapter as a whole.
+SECTIONS_FOR_PARENT = 3
 # A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
 TITLE_BONUS = 1.0
 
@@ -73,6 +86,13 @@ class SearchResult:
 @dataclass(frozen=True)
 class _Token:
     candidates: tuple[tuple[str, float], ...]  # (term, weight), best weight first
+    weight: float = 1.0  # less for a word that only gives context
+
+
+@dataclass(frozen=True)
+class _Query:
+    tokens: list[_Token]
+    asked: frozenset[int]  # chapters that answer what the question asks
 
 
 class SearchIndex:
@@ -89,6 +109,9 @@ class SearchIndex:
         units: list[tuple[Unit, ...]],
         unit_terms: list[list[frozenset[str]]],
         title_terms: list[frozenset[str]],
+        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int]]],
+        senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
+        markers: frozenset[str],
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -101,6 +124,12 @@ class SearchIndex:
         self._units = units
         self._unit_terms = unit_terms
         self._title_terms = title_terms
+        self._asks = asks
+        self._senses = senses
+        self._markers = markers
+        position = {c.id: i for i, c in enumerate(content.chapters)}
+        self._parent = {i: position[c.parent] for i, c in enumerate(content.chapters) if c.parent in position}
+        self._names = _section_names(content)
 
     @classmethod
     def build(cls, content: Content, vocab: SearchVocabulary) -> SearchIndex:
@@ -166,11 +195,36 @@ class SearchIndex:
             for c, chapter_units in zip(chapters, units, strict=True)
         ]
         title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
-        return cls(content, vocab, splitter, dict(postings), idf, synonyms, units, unit_terms, title_terms)
+        position = {c.id: i for i, c in enumerate(chapters)}
+        asks = [
+            (tuple(tuple(words(p)) for p in ask.phrases), frozenset(position[c] for c in ask.chapters if c in position))
+            for ask in vocab.asks
+        ]
+        senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]] = defaultdict(list)
+        for sense in vocab.senses:
+            near = frozenset(stem_nl(w) for n in sense.near for w in words(n))
+            means = tuple(stem_nl(w) for m in sense.means for w in _content_words(m, NL_STOP))
+            senses[stem_nl(sense.word)].append((near, means, sense.within))
+        markers = frozenset(w for m in vocab.context_markers for w in words(m))
+        return cls(
+            content,
+            vocab,
+            splitter,
+            dict(postings),
+            idf,
+            synonyms,
+            units,
+            unit_terms,
+            title_terms,
+            asks,
+            dict(senses),
+            markers,
+        )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """Rank chapters for `question`; the passage comes from the best chapter."""
-        tokens = self._analyse(question)
+        query = self._analyse(question)
+        tokens = query.tokens
         if not tokens:
             return SearchResult((), "", False)
         per_token: list[dict[int, float]] = []
@@ -180,7 +234,7 @@ class SearchIndex:
                 for chapter, value in self._postings.get(term, {}).items():
                     if weight * value > best.get(chapter, 0.0):
                         best[chapter] = weight * value
-            per_token.append(best)
+            per_token.append({chapter: token.weight * value for chapter, value in best.items()})
         totals: dict[int, float] = defaultdict(float)
         for best in per_token:
             for chapter, value in best.items():
@@ -190,17 +244,39 @@ class SearchIndex:
             title = self._title_terms[i]
             if title:
                 totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
+        for i in query.asked:
+            totals[i] += ASK_BONUS
+        self._lift_parent(tokens, per_token, totals)
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
         hits = tuple(Hit(self._ids[i], round(s, 3)) for i, s in ranked if s > 0)
         if not hits:
             return SearchResult((), "", False)
         top = ranked[0][0]
         importance = [self._importance(t) for t in tokens]
-        matched = sum(imp for imp, best in zip(importance, per_token, strict=True) if top in best)
+        # A token that found a section counts for its chapter too (the chapter was lifted for it).
+        matched = sum(
+            imp
+            for imp, best in zip(importance, per_token, strict=True)
+            if top in best or any(self._parent.get(c) == top for c in best)
+        )
         coverage = matched / sum(importance)
         confident = coverage >= MIN_COVERAGE and hits[0].score >= MIN_SCORE
+        if top in query.asked and top not in {c for best in per_token for c in best}:
+            confident = False  # the ask alone ("welk nummer?") without a topic of the folder
         passage = self._passage(top, tokens)
         return SearchResult(hits, passage, confident, round(coverage, 3))
+
+    def _lift_parent(self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]) -> None:
+        """Put a chapter first when the question names several of its sections by their titles."""
+        named: dict[int, set[int]] = defaultdict(set)
+        for token, best in zip(tokens, per_token, strict=True):
+            own = {term for term, weight in token.candidates if weight >= 1.0}
+            for section in best:
+                if section in self._parent and own & self._names[section]:
+                    named[self._parent[section]].add(section)
+        for parent, sections in named.items():
+            if len(sections) >= SECTIONS_FOR_PARENT:
+                totals[parent] = max(totals.values()) + ASK_BONUS
 
     def _importance(self, token: _Token) -> float:
         """How much a token says: idf of its own stem, or the most for words no chapter has."""
@@ -214,20 +290,55 @@ class SearchIndex:
 
         def score(i: int) -> float:
             return sum(
-                max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
+                token.weight
+                * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
                 for token in tokens
             )
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
 
-    def _analyse(self, question: str) -> list[_Token]:
-        """Content tokens of the question, each with its weighted candidate terms."""
+    def _asked(self, all_words: list[str]) -> frozenset[int]:
+        """Chapters that answer what the question asks, from the ask phrases it contains."""
+        found: set[int] = set()
+        for phrases, chapters in self._asks:
+            if not chapters <= found and any(_contains(all_words, phrase) for phrase in phrases):
+                found |= chapters
+        return frozenset(found)
+
+    def _context(self, all_words: list[str], kept: list[int]) -> set[int]:
+        """Positions of topic words that only set the scene: the first one after a context marker."""
+        context: set[int] = set()
+        for i, word in enumerate(all_words):
+            if word in self._markers:
+                after = [j for j in kept if i < j <= i + CONTEXT_REACH]
+                if after:
+                    context.add(after[0])
+        return context if len(context) < len(kept) else set()
+
+    def _sense(self, all_stems: list[str], position: int) -> tuple[str, ...]:
+        """The terms the word at `position` means here, when a sense rule applies; () otherwise."""
+        for near, means, within in self._senses.get(all_stems[position], ()):
+            lo, hi = (0, len(all_stems)) if within is None else (position - within, position + within + 1)
+            if any(s in near for s in all_stems[max(lo, 0) : hi]):
+                return means
+        return ()
+
+    def _analyse(self, question: str) -> _Query:
+        """Content tokens of the question, each with its weighted candidate terms, and what it asks."""
         all_words = words(question)
         lang: QueryLang = guess_lang(all_words)
-        kept = [w for w in all_words if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
+        positions = [i for i, w in enumerate(all_words) if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
+        kept = [all_words[i] for i in positions]
+        context = self._context(all_words, positions)
         stems = {stem_nl(w) for w in kept}
+        all_stems = [stem_nl(w) for w in all_words]
         tokens: list[_Token] = []
-        for word in kept:
+        for position, word in zip(positions, kept, strict=True):
+            factor = CONTEXT_WEIGHT if position in context else 1.0
+            sense = self._sense(all_stems, position)
+            if sense:
+                tokens.append(_Token(tuple((term, 1.0) for term in sense), factor))
+                continue
             cands: dict[str, float] = {}
 
             def add(term: str, weight: float, into: dict[str, float] = cands) -> None:
@@ -253,8 +364,38 @@ class SearchIndex:
                     for target in targets:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
-            tokens.append(_Token(tuple(ordered)))
-        return tokens
+            tokens.append(_Token(tuple(ordered), factor))
+        return _Query(tokens, self._asked(all_words))
+
+
+def _contains(sentence: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether the phrase's words occur in order, with at most ASK_GAP other words between two."""
+    if not phrase:
+        return False
+    for start, word in enumerate(sentence):
+        if word != phrase[0]:
+            continue
+        at, ok = start, True
+        for part in phrase[1:]:
+            window = sentence[at + 1 : at + 2 + ASK_GAP]
+            if part not in window:
+                ok = False
+                break
+            at += 1 + window.index(part)
+        if ok:
+            return True
+    return False
+
+
+def _section_names(content: Content) -> dict[int, frozenset[str]]:
+    """Per section, the stems that name it: its title words, without those its siblings share ("scan")."""
+    own: dict[int, set[str]] = {}
+    for i, chapter in enumerate(content.chapters):
+        if chapter.parent:
+            title = _content_words(chapter.title, NL_STOP)
+            own[i] = {stem_nl(w.replace("-", "")) for w in title} | {stem_nl(p) for w in title for p in w.split("-")}
+    shared = Counter(term for terms in own.values() for term in terms)
+    return {i: frozenset(t for t in terms if shared[t] == 1) for i, terms in own.items()}
 
 
 def _content_words(text: str, stop: frozenset[str]) -> list[str]:
