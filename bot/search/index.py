@@ -53,6 +53,9 @@ MIN_COVERAGE = 0.4
 MIN_SCORE = 2.5
 # A word no chapter has counts as fairly, not maximally, informative: patients add words of their own.
 UNKNOWN_IMPORTANCE = 0.75
+# A word of a topic the folder never covers ("regen", "voetbal", "recept") weighs this much against
+# the confidence, and matches nothing.
+OTHER_TOPIC_IMPORTANCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class SearchResult:
 class _Token:
     candidates: tuple[tuple[str, float], ...]  # (term, weight), best weight first
     weight: float = 1.0  # less for a word that only gives context
+    other_topic: bool = False  # a word of a topic the folder never covers
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class SearchIndex:
         asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int]]],
         senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
         markers: frozenset[str],
+        other_topics: frozenset[str],
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -127,6 +132,7 @@ class SearchIndex:
         self._asks = asks
         self._senses = senses
         self._markers = markers
+        self._other_topics = other_topics
         position = {c.id: i for i, c in enumerate(content.chapters)}
         self._parent = {i: position[c.parent] for i, c in enumerate(content.chapters) if c.parent in position}
         self._names = _section_names(content)
@@ -206,6 +212,7 @@ class SearchIndex:
             means = tuple(stem_nl(w) for m in sense.means for w in _content_words(m, NL_STOP))
             senses[stem_nl(sense.word)].append((near, means, sense.within))
         markers = frozenset(w for m in vocab.context_markers for w in words(m))
+        others = frozenset(stem_nl(w) for t in vocab.other_topics for w in _content_words(t, NL_STOP))
         return cls(
             content,
             vocab,
@@ -219,6 +226,7 @@ class SearchIndex:
             asks,
             dict(senses),
             markers,
+            others,
         )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
@@ -230,7 +238,7 @@ class SearchIndex:
         per_token: list[dict[int, float]] = []
         for token in tokens:
             best: dict[int, float] = {}
-            for term, weight in token.candidates:
+            for term, weight in () if token.other_topic else token.candidates:
                 for chapter, value in self._postings.get(term, {}).items():
                     if weight * value > best.get(chapter, 0.0):
                         best[chapter] = weight * value
@@ -244,9 +252,10 @@ class SearchIndex:
             title = self._title_terms[i]
             if title:
                 totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
+        self._lift_parent(tokens, per_token, totals)
+        base = dict(totals)  # what the topic words alone say, for the confidence
         for i in query.asked:
             totals[i] += ASK_BONUS
-        self._lift_parent(tokens, per_token, totals)
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
         hits = tuple(Hit(self._ids[i], round(s, 3)) for i, s in ranked if s > 0)
         if not hits:
@@ -260,9 +269,7 @@ class SearchIndex:
             if top in best or any(self._parent.get(c) == top for c in best)
         )
         coverage = matched / sum(importance)
-        confident = coverage >= MIN_COVERAGE and hits[0].score >= MIN_SCORE
-        if top in query.asked and top not in {c for best in per_token for c in best}:
-            confident = False  # the ask alone ("welk nummer?") without a topic of the folder
+        confident = coverage >= MIN_COVERAGE and base.get(top, 0.0) >= MIN_SCORE
         passage = self._passage(top, tokens)
         return SearchResult(hits, passage, confident, round(coverage, 3))
 
@@ -281,6 +288,8 @@ class SearchIndex:
     def _importance(self, token: _Token) -> float:
         """How much a token says: idf of its own stem, or the most for words no chapter has."""
         term, _ = token.candidates[0]
+        if token.other_topic:
+            return OTHER_TOPIC_IMPORTANCE * self._max_idf
         if term.isdigit():
             return 0.5  # "38,5" or a date says little about the topic
         return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
@@ -335,6 +344,9 @@ class SearchIndex:
         tokens: list[_Token] = []
         for position, word in zip(positions, kept, strict=True):
             factor = CONTEXT_WEIGHT if position in context else 1.0
+            if stem_nl(word) in self._other_topics:
+                tokens.append(_Token(((stem_nl(word), 1.0),), factor, other_topic=True))
+                continue
             sense = self._sense(all_stems, position)
             if sense:
                 tokens.append(_Token(tuple((term, 1.0) for term in sense), factor))

@@ -54,6 +54,8 @@ class SearchVocabulary:
     senses: tuple[Sense, ...] = ()
     # Words after which the next topic word only sets the scene ("sinds de uitslag", "na de punctie").
     context_markers: tuple[str, ...] = ()
+    # Words of topics the folder never covers (weather, sport, cooking, other illnesses).
+    other_topics: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -66,7 +68,11 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     if not isinstance(doc, LineDict):
         return None, [Problem(file, 1, "search.yaml: expected a mapping with 'chapters' and 'synonyms'")]
     problems = check_keys(
-        doc, file, {"chapters", "synonyms", "asks", "senses", "context_markers"}, {"chapters"}, "search.yaml"
+        doc,
+        file,
+        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics"},
+        {"chapters"},
+        "search.yaml",
     )
     chapters = _chapters(doc.get("chapters"), doc.line_of("chapters"), file, content, problems)
     groups: tuple[tuple[str, ...], ...] = ()
@@ -80,9 +86,12 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
         markers = _terms(
             doc["context_markers"], doc.line_of("context_markers"), file, "context_markers", problems, frozenset()
         )
+    others: tuple[str, ...] = ()
+    if "other_topics" in doc:
+        others = _terms(doc["other_topics"], doc.line_of("other_topics"), file, "other_topics", problems)
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers), []
+    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others), []
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:
