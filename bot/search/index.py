@@ -36,6 +36,9 @@ ASK_BONUS = 2.5
 # A topic word right after a context marker ("sinds de uitslag", "na de punctie") counts this much
 # when the question has other topic words: it sets the scene, it is not what is asked.
 CONTEXT_WEIGHT = 0.4
+# The words that make the ask ("welk nummer", "bellen") already lifted its chapters; as topic words
+# they count this much, so the other words decide among those chapters (koorts: the spoedlijn).
+ASK_WORD_WEIGHT = 0.3
 # Words an ask phrase may skip between its words ("wie stuurt mij door").
 ASK_GAP = 2
 # How far after a context marker its topic word may stand ("na de eerste punctie").
@@ -96,7 +99,7 @@ class _Token:
 @dataclass(frozen=True)
 class _Query:
     tokens: list[_Token]
-    asked: frozenset[int]  # chapters that answer what the question asks
+    asked: dict[int, float]  # lift for the chapters that answer what the question asks
 
 
 class SearchIndex:
@@ -113,7 +116,7 @@ class SearchIndex:
         units: list[tuple[Unit, ...]],
         unit_terms: list[list[frozenset[str]]],
         title_terms: list[frozenset[str]],
-        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int]]],
+        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int], float]],
         senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
         markers: frozenset[str],
         other_topics: frozenset[str],
@@ -203,7 +206,11 @@ class SearchIndex:
         title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
         position = {c.id: i for i, c in enumerate(chapters)}
         asks = [
-            (tuple(tuple(words(p)) for p in ask.phrases), frozenset(position[c] for c in ask.chapters if c in position))
+            (
+                tuple(tuple(words(p)) for p in ask.phrases),
+                frozenset(position[c] for c in ask.chapters if c in position),
+                ask.weight,
+            )
             for ask in vocab.asks
         ]
         senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]] = defaultdict(list)
@@ -254,8 +261,8 @@ class SearchIndex:
                 totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
         self._lift_parent(tokens, per_token, totals)
         base = dict(totals)  # what the topic words alone say, for the confidence
-        for i in query.asked:
-            totals[i] += ASK_BONUS
+        for i, lift in query.asked.items():
+            totals[i] += lift
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
         hits = tuple(Hit(self._ids[i], round(s, 3)) for i, s in ranked if s > 0)
         if not hits:
@@ -306,13 +313,18 @@ class SearchIndex:
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
 
-    def _asked(self, all_words: list[str]) -> frozenset[int]:
-        """Chapters that answer what the question asks, from the ask phrases it contains."""
-        found: set[int] = set()
-        for phrases, chapters in self._asks:
-            if not chapters <= found and any(_contains(all_words, phrase) for phrase in phrases):
-                found |= chapters
-        return frozenset(found)
+    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], set[int]]:
+        """Lift per chapter that answers what the question asks, and the positions of the words that ask it."""
+        lift: dict[int, float] = {}
+        used: set[int] = set()
+        for phrases, chapters, weight in self._asks:
+            for phrase in phrases:
+                at = _find(all_words, phrase)
+                if at:
+                    for chapter in chapters:
+                        lift[chapter] = max(lift.get(chapter, 0.0), weight * ASK_BONUS)
+                    used.update(at)
+        return lift, used
 
     def _context(self, all_words: list[str], kept: list[int]) -> set[int]:
         """Positions of topic words that only set the scene: the first one after a context marker."""
@@ -339,11 +351,14 @@ class SearchIndex:
         positions = [i for i, w in enumerate(all_words) if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
         kept = [all_words[i] for i in positions]
         context = self._context(all_words, positions)
+        asked, asking = self._asked(all_words)
+        if all(p in asking for p in positions):
+            asking = set()  # "welk nummer?" alone: the ask is all there is to search on
         stems = {stem_nl(w) for w in kept}
         all_stems = [stem_nl(w) for w in all_words]
         tokens: list[_Token] = []
         for position, word in zip(positions, kept, strict=True):
-            factor = CONTEXT_WEIGHT if position in context else 1.0
+            factor = CONTEXT_WEIGHT if position in context else ASK_WORD_WEIGHT if position in asking else 1.0
             if stem_nl(word) in self._other_topics:
                 tokens.append(_Token(((stem_nl(word), 1.0),), factor, other_topic=True))
                 continue
@@ -377,26 +392,25 @@ class SearchIndex:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
             tokens.append(_Token(tuple(ordered), factor))
-        return _Query(tokens, self._asked(all_words))
+        return _Query(tokens, asked)
 
 
-def _contains(sentence: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whether the phrase's words occur in order, with at most ASK_GAP other words between two."""
+def _find(sentence: list[str], phrase: tuple[str, ...]) -> list[int]:
+    """Positions of the phrase's words, in order with at most ASK_GAP other words between two; [] if absent."""
     if not phrase:
-        return False
+        return []
     for start, word in enumerate(sentence):
         if word != phrase[0]:
             continue
-        at, ok = start, True
+        found = [start]
         for part in phrase[1:]:
-            window = sentence[at + 1 : at + 2 + ASK_GAP]
+            window = sentence[found[-1] + 1 : found[-1] + 2 + ASK_GAP]
             if part not in window:
-                ok = False
                 break
-            at += 1 + window.index(part)
-        if ok:
-            return True
-    return False
+            found.append(found[-1] + 1 + window.index(part))
+        if len(found) == len(phrase):
+            return found
+    return []
 
 
 def _section_names(content: Content) -> dict[int, frozenset[str]]:

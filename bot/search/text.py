@@ -26,6 +26,7 @@ NL_STOP = frozenset(
     over precies s t toch toe tot u uit uw van veel voor waar waarom wanneer want was wat we weer wel
     welk welke wie wij wil willen word worden wordt zal ze zelf zich zij zijn zo zou zoals zouden
     lang iets iemand ermee erover eruit erin hoeveel hoelang hierover daarover beste vraag vragen even
+    stel stellen mn m n zn ipv waarvoor komen komt kom
     """.split()
 )
 

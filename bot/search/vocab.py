@@ -31,6 +31,7 @@ class Ask:
 
     phrases: tuple[str, ...]
     chapters: tuple[str, ...]
+    weight: float = 1.0  # how strongly the ask lifts its chapters, relative to other asks
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,11 @@ def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem])
 def _asks(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> tuple[Ask, ...]:
     asks: list[Ask] = []
     for entry, _ in _entries(raw, line, file, "asks", problems):
-        problems += check_keys(entry, file, {"ask", "chapters"}, {"ask", "chapters"}, "asks entry")
+        problems += check_keys(entry, file, {"ask", "chapters", "weight"}, {"ask", "chapters"}, "asks entry")
+        weight = entry.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 5:
+            problems.append(Problem(file, entry.line_of("weight"), "asks entry: weight must be a number from 0 to 5"))
+            weight = 1
         # Question words are the point here, so stop words count as searchable.
         phrases = _terms(entry.get("ask"), entry.line_of("ask"), file, "asks entry ask", problems, frozenset())
         ids = _terms(
@@ -122,7 +127,7 @@ def _asks(raw: Any, line: int, file: str, content: Content, problems: list[Probl
                 where = entry.line_of("chapters")
                 problems.append(Problem(file, where, f"asks entry: unknown chapter id '{chapter_id}'"))
         if phrases and ids:
-            asks.append(Ask(phrases, ids))
+            asks.append(Ask(phrases, ids, float(weight)))
     return tuple(asks)
 
 
