@@ -348,7 +348,11 @@ class SearchIndex:
         """Content tokens of the question, each with its weighted candidate terms, and what it asks."""
         all_words = words(question)
         lang: QueryLang = guess_lang(all_words)
-        positions = [i for i, w in enumerate(all_words) if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
+        positions = [
+            i
+            for i, w in enumerate(all_words)
+            if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP) and w not in self._markers
+        ]
         kept = [all_words[i] for i in positions]
         context = self._context(all_words, positions)
         asked, asking = self._asked(all_words)
