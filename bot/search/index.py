@@ -49,6 +49,8 @@ SECTIONS_FOR_PARENT = 3
 # A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
 TITLE_BONUS = 1.0
 
+# A runner-up with at least this share of the best score is a close second, worth a button of its own.
+CLOSE_RATIO = 0.8
 # Calibrated on the dev questions, the tests' own questions and out-of-folder questions
 # (tests/search): a question must share enough of its informative words with the best chapter
 # (coverage) and match it strongly enough (score).
@@ -77,11 +79,21 @@ class SearchResult:
     passage: str
     confident: bool
     coverage: float = 0.0
+    # The chapter the passage is quoted from: the best chapter, or for a chapter that only groups
+    # sections (Contact) the section that answers best.
+    passage_chapter: str | None = None
 
     @property
     def best(self) -> str | None:
         """The chapter to answer with, or None when the folder does not answer the question."""
         return self.hits[0].chapter_id if self.hits and self.confident else None
+
+    @property
+    def close(self) -> tuple[Hit, ...]:
+        """The runners-up that score nearly as well as the best: worth offering next to it."""
+        if not self.hits:
+            return ()
+        return tuple(hit for hit in self.hits[1:] if hit.score >= CLOSE_RATIO * self.hits[0].score)
 
     @property
     def score(self) -> float:
@@ -276,9 +288,19 @@ class SearchIndex:
             if top in best or any(self._parent.get(c) == top for c in best)
         )
         coverage = matched / sum(importance)
-        confident = coverage >= MIN_COVERAGE and base.get(top, 0.0) >= MIN_SCORE
-        passage = self._passage(top, tokens)
-        return SearchResult(hits, passage, confident, round(coverage, 3))
+        # A chapter that only groups sections (Contact) is as sure as its best section.
+        sure = max([base.get(top, 0.0)] + [base.get(i, 0.0) for i, parent in self._parent.items() if parent == top])
+        confident = coverage >= MIN_COVERAGE and sure >= MIN_SCORE
+        source = self._passage_source(top, totals)
+        passage = self._passage(source, tokens)
+        return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
+
+    def _passage_source(self, top: int, totals: dict[int, float]) -> int:
+        """The chapter to quote from: `top`, or its best section when it has no text of its own."""
+        if self.content.chapters[top].text.strip():
+            return top
+        sections = [i for i, parent in self._parent.items() if parent == top]
+        return max(sections, key=lambda i: (totals.get(i, 0.0), -i), default=top)
 
     def _lift_parent(self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]) -> None:
         """Put a chapter first when the question names several of its sections by their titles."""
