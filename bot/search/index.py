@@ -144,7 +144,16 @@ class SearchIndex:
         self._units = units
         self._unit_terms = unit_terms
         self._title_terms = title_terms
-        self._asks = asks
+        # Ask phrases by their first word, so a question only tries the phrases that can start in it.
+        self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float]]] = defaultdict(list)
+        for phrases, chapters, weight in asks:
+            for phrase in phrases:
+                if phrase:
+                    self._asks[phrase[0]].append((phrase, chapters, weight))
+        self._multi_synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, targets in synonyms.items():
+            if len(phrase) > 1:
+                self._multi_synonyms[phrase[0]].append((phrase, targets))
         self._senses = senses
         self._markers = markers
         self._other_topics = other_topics
@@ -339,8 +348,8 @@ class SearchIndex:
         """Lift per chapter that answers what the question asks, and the positions of the words that ask it."""
         lift: dict[int, float] = {}
         used: set[int] = set()
-        for phrases, chapters, weight in self._asks:
-            for phrase in phrases:
+        for word in set(all_words):
+            for phrase, chapters, weight in self._asks.get(word, ()):
                 at = _find(all_words, phrase)
                 if at:
                     for chapter in chapters:
@@ -412,8 +421,8 @@ class SearchIndex:
             for source, weight in list(cands.items()):
                 for target in self._synonyms.get((source,), ()):
                     add(target, weight * Q_SYNONYM)
-            for phrase, targets in self._synonyms.items():
-                if len(phrase) > 1 and phrase[0] == stem_nl(word) and stems.issuperset(phrase):
+            for phrase, targets in self._multi_synonyms.get(stem_nl(word), ()):
+                if stems.issuperset(phrase):
                     for target in targets:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
