@@ -46,6 +46,9 @@ CONTEXT_REACH = 3
 # A question that names this many sections of one chapter ("een ct, een mri en een pet?") is about
 # the chapter as a whole.
 SECTIONS_FOR_PARENT = 3
+# A question that names one section by its title ("de ct", "de spoedlijn") is about that section
+# more than about a section that only shares its other words.
+NAMED_SECTION_BONUS = 1.5
 # A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
 TITLE_BONUS = 1.0
 
@@ -312,9 +315,12 @@ class SearchIndex:
         return max(sections, key=lambda i: (totals.get(i, 0.0), -i), default=top)
 
     def _lift_parent(self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]) -> None:
-        """Put a chapter first when the question names several of its sections by their titles."""
+        """Put a chapter first when the question names several of its sections by their titles;
+        lift the one section it names when it names only one ("een ct: krijg ik vloeistof?")."""
         named: dict[int, set[int]] = defaultdict(set)
         for token, best in zip(tokens, per_token, strict=True):
+            if token.weight < 1.0:
+                continue  # a section named as context ("net een ct gehad") is not what is asked about
             own = {term for term, weight in token.candidates if weight >= 1.0}
             for section in best:
                 if section in self._parent and own & self._names[section]:
@@ -322,6 +328,8 @@ class SearchIndex:
         for parent, sections in named.items():
             if len(sections) >= SECTIONS_FOR_PARENT:
                 totals[parent] = max(totals.values()) + ASK_BONUS
+            elif len(sections) == 1:
+                totals[next(iter(sections))] += NAMED_SECTION_BONUS
 
     def _importance(self, token: _Token) -> float:
         """How much a token says: idf of its own stem, or the most for words no chapter has."""
