@@ -62,6 +62,7 @@ BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
             "patient_questions.top1": at_least(0.95),
             "holdout_questions.top1": at_least(0.95),
             "fresh_questions.top1": at_least(0.9),
+            "blind_questions.top1": at_least(0.9),
         },
     ),
     (

@@ -264,7 +264,7 @@ class SearchIndex:
         """Rank chapters for `question`; the passage comes from the best chapter."""
         query = self._analyse(question)
         tokens = query.tokens
-        if not tokens:
+        if not tokens and not query.asked:
             return SearchResult((), "", False)
         per_token: list[dict[int, float]] = []
         for token in tokens:
@@ -299,7 +299,7 @@ class SearchIndex:
             for imp, best in zip(importance, per_token, strict=True)
             if top in best or any(self._parent.get(c) == top for c in best)
         )
-        coverage = matched / sum(importance)
+        coverage = matched / sum(importance) if importance else 0.0  # only an ask ("bij wie moet ik zijn?")
         # A chapter that only groups sections (Contact) is as sure as its best section.
         sure = max([base.get(top, 0.0)] + [base.get(i, 0.0) for i, parent in self._parent.items() if parent == top])
         confident = coverage >= MIN_COVERAGE and sure >= MIN_SCORE

@@ -27,7 +27,7 @@ NL_STOP = frozenset(
     welk welke wie wij wil willen word worden wordt zal ze zelf zich zij zijn zo zou zoals zouden
     lang iets iemand ermee erover eruit erin hoeveel hoelang hierover daarover beste vraag vragen even
     stel stellen mn m n zn ipv waarvoor komen komt kom
-    erg heel zeer best man vrouw moeder vader zoon dochter partner echtgenoot echtgenote familie
+    weet zoveel erg heel zeer best man vrouw moeder vader zoon dochter partner echtgenoot echtgenote familie
     """.split()
 )
 

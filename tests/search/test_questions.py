@@ -25,6 +25,7 @@ QUESTIONS = _table()
 # Written before tuning (holdout) and after the first round (fresh), in varied patient wording.
 HOLDOUT = _table("holdout_questions.tsv")
 FRESH = _table("fresh_questions.tsv")
+BLIND = _table("blind_questions.tsv")  # written last, measured before any change for them
 OUTSIDE = [q for q in (HERE / "outside_questions.txt").read_text(encoding="utf-8").splitlines() if q.strip()]
 
 
@@ -75,9 +76,11 @@ def test_metal_question_quotes_the_metal_sentence(real_index: SearchIndex) -> No
     assert "Om die reden zullen we u vragen alle voorwerpen van metaal uit of af te doen." in passage
 
 
-@pytest.mark.parametrize(("name", "table", "bar"), [("holdout", HOLDOUT, 0.95), ("fresh", FRESH, 0.9)])
+@pytest.mark.parametrize(
+    ("name", "table", "bar"), [("holdout", HOLDOUT, 0.95), ("fresh", FRESH, 0.9), ("blind", BLIND, 0.9)]
+)
 def test_own_question_sets(real_index: SearchIndex, name: str, table: list[tuple[set[str], str]], bar: float) -> None:
-    assert len(table) >= 40
+    assert len(table) >= 35
     ranked = [(want, question, [h.chapter_id for h in real_index.search(question).hits]) for want, question in table]
     misses = [
         f"{question!r}: want {sorted(want)}, got {got}"
