@@ -39,6 +39,9 @@ CONTEXT_WEIGHT = 0.4
 # The words that make the ask ("welk nummer", "bellen") already lifted its chapters; as topic words
 # they count this much, so the other words decide among those chapters (koorts: the spoedlijn).
 ASK_WORD_WEIGHT = 0.3
+# A sentence with a word that answers the ask ("belt", "minuten") is quoted before one that only
+# shares the topic: it gets this much on top.
+ANSWER_WEIGHT = 1.5
 # Words an ask phrase may skip between its words ("wie stuurt mij door").
 ASK_GAP = 2
 # How far after a context marker its topic word may stand ("na de eerste punctie").
@@ -115,6 +118,7 @@ class _Token:
 class _Query:
     tokens: list[_Token]
     asked: dict[int, float]  # lift for the chapters that answer what the question asks
+    answer: frozenset[str]  # terms of the sentence that answers the ask ("belt", "minuten")
 
 
 class SearchIndex:
@@ -131,7 +135,7 @@ class SearchIndex:
         units: list[tuple[Unit, ...]],
         unit_terms: list[list[frozenset[str]]],
         title_terms: list[frozenset[str]],
-        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int], float]],
+        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int], float, frozenset[str]]],
         senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
         markers: frozenset[str],
         other_topics: frozenset[str],
@@ -148,11 +152,11 @@ class SearchIndex:
         self._unit_terms = unit_terms
         self._title_terms = title_terms
         # Ask phrases by their first word, so a question only tries the phrases that can start in it.
-        self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float]]] = defaultdict(list)
-        for phrases, chapters, weight in asks:
+        self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float, frozenset[str]]]] = defaultdict(list)
+        for phrases, chapters, weight, answer in asks:
             for phrase in phrases:
                 if phrase:
-                    self._asks[phrase[0]].append((phrase, chapters, weight))
+                    self._asks[phrase[0]].append((phrase, chapters, weight, answer))
         self._multi_synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
         for phrase, targets in synonyms.items():
             if len(phrase) > 1:
@@ -234,6 +238,7 @@ class SearchIndex:
                 tuple(tuple(words(p)) for p in ask.phrases),
                 frozenset(position[c] for c in ask.chapters if c in position),
                 ask.weight,
+                frozenset(stem_nl(w) for a in ask.answer for w in _content_words(a, NL_STOP)),
             )
             for ask in vocab.asks
         ]
@@ -304,7 +309,7 @@ class SearchIndex:
         sure = max([base.get(top, 0.0)] + [base.get(i, 0.0) for i, parent in self._parent.items() if parent == top])
         confident = coverage >= MIN_COVERAGE and sure >= MIN_SCORE
         source = self._passage_source(top, totals)
-        passage = self._passage(source, tokens)
+        passage = self._passage(source, tokens, query.answer)
         return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
 
     def _passage_source(self, top: int, totals: dict[int, float]) -> int:
@@ -340,30 +345,34 @@ class SearchIndex:
             return 0.5  # "38,5" or a date says little about the topic
         return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
 
-    def _passage(self, chapter: int, tokens: list[_Token]) -> str:
+    def _passage(self, chapter: int, tokens: list[_Token], answer: frozenset[str]) -> str:
         terms = self._unit_terms[chapter]
 
         def score(i: int) -> float:
-            return sum(
+            topic = sum(
                 token.weight
                 * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
                 for token in tokens
             )
+            return topic + (ANSWER_WEIGHT if answer & terms[i] else 0.0)
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
 
-    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], set[int]]:
-        """Lift per chapter that answers what the question asks, and the positions of the words that ask it."""
+    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], set[int], frozenset[str]]:
+        """Lift per chapter that answers what the question asks, the positions of the words that ask it,
+        and the terms of the sentence that would answer it."""
         lift: dict[int, float] = {}
         used: set[int] = set()
+        answer: set[str] = set()
         for word in set(all_words):
-            for phrase, chapters, weight in self._asks.get(word, ()):
+            for phrase, chapters, weight, answer_terms in self._asks.get(word, ()):
                 at = _find(all_words, phrase)
                 if at:
                     for chapter in chapters:
                         lift[chapter] = max(lift.get(chapter, 0.0), weight * ASK_BONUS)
                     used.update(at)
-        return lift, used
+                    answer |= answer_terms
+        return lift, used, frozenset(answer)
 
     def _context(self, all_words: list[str], kept: list[int]) -> set[int]:
         """Positions of topic words that only set the scene: the first one after a context marker."""
@@ -394,7 +403,7 @@ class SearchIndex:
         ]
         kept = [all_words[i] for i in positions]
         context = self._context(all_words, positions)
-        asked, asking = self._asked(all_words)
+        asked, asking, answer = self._asked(all_words)
         if all(p in asking for p in positions):
             asking = set()  # "welk nummer?" alone: the ask is all there is to search on
         stems = {stem_nl(w) for w in kept}
@@ -435,7 +444,7 @@ class SearchIndex:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
             tokens.append(_Token(tuple(ordered), factor))
-        return _Query(tokens, asked)
+        return _Query(tokens, asked, answer)
 
 
 def _find(sentence: list[str], phrase: tuple[str, ...]) -> list[int]:

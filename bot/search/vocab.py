@@ -32,6 +32,7 @@ class Ask:
     phrases: tuple[str, ...]
     chapters: tuple[str, ...]
     weight: float = 1.0  # how strongly the ask lifts its chapters, relative to other asks
+    answer: tuple[str, ...] = ()  # words of the sentence that answers it ("belt", "minuten")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem])
 def _asks(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> tuple[Ask, ...]:
     asks: list[Ask] = []
     for entry, _ in _entries(raw, line, file, "asks", problems):
-        problems += check_keys(entry, file, {"ask", "chapters", "weight"}, {"ask", "chapters"}, "asks entry")
+        problems += check_keys(entry, file, {"ask", "chapters", "weight", "answer"}, {"ask", "chapters"}, "asks entry")
         weight = entry.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 5:
             problems.append(Problem(file, entry.line_of("weight"), "asks entry: weight must be a number from 0 to 5"))
@@ -127,7 +128,8 @@ def _asks(raw: Any, line: int, file: str, content: Content, problems: list[Probl
                 where = entry.line_of("chapters")
                 problems.append(Problem(file, where, f"asks entry: unknown chapter id '{chapter_id}'"))
         if phrases and ids:
-            asks.append(Ask(phrases, ids, float(weight)))
+            answer = _terms(entry.get("answer"), entry.line_of("answer"), file, "asks entry answer", problems)
+            asks.append(Ask(phrases, ids, float(weight), answer))
     return tuple(asks)
 
 

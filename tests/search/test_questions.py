@@ -126,6 +126,9 @@ def test_the_ask_wins(real_index: SearchIndex, question: str, chapter: str) -> N
 def test_the_passage_answers_the_ask(real_index: SearchIndex) -> None:
     result = real_index.search("ik heb koorts na de leverpunctie, welk nummer bel ik?")
     assert "koorts" in result.passage
+    assert "contact op" in result.passage  # the sentence with the number, not only the list of complaints
+    result = real_index.search("welk nummer moet ik bellen om mijn afspraak te verzetten")
+    assert "020 444 11 00" in result.passage
     result = real_index.search("hoe lang duurt een MRI?")
     assert "30 minuten" in result.passage
 

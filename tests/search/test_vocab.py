@@ -94,6 +94,7 @@ def test_asks_senses_markers_and_other_topics(tmp_path: Path, small_content: Con
         small_content,
         "chapters:\n  uitslag:\n    keywords: [uitslag]\n"
         "asks:\n  - ask: [hoe lang duurt, wie beslist]\n    chapters: [mri-scan, uitslag]\n    weight: 2\n"
+        "    answer: [duurt, minuten]\n"
         "senses:\n  - word: onderzoek\n    near: [meedoen, niet]\n    means: [chemotherapie]\n    within: 3\n"
         "context_markers: [sinds, na]\n"
         "other_topics: [voetbal, recept]\n",
@@ -102,6 +103,7 @@ def test_asks_senses_markers_and_other_topics(tmp_path: Path, small_content: Con
     assert vocab is not None
     assert vocab.asks[0].phrases == ("hoe lang duurt", "wie beslist")  # type: ignore[attr-defined]
     assert vocab.asks[0].weight == 2.0  # type: ignore[attr-defined]
+    assert vocab.asks[0].answer == ("duurt", "minuten")  # type: ignore[attr-defined]
     assert vocab.senses[0].within == 3  # type: ignore[attr-defined]
     assert vocab.context_markers == ("sinds", "na")  # type: ignore[attr-defined]
     assert vocab.other_topics == ("voetbal", "recept")  # type: ignore[attr-defined]
