@@ -79,7 +79,11 @@ def is_stop(token: str, lang: QueryLang) -> bool:
 @lru_cache(maxsize=65536)
 def stem_nl(word: str) -> str:
     """Dutch stem of a folded word."""
-    return str(_nl_stemmer.stemWord(word))
+    return _NL_STEM_EXCEPTIONS.get(word) or str(_nl_stemmer.stemWord(word))
+
+
+# Where the Dutch stemmer makes two different words one: "weekend" would become "week" ("weken").
+_NL_STEM_EXCEPTIONS = {"weekend": "weekend", "weekenden": "weekend", "weekends": "weekend"}
 
 
 @lru_cache(maxsize=65536)
