@@ -385,18 +385,22 @@ class SearchIndex:
     def _context(self, all_words: list[str], kept: list[int]) -> set[int]:
         """Positions of topic words that only set the scene: the first one after a context marker."""
         context: set[int] = set()
+        kept_at = set(kept)
         for i, word in enumerate(all_words):
             if word in self._markers:
-                after = [j for j in kept if i < j <= i + CONTEXT_REACH]
-                if after:
-                    context.add(after[0])
+                after = next((j for j in range(i + 1, i + 1 + CONTEXT_REACH) if j in kept_at), None)
+                if after is not None:
+                    context.add(after)
         return context if len(context) < len(kept) else set()
 
-    def _sense(self, all_stems: list[str], position: int) -> tuple[str, ...]:
+    def _sense(self, all_stems: list[str], every: set[str], position: int) -> tuple[str, ...]:
         """The terms the word at `position` means here, when a sense rule applies; () otherwise."""
         for near, means, within in self._senses.get(all_stems[position], ()):
-            lo, hi = (0, len(all_stems)) if within is None else (position - within, position + within + 1)
-            if any(s in near for s in all_stems[max(lo, 0) : hi]):
+            if within is None:
+                found = not near.isdisjoint(every)
+            else:
+                found = any(s in near for s in all_stems[max(position - within, 0) : position + within + 1])
+            if found:
                 return means
         return ()
 
@@ -416,6 +420,7 @@ class SearchIndex:
             asking = set()  # "welk nummer?" alone: the ask is all there is to search on
         stems = {stem_nl(w) for w in kept}
         all_stems = [stem_nl(w) for w in all_words]
+        every = set(all_stems)
         tokens: list[_Token] = []
         for position, word in zip(positions, kept, strict=True):
             factor = CONTEXT_WEIGHT if position in context else ASK_WORD_WEIGHT if position in asking else 1.0
@@ -424,7 +429,7 @@ class SearchIndex:
             ):
                 tokens.append(_Token(((stem_nl(word), 1.0),), factor, other_topic=True))
                 continue
-            sense = self._sense(all_stems, position)
+            sense = self._sense(all_stems, every, position)
             if sense:
                 tokens.append(_Token(tuple((term, 1.0) for term in sense), factor))
                 continue
