@@ -52,7 +52,19 @@ TRUE = Goal("true", lambda v: v is True)
 BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
     # The triage figure includes the CLI's start-up, so a shorter run would not be comparable.
     ("bench_triage", {}, {"per_second": at_least(2_000)}),
-    ("bench_ask", {"rounds": 2}, {}),
+    (
+        "bench_ask",
+        {"rounds": 2},
+        {
+            "ms_per_question": at_most(0.5),
+            "ms_per_question_cold": at_most(0.5),
+            "outside_confident": at_most(0),
+            "patient_questions.top1": at_least(0.95),
+            "holdout_questions.top1": at_least(0.95),
+            "fresh_questions.top1": at_least(0.9),
+            "blind_questions.top1": at_least(0.9),
+        },
+    ),
     (
         "bench_reminders",
         {},

@@ -2,6 +2,8 @@
 
 With --jsonl it reads one question per line on stdin and writes one JSON object per line, in the
 same order, always one line out per line in (empty or odd lines give an empty answer).
+With --report FILE.tsv (labelled questions: `chapters<TAB>question`) it prints top-1 and top-3 per
+chapter and in total, so a change that helps one chapter and hurts another shows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.search.index import SearchIndex, SearchResult
+from bot.search.report import LabelledFileError, evaluate, format_report, read_labelled
 from bot.search.vocab import SEARCH_FILE, load_search_vocabulary
 
 
@@ -22,6 +25,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("question", nargs="*", help="the question (without --jsonl)")
     parser.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines on stdout")
     parser.add_argument("--limit", type=int, default=3, help="number of chapters to rank (default 3)")
+    parser.add_argument(
+        "--report", nargs="+", type=Path, metavar="FILE.tsv", help="top-1/top-3 per chapter on labelled questions"
+    )
+    parser.add_argument("--quiet", action="store_true", help="with --report: leave out the list of misses")
     parser.set_defaults(func=run)
 
 
@@ -56,6 +63,21 @@ def answer(index: SearchIndex, line: str, limit: int) -> dict[str, Any]:
         return as_json(SearchResult((), "", False))
 
 
+def report(index: SearchIndex, files: list[Path], stdout: TextIO, misses: bool = True) -> int:
+    """Print the ranked evaluation of each labelled file; exit code 1 when a file cannot be read."""
+    order = [chapter.id for chapter in index.content.chapters]
+    for number, path in enumerate(files):
+        try:
+            rows = read_labelled(path)
+        except LabelledFileError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        if number:
+            stdout.write("\n")
+        stdout.write(format_report(evaluate(index, rows), str(path), order, misses) + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Answer the question(s); exit code 1 when the content cannot be loaded."""
     from bot.settings import Settings
@@ -68,6 +90,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
             print(problem, file=sys.stderr)
         return 1
     limit = max(1, args.limit)
+    if args.report:
+        return report(index, args.report, stdout, misses=not args.quiet)
     if args.jsonl:
         for line in stdin:
             stdout.write(json.dumps(answer(index, line, limit), ensure_ascii=False) + "\n")

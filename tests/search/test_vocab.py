@@ -86,3 +86,59 @@ def test_project_search_yaml_is_valid() -> None:
     assert problems == []
     assert vocab is not None
     assert set(vocab.chapters) == {c.id for c in content.chapters}
+
+
+def test_asks_senses_markers_and_other_topics(tmp_path: Path, small_content: Content) -> None:
+    vocab, problems = _load(
+        tmp_path,
+        small_content,
+        "chapters:\n  uitslag:\n    keywords: [uitslag]\n"
+        "asks:\n  - ask: [hoe lang duurt, wie beslist]\n    chapters: [mri-scan, uitslag]\n    weight: 2\n"
+        "    answer: [duurt, minuten]\n"
+        "senses:\n  - word: onderzoek\n    near: [meedoen, niet]\n    means: [chemotherapie]\n    within: 3\n"
+        "context_markers: [sinds, na]\n"
+        "other_topics: [voetbal, recept]\n",
+    )
+    assert problems == []
+    assert vocab is not None
+    assert vocab.asks[0].phrases == ("hoe lang duurt", "wie beslist")  # type: ignore[attr-defined]
+    assert vocab.asks[0].weight == 2.0  # type: ignore[attr-defined]
+    assert vocab.asks[0].answer == ("duurt", "minuten")  # type: ignore[attr-defined]
+    assert vocab.senses[0].within == 3  # type: ignore[attr-defined]
+    assert vocab.context_markers == ("sinds", "na")  # type: ignore[attr-defined]
+    assert vocab.other_topics == ("voetbal", "recept")  # type: ignore[attr-defined]
+
+
+def test_bad_asks_and_senses(tmp_path: Path, small_content: Content) -> None:
+    text = """chapters:
+  uitslag:
+    keywords: [uitslag]
+asks:
+  - ask: [hoe lang]
+    chapters: [nergens]
+  - ask: []
+    chapters: [uitslag]
+    weight: 9
+  - 12
+senses:
+  - word: twee woorden
+    near: [x1]
+    means: [y1]
+  - word: onderzoek
+    near: [meedoen]
+    means: [de]
+    within: 0
+context_markers: []
+"""
+    vocab, problems = _load(tmp_path, small_content, text)
+    assert vocab is None
+    assert problems == [
+        "6: asks entry: unknown chapter id 'nergens'",
+        "7: asks entry ask: empty list",
+        "9: asks entry: weight must be a number from 0 to 5",
+        "10: asks: expected a mapping, not 12",
+        "12: senses entry: 'word' must be one word, not 'twee woorden'",
+        "17: sense 'onderzoek' means: 'de' has no searchable word",
+        "18: sense 'onderzoek': within must be a positive number",
+        "19: context_markers: empty list",
+    ]
