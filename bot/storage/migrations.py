@@ -207,6 +207,19 @@ def _m002_staff(conn: Connection) -> None:
     md.create_all(conn)
 
 
+@migration(3, "secrets the bot generates itself (the log pseudonym salt)")
+def _m003_app_secrets(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "app_secrets",
+        md,
+        Column("name", String(40), primary_key=True),
+        Column("value", String(200), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})

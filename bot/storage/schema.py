@@ -153,3 +153,12 @@ audit_log = Table(
     Column("chat_id", BigInteger, nullable=True),
     Column("detail", String(400), nullable=False),
 )
+
+# Secrets the bot generates itself and all instances must share, e.g. the salt of the log pseudonyms.
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
