@@ -64,14 +64,23 @@ def _show(message: SentMessage, out: TextIO, edited: bool) -> None:
 
 
 def press(fake: FakeBotApi, number: int, chat_id: int = CHAT_ID) -> str | None:
-    """Press button `number` of the newest bot message with buttons; None when there is no such button."""
+    """Press button `number` of the newest bot message with buttons, as the demo does.
+
+    Returns None when it was pressed or no message has buttons (then the number is ordinary text),
+    else a hint to print.
+    """
     for message in reversed(fake.messages_to(chat_id)):
         buttons = message.flat_buttons
         if not buttons:
             continue
-        if not 1 <= number <= len(buttons) or buttons[number - 1].callback_data is None:
-            return None
-        return fake.press_button(chat_id, message.message_id, buttons[number - 1].callback_data or "")
+        if not 1 <= number <= len(buttons):
+            return f"(geen knop {number} / no button {number}: kies 1–{len(buttons)})"
+        button = buttons[number - 1]
+        if button.callback_data is None:
+            return f"(link: {button.url})"
+        fake.press_button(chat_id, message.message_id, button.callback_data)
+        return None
+    fake.send_text(chat_id, str(number))
     return None
 
 
@@ -102,9 +111,12 @@ async def serve(port: int, stdin: TextIO, stdout: TextIO) -> None:
         try:
             while line := await loop.run_in_executor(None, stdin.readline):
                 text = line.strip()
-                if text.isdigit() and press(fake, int(text)) is not None:
-                    continue
-                if text:
+                if text.isdigit():
+                    hint = press(fake, int(text))
+                    if hint:
+                        stdout.write(hint + "\n")
+                        stdout.flush()
+                elif text:
                     fake.send_text(CHAT_ID, text)
         finally:
             watcher.cancel()

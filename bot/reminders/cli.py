@@ -163,8 +163,11 @@ def _import(args: argparse.Namespace) -> int:
     except ImportConflict as exc:
         print(f"nothing imported: the database changed meanwhile ({exc}); import again", file=sys.stderr)
         return 1
-    bad = f", {plan.bad_lines} bad row(s) left out" if plan.problems else ""
-    print(f"{result.added} added, {result.moved} moved, {result.unchanged} already present{bad}")
+    left_out = " left out" if plan.problems else ""
+    print(
+        f"{result.added} added, {result.moved} moved, {result.unchanged} already present, "
+        f"{plan.bad_lines} bad row(s){left_out}"
+    )
     return 1 if plan.problems else 0
 
 

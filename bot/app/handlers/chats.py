@@ -40,7 +40,8 @@ class PrivateChatsOnly:
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
             raise ApplicationHandlerStop  # we are out already
-        if chat.type != ChatType.CHANNEL:
+        # A notice only where someone just wrote or added the bot; join requests, edits and the like leave quietly.
+        if chat.type != ChatType.CHANNEL and (update.message is not None or member is not None):
             ui = self.services.knowledge.current.catalog.ui
             try:
                 await context.bot.send_message(chat.id, ui.t("private_only", "nl"))
