@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bot.observability.logs import configure_logging, redact
 from bot.settings import SettingsError, check_database_url
@@ -32,9 +33,16 @@ COMMAND_MODULES = (
 log = logging.getLogger("bot")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (`--help` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = _Parser(prog="python -m bot", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
