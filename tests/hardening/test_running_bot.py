@@ -71,7 +71,9 @@ async def test_without_a_salt_a_random_one_is_made_once_and_kept(tmp_path: Path,
     salts = []
     async with FakeBotApi() as fake:
         for _ in range(2):
-            code, output = await finish(await start_bot("run", "--base-url", fake.base_url.replace("/bot", "/nobot"), env=env))
+            code, output = await finish(
+                await start_bot("run", "--base-url", fake.base_url.replace("/bot", "/nobot"), env=env)
+            )
             assert code != 0 and "LOG_HASH_SALT is not set" in output
             with sqlite3.connect(db) as conn:
                 salts.append(conn.execute("SELECT value FROM app_secrets WHERE name = 'log_hash_salt'").fetchall())
