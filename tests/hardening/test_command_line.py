@@ -163,3 +163,10 @@ def test_content_check_catches_a_number_whose_tel_differs(tmp_path: Path) -> Non
     result = run_bot("content", "check", env=clean_env(CONTENT_DIR=str(content)))
     assert result.returncode == 1
     assert "spoedlijn" in result.stdout + result.stderr and "different numbers" in result.stdout + result.stderr
+
+
+def test_the_purge_itself_refuses_a_retention_below_one_day(db: str) -> None:
+    storage = open_storage(db)
+    for days in (0, -400):
+        with pytest.raises(ValueError, match="at least 1 day"):
+            storage.purge_appointments(datetime.now(UTC), days)
