@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import cliargs
 from bot.app.assembly import ALLOWED_UPDATES, build_application
 from bot.app.knowledge import ContentLoadError
 from bot.app.webhook import use_strict_json_handler
@@ -37,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="receive updates by webhook at this public https URL instead of long polling (needs WEBHOOK_SECRET)",
     )
     run.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on (default 0.0.0.0)")  # noqa: S104
-    run.add_argument("--port", type=int, default=8080, help="webhook: port to listen on (default 8080)")
+    run.add_argument(
+        "--port",
+        type=cliargs.bounded_int(1, 65535, "a port"),
+        default=8080,
+        help="webhook: port to listen on (default 8080)",
+    )
     run.set_defaults(func=_run)
     demo = subparsers.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
     demo.set_defaults(func=_demo)
