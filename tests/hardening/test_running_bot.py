@@ -36,7 +36,12 @@ async def start_bot(*args: str, env: dict[str, str]) -> asyncio.subprocess.Proce
 async def finish(process: asyncio.subprocess.Process, stop: bool = False) -> tuple[int, str]:
     if stop and process.returncode is None:
         process.send_signal(signal.SIGINT)
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    except TimeoutError:
+        process.kill()  # never leave a bot running behind a failed test
+        await process.wait()
+        raise
     assert process.returncode is not None
     return process.returncode, out.decode() + err.decode()
 
