@@ -12,9 +12,13 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
+# The locked versions, each checked against its hash (`make lock` writes requirements.lock), then the
+# bot itself without resolving anything again.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot/ ./bot/
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 
 
 FROM python:3.11-slim-bookworm
@@ -37,6 +41,8 @@ RUN groupadd --system --gid 10001 bot \
 COPY --from=build /opt/venv /opt/venv
 
 WORKDIR /app
+# Baked-in defaults; docker-compose.yml mounts the host's content/ and schedules/ over them (read-only),
+# so /herladen or SIGHUP loads what was edited on the host.
 COPY content/ ./content/
 COPY schedules/ ./schedules/
 # The data directory must exist and belong to the user before VOLUME: a new named volume is

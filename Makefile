@@ -6,12 +6,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench check install clean
+.PHONY: run test lint format bench check install clean lock
 
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements-dev.lock, each checked against its hash; then the bot itself.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -43,6 +44,15 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 check: test
+
+## lock: pin every dependency (with hashes) from pyproject.toml: requirements-dev.lock (make), requirements.lock (image)
+# Run after changing dependencies in pyproject.toml; versions already locked stay unless they must move.
+PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'pip-tools>=7.4,<8'
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml requirements-build.in
+	$(PIP_COMPILE) -c requirements-dev.lock -o requirements.lock pyproject.toml requirements-build.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -51,3 +51,19 @@ def local(when: datetime) -> datetime:
     if when.tzinfo is None:
         raise ValueError("naive datetime")
     return when.astimezone(AMSTERDAM)
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time that does not exist in Amsterdam (skipped when the clocks go forward)."""
+
+
+def amsterdam_time(naive: datetime) -> datetime:
+    """`naive` read as Amsterdam wall-clock time, aware; NonexistentLocalTime in the hour the clocks skip.
+
+    zoneinfo silently shifts such a time (02:30 on the last Sunday of March becomes 03:30); a
+    patient's appointment must never move without anyone being asked.
+    """
+    aware = naive.replace(tzinfo=AMSTERDAM)
+    if aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != naive.replace(tzinfo=None):
+        raise NonexistentLocalTime(f"{naive:%Y-%m-%d %H:%M} does not exist in Amsterdam (the clocks go forward)")
+    return aware

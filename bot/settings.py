@@ -1,4 +1,9 @@
-"""Settings from environment variables (see `.env.example` and the README)."""
+"""Settings from environment variables (see `.env.example` and the README).
+
+Every value is checked here, once, so a mistyped variable stops the bot (or a command) with one
+line that names the variable and what it may be, instead of a traceback or a silent surprise such
+as a negative retention that deletes upcoming appointments. An empty variable means its default.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,78 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# The salt the code used before a deployment set its own: public, so it protects nothing.
+DEFAULT_LOG_HASH_SALT = "levermetastasen-bot"
+
+# Inclusive ranges of the whole-number settings: (lowest, highest).
+RANGES: dict[str, tuple[int, int]] = {
+    "REMINDER_MAX_LATE_HOURS": (0, 72),
+    "ENROL_CODE_DAYS": (1, 90),
+    "PURGE_AFTER_DAYS": (1, 3650),
+    "BROADCAST_RATE": (1, 30),  # Telegram allows about 30 messages per second over all chats
+    "METRICS_PORT": (0, 65535),  # 0 = off
+}
+# Telegram user ids are positive and below 2**52 (Bot API documentation).
+MAX_TELEGRAM_ID = 2**52
+DATABASE_SCHEMES = ("sqlite", "postgresql")
 
 
 class SettingsError(ValueError):
-    """An environment variable with a value the bot cannot use."""
+    """An environment variable with a value the bot cannot use (the message is one line)."""
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
+    low, high = RANGES[name]
     if not raw:
         return default
     try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be from {low} to {high}, not {value}")
+    return value
 
 
 def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
     raw = env.get(name, "").replace(";", ",")
+    ids: set[int] = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if not part.isdigit() or not 0 < int(part) < MAX_TELEGRAM_ID:
+            raise SettingsError(
+                f"{name} must be Telegram user ids (positive whole numbers) separated by commas, not {part[:40]!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def check_database_url(url: str, name: str = "DATABASE_URL") -> str:
+    """`url` when it is a SQLite or PostgreSQL URL SQLAlchemy can read; SettingsError (one line) otherwise."""
     try:
-        return frozenset(int(part) for part in raw.split(",") if part.strip())
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a comma-separated list of Telegram user ids") from exc
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError):
+        backend = ""
+    if backend not in DATABASE_SCHEMES:
+        shown = url.split("://", 1)[0][:30]  # the scheme only: the rest may hold a password
+        raise SettingsError(
+            f"{name} must start with sqlite:/// or postgresql+psycopg://, not {shown + '://' if '://' in url else '…'}"
+        )
+    return url
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must be an http:// or https:// URL")
+    return raw or None
 
 
 @dataclass(frozen=True)
@@ -53,28 +107,34 @@ class Settings:
     bot_username: str | None = None
     console_url: str = "http://127.0.0.1:8070"
     patient_id_key: str | None = None
+    log_hash_salt: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from `env` (default: os.environ)."""
+        """Read and check settings from `env` (default: os.environ); SettingsError names the first bad one."""
         env = os.environ if env is None else env
         defaults = cls()
+        log_format = env.get("LOG_FORMAT", "").strip().lower()
+        if log_format not in ("", "json", "text"):
+            raise SettingsError(f"LOG_FORMAT must be json or text (or empty), not {log_format[:20]!r}")
+        salt = env.get("LOG_HASH_SALT", "").strip()
         return cls(
-            token=env.get("TELEGRAM_BOT_TOKEN") or None,
-            base_url=env.get("TELEGRAM_BASE_URL") or None,
-            database_url=env.get("DATABASE_URL") or defaults.database_url,
-            content_dir=Path(env.get("CONTENT_DIR") or defaults.content_dir),
-            schedules_dir=Path(env.get("SCHEDULES_DIR") or defaults.schedules_dir),
+            token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            base_url=_url(env, "TELEGRAM_BASE_URL"),
+            database_url=check_database_url(env.get("DATABASE_URL", "").strip() or defaults.database_url),
+            content_dir=Path(env.get("CONTENT_DIR", "").strip() or defaults.content_dir),
+            schedules_dir=Path(env.get("SCHEDULES_DIR", "").strip() or defaults.schedules_dir),
             staff_user_ids=_ids(env, "STAFF_USER_IDS"),
             reminder_max_late_hours=_int(env, "REMINDER_MAX_LATE_HOURS", defaults.reminder_max_late_hours),
             enrol_code_days=_int(env, "ENROL_CODE_DAYS", defaults.enrol_code_days),
             purge_after_days=_int(env, "PURGE_AFTER_DAYS", defaults.purge_after_days),
             broadcast_rate=_int(env, "BROADCAST_RATE", defaults.broadcast_rate),
             metrics_port=_int(env, "METRICS_PORT", defaults.metrics_port),
-            metrics_host=env.get("METRICS_HOST") or defaults.metrics_host,
+            metrics_host=env.get("METRICS_HOST", "").strip() or defaults.metrics_host,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
-            log_json=env.get("LOG_FORMAT", "").lower() == "json",
-            bot_username=env.get("BOT_USERNAME") or None,
+            log_json=log_format == "json",
+            bot_username=env.get("BOT_USERNAME", "").strip().lstrip("@") or None,
+            log_hash_salt=None if salt in ("", DEFAULT_LOG_HASH_SALT) else salt,
             console_url=(env.get("CONSOLE_URL") or defaults.console_url).rstrip("/"),
             patient_id_key=env.get("PATIENT_ID_KEY") or None,
         )

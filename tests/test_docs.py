@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def example_variables() -> list[str]:
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
-    return re.findall(r"^([A-Z_]+)=", text, flags=re.MULTILINE)
+    return re.findall(r"^(?:# )?([A-Z_]+)=", text, flags=re.MULTILINE)
 
 
 def test_every_example_variable_is_documented_and_read() -> None:
@@ -31,5 +31,18 @@ def test_the_two_commands_come_first_and_the_readme_commands_exist() -> None:
     first_block = readme.split("```", 2)[1]
     assert "make run" in first_block and "make test" in first_block
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    for name in re.findall(r"python -m bot ([a-z]+)", readme):
+    for name in re.findall(r"python -m bot ([a-z][a-z-]*)", readme):
         assert name in commands, f"README names `python -m bot {name}`, which does not exist"
+
+
+def test_a_copied_env_example_means_the_defaults() -> None:
+    """`cp .env.example .env` changes nothing until a value is filled in (issue 12)."""
+    from bot.settings import Settings
+
+    values: dict[str, str] = {}
+    for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value
+    assert "TELEGRAM_BOT_TOKEN" in values and "DATABASE_URL" not in values
+    assert Settings.from_env(values) == Settings.from_env({})

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHan
 from telegram.request import HTTPXRequest
 
 from bot.app.handlers.appointments import AppointmentHandlers
+from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
@@ -34,7 +35,7 @@ from bot.observability.ptb import InstrumentedApplication
 from bot.observability.server import ObservabilityServer
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.staff.wiring import make_broadcast_sender
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
@@ -73,7 +74,13 @@ class Assembly:
             self.observability = ObservabilityServer(
                 self.services.metrics, self._health, host=settings.metrics_host, port=settings.metrics_port
             )
-            await self.observability.start()
+            try:
+                await self.observability.start()
+            except OSError as exc:  # in use, or an address this host does not have
+                where = f"{settings.metrics_host}:{settings.metrics_port}"
+                raise SettingsError(
+                    f"METRICS_PORT/METRICS_HOST: cannot listen on {where}: {exc.strerror or exc}"
+                ) from None
 
     async def shutdown(self, _app: object = None) -> None:
         """What runs when the application stops (python-telegram-bot's post_shutdown)."""
@@ -137,6 +144,7 @@ def build_application(
         services.timer = ReminderTimer(services.reminders, app.job_queue, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
+    PrivateChatsOnly(services).register(app)  # first: nothing is answered in groups or channels
     staff_handlers = StaffHandlers(services, services.outbox)
     staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)

@@ -8,15 +8,21 @@ import dataclasses
 import logging
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import cliargs
 from bot.app.assembly import ALLOWED_UPDATES, build_application
 from bot.app.knowledge import ContentLoadError
+from bot.app.webhook import use_strict_json_handler
 from bot.observability.logs import configure_logging
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
+from bot.storage.privacy import use_log_salt
+from bot.storage.secrets import LOG_SALT, kept_secret
+from bot.storage.store import Storage
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="receive updates by webhook at this public https URL instead of long polling (needs WEBHOOK_SECRET)",
     )
     run.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on (default 0.0.0.0)")  # noqa: S104
-    run.add_argument("--port", type=int, default=8080, help="webhook: port to listen on (default 8080)")
+    run.add_argument(
+        "--port",
+        type=cliargs.bounded_int(1, 65535, "a port"),
+        default=8080,
+        help="webhook: port to listen on (default 8080)",
+    )
     run.set_defaults(func=_run)
     demo = subparsers.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
     demo.set_defaults(func=_demo)
@@ -49,11 +60,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        settings = _settings(args)
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
+    # A SettingsError or any other exception goes to bot.cli.main: one redacted line, exit != 0.
+    settings = _settings(args)
     configure_logging(settings.log_json)
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set. Without a token, try: python -m bot demo", file=sys.stderr)
@@ -69,10 +77,12 @@ def _run(args: argparse.Namespace) -> int:
         reason = first_line[0] if first_line else ""
         print(f"database unavailable, not starting: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
+    _use_log_salt(settings, assembly.services.storage)
     if args.webhook:
         if not settings.webhook_secret:
             print("--webhook needs WEBHOOK_SECRET: Telegram sends it with every update", file=sys.stderr)
             return 2
+        use_strict_json_handler()
         assembly.app.run_webhook(
             listen=args.listen,
             port=args.port,
@@ -84,6 +94,19 @@ def _run(args: argparse.Namespace) -> int:
     else:
         assembly.app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
+
+
+def _use_log_salt(settings: Settings, storage: Storage) -> None:
+    """Key the log pseudonyms with LOG_HASH_SALT, or with a random salt kept in the database.
+
+    An empty or default salt is public, and a 10-digit chat id space is cheap to search: the
+    pseudonyms could be reversed. The generated salt is shared by every instance on the database.
+    """
+    if settings.log_hash_salt:
+        use_log_salt(settings.log_hash_salt)
+        return
+    use_log_salt(kept_secret(storage, LOG_SALT, datetime.now(UTC)))
+    log.warning("LOG_HASH_SALT is not set: chat ids in the logs are keyed with a random salt kept in the database")
 
 
 def webhook_path(url: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.reminders.fhir import PendingRow
-from bot.reminders.importer import ImportRow
+from bot.reminders.importer import ImportRow, plan_import
 from bot.reminders.service import ReminderService
 from bot.storage.console_queries import ConsoleQueries
 from bot.storage.staff_queries import DuplicatePendingExternalId
@@ -28,10 +28,20 @@ class RowResult:
 def apply_rows(
     service: ReminderService, queries: ConsoleQueries, rows: list[ImportRow], cancelled: list[tuple[int, str]]
 ) -> list[RowResult]:
-    """Add, move or cancel, idempotently by external id; one result per row."""
+    """Add, move or cancel, idempotently by external id; one result per row.
+
+    Rows are checked by the same planner as `appointments import` first, so an external id of another
+    patient, a duplicate in the file or a time that cannot be is refused and never changes anything.
+    """
     now = service.clock.now()
+    refused: dict[int, str] = {}
+    for problem in plan_import(rows, [], service.storage, now).problems:
+        refused.setdefault(problem.line, problem.message)
     results = []
     for row in rows:
+        if row.line in refused:
+            results.append(RowResult(row.line, False, f"{row.external_id}: {refused[row.line]}"))
+            continue
         known = service.storage.appointment_by_external_id(row.external_id)
         if known is not None:
             if known.cancelled:

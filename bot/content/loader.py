@@ -123,6 +123,24 @@ def _parse_contacts(
     return contacts, hours
 
 
+def same_number(phone: str, tel: str) -> bool:
+    """Whether the number as written (`06 25 71 60 27`) and the dialler's (`+31625716027`) are one number.
+
+    Dutch national numbers start with 0 where the international form has +31. A phone written as
+    alternatives (`113 / 0800-0113`) agrees when `tel` is one of them.
+    """
+    return any(_one_number(part, tel) for part in re.split(r"\s*/\s*|\s+(?:of|or)\s+", phone))
+
+
+def _one_number(phone: str, tel: str) -> bool:
+    written = ("+" if phone.strip().startswith("+") else "") + re.sub(r"\D", "", phone)
+    if written.startswith("00"):
+        written = "+" + written[2:]
+    if tel.startswith("+31") and written.startswith("0"):
+        return written == "0" + tel[3:]
+    return written == tel
+
+
 def _parse_contact(contact_id: str, entry: Any, line: int, file: str, problems: list[Problem]) -> Contact | None:
     what = f"contact '{contact_id}'"
     if not ID_RE.match(contact_id):
@@ -150,6 +168,17 @@ def _parse_contact(contact_id: str, entry: Any, line: int, file: str, problems: 
     tel = values["tel"]
     if tel is not None and not re.fullmatch(r"\+?\d{3,15}", tel):
         problems.append(Problem(file, entry.line_of("tel"), f"{what}: tel must be digits, e.g. +31204444444"))
+    elif tel is not None and values["phone"] is not None and not same_number(values["phone"], tel):
+        problems.append(
+            Problem(
+                file,
+                entry.line_of("tel"),
+                f"{what}: phone {values['phone']!r} and tel {tel!r} are different numbers; "
+                "a patient who taps the number would call the other one",
+            )
+        )
+    elif tel is not None and values["phone"] is None:
+        problems.append(Problem(file, entry.line_of("tel"), f"{what}: tel without phone: the patient cannot read it"))
     email = values["email"]
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
         problems.append(Problem(file, entry.line_of("email"), f"{what}: not an e-mail address"))

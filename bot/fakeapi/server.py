@@ -308,6 +308,7 @@ class FakeBotApi:
         self.short_description: dict[str, str] = {}
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.answered_callbacks: dict[str, JsonDict] = {}
+        self.left_chats: list[int] = []
         self._server: tornado.httpserver.HTTPServer | None = None
         self._port = 0
         self._stopping = False
@@ -348,17 +349,18 @@ class FakeBotApi:
             "setmyshortdescription": self._set_my_short_description,
             "senddocument": self._send_document,
             "sendchataction": self._send_chat_action,
+            "leavechat": self._leave_chat,
         }
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Bind 127.0.0.1 on a free port and start serving in the running loop."""
+    async def start(self, port: int = 0) -> None:
+        """Bind 127.0.0.1 on `port` (default: a free one) and start serving in the running loop."""
         app = tornado.web.Application(
             [(r"/bot([^/]*)/([A-Za-z_]+)", _Handler, {"fake": self}), (r".*", _NotFound)],
             log_function=lambda _handler: None,  # no access log noise in test output
         )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self._port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
@@ -536,8 +538,27 @@ class FakeBotApi:
 
     def _chat(self, chat_id: int, first_name: str = "Test") -> JsonDict:
         if chat_id not in self._chats:
-            self._chats[chat_id] = {"id": chat_id, "type": "private", "first_name": first_name}
+            # Like Telegram: private chats have the user's (positive) id, groups a negative one.
+            if chat_id < 0:
+                self._chats[chat_id] = {"id": chat_id, "type": "supergroup", "title": "Test group"}
+            else:
+                self._chats[chat_id] = {"id": chat_id, "type": "private", "first_name": first_name}
         return self._chats[chat_id]
+
+    def add_bot_to_group(self, chat_id: int, user_id: int = 1000) -> JsonDict:
+        """Queue the `my_chat_member` update Telegram sends when a user adds the bot to group `chat_id` (< 0)."""
+        member = {"user": self._bot_user()}
+        return self.queue_update(
+            {
+                "my_chat_member": {
+                    "chat": self._chat(chat_id),
+                    "from": self._user(user_id, "Test", "nl"),
+                    "date": self._now(),
+                    "old_chat_member": {**member, "status": "left"},
+                    "new_chat_member": {**member, "status": "member"},
+                }
+            }
+        )
 
     def _now(self) -> int:
         return int(self._clock().timestamp())
@@ -1134,6 +1155,13 @@ class FakeBotApi:
         if len(description) > 120:
             raise ApiError(400, "Bad Request: short description is too long")
         self.short_description[params.get_str("language_code") or ""] = description
+        return True
+
+    async def _leave_chat(self, params: _Params, files: dict[str, UploadedFile]) -> bool:
+        chat_id = params.chat_id()
+        if chat_id > 0:
+            raise ApiError(400, "Bad Request: chat member status can't be changed in private chats")
+        self.left_chats.append(chat_id)
         return True
 
     async def _send_chat_action(self, params: _Params, files: dict[str, UploadedFile]) -> bool:

@@ -59,11 +59,32 @@ class TokenRedactingFilter(logging.Filter):
         return True
 
 
+class UpdateContentFilter(logging.Filter):
+    """Keeps python-telegram-bot's own records to one line without update content.
+
+    PTB logs an update it cannot parse in full at CRITICAL ("Received data was …": message texts and
+    names), and start-up failures with a traceback. A record from a `telegram` logger keeps its level,
+    logger and message, plus the exception's type; the data and the traceback go.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("telegram"):
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        kind = f" ({type(exc).__name__})" if exc is not None else ""
+        if "Received data" in str(record.msg):
+            record.msg, record.args = f"an update could not be parsed and was not processed{kind}", None
+        elif exc is not None:
+            record.msg, record.args = f"{record.getMessage()}{kind}", None
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
 class PlainFormatter(logging.Formatter):
     """`2025-01-31T09:00:00.123Z INFO bot.app: message`, with the token redacted."""
 
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    def __init__(self, fmt: str = "%(asctime)s %(levelname)s %(name)s: %(message)s") -> None:
+        super().__init__(fmt)
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return _utc_iso(record.created)
@@ -102,14 +123,15 @@ def _utc_iso(created: float) -> str:
     return datetime.fromtimestamp(created, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def configure_logging(json: bool = False, level: int | str = logging.INFO) -> logging.Handler:
+def configure_logging(json: bool = False, level: int | str = logging.INFO, fmt: str | None = None) -> logging.Handler:
     """Send all logs to stderr as plain text or JSON lines, with bot tokens redacted.
 
     Replaces the root logger's handlers (so it can be called again, e.g. after `basicConfig`) and
     returns the new handler. httpx and other per-request loggers are limited to warnings.
     """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json else PlainFormatter())
+    handler.setFormatter(JsonFormatter() if json else PlainFormatter(fmt) if fmt else PlainFormatter())
+    handler.addFilter(UpdateContentFilter())
     handler.addFilter(TokenRedactingFilter())
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from bot import cliargs
 from bot.clock import SystemClock
 from bot.settings import Settings
 from bot.storage.store import open_storage
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///data/bot.db)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = actions.add_parser("export", help="print everything stored about one chat, as JSON")
-    export.add_argument("--chat-id", type=int, required=True)
+    export.add_argument("--chat-id", type=cliargs.chat_id, required=True)
     export.set_defaults(func=_export)
     purge = actions.add_parser("purge", help="delete appointments older than PURGE_AFTER_DAYS now")
     purge.set_defaults(func=_purge)

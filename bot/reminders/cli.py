@@ -8,17 +8,25 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.clock import SystemClock
+from bot import cliargs
+from bot.clock import NonexistentLocalTime, SystemClock
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
-from bot.reminders.importer import parse_local, read_import_file
+from bot.reminders.importer import (
+    ImportConflict,
+    apply_import,
+    check_external_id,
+    check_start,
+    parse_local,
+    plan_import,
+    read_import_file,
+)
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
 from bot.settings import Settings
 from bot.storage.records import APPOINTMENT_TYPES
 from bot.storage.store import DuplicateExternalId, UnknownPatient, open_storage
-from bot.yamlsrc import Problem
 
 
 class _NoSender:
@@ -51,12 +59,21 @@ def _add(args: argparse.Namespace) -> int:
         return 1
     try:
         start = parse_local(args.at)
+    except NonexistentLocalTime as exc:
+        print(f"--at: {exc}; give the real time", file=sys.stderr)
+        return 2
     except ValueError:
-        print(f"--at must be 'YYYY-MM-DD HH:MM' (Amsterdam time), got {args.at!r}", file=sys.stderr)
+        print(f"--at must be 'YYYY-MM-DD HH:MM' (Amsterdam time), got {args.at[:40]!r}", file=sys.stderr)
         return 2
-    if start <= service.clock.now():
-        print("that time is in the past", file=sys.stderr)
+    why = check_start(start, service.clock.now())
+    if why:
+        print(f"--at: {why}", file=sys.stderr)
         return 2
+    if args.external_id is not None:
+        why = check_external_id(args.external_id)
+        if why:
+            print(f"--external-id: {why.removeprefix('external_id ')}", file=sys.stderr)
+            return 2
     if args.patient:
         chat_id = _patient_chat(service, args, start)
         if chat_id is None or chat_id < 0:
@@ -129,6 +146,7 @@ def _import(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return 1
+    now = service.clock.now()
     cancelled: list[tuple[int, str]] = []
     if Path(args.file).suffix.lower() == ".json":
         from bot.reminders.fhir_cli import read_fhir_file  # FHIR R4 Bundle of Appointment resources
@@ -136,43 +154,31 @@ def _import(args: argparse.Namespace) -> int:
         rows, cancelled, problems = read_fhir_file(Path(args.file), service.storage)
     else:
         rows, problems = read_import_file(Path(args.file))
-    added = existing = moved = 0
-    now = service.clock.now()
-    for row in rows:
-        known = service.storage.appointment_by_external_id(row.external_id)
-        if known is not None:
-            # The hospital moved it: the reminders must follow, or they would name the old time.
-            if known.start_at != row.start_utc and row.start_utc > now and not known.cancelled:
-                service.move_appointment(known.id, row.start_utc)
-                moved += 1
-            else:
-                existing += 1
-            continue
-        if row.start_utc <= now:
-            problems.append(_problem(args.file, row.line, "the appointment is in the past"))
-            continue
-        try:
-            service.add_appointment(row.chat_id, row.type, row.start_utc, "staff", row.external_id)
-            added += 1
-        except UnknownPatient:
-            problems.append(_problem(args.file, row.line, f"chat {row.chat_id} has not started the bot"))
-        except DuplicateExternalId:
-            existing += 1
+    plan = plan_import(rows, problems, service.storage, now)
+    for problem in plan.problems:
+        print(problem, file=sys.stderr)
+    if plan.problems and not args.partial:
+        print(
+            f"nothing imported: {plan.bad_lines} row(s) with problems, {len(rows)} row(s) read. "
+            "Fix them and import again (or pass --partial to import only the good rows)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        result = apply_import(service.storage, plan, service.rules, now, partial=args.partial)
+    except ImportConflict as exc:
+        print(f"nothing imported: the database changed meanwhile ({exc}); import again", file=sys.stderr)
+        return 1
     dropped = 0
     for _line, external_id in cancelled:  # FHIR status cancelled
         known = service.storage.appointment_by_external_id(external_id)
         dropped += bool(known is not None and service.cancel_appointment(known.id))
-    for problem in sorted(problems):
-        print(problem, file=sys.stderr)
+    left_out = " left out" if plan.problems else ""
     print(
-        f"{added} added, {moved} moved, {existing} already present, {len(problems)} bad row(s)"
-        + (f", {dropped} cancelled" if cancelled else "")
+        f"{result.added} added, {result.moved} moved, {result.unchanged} already present, "
+        f"{plan.bad_lines} bad row(s){left_out}" + (f", {dropped} cancelled" if cancelled else "")
     )
-    return 1 if problems else 0
-
-
-def _problem(file: str, line: int, message: str) -> Problem:
-    return Problem(file, line, message)
+    return 1 if plan.problems else 0
 
 
 def _ics(args: argparse.Namespace) -> int:
@@ -197,7 +203,7 @@ def register(subparsers: Any) -> None:
 
     add = commands.add_parser("add", help="add an appointment (Amsterdam local time)")
     who = add.add_mutually_exclusive_group(required=True)
-    who.add_argument("--chat-id", type=int)
+    who.add_argument("--chat-id", type=cliargs.chat_id)
     who.add_argument("--patient", metavar="CODE", help="the patient's enrolment code (before or after redemption)")
     add.add_argument("--type", choices=APPOINTMENT_TYPES, required=True)
     add.add_argument("--at", required=True, help='"YYYY-MM-DD HH:MM", Amsterdam local time')
@@ -205,21 +211,23 @@ def register(subparsers: Any) -> None:
     add.set_defaults(func=_add)
 
     listing = commands.add_parser("list", help="upcoming appointments")
-    listing.add_argument("--chat-id", type=int)
+    listing.add_argument("--chat-id", type=cliargs.chat_id)
     listing.add_argument("--all", action="store_true", help="also past and cancelled ones")
     listing.set_defaults(func=_list)
 
     cancel = commands.add_parser("cancel", help="cancel an appointment; its reminders are not sent")
-    cancel.add_argument("id", type=int)
+    cancel.add_argument("id", type=cliargs.record_id)
     cancel.set_defaults(func=_cancel)
 
     imp = commands.add_parser(
-        "import", help="import a CSV, YAML or FHIR R4 Bundle (.json) file (idempotent by external_id)"
+        "import",
+        help="import a CSV, YAML or FHIR R4 Bundle (.json) file: all rows or none (idempotent by external_id; docs/IMPORT.md)",
     )
     imp.add_argument("file")
+    imp.add_argument("--partial", action="store_true", help="import the good rows even when others have problems")
     imp.set_defaults(func=_import)
 
     ics = commands.add_parser("ics", help="write an appointment as an .ics calendar file")
-    ics.add_argument("id", type=int)
+    ics.add_argument("id", type=cliargs.record_id)
     ics.add_argument("--output", "-o", default="afspraak.ics")
     ics.set_defaults(func=_ics)

@@ -16,9 +16,9 @@ from typing import Literal
 
 import dateparser
 
-from bot.clock import AMSTERDAM, local
+from bot.clock import AMSTERDAM, NonexistentLocalTime, amsterdam_time, local
 
-Question = Literal["ask_time", "ask_day", "ask_which", "check_weekday"]
+Question = Literal["ask_time", "ask_day", "ask_which", "check_weekday", "nonexistent"]
 
 QUESTIONS: dict[str, dict[str, str]] = {
     "ask_time": {"nl": "Hoe laat is de afspraak?", "en": "At what time is the appointment?"},
@@ -27,6 +27,10 @@ QUESTIONS: dict[str, dict[str, str]] = {
     "check_weekday": {
         "nl": "De dag en de datum passen niet bij elkaar. Welke bedoelt u?",
         "en": "The weekday and the date do not match. Which one do you mean?",
+    },
+    "nonexistent": {
+        "nl": "Die tijd bestaat niet op die dag: de klok gaat die nacht van 02:00 naar 03:00. Hoe laat is de afspraak?",
+        "en": "That time does not exist on that day: the clocks go from 02:00 to 03:00 that night. At what time is the appointment?",
     },
 }
 
@@ -287,8 +291,17 @@ def _dateparser_day(text: str, now_local: datetime) -> date | None:
 
 
 def _combine(day: date, at: time) -> datetime:
-    # Through UTC and back, so a wall time in the DST gap lands on a real instant.
+    # Through UTC and back, so a wall time in the DST gap lands on a real instant (callers drop those).
     return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(AMSTERDAM)
+
+
+def _exists(day: date, at: time) -> bool:
+    """Whether `at` on `day` is a real Amsterdam time (not in the hour skipped in March)."""
+    try:
+        amsterdam_time(datetime.combine(day, at))
+    except NonexistentLocalTime:
+        return False
+    return True
 
 
 def _normalise(text: str) -> str:
@@ -325,13 +338,21 @@ def parse_appointment_time(text: str, now: datetime, day: date | None = None) ->
         return ParsedTime("error", reason="unreadable")
     times = _hours(clock, part) if clock is not None else []
     if found.day is None:
-        candidates = [c for d in (today, today + timedelta(days=1)) for t in times if (c := _combine(d, t)) > now]
+        candidates = [
+            c
+            for d in (today, today + timedelta(days=1))
+            for t in times
+            if _exists(d, t) and (c := _combine(d, t)) > now
+        ]
         return ParsedTime("ambiguous", candidates=tuple(candidates[:2]), question="ask_day")
     if found.day < today:
         return ParsedTime("error", reason="past")
     if not times:
         return ParsedTime("ambiguous", question="ask_time", day=found.day)
-    moments = [_combine(found.day, t) for t in times]
+    real = [t for t in times if _exists(found.day, t)]
+    if not real:  # never move the time silently: ask again
+        return ParsedTime("ambiguous", question="nonexistent", day=found.day)
+    moments = [_combine(found.day, t) for t in real]
     ahead = [m for m in moments if m > now]
     if not ahead:
         return ParsedTime("error", reason="past")

@@ -7,11 +7,13 @@ The database is the truth; the job holds nothing. It is re-armed after each batc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-untyped]
 from telegram.ext import ContextTypes, Job, JobQueue
 
 from bot.reminders.service import BatchReport, ReminderService
@@ -58,7 +60,9 @@ class ReminderTimer:
     def stop(self) -> None:
         """Remove the job (at shutdown)."""
         if self._job is not None:
-            self._job.schedule_removal()
+            # At shutdown the job queue may have removed every job already (Ctrl-C on `run`).
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
             self._job = None
 
     async def _fire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,10 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import cliargs
 from bot.catalog import Catalog, load_catalog
 from bot.clock import SystemClock, local
 from bot.settings import Settings
-from bot.staff.compose import Composer, Draft, audience_label, format_duration, valid_audience
+from bot.staff.compose import MAX_TEXT, Composer, Draft, audience_label, format_duration, valid_audience
 from bot.staff.enrolment import EnrolmentService, deep_link, qr_png
 from bot.storage.store import Storage, open_storage
 
@@ -45,6 +46,15 @@ def _enroll(args: argparse.Namespace) -> int:
     if not username:
         print("the bot's username is needed for the link: set BOT_USERNAME or pass --bot", file=sys.stderr)
         return 2
+    if args.qr:
+        # Checked before the code is stored: a code nobody can hand over must not exist.
+        folder = Path(args.qr).resolve().parent
+        if not folder.is_dir():
+            print(f"--qr: the folder {folder} does not exist; no code was made", file=sys.stderr)
+            return 2
+        if Path(args.qr).is_dir():
+            print(f"--qr: {args.qr} is a folder; give a file name such as patient.png", file=sys.stderr)
+            return 2
     service = EnrolmentService(_storage(args, settings), SystemClock(), settings.enrol_code_days)
     created = service.create(None)
     link = deep_link(username, created.code)
@@ -52,7 +62,11 @@ def _enroll(args: argparse.Namespace) -> int:
     print(f"link:  {link}")
     print(f"valid until {local(created.expires_at):%Y-%m-%d %H:%M} (Amsterdam)")
     if args.qr:
-        Path(args.qr).write_bytes(qr_png(link))
+        try:
+            Path(args.qr).write_bytes(qr_png(link))
+        except OSError as exc:
+            print(f"--qr: cannot write {args.qr}: {exc.strerror or exc}; use the link above", file=sys.stderr)
+            return 1
         print(f"QR code written to {args.qr}")
     return 0
 
@@ -67,6 +81,13 @@ def _broadcast(args: argparse.Namespace) -> int:
         return 1
     if args.chapter and catalog.content.chapter(args.chapter) is None:
         print(f"no chapter {args.chapter!r} in the folder", file=sys.stderr)
+        return 2
+    if args.text is not None and len(args.text.strip()) > MAX_TEXT:
+        print(
+            f"--text is {len(args.text.strip())} characters; a message holds at most {MAX_TEXT}. "
+            "Shorten it or send it as several broadcasts",
+            file=sys.stderr,
+        )
         return 2
     draft = Draft(audience=args.audience)
     draft = draft.with_chapters([args.chapter]) if args.chapter else draft.with_text(args.text)
@@ -90,7 +111,11 @@ def _broadcast(args: argparse.Namespace) -> int:
         print("no recipients; nothing stored")
         return 1
     if not args.yes:
-        answer = input(f"Send to {count} recipient(s)? Type 'yes' to confirm: ")
+        try:
+            answer = input(f"Send to {count} recipient(s)? Type 'yes' to confirm: ")
+        except EOFError:
+            print("\nnot sent: no answer (the input is closed); pass --yes to send without asking", file=sys.stderr)
+            return 1
         if answer.strip().lower() not in ("yes", "ja"):
             print("not sent")
             return 1
@@ -144,11 +169,11 @@ def register(subparsers: Any) -> None:
     bc.set_defaults(func=_broadcast)
 
     listing = subparsers.add_parser("broadcasts", help="recent broadcasts with their delivery counts")
-    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--limit", type=cliargs.bounded_int(1, 10_000), default=20)
     listing.add_argument("--db", help=db_help)
     listing.set_defaults(func=_broadcasts)
 
     misses = subparsers.add_parser("misses", help="per-day counts of questions the search could not answer")
-    misses.add_argument("--days", type=int, default=30)
+    misses.add_argument("--days", type=cliargs.bounded_int(1, 3660, "a number of days"), default=30)
     misses.add_argument("--db", help=db_help)
     misses.set_defaults(func=_misses)

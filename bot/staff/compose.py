@@ -21,6 +21,14 @@ from bot.storage.store import Storage
 MAX_TEXT = 3500  # room for the header and footer within Telegram's 4096
 
 
+class TextTooLong(ValueError):
+    """A broadcast text longer than MAX_TEXT: refused, never cut."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"{length} characters; at most {MAX_TEXT}")
+        self.length = length
+
+
 @dataclass(frozen=True)
 class Draft:
     """A broadcast being composed (kept in the staff member's chat_data between steps)."""
@@ -32,8 +40,11 @@ class Draft:
     step: Literal["audience", "content", "preview"] = "audience"
 
     def with_text(self, text: str) -> Draft:
-        """The draft with staff's own text (plain text; escaped when rendered)."""
-        return replace(self, kind="text", text=text.strip()[:MAX_TEXT], chapter_ids=(), step="preview")
+        """The draft with staff's own text (plain text; escaped when rendered); TextTooLong beyond MAX_TEXT."""
+        text = text.strip()
+        if len(text) > MAX_TEXT:
+            raise TextTooLong(len(text))
+        return replace(self, kind="text", text=text, chapter_ids=(), step="preview")
 
     def with_chapters(self, chapter_ids: Sequence[str], kind: BroadcastKind = "chapter") -> Draft:
         """The draft pointing to chapters of the folder."""

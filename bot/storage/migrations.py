@@ -263,6 +263,19 @@ def _m003_console(conn: Connection) -> None:
     md.create_all(conn, tables=[t for t in md.sorted_tables if t is not enrolments])
 
 
+@migration(4, "secrets the bot generates itself (the log pseudonym salt)")
+def _m004_app_secrets(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "app_secrets",
+        md,
+        Column("name", String(40), primary_key=True),
+        Column("value", String(200), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})

@@ -5,12 +5,33 @@ from __future__ import annotations
 import hashlib
 import os
 
-# A per-deployment salt keeps the hashes from being reversed by hashing all plausible chat ids;
-# without it the hashes are still stable (useful to follow one chat through the logs).
-_SALT = os.environ.get("LOG_HASH_SALT", "levermetastasen-bot").encode()
+from bot.settings import DEFAULT_LOG_HASH_SALT
+
+
+class _Pseudonyms:
+    """The key of the log pseudonyms. Process-wide like the logging configuration it serves.
+
+    A deployment's own secret salt keeps the hashes from being reversed by hashing every plausible
+    chat id (a 10-digit space is cheap to search). `run` sets it at start-up: LOG_HASH_SALT, or a
+    random salt kept in the database when that is empty or the public default.
+    """
+
+    def __init__(self) -> None:
+        self.key = os.environ.get("LOG_HASH_SALT", "").strip().encode()[:64] or DEFAULT_LOG_HASH_SALT.encode()
+
+    def use_salt(self, salt: str) -> None:
+        self.key = salt.encode()[:64]
+
+
+_PSEUDONYMS = _Pseudonyms()
+
+
+def use_log_salt(salt: str) -> None:
+    """Key every later `hash_chat_id` with `salt` (called once at start-up)."""
+    _PSEUDONYMS.use_salt(salt)
 
 
 def hash_chat_id(chat_id: int) -> str:
     """A short, stable pseudonym of `chat_id` for log lines (never log the id itself)."""
-    digest = hashlib.blake2b(str(chat_id).encode(), key=_SALT[:64], digest_size=6).hexdigest()
+    digest = hashlib.blake2b(str(chat_id).encode(), key=_PSEUDONYMS.key, digest_size=6).hexdigest()
     return f"chat-{digest}"

@@ -205,3 +205,12 @@ daily_counts = Table(
     Column("name", String(30), primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# Secrets the bot generates itself and all instances must share, e.g. the salt of the log pseudonyms.
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -475,6 +475,8 @@ class Storage(StaffQueries):
     def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:
         """Delete appointments (and their reminders) that started more than `days` days before `now`."""
         require_aware(now)
+        if days < 1:  # 0 or less would delete upcoming appointments: never a retention setting
+            raise ValueError(f"retention must be at least 1 day, not {days}")
         cutoff = now - timedelta(days=days)
         with self.engine.begin() as conn:
             ids = select(s.appointments.c.id).where(s.appointments.c.start_at < cutoff)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import load_content
+from bot.content.loader import load_content, same_number
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,3 +154,17 @@ def test_sign_off_keys_are_checked(content_dir: Path) -> None:
     path.write_text(text.replace("    reviewed_by: null\n", ""), encoding="utf-8")
     _, problems = load_content(content_dir)
     assert any("needs 'reviewed_by' (may be empty)" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("phone", "tel", "same"),
+    [
+        ("06 25 71 60 27", "+31625716027", True),
+        ("113 / 0800-0113", "08000113", True),  # alternatives: tel must be one of them
+        ("113 of 0800-0113", "113", True),
+        ("113 / 0800-0113", "0800011", False),
+        ("020 44 43 636", "0204443637", False),
+    ],
+)
+def test_phone_and_tel_agree_or_are_one_of_the_alternatives(phone: str, tel: str, same: bool) -> None:
+    assert same_number(phone, tel) is same

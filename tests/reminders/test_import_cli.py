@@ -30,8 +30,11 @@ def test_import_is_idempotent_reports_bad_rows_and_follows_moves(tmp_path: Path)
     first = run_import(file, db)
     assert first.returncode == 1  # bad rows are reported …
     assert "afspraken.csv:3:" in first.stderr and "afspraken.csv:4:" in first.stderr
-    assert "1 added, 0 moved, 0 already present, 2 bad row(s)" in first.stdout  # … and the good one imported
-    again = run_import(file, db)
+    assert "nothing imported" in first.stderr and storage.list_appointments(chat_id=11) == []  # … all or nothing
+    partial = run_bot("appointments", "--db", db, "import", "--partial", str(file))
+    assert partial.returncode == 1
+    assert "1 added, 0 moved, 0 already present, 2 bad row(s) left out" in partial.stdout
+    again = run_bot("appointments", "import", str(file), "--partial", "--db", db)  # --db after the action too
     assert "0 added, 0 moved, 1 already present" in again.stdout
 
     file.write_text(f"external_id,chat_id,type,at\nHIX-1,11,mri,{later} 10:00\n", encoding="utf-8")

@@ -186,8 +186,11 @@ class AppointmentHandlers:
             key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
             await self._say(update, self._t(update, context, key))
             return WHEN
-        if parsed.question == "ask_time" and parsed.day is not None:
+        if parsed.question in ("ask_time", "nonexistent") and parsed.day is not None:
             draft["day"] = parsed.day.isoformat()
+            if parsed.question == "nonexistent":  # 02:30 on the night the clocks skip it: ask, never shift
+                await self._say(update, parsed.question_text(lang) or "")
+                return WHEN
             date_text = format_when(
                 datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12), lang
             )

@@ -41,7 +41,7 @@ from bot.content.model import Lang
 from bot.outbox.sender import BroadcastSender
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
-from bot.staff.compose import Composer, Draft, audience_label, valid_audience
+from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
 from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
@@ -243,7 +243,12 @@ class StaffHandlers:
             return  # not ours: the alarm layer and the other handlers go on as usual
         if not self._is_staff(update):
             return
-        await self._preview(update, context, draft.with_text(message.text), message)
+        try:
+            ready = draft.with_text(message.text)
+        except TextTooLong as exc:  # never cut a message without a word: say so, keep the draft open
+            await self._reply(message, self._t(update, context, "staff_bc_too_long", length=exc.length, limit=MAX_TEXT))
+            raise ApplicationHandlerStop from None
+        await self._preview(update, context, ready, message)
         raise ApplicationHandlerStop
 
     async def cancel_draft(self, update: Update, context: Context) -> None:
