@@ -32,14 +32,16 @@ def test_the_command_line_imports_a_fhir_bundle_idempotently(
         "DATABASE_URL": ctx.settings.database_url,
         "PATIENT_ID_KEY": str(ctx.settings.patient_id_key),
     }
-    first = run_bot("appointments", "import", str(bundle), env=env)
-    assert "2 added, 0 moved, 0 already present, 1 bad row(s)" in first.stdout, first.stderr
-    assert "no enrolment has this patient number" in first.stderr
-    again = run_bot("appointments", "import", str(bundle), env=env)
-    assert "0 added, 0 moved, 2 already present, 1 bad row(s)" in again.stdout
+    refused = run_bot("appointments", "import", str(bundle), env=env)  # all or nothing by default
+    assert refused.returncode == 1 and "nothing imported" in refused.stderr
+    assert "no enrolment has this patient number" in refused.stderr
+    first = run_bot("appointments", "import", str(bundle), "--partial", env=env)
+    assert "2 added, 0 moved, 0 already present, 1 bad row(s) left out" in first.stdout, first.stderr
+    again = run_bot("appointments", "import", str(bundle), "--partial", env=env)
+    assert "0 added, 0 moved, 2 already present, 1 bad row(s) left out" in again.stdout
     doc = json.loads(text)
     doc["entry"][1]["resource"]["status"] = "cancelled"
     bundle.write_text(json.dumps(doc), encoding="utf-8")
-    cancelled = run_bot("appointments", "import", str(bundle), env=env)
+    cancelled = run_bot("appointments", "import", str(bundle), "--partial", env=env)
     assert ", 1 cancelled" in cancelled.stdout
     assert {a.external_id for a in ctx.storage.list_appointments(after=ctx.clock.now())} == {"fhir-appt-2"}

@@ -12,12 +12,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def requirement_name(spec: str) -> str:
-    return re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+    return re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
 
 
 def locked(file: str) -> dict[str, str]:
     text = (ROOT / file).read_text(encoding="utf-8")
-    return {m[0].lower().replace("_", "-"): m[1] for m in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE)}
+    return {
+        m[0].lower().replace("_", "-").replace(".", "-"): m[1]
+        for m in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE)
+    }
 
 
 def test_every_dependency_has_an_upper_bound_and_is_in_the_locks() -> None:
