@@ -9,16 +9,19 @@ from typing import Literal
 
 import snowballstemmer
 
+from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, distance_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.morphology import primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
+from bot.triage.numbers import merge_numbers
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature"]
+Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "combination"]
 
-# Longer messages are cut: nobody types an alarm after 2,000 characters, and it keeps the cost bounded.
-MAX_CHARS = 2000
+# The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
+# step below is linear in the number of tokens, and per-word work is cached.
 _CACHE_LIMIT = 50_000
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
@@ -35,11 +38,14 @@ class Match:
     negated: bool
     term: str
     celsius: float | None = None
+    start: int = 0
+    end: int = 0
+    cue: str = ""  # the context rule that cancelled it ("idiom", "pet", "resolved", ...); "" for negation
 
     def explain(self) -> str:
         """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
         how = f"{self.method}: {self.term}" if self.term else self.method
-        note = " NEGATED" if self.negated else ""
+        note = (f" NEGATED ({self.cue})" if self.cue else " NEGATED") if self.negated else ""
         return f'{self.concept} ({self.level.label}) <- "{" ".join(self.words)}" ({how}){note}'
 
 
@@ -49,6 +55,7 @@ class TriageResult:
 
     level: Level
     matches: tuple[Match, ...]
+    extra_contacts: tuple[str, ...] = ()  # contacts to show after 112 (e.g. zelfmoordpreventie), in order
 
     @property
     def concepts(self) -> tuple[str, ...]:
@@ -79,14 +86,17 @@ class Triage:
         self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf)
         self._groups: dict[str, str] = {}
         for group in vocabulary.word_groups:
-            head = self._stem(group[0])
+            head = primary_key(group[0], self._stem)
             for word in group:
-                self._groups[self._stem(word)] = head
+                self._groups[primary_key(word, self._stem)] = head
         self._single: dict[str, list[_Term]] = {}
         self._phrases: dict[str, list[_Term]] = {}
         self._surface: set[str] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
+        self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
+        self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
+        self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
             for text in concept.nl + concept.en:
                 self._add_term(concept, text, exact=False)
@@ -104,10 +114,16 @@ class Triage:
                 self._targets.setdefault(len(word), []).append((word, self._key(word)))
         self._cache: dict[str, dict[str, Method]] = {}
         self._fever = vocabulary.temperature.concept
+        self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
 
     def _key(self, word: str) -> str:
-        stem = self._stem(word)
-        return self._groups.get(stem, stem)
+        """The key of a vocabulary word as written."""
+        key = primary_key(word, self._stem)
+        return self._groups.get(key, key)
+
+    def _message_keys(self, word: str) -> set[str]:
+        """Every key a message word may stand for: each person and tense ("bloedde" -> bloed)."""
+        return {self._groups.get(k, k) for k in word_keys(word, self._stem)}
 
     def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
         """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
@@ -131,12 +147,14 @@ class Triage:
         if cached is not None:
             return cached
         keys: dict[str, Method] = {}
-        key = self._key(word)
-        keys[key] = "exact" if word in self._surface else "stem"
+        method: Method = "exact" if word in self._surface else "stem"
+        for key in self._message_keys(word):
+            if key in self._keys or key == self._key(word):
+                keys[key] = method
         if f"={word}" in self._keys:
             keys[f"={word}"] = "exact"
         for suffix, suffix_key in self._compounds:
-            if len(word) >= len(suffix) + 3 and word.endswith(suffix):
+            if len(word) >= len(suffix) + 3 and self._compound_of(word, suffix):
                 keys.setdefault(suffix_key, "compound")
         if (
             not any(k in self._keys for k in keys)
@@ -159,9 +177,15 @@ class Triage:
         self._cache[word] = keys
         return keys
 
+    def _compound_of(self, word: str, suffix: str) -> bool:
+        """ "buikpijn" ends in "pijn"; "buikpijnaanvallen" too, before a tail like "aanvallen"."""
+        if word.endswith(suffix):
+            return True
+        return any(word.endswith(suffix + tail) and len(word) > len(suffix + tail) for tail in self._tails)
+
     def assess(self, text: str) -> TriageResult:
-        """Triage one message. Any alarm wins; negation only cancels a symptom right next to it."""
-        tokens = tokenize(text[:MAX_CHARS])
+        """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
+        tokens = merge_numbers(tokenize(text))
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
@@ -191,10 +215,34 @@ class Triage:
                     False,
                     "",
                     reading.celsius,
+                    reading.index,
+                    reading.index,
                 )
             )
+        matches = self._context.apply(tokens, matches)
+        matches += self._combine(matches)
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
-        return TriageResult(level, tuple(matches))
+        result = TriageResult(level, tuple(matches))
+        contacts = tuple(dict.fromkeys(c for concept in result.concepts for c in self._contacts.get(concept, ())))
+        return TriageResult(level, result.matches, contacts) if contacts else result
+
+    def _combine(self, matches: Sequence[Match]) -> list[Match]:
+        """Concepts made of others (`all_of`): black stools with fainting is more than either."""
+        active: dict[str, Match] = {}
+        for m in matches:
+            if not m.negated:
+                active.setdefault(m.concept, m)
+        found: list[Match] = []
+        for concept in self._combinations:
+            parts = [active.get(part) for part in concept.all_of]
+            if all(parts):
+                span = tuple(w for p in parts if p is not None for w in p.words)
+                first = min(p.start for p in parts if p is not None)
+                last = max(p.end for p in parts if p is not None)
+                found.append(
+                    Match(concept.id, concept.level, span, "combination", False, "+".join(concept.all_of), None, first, last)
+                )
+        return found
 
     def _phrase_end(
         self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token], start: int
@@ -226,7 +274,9 @@ class Triage:
         seen.add((term.concept.id, start, end))
         negated = not term.negative and self._negated(tokens, start, end)
         span = tuple(t.text for t in tokens[start : end + 1])
-        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text))
+        matches.append(
+            Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end)
+        )
 
     def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
         """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause
