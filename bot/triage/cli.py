@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
-    triage = Triage(vocabulary)
+    triage = Triage(vocabulary, preload=False)
     fixed_now: dt.datetime | None = args.at
     for batch in _batches(sys.stdin.buffer):
         now = fixed_now or SystemClock().now()

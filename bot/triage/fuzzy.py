@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-import wordfreq
 from rapidfuzz.distance import OSA
 
 
@@ -31,14 +30,20 @@ def distance_within(a: str, b: str, budget: int) -> int | None:
 
 
 class Lexicon:
-    """Real words of the given languages, by wordfreq's zipf frequency."""
+    """Real words of the given languages, by wordfreq's zipf frequency.
 
-    def __init__(self, languages: Iterable[str], min_zipf: float) -> None:
+    With `preload` (the bot) every word list is loaded now, not on a patient's message; without it
+    (a one-line CLI run) wordfreq is loaded on the first word that needs it, so start-up stays fast.
+    """
+
+    def __init__(self, languages: Iterable[str], min_zipf: float, *, preload: bool = True) -> None:
         self._languages = tuple(languages)
         self._min_zipf = min_zipf
         self.is_word = lru_cache(maxsize=65536)(self._is_word)
-        for language in self._languages:  # load every word list now, not on a patient's message
-            wordfreq.zipf_frequency("koorts", language)
+        if preload:
+            self.is_word("koorts")
 
     def _is_word(self, word: str) -> bool:
+        import wordfreq  # heavy (word lists): see the class docstring
+
         return any(wordfreq.zipf_frequency(word, lang) >= self._min_zipf for lang in self._languages)

@@ -12,7 +12,7 @@ import snowballstemmer
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, distance_within, edit_budget
 from bot.triage.levels import Level
-from bot.triage.morphology import primary_key, word_keys
+from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
 from bot.triage.temperature import read_temperatures
@@ -79,11 +79,12 @@ class _Term:
 class Triage:
     """Built once from the vocabulary; `assess` is then cheap enough for every message."""
 
-    def __init__(self, vocabulary: AlarmVocabulary) -> None:
+    def __init__(self, vocabulary: AlarmVocabulary, *, preload: bool = True) -> None:
+        """Compile the vocabulary; `preload=False` defers loading the word lists to the first typo."""
         self.vocabulary = vocabulary
         self._stem: Callable[[str], str] = snowballstemmer.stemmer("dutch").stemWord
         self._negation = vocabulary.negation
-        self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf)
+        self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf, preload=preload)
         self._groups: dict[str, str] = {}
         for group in vocabulary.word_groups:
             head = primary_key(group[0], self._stem)
@@ -163,19 +164,29 @@ class Triage:
             and word.isalpha()
             and not self._lexicon.is_word(word)
         ):
-            budget = edit_budget(word)
-            best: tuple[int, str] | None = None
-            for length in range(len(word) - budget, len(word) + budget + 1):
-                for target, target_key in self._targets.get(length, ()):
-                    found = distance_within(word, target, budget)
-                    if found is not None and (best is None or found < best[0]):
-                        best = (found, target_key)
-            if best is not None:
-                keys.setdefault(best[1], "fuzzy")
+            # The word as typed, then without an ending: "kortadmiger" is "kortadmig" + "er".
+            for candidate in sorted(bases(word), key=len, reverse=True):
+                best = self._closest(candidate)
+                if best is not None:
+                    keys.setdefault(best, "fuzzy")
+                    break
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = keys
         return keys
+
+    def _closest(self, word: str) -> str | None:
+        """The key of the vocabulary word closest to `word` within its typo budget, or None."""
+        if len(word) < 5:
+            return None
+        budget = edit_budget(word)
+        best: tuple[int, str] | None = None
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            for target, target_key in self._targets.get(length, ()):
+                found = distance_within(word, target, budget)
+                if found is not None and (best is None or found < best[0]):
+                    best = (found, target_key)
+        return best[1] if best else None
 
     def _compound_of(self, word: str, suffix: str) -> bool:
         """ "buikpijn" ends in "pijn"; "buikpijnaanvallen" too, before a tail like "aanvallen"."""

@@ -10,13 +10,15 @@ that is longer than itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 # Separable particles: "overgegeven" is "over" + "ge" + "geven", "flauwgevallen" is "flauw" + "gevallen".
 _PARTICLES = ("over", "op", "uit", "in", "af", "aan", "door", "mee", "weg", "terug", "om", "neer", "flauw", "leeg")
 # Verb and adjective endings, longest first: -ten/-den/-te/-de (past), -en (plural, infinitive),
-# -t (present), -d (participle), -e (adjective: "zere", "rode").
-_ENDINGS = ("ten", "den", "te", "de", "en", "t", "d", "e")
+# -er (comparative: "benauwder", "moeilijker"), -t (present), -d (participle), -e (adjective: "zere").
+_ENDINGS = ("ten", "den", "te", "de", "en", "er", "t", "d", "e")
+_DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1")
 _LONG_VOWELS = {"aa": "a", "ee": "e", "oo": "o", "uu": "u"}
 # Final devoicing: "geef"/"geven", "lees"/"lezen".
 _FINAL = {"v": "f", "z": "s"}
@@ -25,7 +27,7 @@ _MIN_BASE = 3
 
 def bases(word: str) -> set[str]:
     """The word and the bases it may be an inflected form of ("gebraakt" -> braakt, braak, ...)."""
-    found = {word}
+    found = {word, _DOUBLE.sub(r"\1", word)}  # a doubled letter typed by mistake: "pijjn"
     if word.startswith("ge") and len(word) >= 2 + _MIN_BASE + 1:
         found.add(word[2:])
     for particle in _PARTICLES:
@@ -60,11 +62,20 @@ def word_keys(word: str, stem: Callable[[str], str]) -> frozenset[str]:
     if not word.isascii() or not word.isalpha():
         return frozenset({word})
     found = bases(word)
-    return frozenset({normal_form(stem(base)) for base in found} | {normal_form(base) for base in found})
+    return frozenset({_stem_key(base, stem) for base in found} | {normal_form(base) for base in found})
 
 
 def primary_key(word: str, stem: Callable[[str], str]) -> str:
     """The one key of the word as written (used for word groups)."""
     if not word.isascii() or not word.isalpha():
         return word
-    return normal_form(stem(word))
+    return _stem_key(word, stem)
+
+
+def _stem_key(word: str, stem: Callable[[str], str]) -> str:
+    """The normal form of the stem; a stemmer that cuts a long word to almost nothing ("etterig" ->
+    "et") would make it meet unrelated short words, so then the word itself is kept."""
+    stemmed = stem(word)
+    if len(word) >= 6 and len(stemmed) <= 2:
+        stemmed = word
+    return normal_form(stemmed)

@@ -455,8 +455,8 @@ def _concept(entry: LineDict, check: _Checker) -> Concept | None:
         id=concept_id,
         level=level,
         folder=str(folder),
-        nl=check.strings(entry, "nl", what, allow_empty=bool(all_of)),
-        en=check.strings(entry, "en", what, allow_empty=bool(all_of)),
+        nl=check.strings(entry, "nl", what, allow_empty=True),
+        en=check.strings(entry, "en", what, allow_empty=True),
         misspellings=check.strings(entry, "misspellings", what, allow_empty=True),
         exact=check.strings(entry, "exact", what, allow_empty=True),
         compounds=check.strings(entry, "compounds", what, allow_empty=True),
@@ -468,6 +468,8 @@ def _concept(entry: LineDict, check: _Checker) -> Concept | None:
         reviewed_on=reviewed_on if isinstance(reviewed_on, dt.date) else None,
         line=entry.line,
     )
+    if not concept.terms and not concept.all_of:
+        check.add(entry.line, f"{what}: needs terms in 'nl', 'en' or 'exact', or an 'all_of'")
     seen: set[str] = set()
     for term in concept.terms:
         folded = " ".join(words(term))
