@@ -166,22 +166,28 @@ class ContextRules:
         return [_cancel(m, "pet") if owner[m.start] and not m.negated else m for m in matches]
 
     def _coordination(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
-        """ "niet X of Y" negates Y too; "X is weg en Y ook" cancels Y too."""
+        """ "niet misselijk of benauwd" negates what follows "of" too; "de koorts is weg en de diarree ook"."""
+        before_words = self.negation.before
         out: list[Match] = []
         for m in matches:
             previous = out[-1] if out else None
+            if not m.negated and m.start > 0 and tokens[m.start - 1].text in self.cues.coordination:
+                window = range(max(0, m.start - 5), m.start - 1)
+                negated_before = any(
+                    tokens[i].text in before_words and layout.clause[i] == layout.clause[m.start] for i in window
+                )
+                if negated_before and (previous is None or previous.negated or previous.end < m.start - 5):
+                    m = _cancel(m, "negation")
             if (
                 previous is not None
                 and previous.negated
                 and not m.negated
+                and m.level < Level.EMERGENCY
                 and layout.sentence[previous.end] == layout.sentence[m.start]
+                and m.end + 1 < len(tokens)
+                and tokens[m.end + 1].text in self.cues.also
             ):
-                before = tokens[m.start - 1].text if m.start > 0 else ""
-                after = tokens[m.end + 1] if m.end + 1 < len(tokens) else None
-                if before in self.cues.coordination and m.start - previous.end <= 2:
-                    m = _cancel(m, "negation")
-                elif after is not None and after.text in self.cues.also and m.level < Level.EMERGENCY:
-                    m = _cancel(m, "negation")
+                m = _cancel(m, "negation")
             out.append(m)
         return out
 
@@ -223,7 +229,11 @@ class ContextRules:
         last_normal = max(normal, default=-1)
         out: list[Match] = []
         for m in matches:
-            if m.negated or m.level >= Level.EMERGENCY or (m.celsius is not None and m.celsius < self.cues.normal_below):
+            if (
+                m.negated
+                or m.level >= Level.EMERGENCY
+                or (m.celsius is not None and m.celsius < self.cues.normal_below)
+            ):
                 out.append(m)
                 continue
             past = layout.sentence[m.start] in past_sentences
@@ -261,9 +271,7 @@ class ContextRules:
                 out.append(m)
                 continue
             sentence = layout.sentence[m.start]
-            hypothetical = conditional[m.start] and (
-                not_now or m.concept in denied or layout.clause[m.start] in future
-            )
+            hypothetical = conditional[m.start] and (not_now or m.concept in denied or layout.clause[m.start] in future)
             general = (
                 not_now
                 and not contrast_earlier[m.start]
@@ -289,15 +297,16 @@ class ContextRules:
         ]
 
     def _contrast(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
-        """ "geen pijn meer in mijn buik, wel in mijn rug": the last negated symptom before "wel"
-        counts after all when nothing else follows "wel" in that sentence."""
+        """ "geen pijn meer in mijn buik, wel in mijn rug", "de pijn was weg maar is nu terug": the last
+        cancelled symptom before "wel"/"maar" counts after all when a body part or "terug" follows
+        and no other symptom does."""
         size = len(tokens)
         active = [False] * size
         for m in matches:
             if not m.negated:
                 active[m.start] = True
         active_later = layout.seen_after(active)
-        body_later = layout.seen_after([t.text in self.cues.body for t in tokens])
+        body_later = layout.seen_after([t.text in self.cues.body or t.text in self.cues.returned for t in tokens])
         out = list(matches)
         k = 0  # index of the first match that starts at or after the current token
         for i, token in enumerate(tokens):
@@ -308,7 +317,7 @@ class ContextRules:
             last = k - 1
             if last >= 0 and layout.sentence[out[last].start] == layout.sentence[i]:
                 m = out[last]
-                if m.negated and m.cue in ("", "negation"):
+                if m.negated and m.cue in ("", "negation", "resolved"):
                     out[last] = replace(m, negated=False, cue="contrast")
         return out
 

@@ -231,28 +231,45 @@ class Triage:
                 )
             )
         matches = self._context.apply(tokens, matches)
-        matches += self._combine(matches)
+        matches += self._combine(tokens, matches)
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
         result = TriageResult(level, tuple(matches))
         contacts = tuple(dict.fromkeys(c for concept in result.concepts for c in self._contacts.get(concept, ())))
         return TriageResult(level, result.matches, contacts) if contacts else result
 
-    def _combine(self, matches: Sequence[Match]) -> list[Match]:
-        """Concepts made of others (`all_of`): black stools with fainting is more than either."""
-        active: dict[str, Match] = {}
+    def _combine(self, tokens: Sequence[Token], matches: Sequence[Match]) -> list[Match]:
+        """Concepts made of others (`all_of`) found in one sentence: black stools with dizziness."""
+        if not self._combinations:
+            return []
+        sentence_of: list[int] = []
+        sentence = 0
+        for token in tokens:
+            sentence_of.append(sentence)
+            if token.kind == "break" and token.text in ".?":
+                sentence += 1
+        by_sentence: dict[int, dict[str, Match]] = {}
         for m in matches:
             if not m.negated:
-                active.setdefault(m.concept, m)
+                by_sentence.setdefault(sentence_of[m.start], {}).setdefault(m.concept, m)
         found: list[Match] = []
         for concept in self._combinations:
-            parts = [active.get(part) for part in concept.all_of]
-            if all(parts):
-                span = tuple(w for p in parts if p is not None for w in p.words)
-                first = min(p.start for p in parts if p is not None)
-                last = max(p.end for p in parts if p is not None)
-                found.append(
-                    Match(concept.id, concept.level, span, "combination", False, "+".join(concept.all_of), None, first, last)
-                )
+            for active in by_sentence.values():
+                parts = [active[part] for part in concept.all_of if part in active]
+                if len(parts) == len(concept.all_of):
+                    found.append(
+                        Match(
+                            concept.id,
+                            concept.level,
+                            tuple(w for p in parts for w in p.words),
+                            "combination",
+                            False,
+                            "+".join(concept.all_of),
+                            None,
+                            min(p.start for p in parts),
+                            max(p.end for p in parts),
+                        )
+                    )
+                    break
         return found
 
     def _phrase_end(
@@ -285,9 +302,7 @@ class Triage:
         seen.add((term.concept.id, start, end))
         negated = not term.negative and self._negated(tokens, start, end)
         span = tuple(t.text for t in tokens[start : end + 1])
-        matches.append(
-            Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end)
-        )
+        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end))
 
     def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
         """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause

@@ -14,9 +14,7 @@ from typing import Literal
 TokenKind = Literal["word", "number", "emoji", "break"]
 
 # Degree signs become a word, so "38,5°C" and "38,5 graden" read the same.
-_DEGREES = str.maketrans(
-    {"°": " graden ", "⁰": " graden ", "º": " graden ", "℃": " graden ", "℉": " fahrenheit "}
-)
+_DEGREES = str.maketrans({"°": " graden ", "⁰": " graden ", "º": " graden ", "℃": " graden ", "℉": " fahrenheit "})
 # Letters that NFKD does not take apart: Polish ł, Turkish dotless ı, Scandinavian ø, German ß.
 _LETTERS = str.maketrans({"ł": "l", "ı": "i", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
 # Emoji modifiers carry no meaning for triage: variation selectors, skin tones, zero-width joiners.

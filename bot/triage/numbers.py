@@ -39,7 +39,14 @@ _SPOKEN_DECIMALS = frozenset(_DIGITS) - {"een", "one", "nul", "zero"}
 _TENS_EN = {"thirty": 30, "forty": 40}
 _DECIMAL_MARKS = frozenset({"komma", "punt", "point", "comma"})
 # "en een half", "and a half", "enhalf"
-_HALF = (("en", "een", "half"), ("and", "a", "half"), ("en", "half"), ("ennehalf",), ("enhalf",), ("\u0648\u0646\u0635",))
+_HALF = (
+    ("en", "een", "half"),
+    ("and", "a", "half"),
+    ("en", "half"),
+    ("ennehalf",),
+    ("enhalf",),
+    ("\u0648\u0646\u0635",),
+)
 
 
 def _whole_word(word: str) -> int | None:

@@ -46,6 +46,7 @@ _CONTEXT_KEYS = {
     "coordination",
     "also",
     "body",
+    "returned",
     "normal_below",
 }
 _LEXICON_KEYS = {"languages", "min_zipf"}
@@ -142,6 +143,7 @@ class ContextCues:
     coordination: frozenset[str] = frozenset()
     also: frozenset[str] = frozenset()
     body: frozenset[str] = frozenset()
+    returned: frozenset[str] = frozenset()
     normal_below: float = 37.5
 
 
@@ -258,7 +260,9 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
         else:
             max_gap = gap
         optional = check.word_set(phrases, "optional_words", "phrases")
-        tails = tuple(w for t in check.strings(phrases, "compound_tails", "phrases", allow_empty=True) for w in words(t))
+        tails = tuple(
+            w for t in check.strings(phrases, "compound_tails", "phrases", allow_empty=True) for w in words(t)
+        )
 
     groups = _word_groups(root, check)
     negation = _negation(root, check)
@@ -347,6 +351,7 @@ def _context(root: LineDict, check: _Checker) -> ContextCues:
         coordination=word_set("coordination"),
         also=word_set("also"),
         body=word_set("body"),
+        returned=word_set("returned"),
         normal_below=normal,
     )
 
