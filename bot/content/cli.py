@@ -37,6 +37,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"content check: {len(problems)} problem(s) in {content_dir} / {schedules_dir}", file=sys.stderr)
         return 1
     print(f"content check: OK: {catalog.summary()}")
+    awaiting = catalog.alarms.awaiting_signoff()
+    if awaiting:
+        print(f"alarm concepts beyond the folder awaiting a clinician's sign-off ({len(awaiting)}):")
+        for concept in awaiting:
+            print(f"  {concept.id} ({concept.level.label}): {concept.folder}")
     return 0
 
 
