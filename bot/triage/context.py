@@ -38,22 +38,23 @@ _FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
 
 
 class PhraseIndex:
-    """Phrases of folded words, found in a token list in one pass."""
+    """Tagged phrases of folded words, all found in a token list in one pass."""
 
-    def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in phrases:
-            if phrase:
-                self._by_first.setdefault(phrase[0], []).append(phrase)
+    def __init__(self, tagged: Iterable[tuple[str, Iterable[tuple[str, ...]]]]) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for tag, phrases in tagged:
+            for phrase in phrases:
+                if phrase:
+                    self._by_first.setdefault(phrase[0], []).append((tag, phrase))
 
-    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
-        """(start, end) of every phrase occurrence, end inclusive."""
-        found: list[tuple[int, int]] = []
+    def find(self, tokens: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
+        """For each tag, (start, end) of every occurrence of one of its phrases, end inclusive."""
+        found: dict[str, list[tuple[int, int]]] = {}
         for start, token in enumerate(tokens):
-            for phrase in self._by_first.get(token.text, ()):
+            for tag, phrase in self._by_first.get(token.text, ()):
                 end = start + len(phrase)
                 if end <= len(tokens) and all(tokens[start + k].text == w for k, w in enumerate(phrase)):
-                    found.append((start, end - 1))
+                    found.setdefault(tag, []).append((start, end - 1))
         return found
 
 
@@ -118,30 +119,40 @@ class ContextRules:
         self.cues = cues
         self.negation = negation
         self.fever = fever_concept
-        self._idioms = PhraseIndex(cues.idioms)
-        self._resolved = PhraseIndex(cues.resolved)
-        self._past = PhraseIndex(cues.past)
-        self._not_now = PhraseIndex(cues.not_now)
-        self._definition = PhraseIndex(cues.definition)
+        self._phrases = PhraseIndex(
+            [
+                ("idiom", cues.idioms),
+                ("resolved", cues.resolved),
+                ("past", cues.past),
+                ("not now", cues.not_now),
+                ("definition", cues.definition),
+            ]
+        )
+        self._single_cues = (
+            cues.pets | cues.conditional | cues.contrast | cues.coordination | negation.after | cues.also
+        )
 
     def apply(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """The matches with those cancelled by a clear cue marked `negated`, with the rule as `cue`."""
         if not matches:
             return matches
+        phrases = self._phrases.find(tokens)
+        normal = any(m.celsius is not None and m.celsius < self.cues.normal_below for m in matches)
+        if not phrases and not normal and not any(t.text in self._single_cues for t in tokens):
+            return matches  # no cue at all: nothing to cancel (most alarm messages)
         layout = _layout(tokens)
         out = sorted(matches, key=lambda m: (m.start, m.end))
-        out = self._idiom(tokens, out)
+        out = self._idiom(tokens, phrases.get("idiom", []), out)
         out = self._pets(tokens, layout, out)
         out = self._coordination(tokens, layout, out)
-        out = self._resolved_rule(tokens, layout, out)
-        out = self._not_now_rule(tokens, layout, out)
-        out = self._definition_rule(tokens, layout, out)
+        out = self._resolved_rule(tokens, layout, phrases, out)
+        out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
+        out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
         return self._contrast(tokens, layout, out)
 
     # --- the rules -------------------------------------------------------------------------------
 
-    def _idiom(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
-        spans = self._idioms.find(tokens)
+    def _idiom(self, tokens: Sequence[Token], spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
         if not spans:
             return matches
         covered = [False] * (len(tokens) + 1)
@@ -191,8 +202,8 @@ class ContextRules:
             out.append(m)
         return out
 
-    def _resolution_cues(self, tokens: Sequence[Token]) -> list[int]:
-        cues = [end for _, end in self._resolved.find(tokens)]
+    def _resolution_cues(self, tokens: Sequence[Token], spans: list[tuple[int, int]]) -> list[int]:
+        cues = [end for _, end in spans]
         neg = self.negation
         for i, token in enumerate(tokens):
             if token.text not in neg.after:
@@ -208,12 +219,14 @@ class ContextRules:
             cues.append(i)
         return cues
 
-    def _resolved_rule(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
-        cues = self._resolution_cues(tokens)
+    def _resolved_rule(
+        self, tokens: Sequence[Token], layout: _Layout, phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
+    ) -> list[Match]:
+        cues = self._resolution_cues(tokens, phrases.get("resolved", []))
         normal = [m.start for m in matches if m.celsius is not None and m.celsius < self.cues.normal_below]
         if not cues and not normal:
             return matches
-        past_sentences = {layout.sentence[start] for start, _ in self._past.find(tokens)}
+        past_sentences = {layout.sentence[start] for start, _ in phrases.get("past", [])}
         size = len(tokens)
         cue_mark = [False] * size
         normal_mark = [False] * size
@@ -247,9 +260,12 @@ class ContextRules:
             out.append(_cancel(m, "resolved") if resolved else m)
         return out
 
-    def _not_now_rule(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+    def _not_now_rule(
+        self, tokens: Sequence[Token], layout: _Layout, not_now: bool, matches: list[Match]
+    ) -> list[Match]:
         """Hypothetical symptoms ("als ik koorts krijg") in a message that says nothing is wrong now."""
-        not_now = bool(self._not_now.find(tokens))
+        if not not_now and not any(t.text in self.cues.conditional for t in tokens):
+            return matches
         conditional = [False] * len(tokens)
         future = set()
         inside = False
@@ -280,9 +296,10 @@ class ContextRules:
             out.append(_cancel(m, "not now") if hypothetical or general else m)
         return out
 
-    def _definition_rule(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+    def _definition_rule(
+        self, tokens: Sequence[Token], layout: _Layout, openers: list[tuple[int, int]], matches: list[Match]
+    ) -> list[Match]:
         """ "Wat is geelzucht precies?" asks what a word means, not for help."""
-        openers = self._definition.find(tokens)
         if not openers:
             return matches
         personal = {layout.sentence[i] for i, t in enumerate(tokens) if t.text in _FIRST_PERSON}
@@ -307,6 +324,8 @@ class ContextRules:
                 active[m.start] = True
         active_later = layout.seen_after(active)
         body_later = layout.seen_after([t.text in self.cues.body or t.text in self.cues.returned for t in tokens])
+        if not any(t.text in self.cues.contrast for t in tokens):
+            return matches
         out = list(matches)
         k = 0  # index of the first match that starts at or after the current token
         for i, token in enumerate(tokens):

@@ -96,6 +96,7 @@ class Triage:
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
+        self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
         self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
@@ -239,7 +240,7 @@ class Triage:
 
     def _combine(self, tokens: Sequence[Token], matches: Sequence[Match]) -> list[Match]:
         """Concepts made of others (`all_of`) found in one sentence: black stools with dizziness."""
-        if not self._combinations:
+        if not any(m.concept in self._parts for m in matches):
             return []
         sentence_of: list[int] = []
         sentence = 0

@@ -41,10 +41,13 @@ class Token:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, apostrophes dropped ("can't" -> "cant"), letter runs shortened."""
-    text = text.translate(_DEGREES).lower().translate(_LETTERS)
-    text = _MODIFIERS.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most messages: no accents, emoji or degree signs to take apart
+        text = text.lower()
+    else:
+        text = text.translate(_DEGREES).lower().translate(_LETTERS)
+        text = _MODIFIERS.sub("", text)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     # "pijnnnn" and "heeeelp": three or more of a letter are never Dutch or English.
     return _RUNS.sub(r"\1\1", text)

@@ -93,6 +93,11 @@ def merge_numbers(tokens: list[Token]) -> list[Token]:
     i = 0
     n = len(tokens)
     while i < n:
+        token = tokens[i]
+        if token.kind == "word" and not token.text.endswith("tig") and token.text not in _TENS_EN:
+            out.append(token)  # the common case: a word that cannot start a temperature
+            i += 1
+            continue
         whole = _whole(tokens, i)
         if whole is None:
             out.append(tokens[i])
