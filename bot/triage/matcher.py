@@ -73,7 +73,8 @@ class _Term:
     concept: Concept
     text: str
     keys: tuple[str, ...]
-    negative: bool  # contains a negation word itself ("geen lucht"): never cancelled
+    negative: bool
+    key_set: frozenset[str] = frozenset()  # contains a negation word itself ("geen lucht"): never cancelled
 
 
 class Triage:
@@ -134,11 +135,13 @@ class Triage:
         self._surface.update(kept)
         if not exact:
             self._targets_words.update(kept)
+        keys = tuple(f"={w}" if exact else self._key(w) for w in kept)
         term = _Term(
             concept=concept,
             text=text,
-            keys=tuple(f"={w}" if exact else self._key(w) for w in kept),
+            keys=keys,
             negative=not concept.negatable or any(w in self._negation.before for w in kept),
+            key_set=frozenset(keys),
         )
         index = self._single if len(term.keys) == 1 else self._phrases
         index.setdefault(term.keys[0], []).append(term)
@@ -203,6 +206,9 @@ class Triage:
         ]
         matches: list[Match] = []
         seen: set[tuple[str, int, int]] = set()
+        present: set[str] = set()
+        for slot in slots:
+            present.update(slot)
         for start, slot in enumerate(slots):
             for key, method in slot.items():
                 terms = self._single.get(key, ())
@@ -212,6 +218,8 @@ class Triage:
                 for term in terms:
                     self._record(term, tokens, start, start, method, matches, seen)
                 for term in self._phrases.get(key, ()):
+                    if not term.key_set <= present:
+                        continue  # a word of the phrase is nowhere in the message
                     end = self._phrase_end(term, slots, tokens, start)
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
