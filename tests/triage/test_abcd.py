@@ -7,6 +7,8 @@ from an evaluation set. Each new concept has messages that must raise it and mes
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.triage.levels import Level
@@ -304,3 +306,26 @@ def test_work_is_linear_in_the_length(triage: Triage) -> None:
     # Matches grow with the words, not faster: at most a fixed number of matches per token.
     assert len(small.matches) <= 4 * len(tokenize(text_4k))
     assert len(large.matches) <= 4 * len(tokenize(text_10k))
+
+
+HELD_OUT = Path(__file__).with_name("held_out_messages.txt")
+_LEVELS = {"e": EMERGENCY, "s": SEH, "u": URGENT, "n": NONE}
+
+
+def _held_out() -> list[tuple[str, str]]:
+    rows = []
+    for line in HELD_OUT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            want, text = line.split(" ", 1)
+            rows.append((want, text))
+    return rows
+
+
+@pytest.mark.parametrize(("want", "text"), _held_out())
+def test_held_out_messages(triage: Triage, want: str, text: str) -> None:
+    """An alarm at least at its level (more is allowed); a message without an alarm gets none."""
+    result = triage.assess(text)
+    if want == "n":
+        assert result.level == NONE, result.explain()
+    else:
+        assert result.level >= _LEVELS[want], result.explain()
