@@ -294,18 +294,35 @@ def test_an_emergency_at_the_end_of_a_long_message(triage: Triage) -> None:
     assert triage.assess(story * 3 + "ik bloed hevig").level == EMERGENCY  # beyond Telegram's limit too
 
 
-def test_work_is_linear_in_the_length(triage: Triage) -> None:
-    """Per-word work is cached, so a long message costs tokens, not tokens x vocabulary: counted, not timed."""
+def test_work_is_linear_in_the_length(triage: Triage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: per token, the matcher tries at most a fixed number of phrases, each over a
+    window of fixed size, so 10,000 characters cost about 10,000/4,096 times what 4,096 cost."""
+    from bot.triage.matcher import Triage as TriageClass
     from bot.triage.normalize import tokenize
 
-    words = ["koorts", "pijn", "hond", "weg", "als", "wel", "geen", "en", "de", "vorige", "week", "weer", "normaal"]
-    text_4k = " ".join(words[i % len(words)] for i in range(700))[:4096]
-    text_10k = " ".join(words[i % len(words)] for i in range(1700))[:10_000]
-    small = triage.assess(text_4k)
-    large = triage.assess(text_10k)
-    # Matches grow with the words, not faster: at most a fixed number of matches per token.
-    assert len(small.matches) <= 4 * len(tokenize(text_4k))
-    assert len(large.matches) <= 4 * len(tokenize(text_10k))
+    fresh = TriageClass(triage.vocabulary)
+    calls = {"phrase": 0}
+    original = fresh._phrase_end
+
+    def counting(*args: object) -> int | None:
+        calls["phrase"] += 1
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fresh, "_phrase_end", counting)
+    # Words that start many phrases and are cues for the context rules: the worst case we can write.
+    words = "kan niet in op geen pijn koorts weg als wel hond vorige week weer normaal bloed wond en de".split()
+    counts = {}
+    for size in (4096, 10_000):
+        text = " ".join(words[i % len(words)] for i in range(size))[:size]
+        calls["phrase"] = 0
+        result = fresh.assess(text)
+        tokens = len(tokenize(text))
+        counts[size] = calls["phrase"] / tokens
+        assert result.level >= URGENT
+    most_phrases_per_key = max(len(terms) for terms in fresh._phrases.values())
+    assert counts[4096] <= most_phrases_per_key * 3
+    # Work per token does not grow with the length: linear, not quadratic.
+    assert counts[10_000] <= counts[4096] * 1.1 + 1
 
 
 HELD_OUT = Path(__file__).with_name("held_out_messages.txt")
