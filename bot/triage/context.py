@@ -10,6 +10,7 @@ the alarm stands. The rules, in the order they run:
   it is in the same sentence as the cue or in a sentence about the past ("vorige week");
 - not now: a symptom in an "if" clause or a general question while the message says the patient
   has nothing now ("als ik koorts krijg? ik heb het nu niet");
+- history: a symptom in a clause about long ago ("vorig jaar een beroerte gehad");
 - contrast: "geen pijn meer in mijn buik, wel in mijn rug" brings the cancelled symptom back.
 
 Cancelled matches stay in the result, with `negated` set and the rule's name as `cue`.
@@ -126,6 +127,7 @@ class ContextRules:
                 ("past", cues.past),
                 ("not now", cues.not_now),
                 ("definition", cues.definition),
+                ("history", cues.history),
             ]
         )
         self._single_cues = (
@@ -145,6 +147,7 @@ class ContextRules:
         out = self._idiom(tokens, phrases.get("idiom", []), out)
         out = self._pets(tokens, layout, out)
         out = self._coordination(tokens, layout, out)
+        out = self._history(tokens, layout, phrases.get("history", []), out)
         out = self._resolved_rule(tokens, layout, phrases, out)
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
@@ -201,6 +204,16 @@ class ContextRules:
                 m = _cancel(m, "negation")
             out.append(m)
         return out
+
+    def _history(
+        self, tokens: Sequence[Token], layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]
+    ) -> list[Match]:
+        """ "vorig jaar een beroerte gehad": long over, unless the clause speaks of now ("maar nu")."""
+        if not spans:
+            return matches
+        present = {layout.clause[i] for i, t in enumerate(tokens) if t.text in self.cues.present}
+        old = {layout.clause[start] for start, _ in spans} - present
+        return [_cancel(m, "history") if layout.clause[m.start] in old else m for m in matches]
 
     def _resolution_cues(self, tokens: Sequence[Token], spans: list[tuple[int, int]]) -> list[int]:
         cues = [end for _, end in spans]

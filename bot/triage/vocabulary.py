@@ -47,6 +47,8 @@ _CONTEXT_KEYS = {
     "also",
     "body",
     "returned",
+    "history",
+    "present",
     "normal_below",
 }
 _LEXICON_KEYS = {"languages", "min_zipf"}
@@ -144,6 +146,8 @@ class ContextCues:
     also: frozenset[str] = frozenset()
     body: frozenset[str] = frozenset()
     returned: frozenset[str] = frozenset()
+    history: tuple[tuple[str, ...], ...] = ()
+    present: frozenset[str] = frozenset()
     normal_below: float = 37.5
 
 
@@ -352,6 +356,8 @@ def _context(root: LineDict, check: _Checker) -> ContextCues:
         also=word_set("also"),
         body=word_set("body"),
         returned=word_set("returned"),
+        history=phrases("history"),
+        present=word_set("present"),
         normal_below=normal,
     )
 
