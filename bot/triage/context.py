@@ -293,7 +293,10 @@ class ContextRules:
         denied = {m.concept for m in matches if m.negated and m.cue == "negation"} | {
             m.concept for m in matches if m.negated and not m.cue
         }
-        contrast_earlier = layout.seen_before([t.text in self.cues.contrast for t in tokens])
+        # "... maar nu heel veel pijn": a symptom after "maar"/"nu" in its sentence is the patient's now.
+        contrast_earlier = layout.seen_before(
+            [t.text in self.cues.contrast or t.text in self.cues.present for t in tokens]
+        )
         out: list[Match] = []
         for m in matches:
             if m.negated:
