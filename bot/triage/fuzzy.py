@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 
@@ -27,6 +28,18 @@ def distance_within(a: str, b: str, budget: int) -> int | None:
         return None
     found = int(OSA.distance(a, b, score_cutoff=budget))
     return found if found <= budget else None
+
+
+def closest_within(word: str, targets: list[str], budget: int) -> tuple[int, int] | None:
+    """(distance, index) of the target closest to `word` within `budget` edits, or None.
+
+    One call into rapidfuzz's C loop over all targets: a long message of unknown words costs
+    microseconds per word, not a Python loop over the vocabulary.
+    """
+    found = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=budget)
+    if found is None:
+        return None
+    return int(found[1]), int(found[2])
 
 
 class Lexicon:

@@ -10,7 +10,7 @@ from typing import Literal
 import snowballstemmer
 
 from bot.triage.context import ContextRules
-from bot.triage.fuzzy import Lexicon, distance_within, edit_budget
+from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
@@ -23,6 +23,7 @@ Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", 
 # The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
 # step below is linear in the number of tokens, and per-word work is cached.
 _CACHE_LIMIT = 50_000
+_DEVOICE = str.maketrans("vz", "fs")
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
 
@@ -109,12 +110,19 @@ class Triage:
                 for word in words(suffix):
                     self._compounds.append((word, self._key(word)))
         self._keys = set(self._single) | {k for terms in self._phrases.values() for t in terms for k in t.keys}
+        # First letters of every key a stem can give (before word groups map it), for `_worth_stemming`.
+        raw_keys = {primary_key(w, self._stem) for w in self._surface | {w for g in vocabulary.word_groups for w in g}}
+        self._prefixes: dict[int, set[str]] = {
+            n: {k[:n].translate(_DEVOICE) for k in raw_keys if k.isascii() and (len(k) == n or (n == 3 and len(k) > 3))}
+            for n in (1, 2, 3)
+        }
         # Typo targets: real vocabulary words long enough to be worth correcting, by length.
         skip = vocabulary.optional_words | self._negation.before
         self._targets: dict[int, list[tuple[str, str]]] = {}
         for word in sorted(self._targets_words - skip):
             if len(word) >= 5 and not word.isdigit():
                 self._targets.setdefault(len(word), []).append((word, self._key(word)))
+        self._target_words = {length: [w for w, _ in bucket] for length, bucket in self._targets.items()}
         self._cache: dict[str, dict[str, Method]] = {}
         self._fever = vocabulary.temperature.concept
         self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
@@ -126,7 +134,16 @@ class Triage:
 
     def _message_keys(self, word: str) -> set[str]:
         """Every key a message word may stand for: each person and tense ("bloedde" -> bloed)."""
-        return {self._groups.get(k, k) for k in word_keys(word, self._stem)}
+        return {self._groups.get(k, k) for k in word_keys(word, self._stem, self._worth_stemming)}
+
+    def _worth_stemming(self, normal: str) -> bool:
+        """Could stemming this word form give a vocabulary key? Stems only lose endings (and a leading
+        "ge"), so the key would start like the word: compare the first letters."""
+        for form in (normal, normal[2:] if normal.startswith("ge") else ""):
+            form = form[:3].translate(_DEVOICE)  # "hevig" -> stem "hev" -> key "hef"
+            if form and any(form[:n] in self._prefixes[n] for n in (1, 2, 3)):
+                return True
+        return False
 
     def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
         """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
@@ -154,25 +171,21 @@ class Triage:
         keys: dict[str, Method] = {}
         method: Method = "exact" if word in self._surface else "stem"
         for key in self._message_keys(word):
-            if key in self._keys or key == self._key(word):
+            if key in self._keys:
                 keys[key] = method
         if f"={word}" in self._keys:
             keys[f"={word}"] = "exact"
         for suffix, suffix_key in self._compounds:
             if len(word) >= len(suffix) + 3 and self._compound_of(word, suffix):
                 keys.setdefault(suffix_key, "compound")
-        if (
-            not any(k in self._keys for k in keys)
-            and word not in self._surface
-            and 5 <= len(word) <= MAX_FUZZY_WORD
-            and word.isalpha()
-            and not self._lexicon.is_word(word)
-        ):
-            # The word as typed, then without an ending: "kortadmiger" is "kortadmig" + "er".
+        if not keys and word not in self._surface and 5 <= len(word) <= MAX_FUZZY_WORD and word.isalpha():
+            # The word as typed, then without an ending: "kortadmiger" is "kortadmig" + "er". The
+            # closest word is found in C; only then is the word looked up as a real word ("breken").
             for candidate in sorted(bases(word), key=len, reverse=True):
                 best = self._closest(candidate)
                 if best is not None:
-                    keys.setdefault(best, "fuzzy")
+                    if not self._lexicon.is_word(word):
+                        keys.setdefault(best, "fuzzy")
                     break
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
@@ -186,10 +199,12 @@ class Triage:
         budget = edit_budget(word)
         best: tuple[int, str] | None = None
         for length in range(len(word) - budget, len(word) + budget + 1):
-            for target, target_key in self._targets.get(length, ()):
-                found = distance_within(word, target, budget)
-                if found is not None and (best is None or found < best[0]):
-                    best = (found, target_key)
+            bucket = self._targets.get(length)
+            if not bucket:
+                continue
+            found = closest_within(word, self._target_words[length], budget)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], bucket[found[1]][1])
         return best[1] if best else None
 
     def _compound_of(self, word: str, suffix: str) -> bool:

@@ -52,17 +52,25 @@ def normal_form(stem: str) -> str:
     return stem
 
 
-def word_keys(word: str, stem: Callable[[str], str]) -> frozenset[str]:
+def word_keys(
+    word: str, stem: Callable[[str], str], worth_stemming: Callable[[str], bool] = lambda _: True
+) -> frozenset[str]:
     """Every key a message word may stand for: the normal form of each of its bases, stemmed or not.
 
     Only message words get all of these; a vocabulary word has just its `primary_key`, so two
-    different words that merely share a shorter base ("koorts", "kort") never meet.
-    Words with digits or non-Latin letters are their own only key.
+    different words that merely share a shorter base ("koorts", "kort") never meet. Stemming is
+    the costly step, so a base is stemmed only when `worth_stemming(normal form)` says a vocabulary
+    key could come out of it. Words with digits or non-Latin letters are their own only key.
     """
     if not word.isascii() or not word.isalpha():
         return frozenset({word})
-    found = bases(word)
-    return frozenset({_stem_key(base, stem) for base in found} | {normal_form(base) for base in found})
+    keys: set[str] = set()
+    for base in bases(word):
+        normal = normal_form(base)
+        keys.add(normal)
+        if worth_stemming(normal):
+            keys.add(_stem_key(base, stem))
+    return frozenset(keys)
 
 
 def primary_key(word: str, stem: Callable[[str], str]) -> str:

@@ -61,7 +61,10 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
         integer, _, fraction = token.text.replace(",", ".").partition(".")
         if len(integer) > 3 or len(fraction) > 2:
             continue
-        celsius = float(token.text.replace(",", "."))
+        try:
+            celsius = float(token.text.replace(",", "."))
+        except ValueError:  # a digit of another script that float() does not read
+            continue
         fahrenheit = rule.fahrenheit and _fahrenheit(tokens, index, rule)
         if fahrenheit:
             celsius = round((celsius - 32) * 5 / 9, 1)

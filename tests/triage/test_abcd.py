@@ -346,3 +346,8 @@ def test_held_out_messages(triage: Triage, want: str, text: str) -> None:
         assert result.level == NONE, result.explain()
     else:
         assert result.level >= _LEVELS[want], result.explain()
+
+
+def test_digits_of_any_script_never_crash(triage: Triage) -> None:
+    assert triage.assess("koorts ² ൯ ¹⁰ ௰ graden").level == URGENT
+    assert triage.assess("حرارة ٣٩ ونص").level == SEH  # Arabic-Indic digits and "and a half"
