@@ -18,18 +18,6 @@ def edit_budget(word: str) -> int:
     return 2
 
 
-def distance_within(a: str, b: str, budget: int) -> int | None:
-    """Optimal-string-alignment distance of `a` and `b` (swaps count once), or None above `budget`.
-
-    rapidfuzz computes it in C: the matcher compares every unknown word of a message with every
-    alarm word of a similar length, and a long message must not hold up the other patients.
-    """
-    if abs(len(a) - len(b)) > budget:
-        return None
-    found = int(OSA.distance(a, b, score_cutoff=budget))
-    return found if found <= budget else None
-
-
 def closest_within(word: str, targets: list[str], budget: int) -> tuple[int, int] | None:
     """(distance, index) of the target closest to `word` within `budget` edits, or None.
 
