@@ -66,6 +66,9 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
         except ValueError:  # a digit of another script that float() does not read
             continue
         fahrenheit = rule.fahrenheit and _fahrenheit(tokens, index, rule)
+        after_unit = index + 1 < len(tokens) and tokens[index + 1].text in rule.units
+        if not fahrenheit and rule.fahrenheit and _F_MIN <= celsius <= _F_MAX and (after_unit or has_context):
+            fahrenheit = True  # "102 degrees", "fever 101": no body is that hot in Celsius
         if fahrenheit:
             celsius = round((celsius - 32) * 5 / 9, 1)
         elif len(integer) > 2:
@@ -96,6 +99,9 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
         readings.append(Reading(index, celsius, level))
     return readings
 
+
+# Body temperatures in Fahrenheit (35-43 °C).
+_F_MIN, _F_MAX = 95.0, 110.0
 
 # Words that may follow a temperature at the end of a clause: "bijna 40 en ik ril".
 _CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})
