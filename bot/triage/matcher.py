@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import snowballstemmer
@@ -84,7 +85,8 @@ class Triage:
     def __init__(self, vocabulary: AlarmVocabulary, *, preload: bool = True) -> None:
         """Compile the vocabulary; `preload=False` defers loading the word lists to the first typo."""
         self.vocabulary = vocabulary
-        self._stem: Callable[[str], str] = snowballstemmer.stemmer("dutch").stemWord
+        # Many vocabulary words repeat across terms; stemming is the costly step of building.
+        self._stem: Callable[[str], str] = lru_cache(maxsize=100_000)(snowballstemmer.stemmer("dutch").stemWord)
         self._negation = vocabulary.negation
         self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf, preload=preload)
         self._groups: dict[str, str] = {}
