@@ -72,13 +72,12 @@ def _whole(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     if value is not None:
         return value, 1
     tens = _TENS_EN.get(token.text)
-    if tens is not None and i + 1 < len(tokens):
-        unit = _DIGITS.get(tokens[i + 1].text)
-        if unit is not None and 35 <= tens + unit <= 43:
-            return tens + unit, 2
-        if tens == 40:
-            return 40, 1
-    return None
+    if tens is None:
+        return None
+    unit = _DIGITS.get(tokens[i + 1].text) if i + 1 < len(tokens) else None
+    if unit is not None and 35 <= tens + unit <= 43:
+        return tens + unit, 2
+    return (40, 1) if tens == 40 else None
 
 
 def _digit(token: Token) -> int | None:
