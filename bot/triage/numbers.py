@@ -64,7 +64,7 @@ def _whole_word(word: str) -> int | None:
 def _whole(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     """A whole temperature at token i: (value, tokens used)."""
     token = tokens[i]
-    if token.kind == "number" and token.text.isdecimal() and 35 <= int(token.text) <= 43:
+    if token.kind == "number" and len(token.text) == 2 and token.text.isdecimal() and 35 <= int(token.text) <= 43:
         return int(token.text), 1
     if token.kind != "word":
         return None

@@ -351,3 +351,8 @@ def test_held_out_messages(triage: Triage, want: str, text: str) -> None:
 def test_digits_of_any_script_never_crash(triage: Triage) -> None:
     assert triage.assess("koorts ² ൯ ¹⁰ ௰ graden").level == URGENT
     assert triage.assess("حرارة ٣٩ ونص").level == SEH  # Arabic-Indic digits and "and a half"
+
+
+def test_a_number_of_ten_thousand_digits_is_just_a_number(triage: Triage) -> None:
+    assert triage.assess("koorts " + "9" * 10_000).level == URGENT
+    assert triage.assess("3" * 10_000 + " graden").level == NONE
