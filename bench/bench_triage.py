@@ -87,7 +87,39 @@ def run(n: int = 20_000) -> dict[str, float]:
         f"triage CLI: {n} messages in {elapsed:.2f} s = {n / elapsed:,.0f} messages/s "
         f"(goal >= 2,000; levels {levels}; command: {' '.join(command[1:])})"
     )
+    result.update(long_messages())
     return result
+
+
+def long_messages(repeat: int = 20) -> dict[str, float]:
+    """Milliseconds to triage one whole message of 4,096 and of 10,000 characters (in-process).
+
+    The work is linear in the length: the 10,000-character figure is about 10,000/4,096 times the other.
+    """
+    sys.path.insert(0, str(ROOT))
+    from bot.triage.matcher import Triage
+    from bot.triage.vocabulary import load_alarms
+
+    vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
+    assert vocabulary is not None, problems
+    triage = Triage(vocabulary)
+    rng = random.Random(11)
+    figures: dict[str, float] = {}
+    for size in (4096, 10_000):
+        text = ""
+        while len(text) < size:
+            text += rng.choice(SAMPLES) + ". "
+        text = text[:size]
+        triage.assess(text)  # warm the per-word cache, as a running bot has it
+        start = time.perf_counter()
+        for _ in range(repeat):
+            triage.assess(text)
+        figures[f"ms_per_{size}_chars"] = round((time.perf_counter() - start) / repeat * 1000, 2)
+    print(
+        f"triage of one long message: {figures['ms_per_4096_chars']} ms for 4,096 characters, "
+        f"{figures['ms_per_10000_chars']} ms for 10,000 characters"
+    )
+    return figures
 
 
 if __name__ == "__main__":

@@ -73,6 +73,8 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
             problems += _chapter_references(rules, content, schedules_dir / REMINDERS_FILE)
         if replies is not None:
             problems += check_extra_contacts(replies, content, content_dir / ALARM_REPLIES_FILE)
+        if alarms is not None:
+            problems += alarms.contact_problems(set(content.contacts))
     if (
         problems
         or content is None

@@ -42,11 +42,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every registered sub-command."""
+# Commands whose module is all they need: they start without importing the whole bot (the triage
+# command answers its first line within a second).
+FAST_COMMANDS = {"triage": "bot.triage.cli", "reply": "bot.replying.cli", "ask": "bot.search.cli"}
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The argument parser with the sub-commands of `modules` (default: every one)."""
     parser = _Parser(prog="python -m bot", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     for command in subparsers.choices.values():
         _db_after_action(command)
@@ -66,7 +71,9 @@ def _db_after_action(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    fast = FAST_COMMANDS.get(argv[0]) if argv else None
+    parser = build_parser((fast,) if fast else COMMAND_MODULES)
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help(sys.stderr)

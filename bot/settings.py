@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +65,10 @@ def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
 
 def check_database_url(url: str, name: str = "DATABASE_URL") -> str:
     """`url` when it is a SQLite or PostgreSQL URL SQLAlchemy can read; SettingsError (one line) otherwise."""
+    # Imported here: commands that never open a database (triage, reply) start without SQLAlchemy.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         backend = make_url(url).get_backend_name()
     except (ArgumentError, ValueError):

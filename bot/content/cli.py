@@ -40,10 +40,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"content check: {len(problems)} problem(s) in {content_dir} / {schedules_dir}", file=sys.stderr)
         return 1
     records = read_signoffs(args.db or settings.database_url)
+    lookup = as_lookup(records or [])
     if records is None:
         print(f"content check: OK: {catalog.summary()}")
     else:
-        lookup = as_lookup(records)
         in_console = sum(
             1 for c in catalog.alarms.concepts if (review := review_of(c, lookup)) and review.where == "console"
         )
@@ -51,6 +51,11 @@ def _check(args: argparse.Namespace) -> int:
             f"content check: OK: {catalog.summary(len(unreviewed(catalog.alarms, lookup)))}; "
             f"{in_console} signed off in the staff console"
         )
+    awaiting = [c for c in unreviewed(catalog.alarms, lookup) if c.source == "beyond-folder"]
+    if awaiting:
+        print(f"alarm concepts beyond the folder awaiting a clinician's sign-off ({len(awaiting)}):")
+        for concept in awaiting:
+            print(f"  {concept.id} ({concept.level.label}): {concept.folder}")
     for contact in catalog.content.contacts.values():
         if contact.awaiting_sign_off:
             print(

@@ -2,19 +2,8 @@
 
 Privacy rule for everything in this package: no chat ids, names or message texts in metric labels
 or log lines. Chat ids appear in logs only as `bot.storage.privacy.hash_chat_id(chat_id)`.
+
+Import the modules themselves (`bot.observability.logs`, `.metrics`, `.server`): this package
+imports nothing, so the command line's logging set-up does not load the metrics server and the
+database layer into commands that need neither (`triage` starts in a fraction of a second).
 """
-
-from __future__ import annotations
-
-from bot.observability.logs import TokenRedactingFilter, configure_logging, redact
-from bot.observability.metrics import Metrics
-from bot.observability.server import HealthCallback, ObservabilityServer
-
-__all__ = [
-    "HealthCallback",
-    "Metrics",
-    "ObservabilityServer",
-    "TokenRedactingFilter",
-    "configure_logging",
-    "redact",
-]

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
-    triage = Triage(vocabulary)
+    triage = Triage(vocabulary, preload=False)
     fixed_now: dt.datetime | None = args.at
     for batch in _batches(sys.stdin.buffer):
         now = fixed_now or SystemClock().now()
@@ -89,6 +89,7 @@ def to_json(result: TriageResult | None, level: Level, routing: Routing, error: 
     data: dict[str, Any] = {
         "level": level.label,
         "concepts": list(result.concepts) if result else [],
+        "extra_contacts": list(result.extra_contacts) if result else [],
         "matches": [
             {
                 "concept": m.concept,
@@ -98,6 +99,7 @@ def to_json(result: TriageResult | None, level: Level, routing: Routing, error: 
                 "negated": m.negated,
                 "term": m.term,
                 **({"celsius": m.celsius} if m.celsius is not None else {}),
+                **({"cue": m.cue} if m.cue else {}),
             }
             for m in (result.matches if result else ())
         ],

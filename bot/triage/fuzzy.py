@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-import wordfreq
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 
@@ -18,27 +18,33 @@ def edit_budget(word: str) -> int:
     return 2
 
 
-def distance_within(a: str, b: str, budget: int) -> int | None:
-    """Optimal-string-alignment distance of `a` and `b` (swaps count once), or None above `budget`.
+def closest_within(word: str, targets: list[str], budget: int) -> tuple[int, int] | None:
+    """(distance, index) of the target closest to `word` within `budget` edits, or None.
 
-    rapidfuzz computes it in C: the matcher compares every unknown word of a message with every
-    alarm word of a similar length, and a long message must not hold up the other patients.
+    One call into rapidfuzz's C loop over all targets: a long message of unknown words costs
+    microseconds per word, not a Python loop over the vocabulary.
     """
-    if abs(len(a) - len(b)) > budget:
+    found = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=budget)
+    if found is None:
         return None
-    found = int(OSA.distance(a, b, score_cutoff=budget))
-    return found if found <= budget else None
+    return int(found[1]), int(found[2])
 
 
 class Lexicon:
-    """Real words of the given languages, by wordfreq's zipf frequency."""
+    """Real words of the given languages, by wordfreq's zipf frequency.
 
-    def __init__(self, languages: Iterable[str], min_zipf: float) -> None:
+    With `preload` (the bot) every word list is loaded now, not on a patient's message; without it
+    (a one-line CLI run) wordfreq is loaded on the first word that needs it, so start-up stays fast.
+    """
+
+    def __init__(self, languages: Iterable[str], min_zipf: float, *, preload: bool = True) -> None:
         self._languages = tuple(languages)
         self._min_zipf = min_zipf
         self.is_word = lru_cache(maxsize=65536)(self._is_word)
-        for language in self._languages:  # load every word list now, not on a patient's message
-            wordfreq.zipf_frequency("koorts", language)
+        if preload:
+            self.is_word("koorts")
 
     def _is_word(self, word: str) -> bool:
+        import wordfreq  # heavy (word lists): see the class docstring
+
         return any(wordfreq.zipf_frequency(word, lang) >= self._min_zipf for lang in self._languages)

@@ -5,21 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import snowballstemmer
 
-from bot.triage.fuzzy import Lexicon, distance_within, edit_budget
+from bot.triage.context import ContextRules
+from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
+from bot.triage.numbers import merge_numbers
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature"]
+Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "combination"]
 
-# Longer messages are cut: nobody types an alarm after 2,000 characters, and it keeps the cost bounded.
-MAX_CHARS = 2000
+# The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
+# step below is linear in the number of tokens, and per-word work is cached.
 _CACHE_LIMIT = 50_000
+_DEVOICE = str.maketrans("vz", "fs")
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
 
@@ -35,11 +40,14 @@ class Match:
     negated: bool
     term: str
     celsius: float | None = None
+    start: int = 0
+    end: int = 0
+    cue: str = ""  # the context rule that cancelled it ("idiom", "pet", "resolved", ...); "" for negation
 
     def explain(self) -> str:
         """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
         how = f"{self.method}: {self.term}" if self.term else self.method
-        note = " NEGATED" if self.negated else ""
+        note = (f" NEGATED ({self.cue})" if self.cue else " NEGATED") if self.negated else ""
         return f'{self.concept} ({self.level.label}) <- "{" ".join(self.words)}" ({how}){note}'
 
 
@@ -49,7 +57,7 @@ class TriageResult:
 
     level: Level
     matches: tuple[Match, ...]
-    extra_contacts: tuple[str, ...] = ()
+    extra_contacts: tuple[str, ...] = ()  # contacts to show after 112 (e.g. zelfmoordpreventie), in order
 
     @property
     def concepts(self) -> tuple[str, ...]:
@@ -67,27 +75,34 @@ class _Term:
     concept: Concept
     text: str
     keys: tuple[str, ...]
-    negative: bool  # contains a negation word itself ("geen lucht"): never cancelled
+    negative: bool
+    key_set: frozenset[str] = frozenset()  # contains a negation word itself ("geen lucht"): never cancelled
 
 
 class Triage:
     """Built once from the vocabulary; `assess` is then cheap enough for every message."""
 
-    def __init__(self, vocabulary: AlarmVocabulary) -> None:
+    def __init__(self, vocabulary: AlarmVocabulary, *, preload: bool = True) -> None:
+        """Compile the vocabulary; `preload=False` defers loading the word lists to the first typo."""
         self.vocabulary = vocabulary
-        self._stem: Callable[[str], str] = snowballstemmer.stemmer("dutch").stemWord
+        # Many vocabulary words repeat across terms; stemming is the costly step of building.
+        self._stem: Callable[[str], str] = lru_cache(maxsize=100_000)(snowballstemmer.stemmer("dutch").stemWord)
         self._negation = vocabulary.negation
-        self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf)
+        self._lexicon = Lexicon(vocabulary.languages, vocabulary.min_zipf, preload=preload)
         self._groups: dict[str, str] = {}
         for group in vocabulary.word_groups:
-            head = self._stem(group[0])
+            head = primary_key(group[0], self._stem)
             for word in group:
-                self._groups[self._stem(word)] = head
+                self._groups[primary_key(word, self._stem)] = head
         self._single: dict[str, list[_Term]] = {}
         self._phrases: dict[str, list[_Term]] = {}
         self._surface: set[str] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
+        self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
+        self._parts = {part for c in self._combinations for part in c.all_of}
+        self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
+        self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
             for text in concept.nl + concept.en:
                 self._add_term(concept, text, exact=False)
@@ -97,18 +112,40 @@ class Triage:
                 for word in words(suffix):
                     self._compounds.append((word, self._key(word)))
         self._keys = set(self._single) | {k for terms in self._phrases.values() for t in terms for k in t.keys}
+        # First letters of every key a stem can give (before word groups map it), for `_worth_stemming`.
+        raw_keys = {primary_key(w, self._stem) for w in self._surface | {w for g in vocabulary.word_groups for w in g}}
+        self._prefixes: dict[int, set[str]] = {
+            n: {k[:n].translate(_DEVOICE) for k in raw_keys if k.isascii() and (len(k) == n or (n == 3 and len(k) > 3))}
+            for n in (1, 2, 3)
+        }
         # Typo targets: real vocabulary words long enough to be worth correcting, by length.
         skip = vocabulary.optional_words | self._negation.before
         self._targets: dict[int, list[tuple[str, str]]] = {}
         for word in sorted(self._targets_words - skip):
             if len(word) >= 5 and not word.isdigit():
                 self._targets.setdefault(len(word), []).append((word, self._key(word)))
+        self._target_words = {length: [w for w, _ in bucket] for length, bucket in self._targets.items()}
         self._cache: dict[str, dict[str, Method]] = {}
         self._fever = vocabulary.temperature.concept
+        self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
 
     def _key(self, word: str) -> str:
-        stem = self._stem(word)
-        return self._groups.get(stem, stem)
+        """The key of a vocabulary word as written."""
+        key = primary_key(word, self._stem)
+        return self._groups.get(key, key)
+
+    def _message_keys(self, word: str) -> set[str]:
+        """Every key a message word may stand for: each person and tense ("bloedde" -> bloed)."""
+        return {self._groups.get(k, k) for k in word_keys(word, self._stem, self._worth_stemming)}
+
+    def _worth_stemming(self, normal: str) -> bool:
+        """Could stemming this word form give a vocabulary key? Stems only lose endings (and a leading
+        "ge"), so the key would start like the word: compare the first letters."""
+        for form in (normal, normal[2:] if normal.startswith("ge") else ""):
+            form = form[:3].translate(_DEVOICE)  # "hevig" -> stem "hev" -> key "hef"
+            if form and any(form[:n] in self._prefixes[n] for n in (1, 2, 3)):
+                return True
+        return False
 
     def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
         """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
@@ -117,11 +154,13 @@ class Triage:
         self._surface.update(kept)
         if not exact:
             self._targets_words.update(kept)
+        keys = tuple(f"={w}" if exact else self._key(w) for w in kept)
         term = _Term(
             concept=concept,
             text=text,
-            keys=tuple(f"={w}" if exact else self._key(w) for w in kept),
+            keys=keys,
             negative=not concept.negatable or any(w in self._negation.before for w in kept),
+            key_set=frozenset(keys),
         )
         index = self._single if len(term.keys) == 1 else self._phrases
         index.setdefault(term.keys[0], []).append(term)
@@ -132,42 +171,61 @@ class Triage:
         if cached is not None:
             return cached
         keys: dict[str, Method] = {}
-        key = self._key(word)
-        keys[key] = "exact" if word in self._surface else "stem"
+        method: Method = "exact" if word in self._surface else "stem"
+        for key in self._message_keys(word):
+            if key in self._keys:
+                keys[key] = method
         if f"={word}" in self._keys:
             keys[f"={word}"] = "exact"
         for suffix, suffix_key in self._compounds:
-            if len(word) >= len(suffix) + 3 and word.endswith(suffix):
+            if len(word) >= len(suffix) + 3 and self._compound_of(word, suffix):
                 keys.setdefault(suffix_key, "compound")
-        if (
-            not any(k in self._keys for k in keys)
-            and word not in self._surface
-            and 5 <= len(word) <= MAX_FUZZY_WORD
-            and word.isalpha()
-            and not self._lexicon.is_word(word)
-        ):
-            budget = edit_budget(word)
-            best: tuple[int, str] | None = None
-            for length in range(len(word) - budget, len(word) + budget + 1):
-                for target, target_key in self._targets.get(length, ()):
-                    found = distance_within(word, target, budget)
-                    if found is not None and (best is None or found < best[0]):
-                        best = (found, target_key)
-            if best is not None:
-                keys.setdefault(best[1], "fuzzy")
+        if not keys and word not in self._surface and 5 <= len(word) <= MAX_FUZZY_WORD and word.isalpha():
+            # The word as typed, then without an ending: "kortadmiger" is "kortadmig" + "er". The
+            # closest word is found in C; only then is the word looked up as a real word ("breken").
+            for candidate in sorted(bases(word), key=len, reverse=True):
+                best = self._closest(candidate)
+                if best is not None:
+                    if not self._lexicon.is_word(word):
+                        keys.setdefault(best, "fuzzy")
+                    break
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = keys
         return keys
 
+    def _closest(self, word: str) -> str | None:
+        """The key of the vocabulary word closest to `word` within its typo budget, or None."""
+        if len(word) < 5:
+            return None
+        budget = edit_budget(word)
+        best: tuple[int, str] | None = None
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            bucket = self._targets.get(length)
+            if not bucket:
+                continue
+            found = closest_within(word, self._target_words[length], budget)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], bucket[found[1]][1])
+        return best[1] if best else None
+
+    def _compound_of(self, word: str, suffix: str) -> bool:
+        """ "buikpijn" ends in "pijn"; "buikpijnaanvallen" too, before a tail like "aanvallen"."""
+        if word.endswith(suffix):
+            return True
+        return any(word.endswith(suffix + tail) and len(word) > len(suffix + tail) for tail in self._tails)
+
     def assess(self, text: str) -> TriageResult:
-        """Triage one message. Any alarm wins; negation only cancels a symptom right next to it."""
-        tokens = tokenize(text[:MAX_CHARS])
+        """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
+        tokens = merge_numbers(tokenize(text))
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
         matches: list[Match] = []
         seen: set[tuple[str, int, int]] = set()
+        present: set[str] = set()
+        for slot in slots:
+            present.update(slot)
         for start, slot in enumerate(slots):
             for key, method in slot.items():
                 terms = self._single.get(key, ())
@@ -177,6 +235,8 @@ class Triage:
                 for term in terms:
                     self._record(term, tokens, start, start, method, matches, seen)
                 for term in self._phrases.get(key, ()):
+                    if not term.key_set <= present:
+                        continue  # a word of the phrase is nowhere in the message
                     end = self._phrase_end(term, slots, tokens, start)
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
@@ -192,10 +252,51 @@ class Triage:
                     False,
                     "",
                     reading.celsius,
+                    reading.index,
+                    reading.index,
                 )
             )
+        matches = self._context.apply(tokens, matches)
+        matches += self._combine(tokens, matches)
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
-        return TriageResult(level, tuple(matches))
+        result = TriageResult(level, tuple(matches))
+        contacts = tuple(dict.fromkeys(c for concept in result.concepts for c in self._contacts.get(concept, ())))
+        return TriageResult(level, result.matches, contacts) if contacts else result
+
+    def _combine(self, tokens: Sequence[Token], matches: Sequence[Match]) -> list[Match]:
+        """Concepts made of others (`all_of`) found in one sentence: black stools with dizziness."""
+        if not any(m.concept in self._parts for m in matches):
+            return []
+        sentence_of: list[int] = []
+        sentence = 0
+        for token in tokens:
+            sentence_of.append(sentence)
+            if token.kind == "break" and token.text in ".?":
+                sentence += 1
+        by_sentence: dict[int, dict[str, Match]] = {}
+        for m in matches:
+            if not m.negated:
+                by_sentence.setdefault(sentence_of[m.start], {}).setdefault(m.concept, m)
+        found: list[Match] = []
+        for concept in self._combinations:
+            for active in by_sentence.values():
+                parts = [active[part] for part in concept.all_of if part in active]
+                if len(parts) == len(concept.all_of):
+                    found.append(
+                        Match(
+                            concept.id,
+                            concept.level,
+                            tuple(w for p in parts for w in p.words),
+                            "combination",
+                            False,
+                            "+".join(concept.all_of),
+                            None,
+                            min(p.start for p in parts),
+                            max(p.end for p in parts),
+                        )
+                    )
+                    break
+        return found
 
     def _phrase_end(
         self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token], start: int
@@ -227,7 +328,7 @@ class Triage:
         seen.add((term.concept.id, start, end))
         negated = not term.negative and self._negated(tokens, start, end)
         span = tuple(t.text for t in tokens[start : end + 1])
-        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text))
+        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end))
 
     def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
         """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause

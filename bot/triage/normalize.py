@@ -14,16 +14,20 @@ from typing import Literal
 TokenKind = Literal["word", "number", "emoji", "break"]
 
 # Degree signs become a word, so "38,5°C" and "38,5 graden" read the same.
-_DEGREES = str.maketrans({"°": " graden ", "⁰": " graden ", "º": " graden ", "℃": " graden "})
+_DEGREES = str.maketrans({"°": " graden ", "⁰": " graden ", "º": " graden ", "℃": " graden ", "℉": " fahrenheit "})
+# Letters that NFKD does not take apart: Polish ł, Turkish dotless ı, Scandinavian ø, German ß.
+_LETTERS = str.maketrans({"ł": "l", "ı": "i", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
 # Emoji modifiers carry no meaning for triage: variation selectors, skin tones, zero-width joiners.
 _MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 _APOSTROPHES = re.compile("['’‘`´]")
 _RUNS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:[.,]\d+)?)"
-    r"|(?P<word>[a-z]+)"
+    # Arabic script is kept as words, so a reviewed list of the commonest Arabic alarm words can match.
+    r"|(?P<word>[a-z]+|[\u0621-\u064a\u066e-\u06d3]+)"
     r"|(?P<emoji>[\u2600-\u27bf\U0001f000-\U0001faff])"
-    r"|(?P<break>[.!?;:,\n()\[\]]|\s-\s)"
+    r"|(?P<end>[.!?\n]|[\u061f])"
+    r"|(?P<break>[;:,()\[\]\u060c]|\s-\s)"
 )
 
 
@@ -37,26 +41,40 @@ class Token:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, apostrophes dropped ("can't" -> "cant"), letter runs shortened."""
-    text = text.translate(_DEGREES)
-    text = _MODIFIERS.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most messages: no accents, emoji or degree signs to take apart
+        text = text.lower()
+    else:
+        text = text.translate(_DEGREES).lower().translate(_LETTERS)
+        text = _MODIFIERS.sub("", text)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     # "pijnnnn" and "heeeelp": three or more of a letter are never Dutch or English.
     return _RUNS.sub(r"\1\1", text)
 
 
 def tokenize(text: str) -> list[Token]:
-    """Tokens of `text` after `fold`; punctuation that ends a clause becomes a "break" token."""
+    """Tokens of `text` after `fold`; punctuation that ends a clause becomes a "break" token.
+
+    A break that ends a sentence (. ! ? or a new line) has the text "." and a question mark "?";
+    any other break is "|". One pass over the text: linear in its length.
+    """
     tokens: list[Token] = []
     for match in _TOKEN.finditer(fold(text)):
         kind = match.lastgroup
-        if kind == "break":
-            if tokens and tokens[-1].kind != "break":
-                tokens.append(Token("|", "break"))
+        if kind in ("break", "end"):
+            mark = "|" if kind == "break" else ("?" if match.group() in "?\u061f" else ".")
+            if tokens and tokens[-1].kind == "break":
+                if _STRENGTH[mark] > _STRENGTH[tokens[-1].text]:
+                    tokens[-1] = Token(mark, "break")
+            elif tokens:
+                tokens.append(Token(mark, "break"))
         elif kind is not None:
             tokens.append(Token(match.group(), kind))  # type: ignore[arg-type]
     return tokens
+
+
+_STRENGTH = {"|": 0, ".": 1, "?": 2}
 
 
 def words(text: str) -> list[str]:

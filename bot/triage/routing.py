@@ -106,7 +106,8 @@ def route(level: Level, now: dt.datetime, content: Content) -> Routing:
     """The contacts for `level` at `now`.
 
     Alarm levels: during office hours the spoedlijn first, outside them the huisartsenpost;
-    `seh` adds the SEH VUmc; `emergency` puts 112 first; every alarm carries 112.
+    `seh` (fever above 38,5 °C, really urgent complaints) puts the SEH VUmc first, as the folder sends
+    those to it at any hour; `emergency` puts 112 first; every alarm carries 112.
     `none`: the verpleegkundig telefonisch spreekuur, with its opening status.
     """
     is_office = office_open(now, content)
@@ -117,7 +118,7 @@ def route(level: Level, now: dt.datetime, content: Content) -> Routing:
     if level is Level.EMERGENCY:
         roles = [ALARMNUMMER, first, SEH]
     elif level is Level.SEH:
-        roles = [first, SEH, ALARMNUMMER]
+        roles = [SEH, first, ALARMNUMMER]
     else:
         roles = [first, ALARMNUMMER]
     return Routing(level, at, is_office, _contacts(content, roles))

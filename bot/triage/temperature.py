@@ -19,6 +19,24 @@ class Reading:
     level: Level
 
 
+def _fahrenheit(tokens: Sequence[Token], index: int, rule: TemperatureRule) -> bool:
+    """ "102F", "102 F", "102 degrees F", "102 fahrenheit"."""
+    following = [t.text for t in tokens[index + 1 : index + 3]]
+    if following[:1] and following[0] in rule.fahrenheit:
+        return True
+    return len(following) == 2 and following[0] in rule.units and following[1] in rule.fahrenheit
+
+
+def _above(tokens: Sequence[Token], index: int, rule: TemperatureRule) -> bool:
+    """ "boven (de) 38,5", "hoger dan 38,5", "above 38.5": strictly more than the number."""
+    for back in (1, 2, 3):
+        if index - back < 0 or tokens[index - back].kind != "word":
+            return False
+        if tokens[index - back].text in rule.above:
+            return True
+    return False
+
+
 def level_for(celsius: float, rule: TemperatureRule) -> Level:
     """The level a temperature means: above seh_above is seh, from urgent_from it is urgent."""
     if celsius > rule.seh_above:
@@ -41,9 +59,20 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
         if token.kind != "number":
             continue
         integer, _, fraction = token.text.replace(",", ".").partition(".")
-        if len(integer) > 2 or len(fraction) > 2:
+        if len(integer) > 3 or len(fraction) > 2:
             continue
-        celsius = float(token.text.replace(",", "."))
+        try:
+            celsius = float(token.text.replace(",", "."))
+        except ValueError:  # a digit of another script that float() does not read
+            continue
+        fahrenheit = rule.fahrenheit and _fahrenheit(tokens, index, rule)
+        after_unit = index + 1 < len(tokens) and tokens[index + 1].text in rule.units
+        if not fahrenheit and rule.fahrenheit and _F_MIN <= celsius <= _F_MAX and (after_unit or has_context):
+            fahrenheit = True  # "102 degrees", "fever 101": no body is that hot in Celsius
+        if fahrenheit:
+            celsius = round((celsius - 32) * 5 / 9, 1)
+        elif len(integer) > 2:
+            continue
         if not rule.min <= celsius <= rule.max:
             continue
         before = tokens[index - 1] if index > 0 else None
@@ -57,15 +86,22 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
             continue
         if before and before2 and before.text in rule.weak_context and before2.text in rule.not_after:
             continue  # "ik ben bijna 40"
-        if not fraction:
+        if not fraction and not fahrenheit:
             clause_ends = after is None or after.kind == "break" or after.text in _CLAUSE_GLUE
             unit = after is not None and after.text in rule.units
             weak = before is not None and before.text in rule.weak_context and clause_ends
+            weak = weak or _above(tokens, index, rule)
             if not (unit or has_context or weak):
                 continue
-        readings.append(Reading(index, celsius, level_for(celsius, rule)))
+        level = level_for(celsius, rule)
+        if _above(tokens, index, rule) and celsius >= rule.seh_above:
+            level = Level.SEH
+        readings.append(Reading(index, celsius, level))
     return readings
 
+
+# Body temperatures in Fahrenheit (35-43 °C).
+_F_MIN, _F_MAX = 95.0, 110.0
 
 # Words that may follow a temperature at the end of a clause: "bijna 40 en ik ril".
 _CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})

@@ -13,7 +13,8 @@ from bot.yamlsrc import Checker, LineDict, LineList, Problem, YamlError, check_k
 
 ALARMS_FILE = "alarms.yaml"
 
-_TOP_KEYS = {"version", "lexicon", "phrases", "word_groups", "negation", "temperature", "concepts"}
+_TOP_KEYS = {"version", "lexicon", "phrases", "word_groups", "negation", "context", "temperature", "concepts"}
+SOURCES = ("folder", "beyond-folder")
 _CONCEPT_KEYS = {
     "id",
     "level",
@@ -24,12 +25,34 @@ _CONCEPT_KEYS = {
     "exact",
     "compounds",
     "negatable",
+    "source",
+    "contacts",
+    "all_of",
     "reviewed_by",
     "reviewed_on",
 }
-_CONCEPT_REQUIRED = {"id", "level", "folder", "nl", "en", "misspellings", "reviewed_by", "reviewed_on"}
+_CONCEPT_REQUIRED = {"id", "level", "folder", "source", "reviewed_by", "reviewed_on"}
+_CONTEXT_KEYS = {
+    "idioms",
+    "pets",
+    "people",
+    "resolved",
+    "past",
+    "conditional",
+    "future",
+    "not_now",
+    "definition",
+    "contrast",
+    "coordination",
+    "also",
+    "body",
+    "returned",
+    "history",
+    "present",
+    "normal_below",
+}
 _LEXICON_KEYS = {"languages", "min_zipf"}
-_PHRASE_KEYS = {"max_gap", "optional_words"}
+_PHRASE_KEYS = {"max_gap", "optional_words", "compound_tails"}
 _NEGATION_KEYS = {"before", "after", "fillers_before", "fillers_after", "after_end"}
 _TEMPERATURE_KEYS = {
     "concept",
@@ -40,6 +63,8 @@ _TEMPERATURE_KEYS = {
     "units",
     "context",
     "weak_context",
+    "above",
+    "fahrenheit",
     "not_after",
     "not_before",
 }
@@ -58,6 +83,9 @@ class Concept:
     exact: tuple[str, ...] = ()
     compounds: tuple[str, ...] = ()
     negatable: bool = True
+    source: str = "folder"
+    contacts: tuple[str, ...] = ()
+    all_of: tuple[str, ...] = ()
     reviewed_by: str | None = None
     reviewed_on: dt.date | None = None
     line: int = 0
@@ -93,6 +121,34 @@ class TemperatureRule:
     weak_context: frozenset[str]
     not_after: frozenset[str]
     not_before: frozenset[str]
+    above: frozenset[str] = frozenset()
+    fahrenheit: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Clear cues that a symptom is not the patient's now: resolved, past, a pet, an idiom, a question.
+
+    Phrases are tuples of folded words, matched as written, next to each other.
+    """
+
+    idioms: tuple[tuple[str, ...], ...] = ()
+    pets: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    resolved: tuple[tuple[str, ...], ...] = ()
+    past: tuple[tuple[str, ...], ...] = ()
+    conditional: frozenset[str] = frozenset()
+    future: frozenset[str] = frozenset()
+    not_now: tuple[tuple[str, ...], ...] = ()
+    definition: tuple[tuple[str, ...], ...] = ()
+    contrast: frozenset[str] = frozenset()
+    coordination: frozenset[str] = frozenset()
+    also: frozenset[str] = frozenset()
+    body: frozenset[str] = frozenset()
+    returned: frozenset[str] = frozenset()
+    history: tuple[tuple[str, ...], ...] = ()
+    present: frozenset[str] = frozenset()
+    normal_below: float = 37.5
 
 
 @dataclass(frozen=True)
@@ -108,6 +164,8 @@ class AlarmVocabulary:
     optional_words: frozenset[str]
     word_groups: tuple[tuple[str, ...], ...]
     file: str = ""
+    compound_tails: tuple[str, ...] = ()
+    context: ContextCues = ContextCues()
 
     def concept(self, concept_id: str) -> Concept | None:
         """The concept with this id, or None."""
@@ -116,6 +174,19 @@ class AlarmVocabulary:
     def unreviewed(self) -> tuple[Concept, ...]:
         """Concepts that no clinician has signed off yet."""
         return tuple(c for c in self.concepts if not c.reviewed_by or c.reviewed_on is None)
+
+    def awaiting_signoff(self) -> tuple[Concept, ...]:
+        """Concepts beyond the folder (marked `source: beyond-folder`) that no clinician has signed off."""
+        return tuple(c for c in self.unreviewed() if c.source == "beyond-folder")
+
+    def contact_problems(self, contact_ids: set[str]) -> list[Problem]:
+        """Cross-check with contacts.yaml: every contact a concept lists must exist there."""
+        return [
+            Problem(self.file, concept.line, f"concept '{concept.id}': contact '{contact}' is not in contacts.yaml")
+            for concept in self.concepts
+            for contact in concept.contacts
+            if contact not in contact_ids
+        ]
 
 
 class _Checker(Checker):
@@ -169,7 +240,7 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
     except YamlError as exc:
         return None, [exc.problem]
     check = _Checker(file)
-    root = check.mapping(doc, 1, "alarms.yaml", _TOP_KEYS, _TOP_KEYS - {"version", "word_groups"})
+    root = check.mapping(doc, 1, "alarms.yaml", _TOP_KEYS, _TOP_KEYS - {"version", "word_groups", "context"})
     if root is None:
         return None, check.problems
 
@@ -182,7 +253,10 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
 
     max_gap = 2
     optional: frozenset[str] = frozenset()
-    phrases = check.mapping(root.get("phrases"), root.line_of("phrases"), "phrases", _PHRASE_KEYS, _PHRASE_KEYS)
+    tails: tuple[str, ...] = ()
+    phrases = check.mapping(
+        root.get("phrases"), root.line_of("phrases"), "phrases", _PHRASE_KEYS, _PHRASE_KEYS - {"compound_tails"}
+    )
     if phrases is not None:
         gap = phrases.get("max_gap")
         if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 4:
@@ -190,9 +264,13 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
         else:
             max_gap = gap
         optional = check.word_set(phrases, "optional_words", "phrases")
+        tails = tuple(
+            w for t in check.strings(phrases, "compound_tails", "phrases", allow_empty=True) for w in words(t)
+        )
 
     groups = _word_groups(root, check)
     negation = _negation(root, check)
+    context = _context(root, check)
     concepts = _concepts(root, check)
     temperature = _temperature(root, check, {c.id for c in concepts})
     if check.problems or negation is None or temperature is None:
@@ -207,6 +285,8 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
         optional_words=optional,
         word_groups=groups,
         file=file,
+        compound_tails=tails,
+        context=context,
     )
     return vocabulary, []
 
@@ -246,9 +326,49 @@ def _negation(root: LineDict, check: _Checker) -> Negation | None:
     )
 
 
+def _context(root: LineDict, check: _Checker) -> ContextCues:
+    raw = root.get("context")
+    if raw is None:
+        return ContextCues()
+    entry = check.mapping(raw, root.line_of("context"), "context", _CONTEXT_KEYS, set())
+    if entry is None:
+        return ContextCues()
+
+    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(words(t)) for t in check.strings(entry, key, "context", allow_empty=True))
+
+    def word_set(key: str) -> frozenset[str]:
+        return frozenset(w for t in check.strings(entry, key, "context", allow_empty=True) for w in words(t))
+
+    normal = check.number(entry, "normal_below", "context", 37.5) if "normal_below" in entry else 37.5
+    return ContextCues(
+        idioms=phrases("idioms"),
+        pets=word_set("pets"),
+        people=word_set("people"),
+        resolved=phrases("resolved"),
+        past=phrases("past"),
+        conditional=word_set("conditional"),
+        future=word_set("future"),
+        not_now=phrases("not_now"),
+        definition=phrases("definition"),
+        contrast=word_set("contrast"),
+        coordination=word_set("coordination"),
+        also=word_set("also"),
+        body=word_set("body"),
+        returned=word_set("returned"),
+        history=phrases("history"),
+        present=word_set("present"),
+        normal_below=normal,
+    )
+
+
 def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> TemperatureRule | None:
     raw = check.mapping(
-        root.get("temperature"), root.line_of("temperature"), "temperature", _TEMPERATURE_KEYS, _TEMPERATURE_KEYS
+        root.get("temperature"),
+        root.line_of("temperature"),
+        "temperature",
+        _TEMPERATURE_KEYS,
+        _TEMPERATURE_KEYS - {"above", "fahrenheit"},
     )
     if raw is None:
         return None
@@ -266,10 +386,17 @@ def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> Temp
         weak_context=check.word_set(raw, "weak_context", "temperature"),
         not_after=check.word_set(raw, "not_after", "temperature"),
         not_before=check.word_set(raw, "not_before", "temperature"),
+        above=_optional_words(check, raw, "above"),
+        fahrenheit=_optional_words(check, raw, "fahrenheit"),
     )
     if not rule.min <= rule.urgent_from <= rule.seh_above <= rule.max:
         check.add(raw.line, "temperature: need min <= urgent_from <= seh_above <= max")
     return rule
+
+
+def _optional_words(check: _Checker, raw: LineDict, key: str) -> frozenset[str]:
+    texts = check.strings(raw, key, "temperature", allow_empty=True)
+    return frozenset(w for text in texts for w in words(text))
 
 
 def _concepts(root: LineDict, check: _Checker) -> list[Concept]:
@@ -291,6 +418,13 @@ def _concepts(root: LineDict, check: _Checker) -> list[Concept]:
             continue
         ids[concept.id] = entry.line_of("id")
         concepts.append(concept)
+    used = {part for c in concepts for part in c.all_of}
+    for concept in concepts:
+        for part in concept.all_of:
+            if part not in ids or part == concept.id:
+                check.add(concept.line, f"concept '{concept.id}': 'all_of' names unknown concept '{part}'")
+        if concept.level is Level.NONE and concept.id not in used:
+            check.add(concept.line, f"concept '{concept.id}': level none is only for signs used in an 'all_of'")
     return concepts
 
 
@@ -304,10 +438,8 @@ def _concept(entry: LineDict, check: _Checker) -> Concept | None:
     level = Level.URGENT
     try:
         level = Level.from_label(str(raw_level))
-        if level is Level.NONE:
-            raise ValueError
     except ValueError:
-        check.add(entry.line_of("level"), f"{what}: level must be urgent, seh or emergency, not {raw_level!r}")
+        check.add(entry.line_of("level"), f"{what}: level must be none, urgent, seh or emergency, not {raw_level!r}")
     folder = entry.get("folder")
     if not isinstance(folder, str) or not folder.strip():
         check.add(entry.line_of("folder"), f"{what}: 'folder' must name the folder's complaint")
@@ -322,20 +454,33 @@ def _concept(entry: LineDict, check: _Checker) -> Concept | None:
         check.add(entry.line_of("reviewed_on"), f"{what}: 'reviewed_on' must be a date like 2025-06-30 or null")
     if (reviewed_by is None) != (reviewed_on is None):
         check.add(entry.line, f"{what}: fill in both 'reviewed_by' and 'reviewed_on', or neither")
+    source = entry.get("source")
+    if source not in SOURCES:
+        check.add(entry.line_of("source"), f"{what}: 'source' must be folder or beyond-folder, not {source!r}")
+    all_of = check.strings(entry, "all_of", what, allow_empty=True)
+    contacts = check.strings(entry, "contacts", what, allow_empty=True)
+    for contact in contacts:
+        if not contact.replace("_", "").isalnum() or not contact.islower():
+            check.add(entry.line_of("contacts"), f"{what}: contact id {contact!r} must be lower-case letters and _")
     concept = Concept(
         id=concept_id,
         level=level,
         folder=str(folder),
-        nl=check.strings(entry, "nl", what),
-        en=check.strings(entry, "en", what),
+        nl=check.strings(entry, "nl", what, allow_empty=True),
+        en=check.strings(entry, "en", what, allow_empty=True),
         misspellings=check.strings(entry, "misspellings", what, allow_empty=True),
         exact=check.strings(entry, "exact", what, allow_empty=True),
         compounds=check.strings(entry, "compounds", what, allow_empty=True),
         negatable=negatable is not False,
+        source=str(source),
+        contacts=contacts,
+        all_of=all_of,
         reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
         reviewed_on=reviewed_on if isinstance(reviewed_on, dt.date) else None,
         line=entry.line,
     )
+    if not concept.terms and not concept.all_of:
+        check.add(entry.line, f"{what}: needs terms in 'nl', 'en' or 'exact', or an 'all_of'")
     seen: set[str] = set()
     for term in concept.terms:
         folded = " ".join(words(term))

@@ -87,9 +87,11 @@ def test_cli_check_ok_and_failing(content_dir: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("content check: OK")
-    rest = ok.stdout.strip().splitlines()[1:]
-    assert all(line.startswith("awaiting sign-off:") for line in rest), rest  # only the sign-off list follows
-    assert any("contact 'zelfmoordpreventie'" in line for line in rest)
+    # Then every alarm concept beyond the folder that awaits a clinician's sign-off, by id.
+    listed = ok.stdout.strip().splitlines()[1:]
+    assert listed[0].startswith("alarm concepts beyond the folder awaiting a clinician's sign-off")
+    assert any(line.strip().startswith("suicidal (emergency)") for line in listed)
+    assert any("contact 'zelfmoordpreventie'" in line for line in listed)
     (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "content", "check", str(content_dir)],

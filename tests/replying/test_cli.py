@@ -15,7 +15,7 @@ LINES = [
     "mijn man is bewusteloos",
     "Ik heb koorts, wat moet ik doen?",
     "hoe laat gaat de trein naar Utrecht?",
-    "Sürekli kusuyorum",
+    "Yarın randevum saat kaçta?",
     "Hoe lang duurt de MRI?",
     "",
     "\x00\x01 ?!",

@@ -51,7 +51,7 @@ def test_one_line_out_per_line_in_even_for_odd_input() -> None:
     out = run_cli(stdin, "--at", "2026-04-27T09:00:00+02:00")
     assert len(out) == 7
     assert out[0]["level"] == "seh"
-    assert [c["role"] for c in out[0]["contacts"]] == ["huisartsenpost", "seh", "alarmnummer"]  # Koningsdag
+    assert [c["role"] for c in out[0]["contacts"]] == ["seh", "huisartsenpost", "alarmnummer"]  # Koningsdag
     assert out[0]["office_open"] is False
     assert all(o["level"] == "none" for o in out[1:6])
     assert out[6]["level"] == "urgent"
@@ -65,3 +65,44 @@ def test_matches_explain_themselves() -> None:
     methods = {(m["concept"], m["method"], m["negated"]) for m in out[0]["matches"]}  # type: ignore[union-attr]
     assert methods == {("fever", "exact", True), ("pain", "compound", False)}
     assert out[0]["contacts"][0]["role"] == "spoedlijn"  # type: ignore[index]
+
+
+def test_extra_contacts_and_cancelling_cues_are_in_the_json() -> None:
+    out = run_cli(
+        b"ik wil niet meer leven\nik heb hevige pijn op de borst\nde hond heeft diarree\n", "--at", "2026-04-22T11:00"
+    )
+    assert out[0]["level"] == "emergency" and out[0]["extra_contacts"] == ["zelfmoordpreventie"]
+    assert out[1]["level"] == "emergency" and out[1]["extra_contacts"] == []
+    assert out[2]["level"] == "none"
+    assert [m["cue"] for m in out[2]["matches"]] == ["pet"]  # type: ignore[index,union-attr]
+
+
+def test_fast_start_through_the_bot_entry_point() -> None:
+    """`python -m bot triage` loads only the triage command (start-up is measured in the report/bench)."""
+    env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
+    code = "import sys, runpy; sys.argv = ['bot', 'triage', '--jsonl']; runpy.run_module('bot', run_name='__main__')"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        input=b"negenendertig vijf\n",
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert json.loads(proc.stdout.decode().splitlines()[0])["level"] == "seh"
+    modules = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from bot.cli import build_parser, FAST_COMMANDS; "
+            "build_parser((FAST_COMMANDS['triage'],)); print('telegram' in sys.modules, 'sqlalchemy' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert modules.stdout.split() == ["False", "False"], modules.stderr

@@ -70,8 +70,8 @@ def test_dst_change_nights_are_closed(content: Content) -> None:
 def test_order_per_level(content: Content) -> None:
     office, night = ams(2026, 4, 22, 11, 0), ams(2026, 4, 22, 23, 0)
     assert route(Level.URGENT, office, content).roles == ("spoedlijn", "alarmnummer")
-    assert route(Level.SEH, office, content).roles == ("spoedlijn", "seh", "alarmnummer")
-    assert route(Level.SEH, night, content).roles == ("huisartsenpost", "seh", "alarmnummer")
+    assert route(Level.SEH, office, content).roles == ("seh", "spoedlijn", "alarmnummer")
+    assert route(Level.SEH, night, content).roles == ("seh", "huisartsenpost", "alarmnummer")
     assert route(Level.EMERGENCY, office, content).roles[0] == "alarmnummer"
     assert route(Level.EMERGENCY, night, content).roles == ("alarmnummer", "huisartsenpost", "seh")
     assert route(Level.NONE, office, content).roles == ("spreekuur",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.triage.levels import Level
+from bot.triage.matcher import Triage
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 
 FOLDER_COMPLAINTS = {"pain", "vomiting", "diarrhoea", "fever", "breathless", "cannot_eat_drink", "constipation"}
@@ -15,7 +16,8 @@ def test_repo_vocabulary_has_the_folders_complaints(vocabulary: AlarmVocabulary)
     ids = {c.id for c in vocabulary.concepts}
     assert FOLDER_COMPLAINTS | EMERGENCIES <= ids
     for concept in vocabulary.concepts:
-        assert concept.nl and concept.en
+        assert concept.terms or concept.all_of
+        assert concept.source in ("folder", "beyond-folder")
         if concept.id in EMERGENCIES:
             assert concept.level is Level.EMERGENCY
         if concept.id in FOLDER_COMPLAINTS:
@@ -52,6 +54,7 @@ FEVER = """\
     nl: [koorts]
     en: [fever]
     misspellings: []
+    source: folder
     reviewed_by: null
     reviewed_on: null
 """
@@ -80,36 +83,93 @@ def test_every_problem_at_once_with_lines(tmp_path: Path) -> None:
     nl: [koorts]
     en: [fever]
     misspellings: []
+    source: folder
     reviewed_by: null
     reviewed_on: null
   - id: pain
     level: critical
     folder: Pijn
     nl: []
-    en: [pain, pain]
+    en: []
     colour: red
     misspellings: []
+    source: leaflet
     reviewed_by: Dr. X
     reviewed_on: yesterday
   - id: vomiting
     level: urgent
-    nl: [braken]
+    nl: [braken, braken]
     en: [vomit]
     misspellings: []
+    source: folder
     reviewed_by: null
     reviewed_on: null
 """
     )
+    lines = bad.splitlines()
+
+    def line(needle: str, nth: int = 0) -> int:
+        return [i for i, text in enumerate(lines, 1) if needle in text][nth]
+
     vocab, problems = load_alarms(write(tmp_path, bad))
     assert vocab is None
     text = "\n".join(str(p) for p in problems)
-    assert "alarms.yaml:24: concept 'fever': duplicate id (first on line 16)" in text
-    assert "alarms.yaml:33: concept 'pain': level must be urgent, seh or emergency" in text
-    assert "alarms.yaml:35: concept 'pain': 'nl' must not be empty" in text
-    assert "alarms.yaml:32: concept 'pain': term 'pain' is listed twice" in text
-    assert "alarms.yaml:37: concept: unknown key 'colour'" in text
-    assert "alarms.yaml:40: concept 'pain': 'reviewed_on' must be a date" in text
-    assert "alarms.yaml:41: concept: missing key 'folder'" in text
+    first, second = line("- id: fever"), line("- id: fever", 1)
+    assert f"alarms.yaml:{second}: concept 'fever': duplicate id (first on line {first})" in text
+    assert (
+        f"alarms.yaml:{line('level: critical')}: concept 'pain': level must be none, urgent, seh or emergency" in text
+    )
+    assert f"alarms.yaml:{line('- id: pain')}: concept 'pain': needs terms in 'nl', 'en' or 'exact'" in text
+    assert f"alarms.yaml:{line('colour: red')}: concept: unknown key 'colour'" in text
+    assert f"alarms.yaml:{line('source: leaflet')}: concept 'pain': 'source' must be folder or beyond-folder" in text
+    assert f"alarms.yaml:{line('reviewed_on: yesterday')}: concept 'pain': 'reviewed_on' must be a date" in text
+    assert f"alarms.yaml:{line('- id: vomiting')}: concept: missing key 'folder'" in text
+    assert f"alarms.yaml:{line('- id: vomiting')}: concept 'vomiting': term 'braken' is listed twice" in text
+
+
+SIGNS = """\
+  - id: wound
+    level: none
+    folder: De wond
+    nl: [wond]
+    en: [wound]
+    source: beyond-folder
+    reviewed_by: null
+    reviewed_on: null
+  - id: wound_red
+    level: urgent
+    folder: Rode wond
+    source: beyond-folder
+    all_of: [wound, fever]
+    contacts: [wondpoli]
+    reviewed_by: Dr. Y
+    reviewed_on: 2026-01-05
+  - id: lonely_sign
+    level: none
+    folder: Teken
+    nl: [rood]
+    en: [red]
+    source: beyond-folder
+    reviewed_by: null
+    reviewed_on: null
+"""
+
+
+def test_sources_combinations_contacts_and_signoff(tmp_path: Path) -> None:
+    vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS))
+    assert [p.message for p in problems] == ["concept 'lonely_sign': level none is only for signs used in an 'all_of'"]
+    vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS.split("  - id: lonely_sign")[0]))
+    assert problems == [] and vocab is not None
+    # Beyond the folder and not signed off: listed for the clinician; signed ones and folder ones are not.
+    assert [c.id for c in vocab.awaiting_signoff()] == ["wound"]
+    assert {c.id for c in vocab.unreviewed()} == {"fever", "wound"}
+    combined = vocab.concept("wound_red")
+    assert combined is not None and combined.all_of == ("wound", "fever") and combined.contacts == ("wondpoli",)
+    # Contact ids are cross-checked against contacts.yaml only where the contacts are loaded.
+    assert vocab.contact_problems({"wondpoli"}) == []
+    assert [p.message for p in vocab.contact_problems({"spoedlijn"})] == [
+        "concept 'wound_red': contact 'wondpoli' is not in contacts.yaml"
+    ]
 
 
 def test_yaml_booleans_and_bad_temperature_are_caught(tmp_path: Path) -> None:
@@ -126,3 +186,18 @@ def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
     assert vocab is None and problems and problems[0].line > 0
     vocab, problems = load_alarms(tmp_path / "absent.yaml")
     assert vocab is None and "cannot read" in problems[0].message
+
+
+def test_repo_beyond_folder_concepts_await_signoff(vocabulary: AlarmVocabulary) -> None:
+    beyond = {c.id for c in vocabulary.concepts if c.source == "beyond-folder"}
+    assert {"seizure", "stroke", "confusion", "suicidal", "jaundice", "wound_infection"} <= beyond
+    assert FOLDER_COMPLAINTS | EMERGENCIES <= {c.id for c in vocabulary.concepts if c.source == "folder"}
+    suicidal = vocabulary.concept("suicidal")
+    assert suicidal is not None and suicidal.contacts == ("zelfmoordpreventie",)
+
+
+def test_combination_needs_its_parts_in_one_sentence(tmp_path: Path) -> None:
+    vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS.split("  - id: lonely_sign")[0]))
+    assert vocab is not None, problems
+    triage = Triage(vocab)
+    assert "wound_red" in triage.assess("de wond en koorts").concepts

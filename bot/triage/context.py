@@ -1,0 +1,361 @@
+"""Context rules: a symptom that is clearly not the patient's now does not raise an alarm.
+
+Each rule fires only on a clear cue from the reviewed lists in alarms.yaml (`context:`); in doubt
+the alarm stands. The rules, in the order they run:
+
+- idiom: a match inside an idiom ("ik stik van de zenuwen", "ik schrok me dood") is cancelled;
+- pet: a symptom of a pet ("de hond heeft diarree") up to the next person in the sentence;
+- coordination: "niet benauwd of kortademig", "de koorts is weg en de diarree ook";
+- resolved: a symptom before "weer normaal", "is nu weg", "koortsvrij", or a normal temperature, when
+  it is in the same sentence as the cue or in a sentence about the past ("vorige week");
+- not now: a symptom in an "if" clause or a general question while the message says the patient
+  has nothing now ("als ik koorts krijg? ik heb het nu niet");
+- history: a symptom in a clause about long ago ("vorig jaar een beroerte gehad");
+- contrast: "geen pijn meer in mijn buik, wel in mijn rug" brings the cancelled symptom back.
+
+Cancelled matches stay in the result, with `negated` set and the rule's name as `cue`.
+Every rule walks the tokens and matches a fixed number of times: linear in the message length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bot.triage.levels import Level
+from bot.triage.normalize import Token
+from bot.triage.vocabulary import ContextCues, Negation
+
+if TYPE_CHECKING:
+    from bot.triage.matcher import Match
+
+_QUESTION_OPENERS = frozenset(
+    "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk mag moet kan kun kunt kunnen is zijn "
+    "wordt zal zou klopt gebeurt krijg krijgt what when why how where who which can could should "
+    "is are do does will would".split()
+)
+_FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
+
+
+class PhraseIndex:
+    """Tagged phrases of folded words, all found in a token list in one pass."""
+
+    def __init__(self, tagged: Iterable[tuple[str, Iterable[tuple[str, ...]]]]) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for tag, phrases in tagged:
+            for phrase in phrases:
+                if phrase:
+                    self._by_first.setdefault(phrase[0], []).append((tag, phrase))
+
+    def find(self, tokens: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
+        """For each tag, (start, end) of every occurrence of one of its phrases, end inclusive."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for start, token in enumerate(tokens):
+            for tag, phrase in self._by_first.get(token.text, ()):
+                end = start + len(phrase)
+                if end <= len(tokens) and all(tokens[start + k].text == w for k, w in enumerate(phrase)):
+                    found.setdefault(tag, []).append((start, end - 1))
+        return found
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Sentence and clause number of every token, and which sentences are questions."""
+
+    sentence: list[int]
+    clause: list[int]
+    questions: set[int]
+
+    def seen_before(self, marks: Sequence[bool]) -> list[bool]:
+        """For each token: is a marked token earlier in its sentence?"""
+        out: list[bool] = []
+        seen = False
+        for i, sentence in enumerate(self.sentence):
+            if i and sentence != self.sentence[i - 1]:
+                seen = False
+            out.append(seen)
+            seen = seen or marks[i]
+        return out
+
+    def seen_after(self, marks: Sequence[bool]) -> list[bool]:
+        """For each token: is a marked token later in its sentence?"""
+        out = [False] * len(marks)
+        seen = False
+        for i in range(len(marks) - 1, -1, -1):
+            if i + 1 < len(marks) and self.sentence[i + 1] != self.sentence[i]:
+                seen = False
+            out[i] = seen
+            seen = seen or marks[i]
+        return out
+
+
+def _layout(tokens: Sequence[Token]) -> _Layout:
+    sentence: list[int] = []
+    clause: list[int] = []
+    questions: set[int] = set()
+    s = c = 0
+    first_word = True
+    for token in tokens:
+        sentence.append(s)
+        clause.append(c)
+        if token.kind == "break":
+            c += 1
+            if token.text in ".?":
+                if token.text == "?":
+                    questions.add(s)
+                s += 1
+                first_word = True
+        elif token.kind == "word" and first_word:
+            first_word = False
+            if token.text in _QUESTION_OPENERS and token.text not in ("is", "zijn"):
+                questions.add(s)
+    return _Layout(sentence, clause, questions)
+
+
+class ContextRules:
+    """The context rules, compiled once from the vocabulary's cue lists."""
+
+    def __init__(self, cues: ContextCues, negation: Negation, fever_concept: str) -> None:
+        self.cues = cues
+        self.negation = negation
+        self.fever = fever_concept
+        self._phrases = PhraseIndex(
+            [
+                ("idiom", cues.idioms),
+                ("resolved", cues.resolved),
+                ("past", cues.past),
+                ("not now", cues.not_now),
+                ("definition", cues.definition),
+                ("history", cues.history),
+            ]
+        )
+        self._single_cues = (
+            cues.pets | cues.conditional | cues.contrast | cues.coordination | negation.after | cues.also
+        )
+
+    def apply(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """The matches with those cancelled by a clear cue marked `negated`, with the rule as `cue`."""
+        if not matches:
+            return matches
+        phrases = self._phrases.find(tokens)
+        normal = any(m.celsius is not None and m.celsius < self.cues.normal_below for m in matches)
+        if not phrases and not normal and not any(t.text in self._single_cues for t in tokens):
+            return matches  # no cue at all: nothing to cancel (most alarm messages)
+        layout = _layout(tokens)
+        out = sorted(matches, key=lambda m: (m.start, m.end))
+        out = self._idiom(tokens, phrases.get("idiom", []), out)
+        out = self._pets(tokens, layout, out)
+        out = self._coordination(tokens, layout, out)
+        out = self._history(tokens, layout, phrases.get("history", []), out)
+        out = self._resolved_rule(tokens, layout, phrases, out)
+        out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
+        out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
+        return self._contrast(tokens, layout, out)
+
+    # --- the rules -------------------------------------------------------------------------------
+
+    def _idiom(self, tokens: Sequence[Token], spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
+        if not spans:
+            return matches
+        covered = [False] * (len(tokens) + 1)
+        for start, end in spans:
+            for i in range(start, end + 1):
+                covered[i] = True
+        return [_cancel(m, "idiom") if any(covered[m.start : m.end + 1]) else m for m in matches]
+
+    def _pets(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+        """A pet word owns the symptoms after it in its sentence, until a person is named."""
+        owner = [False] * len(tokens)
+        active = False
+        sentence = -1
+        for i, token in enumerate(tokens):
+            if layout.sentence[i] != sentence:
+                sentence, active = layout.sentence[i], False
+            if token.text in self.cues.pets:
+                active = True
+            elif token.text in self.cues.people:
+                active = False
+            owner[i] = active
+        return [_cancel(m, "pet") if owner[m.start] and not m.negated else m for m in matches]
+
+    def _coordination(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+        """ "niet misselijk of benauwd" negates what follows "of" too; "de koorts is weg en de diarree ook"."""
+        before_words = self.negation.before
+        out: list[Match] = []
+        for m in matches:
+            previous = out[-1] if out else None
+            if not m.negated and m.start > 0 and tokens[m.start - 1].text in self.cues.coordination:
+                window = range(max(0, m.start - 5), m.start - 1)
+                negated_before = any(
+                    tokens[i].text in before_words and layout.clause[i] == layout.clause[m.start] for i in window
+                )
+                if negated_before and (previous is None or previous.negated or previous.end < m.start - 5):
+                    m = _cancel(m, "negation")
+            if (
+                previous is not None
+                and previous.negated
+                and not m.negated
+                and m.level < Level.EMERGENCY
+                and layout.sentence[previous.end] == layout.sentence[m.start]
+                and m.end + 1 < len(tokens)
+                and tokens[m.end + 1].text in self.cues.also
+            ):
+                m = _cancel(m, "negation")
+            out.append(m)
+        return out
+
+    def _history(
+        self, tokens: Sequence[Token], layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]
+    ) -> list[Match]:
+        """ "vorig jaar een beroerte gehad": long over, unless the clause speaks of now ("maar nu")."""
+        if not spans:
+            return matches
+        present = {layout.clause[i] for i, t in enumerate(tokens) if t.text in self.cues.present}
+        old = {layout.clause[start] for start, _ in spans} - present
+        return [_cancel(m, "history") if layout.clause[m.start] in old else m for m in matches]
+
+    def _resolution_cues(self, tokens: Sequence[Token], spans: list[tuple[int, int]]) -> list[int]:
+        cues = [end for _, end in spans]
+        neg = self.negation
+        for i, token in enumerate(tokens):
+            if token.text not in neg.after:
+                continue
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if not (nxt is None or nxt.kind == "break" or nxt.text in neg.after_end):
+                continue
+            back = i - 1
+            while back >= 0 and tokens[back].text in ("nog", "still", "yet"):
+                back -= 1
+            if back >= 0 and (tokens[back].text in neg.before or tokens[back].text in ("gaat", "going")):
+                continue  # "gaat niet weg", "nog niet over"
+            cues.append(i)
+        return cues
+
+    def _resolved_rule(
+        self, tokens: Sequence[Token], layout: _Layout, phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
+    ) -> list[Match]:
+        cues = self._resolution_cues(tokens, phrases.get("resolved", []))
+        normal = [m.start for m in matches if m.celsius is not None and m.celsius < self.cues.normal_below]
+        if not cues and not normal:
+            return matches
+        past_sentences = {layout.sentence[start] for start, _ in phrases.get("past", [])}
+        size = len(tokens)
+        cue_mark = [False] * size
+        normal_mark = [False] * size
+        for c in cues:
+            cue_mark[c] = True
+        for n in normal:
+            normal_mark[n] = True
+        cue_later = layout.seen_after(cue_mark)
+        normal_later = layout.seen_after(normal_mark)
+        normal_earlier = layout.seen_before(normal_mark)
+        contrast_earlier = layout.seen_before([t.text in self.cues.contrast for t in tokens])
+        last_cue = max(cues, default=-1)
+        last_normal = max(normal, default=-1)
+        out: list[Match] = []
+        for m in matches:
+            if (
+                m.negated
+                or m.level >= Level.EMERGENCY
+                or (m.celsius is not None and m.celsius < self.cues.normal_below)
+            ):
+                out.append(m)
+                continue
+            past = layout.sentence[m.start] in past_sentences
+            resolved = cue_later[m.end] or (past and last_cue > m.end)
+            if not resolved and m.concept == self.fever and not contrast_earlier[m.start]:
+                resolved = (
+                    normal_later[m.end]
+                    or (past and last_normal > m.end)
+                    or (m.celsius is None and normal_earlier[m.start])
+                )
+            out.append(_cancel(m, "resolved") if resolved else m)
+        return out
+
+    def _not_now_rule(
+        self, tokens: Sequence[Token], layout: _Layout, not_now: bool, matches: list[Match]
+    ) -> list[Match]:
+        """Hypothetical symptoms ("als ik koorts krijg") in a message that says nothing is wrong now."""
+        if not not_now and not any(t.text in self.cues.conditional for t in tokens):
+            return matches
+        conditional = [False] * len(tokens)
+        future = set()
+        inside = False
+        for i, token in enumerate(tokens):
+            if token.kind == "break":
+                inside = False
+            elif token.text in self.cues.conditional:
+                inside = True
+            conditional[i] = inside
+            if inside and token.text in self.cues.future:
+                future.add(layout.clause[i])
+        denied = {m.concept for m in matches if m.negated and m.cue == "negation"} | {
+            m.concept for m in matches if m.negated and not m.cue
+        }
+        # "... maar nu heel veel pijn": a symptom after "maar"/"nu" in its sentence is the patient's now.
+        contrast_earlier = layout.seen_before(
+            [t.text in self.cues.contrast or t.text in self.cues.present for t in tokens]
+        )
+        out: list[Match] = []
+        for m in matches:
+            if m.negated:
+                out.append(m)
+                continue
+            sentence = layout.sentence[m.start]
+            hypothetical = conditional[m.start] and (not_now or m.concept in denied or layout.clause[m.start] in future)
+            general = (
+                not_now
+                and not contrast_earlier[m.start]
+                and (sentence in layout.questions or conditional[m.start] or m.level <= Level.URGENT)
+            )
+            out.append(_cancel(m, "not now") if hypothetical or general else m)
+        return out
+
+    def _definition_rule(
+        self, tokens: Sequence[Token], layout: _Layout, openers: list[tuple[int, int]], matches: list[Match]
+    ) -> list[Match]:
+        """ "Wat is geelzucht precies?" asks what a word means, not for help."""
+        if not openers:
+            return matches
+        personal = {layout.sentence[i] for i, t in enumerate(tokens) if t.text in _FIRST_PERSON}
+        asked = {
+            layout.sentence[start]
+            for start, _ in openers
+            if layout.sentence[start] in layout.questions and layout.sentence[start] not in personal
+        }
+        return [
+            _cancel(m, "definition") if layout.sentence[m.start] in asked and m.level <= Level.URGENT else m
+            for m in matches
+        ]
+
+    def _contrast(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+        """ "geen pijn meer in mijn buik, wel in mijn rug", "de pijn was weg maar is nu terug": the last
+        cancelled symptom before "wel"/"maar" counts after all when a body part or "terug" follows
+        and no other symptom does."""
+        size = len(tokens)
+        active = [False] * size
+        for m in matches:
+            if not m.negated:
+                active[m.start] = True
+        active_later = layout.seen_after(active)
+        body_later = layout.seen_after([t.text in self.cues.body or t.text in self.cues.returned for t in tokens])
+        if not any(t.text in self.cues.contrast for t in tokens):
+            return matches
+        out = list(matches)
+        k = 0  # index of the first match that starts at or after the current token
+        for i, token in enumerate(tokens):
+            while k < len(out) and out[k].start < i:
+                k += 1
+            if token.text not in self.cues.contrast or active_later[i] or not body_later[i]:
+                continue
+            last = k - 1
+            if last >= 0 and layout.sentence[out[last].start] == layout.sentence[i]:
+                m = out[last]
+                if m.negated and m.cue in ("", "negation", "resolved"):
+                    out[last] = replace(m, negated=False, cue="contrast")
+        return out
+
+
+def _cancel(match: Match, cue: str) -> Match:
+    return match if match.negated else replace(match, negated=True, cue=cue)
