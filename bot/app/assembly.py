@@ -14,7 +14,7 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, TypeHandler, filters
 from telegram.request import HTTPXRequest
 
 from bot.app.handlers.appointments import AppointmentHandlers
@@ -27,6 +27,7 @@ from bot.app.housekeeping import schedule_miss_flush, schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
+from bot.app.updates import ChatOrderedProcessor, SeenUpdates
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
 from bot.observability.metrics import Metrics
@@ -59,6 +60,7 @@ class Assembly:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
         # Build this year's holiday calendar now: the first patient's alarm must not wait for it.
         spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
+        await warm_languages(self.services)
         await register_commands(self.app, self.services)
         if self.services.timer is not None:
             self.services.timer.start()
@@ -75,21 +77,31 @@ class Assembly:
             )
             await self.observability.start()
 
+    async def stop(self, _app: object = None) -> None:
+        """Drain (python-telegram-bot's post_stop, while the bot can still send): the reminder batch and
+        the broadcast messages in flight finish and are recorded, unsent claims go back, counts are written."""
+        services = self.services
+        if services.timer is not None:
+            await services.timer.stop()
+        if services.outbox is not None:
+            await services.outbox.stop()
+        await services.misses.flush_off_loop(services.db)
+
     async def shutdown(self, _app: object = None) -> None:
-        """What runs when the application stops (python-telegram-bot's post_shutdown)."""
-        if self.services.timer is not None:
-            self.services.timer.stop()
-        self.services.misses.flush()
-        if self.services.outbox is not None:
-            await self.services.outbox.stop()
+        """What runs when the application has stopped (python-telegram-bot's post_shutdown)."""
+        await self.stop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         if self.observability is not None:
             await self.observability.stop()
             self.observability = None
+        self.services.db.close()
 
     async def _health(self) -> dict[str, bool]:
-        database = await asyncio.to_thread(self.services.storage.ping)
+        try:
+            database = await self.services.db(self.services.storage.ping)
+        except Exception:
+            database = False
         updater = self.app.updater
         updates = self.app.running and (updater is None or updater.running)
         return {"database": database, "updates": bool(updates)}
@@ -103,8 +115,12 @@ def build_application(
     knowledge: KnowledgeStore | None = None,
     retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
     outbox_options: dict[str, Any] | None = None,
+    dedupe_updates: bool = False,
 ) -> Assembly:
-    """Build the python-telegram-bot Application with every handler and service wired in."""
+    """Build the python-telegram-bot Application with every handler and service wired in.
+
+    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already.
+    """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
     if storage is None:
         storage = open_storage(settings.database_url)
@@ -119,6 +135,11 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
         .get_updates_request(HTTPXRequest(read_timeout=40.0))
+        .concurrent_updates(
+            ChatOrderedProcessor(
+                seen=SeenUpdates(storage.dialogs, services.db, services.clock) if dedupe_updates else None
+            )
+        )
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_url.replace("/bot", "/file/bot"))
@@ -131,13 +152,15 @@ def build_application(
         services.sender,
         services.clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
+        db=services.db,
     )
     services.outbox = make_broadcast_sender(services, **(outbox_options or {}))
-    if app.job_queue is not None:
-        services.timer = ReminderTimer(services.reminders, app.job_queue, on_report=_count_reminders(metrics))
+    services.timer = ReminderTimer(services.reminders, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
     staff_handlers = StaffHandlers(services, services.outbox)
+    # First and not awaited: learn a new chat's stored language in the background for later replies.
+    app.add_handler(TypeHandler(Update, _learn_language(services), block=False), group=LEARN_LANGUAGE_GROUP)
     staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
     SafetyHandlers(services).register(app)
@@ -152,8 +175,33 @@ def build_application(
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
     assembly = Assembly(app, services, staff_handlers)
     app.post_init = assembly.startup
+    app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown
     return assembly
+
+
+LEARN_LANGUAGE_GROUP = -100
+
+
+def _learn_language(services: Services) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Any]:
+    async def learn(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None or services.languages.known(chat.id):
+            return
+        try:
+            await services.learn_language(chat.id)
+        except Exception as exc:  # the database is away: Telegram's language until it is back
+            log.info("chat language not loaded: %s", type(exc).__name__)
+
+    return learn
+
+
+async def warm_languages(services: Services) -> None:
+    """Fill the language cache from the database, off the event loop (a failure only costs languages)."""
+    try:
+        services.languages.load(await services.db(services.storage.patient_languages))
+    except Exception as exc:
+        log.warning("chat languages not loaded at start-up: %s", type(exc).__name__)
 
 
 def _count_reminders(metrics: Metrics) -> Callable[[BatchReport], None]:

@@ -153,3 +153,20 @@ audit_log = Table(
     Column("chat_id", BigInteger, nullable=True),
     Column("detail", String(400), nullable=False),
 )
+
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("seen_at", UtcDateTime, nullable=False, index=True),
+)
+
+dialog_state = Table(
+    "dialog_state",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("chat_id", BigInteger, nullable=True, index=True),
+    Column("data", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False, index=True),
+)

@@ -1,6 +1,7 @@
 """`Storage`: every SQL statement of the bot, behind typed methods (SQLAlchemy Core, sync).
 
-Calls are short; async handlers may call them directly.
+The command line calls them directly; async code never does: it goes through
+`bot.storage.offload.Offload`, which runs each call in a thread with a deadline.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
 from bot.storage.claims import claim_rows
+from bot.storage.dialogs import DialogStore
 from bot.storage.engine import make_engine
 from bot.storage.migrations import current_version, migrate
 from bot.storage.records import (
@@ -91,6 +93,7 @@ class Storage(StaffQueries):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.dialogs = DialogStore(engine)
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -149,6 +152,12 @@ class Storage(StaffQueries):
         with self.engine.connect() as conn:
             row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
         return _patient(row._mapping) if row else None
+
+    def patient_languages(self) -> list[tuple[int, str]]:
+        """(chat id, language) of every patient: the bot's language cache at start-up."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.patients.c.chat_id, s.patients.c.language)).all()
+        return [(int(chat_id), str(language)) for chat_id, language in rows]
 
     def set_language(self, chat_id: int, language: str) -> bool:
         """Change the patient's language; False when unknown."""
@@ -444,6 +453,7 @@ class Storage(StaffQueries):
                     delete(s.appointments).where(s.appointments.c.chat_id == chat_id)
                 ).rowcount,
                 "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
+                "dialogs": conn.execute(delete(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).rowcount,
                 **self._delete_staff_rows(conn, chat_id),
             }
         return counts

@@ -151,6 +151,7 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "reminders": 2,
         "appointments": 1,
         "patients": 1,
+        "dialogs": 0,
         "outbox": 0,
         "enrolments": 0,
         "audit_references": 0,

@@ -123,7 +123,7 @@ class AppointmentHandlers:
         if chat is None:
             return ConversationHandler.END
         self._draft(context).clear()
-        patient = self.services.storage.get_patient(chat.id)
+        patient = await self.services.db(self.services.storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
             days = self.services.settings.purge_after_days
             keyboard = [
@@ -150,7 +150,9 @@ class AppointmentHandlers:
             await self._say(update, self._t(update, context, "consent_declined"))
             return ConversationHandler.END
         now = self.services.clock.now()
-        self.services.storage.upsert_patient(chat.id, self._lang(update, context), now, consent_at=now)
+        lang = self._lang(update, context)
+        await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
+        self.services.languages.remember(chat.id, lang)
         log.info("consent given chat=%s", hash_chat_id(chat.id))
         return await self._ask_type(update, context)
 
@@ -262,14 +264,15 @@ class AppointmentHandlers:
             return ConversationHandler.END
         when = datetime.fromisoformat(draft["when"])
         appointment_type: AppointmentType = draft["type"]
-        appointment = reminders.add_appointment(chat.id, appointment_type, when, "patient")
+        appointment = await self.services.db(reminders.add_appointment, chat.id, appointment_type, when, "patient")
         if self.services.timer is not None:
             self.services.timer.changed()
         draft.clear()
         lang = self._lang(update, context)
         label = html.escape(self._type_label(appointment.type, lang))
         lines = [self._t(update, context, "appt_saved", type=label, when=format_when(appointment.start_at, lang))]
-        pending = [r for r in self.services.storage.reminders_of(appointment.id) if r.status == "pending"]
+        stored = await self.services.db(self.services.storage.reminders_of, appointment.id)
+        pending = [r for r in stored if r.status == "pending"]
         if pending:
             moments = ", ".join(format_when(r.due_at, lang) for r in pending)
             lines.append(self._t(update, context, "appt_saved_reminders", moments=moments))
@@ -298,7 +301,9 @@ class AppointmentHandlers:
         if chat is None:
             return
         lang = self._lang(update, context)
-        upcoming = self.services.storage.list_appointments(chat_id=chat.id, after=self.services.clock.now())
+        upcoming = await self.services.db(
+            self.services.storage.list_appointments, chat_id=chat.id, after=self.services.clock.now()
+        )
         if not upcoming:
             await self._say(update, self._t(update, context, "appt_none"))
             return
@@ -327,10 +332,10 @@ class AppointmentHandlers:
             )
         await self._say(update, "\n".join(lines), keyboard)
 
-    def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
+    async def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
         """The appointment if it belongs to this chat: callback data can be tampered with."""
         chat = update.effective_chat
-        appointment = self.services.storage.get_appointment(appointment_id)
+        appointment = await self.services.db(self.services.storage.get_appointment, appointment_id)
         if chat is None or appointment is None or appointment.chat_id != chat.id:
             return None
         return appointment
@@ -342,7 +347,7 @@ class AppointmentHandlers:
             return
         await query.answer()
         _, action, raw_id = query.data.split(":")
-        appointment = self._own_appointment(update, int(raw_id))
+        appointment = await self._own_appointment(update, int(raw_id))
         if appointment is None or appointment.cancelled:
             await self._say(update, self._t(update, context, "appt_unknown"))
             return
@@ -358,7 +363,7 @@ class AppointmentHandlers:
             await self.services.sender.send_document(appointment.chat_id, document)
             return
         if self.services.reminders is not None:
-            self.services.reminders.cancel_appointment(appointment.id)
+            await self.services.db(self.services.reminders.cancel_appointment, appointment.id)
         if self.services.timer is not None:
             self.services.timer.changed()
         phone = self.services.knowledge.current.catalog.content.contacts["afsprakenlijn"].phone or ""
@@ -374,12 +379,12 @@ class AppointmentHandlers:
         query = update.callback_query
         if query is None or query.data is None or not isinstance(query.message, Message):
             return
-        reminder = self.services.storage.get_reminder(int(query.data.rsplit(":", 1)[1]))
-        appointment = self._own_appointment(update, reminder.appointment_id) if reminder else None
+        reminder = await self.services.db(self.services.storage.get_reminder, int(query.data.rsplit(":", 1)[1]))
+        appointment = await self._own_appointment(update, reminder.appointment_id) if reminder else None
         if reminder is None or appointment is None:
             await query.answer()
             return
-        self.services.storage.mark_read(reminder.id, self.services.clock.now())
+        await self.services.db(self.services.storage.mark_read, reminder.id, self.services.clock.now())
         await query.answer(self._t(update, context, "reminder_read"))
         markup = query.message.reply_markup
         if markup is not None:

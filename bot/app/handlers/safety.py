@@ -16,10 +16,16 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.app.services import Services
+from bot.storage.offload import DatabaseUnavailable
 from bot.storage.privacy import hash_chat_id
 from bot.triage.levels import Level
 from bot.triage.matcher import looks_like_question
-from bot.triage.replies import render_alarm_reply, render_error_fallback, render_unreadable_reply
+from bot.triage.replies import (
+    render_alarm_reply,
+    render_error_fallback,
+    render_unreadable_reply,
+    render_with_spoed_lines,
+)
 from bot.triage.routing import route
 
 log = logging.getLogger(__name__)
@@ -138,7 +144,11 @@ class SafetyHandlers:
             catalog = self.services.knowledge.current.catalog
             lang = self.services.lang(update, context.chat_data)
             now = self.services.clock.now()
-            text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
+            if isinstance(error, DatabaseUnavailable):
+                first = catalog.ui.t("db_unavailable", lang)
+                text = render_with_spoed_lines(first, now, catalog.content, lang, catalog.alarm_replies)
+            else:
+                text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
             await context.bot.send_message(chat.id, text)
         except Exception as exc:  # the fallback itself failed; nothing more we can do than log
             log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))
