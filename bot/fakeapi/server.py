@@ -846,7 +846,9 @@ class FakeBotApi:
             self.stats.texts[(chat_id, str(params.get_str("text") or params.get_str("caption") or ""))] += 1
         if fault is not None:  # "slow": done, but the answer comes late (or never, if the client hangs up)
             with contextlib.suppress(TimeoutError):
-                await self.wait_until(lambda: handler.closed.is_set() or self._stopping, fault.hold, "client to give up")
+                await self.wait_until(
+                    lambda: handler.closed.is_set() or self._stopping, fault.hold, "client to give up"
+                )
             if handler.closed.is_set() or self._stopping:
                 handler.detach().close()
                 return 0, {}

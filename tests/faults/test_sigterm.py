@@ -37,7 +37,14 @@ def bot_env(base_url: str, database_url: str) -> dict[str, str]:
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 
@@ -55,7 +62,12 @@ async def test_sigterm_drains_flushes_and_exits_0_then_resumes(tmp_path: Path) -
     for chat_id in RECIPIENTS:
         storage.upsert_patient(chat_id, "nl", now, consent_at=now)
     storage.create_broadcast(
-        now=now, created_by=None, kind="text", audience="all", text="Het spreekuur is dicht op 24 december.", urgent=True
+        now=now,
+        created_by=None,
+        kind="text",
+        audience="all",
+        text="Het spreekuur is dicht op 24 december.",
+        urgent=True,
     )
     async with FakeBotApi() as fake:
 
