@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, TypeHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot.app.chat_state import DialogSync
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
@@ -54,6 +55,7 @@ class Assembly:
     app: Application  # type: ignore[type-arg]
     services: Services
     staff: StaffHandlers
+    dialogs: DialogSync
     observability: ObservabilityServer | None = None
 
     async def startup(self, _app: object = None) -> None:
@@ -61,6 +63,7 @@ class Assembly:
         # Build this year's holiday calendar now: the first patient's alarm must not wait for it.
         spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
         await warm_languages(self.services)
+        await self.dialogs.warm()
         await register_commands(self.app, self.services)
         if self.services.timer is not None:
             self.services.timer.start()
@@ -128,6 +131,9 @@ def build_application(
     services = Services(settings=settings, knowledge=knowledge, storage=storage, clock=clock or SystemClock())
     metrics = services.metrics
 
+    processor = ChatOrderedProcessor(
+        seen=SeenUpdates(storage.dialogs, services.db, services.clock) if dedupe_updates else None
+    )
     builder = (
         Application.builder()
         .application_class(InstrumentedApplication, kwargs={"metrics": metrics})
@@ -135,11 +141,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
         .get_updates_request(HTTPXRequest(read_timeout=40.0))
-        .concurrent_updates(
-            ChatOrderedProcessor(
-                seen=SeenUpdates(storage.dialogs, services.db, services.clock) if dedupe_updates else None
-            )
-        )
+        .concurrent_updates(processor)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_url.replace("/bot", "/file/bot"))
@@ -161,19 +163,23 @@ def build_application(
     staff_handlers = StaffHandlers(services, services.outbox)
     # First and not awaited: learn a new chat's stored language in the background for later replies.
     app.add_handler(TypeHandler(Update, _learn_language(services), block=False), group=LEARN_LANGUAGE_GROUP)
+    # Dialog state from the database: staff chats before their draft group, everyone else after the alarm layer.
+    dialogs = DialogSync(services, every_update=dedupe_updates)
+    dialogs.register(app)
+    processor.after = dialogs.after_update
     staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
     SafetyHandlers(services).register(app)
     # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
     app.add_handler(CallbackQueryHandler(content_handlers.stale, pattern="^$"))
-    AppointmentHandlers(services).register(app)  # conversations first: they own their states' texts
+    AppointmentHandlers(services, stale=content_handlers.stale).register(app)  # typed dates in group -2
     content_handlers.register(app)
     PrivacyHandlers(services).register(app)
     # Catch-alls come last in group 0: python-telegram-bot runs the first matching handler only.
     app.add_handler(CallbackQueryHandler(content_handlers.stale))
     QuestionHandlers(services).register(app)
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
-    assembly = Assembly(app, services, staff_handlers)
+    assembly = Assembly(app, services, staff_handlers, dialogs)
     app.post_init = assembly.startup
     app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -71,6 +71,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256, seen: SeenUpdates | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self.seen = seen
+        # Runs after each update's handlers, still in the chat's turn (bot.app.chat_state writes the dialog state).
+        self.after: Callable[[object], Awaitable[None]] | None = None
         self._tails: dict[int, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -99,7 +101,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             log.info("update %d was delivered before; dropped", update.update_id)
             _close(coroutine)
             return
-        await coroutine
+        try:
+            await coroutine
+        finally:
+            if self.after is not None:
+                await self.after(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

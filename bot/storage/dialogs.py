@@ -36,8 +36,9 @@ class DialogStore:
                 self._insert()(s.seen_updates)
                 .values(update_id=update_id, seen_at=now)
                 .on_conflict_do_nothing(index_elements=[s.seen_updates.c.update_id])
+                .returning(s.seen_updates.c.update_id)
             )
-            return conn.execute(stmt).rowcount > 0
+            return conn.execute(stmt).first() is not None
 
     def load(self, kind: str, now: datetime) -> dict[str, str]:
         """Every unexpired row of `kind`, key -> JSON data."""

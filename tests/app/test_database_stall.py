@@ -75,12 +75,13 @@ async def start_dialogue(chat: Chat) -> None:
 
 
 def due_reminder(chat: Chat) -> None:
-    """A patient whose day-before reminder is due now (the clock is moved past it)."""
-    services = chat.assembly.services
-    assert services.reminders is not None
+    """A patient with a reminder that fell due a minute ago."""
+    storage = chat.assembly.services.storage
     now = chat.clock.now()
-    services.storage.upsert_patient(REMINDED, "nl", now, consent_at=now)
-    services.reminders.add_appointment(REMINDED, "ct", now + timedelta(days=2), "staff")
+    storage.upsert_patient(REMINDED, "nl", now, consent_at=now)
+    storage.add_appointment(
+        REMINDED, "ct", now + timedelta(days=2), "staff", now, reminders=[("day-before", now - timedelta(minutes=1))]
+    )
 
 
 async def answered_within(chat: Chat, chat_id: int, text: str, seconds: float) -> str:
@@ -96,7 +97,6 @@ async def run_stall(chat: Chat, stall: Stall, *, write_during_stall: bool) -> No
     services = chat.assembly.services
     await start_dialogue(chat)
     due_reminder(chat)
-    chat.clock.advance(timedelta(days=1, hours=8))  # past the day-before reminder of REMINDED
     with stall():
         services.timer.signal()  # type: ignore[union-attr]
         assert "112" in await answered_within(chat, NEW_CHAT, FEVER, 2.0)
