@@ -38,6 +38,7 @@ from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings
 from bot.staff.wiring import make_broadcast_sender
+from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
 
@@ -57,6 +58,7 @@ class Assembly:
     staff: StaffHandlers
     dialogs: DialogSync
     observability: ObservabilityServer | None = None
+    listener: Listener | None = None
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
@@ -72,6 +74,9 @@ class Assembly:
             schedule_miss_flush(self.app.job_queue, self.services)
         if self.services.outbox is not None:
             self.services.outbox.start()
+        self.listener = make_listener(self.services)
+        if self.listener is not None:
+            self.listener.start()
         install_sighup(self.app, self.staff)
         settings = self.services.settings
         if settings.metrics_port:
@@ -84,6 +89,9 @@ class Assembly:
         """Drain (python-telegram-bot's post_stop, while the bot can still send): the reminder batch and
         the broadcast messages in flight finish and are recorded, unsent claims go back, counts are written."""
         services = self.services
+        if self.listener is not None:
+            await self.listener.stop()
+            self.listener = None
         if services.timer is not None:
             await services.timer.stop()
         if services.outbox is not None:
@@ -200,6 +208,19 @@ def _learn_language(services: Services) -> Callable[[Update, ContextTypes.DEFAUL
             log.info("chat language not loaded: %s", type(exc).__name__)
 
     return learn
+
+
+def make_listener(services: Services) -> Listener | None:
+    """On PostgreSQL: wake the reminder timer and the outbox sender when another process adds work."""
+    conninfo = libpq_url(services.settings.database_url)
+    if conninfo is None:
+        return None
+    wake: dict[str, Callable[[], None]] = {}
+    if services.timer is not None:
+        wake[REMINDERS] = services.timer.signal
+    if services.outbox is not None:
+        wake[OUTBOX] = services.outbox.wake
+    return Listener(conninfo, wake)
 
 
 async def warm_languages(services: Services) -> None:

@@ -29,6 +29,7 @@ from bot.storage.records import (
     ReminderStatus,
     Source,
 )
+from bot.storage.signals import REMINDERS, notify
 from bot.storage.staff_queries import StaffQueries
 from bot.storage.types import require_aware
 
@@ -215,6 +216,7 @@ class Storage(StaffQueries):
             except IntegrityError as exc:  # a racing insert of the same external id
                 raise DuplicateExternalId(external_id or "") from exc
             self._insert_reminders(conn, new_id, reminders)
+            notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == new_id)).one()
         return _appointment(row._mapping)
 
@@ -249,6 +251,7 @@ class Storage(StaffQueries):
             )
             # Rules already sent or skipped for the old time are not repeated (unique key).
             self._insert_reminders(conn, appointment_id, reminders)
+            notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).one()
         return _appointment(row._mapping)
 
@@ -294,6 +297,7 @@ class Storage(StaffQueries):
                     .where(s.reminders.c.appointment_id == appointment_id, s.reminders.c.status == "pending")
                     .values(status="skipped", error="cancelled")
                 )
+                notify(conn, REMINDERS)
         return found > 0
 
     # -- reminders ------------------------------------------------------------------------------
@@ -419,6 +423,7 @@ class Storage(StaffQueries):
         """Insert many reminder rows at once (benchmarks and imports); rows need every column value."""
         with self.engine.begin() as conn:
             conn.execute(insert(s.reminders), list(rows))
+            notify(conn, REMINDERS)
 
     # -- questions the search could not answer -------------------------------------------------
 
