@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
+from bot.fakeapi.relay import relay_to
 from tests.app.conftest import PATIENT, Chat, running_bot
 from tests.databases import pg_url
-from tests.relay import relay_to
 
 __all__ = ["pg_url"]  # a fixture
 
