@@ -14,7 +14,7 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, TypeHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
 from bot.app.chat_state import DialogSync
@@ -24,7 +24,7 @@ from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
-from bot.app.housekeeping import schedule_miss_flush, schedule_purge
+from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
@@ -72,6 +72,7 @@ class Assembly:
         if self.app.job_queue is not None:
             schedule_purge(self.app.job_queue, self.services)
             schedule_miss_flush(self.app.job_queue, self.services)
+            schedule_language_refresh(self.app.job_queue, self.services)
         if self.services.outbox is not None:
             self.services.outbox.start()
         self.listener = make_listener(self.services)
@@ -169,8 +170,6 @@ def build_application(
 
     content_handlers = ContentHandlers(services)
     staff_handlers = StaffHandlers(services, services.outbox)
-    # First and not awaited: learn a new chat's stored language in the background for later replies.
-    app.add_handler(TypeHandler(Update, _learn_language(services), block=False), group=LEARN_LANGUAGE_GROUP)
     # Dialog state from the database: staff chats before their draft group, everyone else after the alarm layer.
     dialogs = DialogSync(services, every_update=dedupe_updates)
     dialogs.register(app)
@@ -194,22 +193,6 @@ def build_application(
     return assembly
 
 
-LEARN_LANGUAGE_GROUP = -100
-
-
-def _learn_language(services: Services) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Any]:
-    async def learn(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        if chat is None or services.languages.known(chat.id):
-            return
-        try:
-            await services.learn_language(chat.id)
-        except Exception as exc:  # the database is away: Telegram's language until it is back
-            log.info("chat language not loaded: %s", type(exc).__name__)
-
-    return learn
-
-
 def make_listener(services: Services) -> Listener | None:
     """On PostgreSQL: wake the reminder timer and the outbox sender when another process adds work."""
     conninfo = libpq_url(services.settings.database_url)
@@ -226,7 +209,7 @@ def make_listener(services: Services) -> Listener | None:
 async def warm_languages(services: Services) -> None:
     """Fill the language cache from the database, off the event loop (a failure only costs languages)."""
     try:
-        services.languages.load(await services.db(services.storage.patient_languages))
+        await services.refresh_languages()
     except Exception as exc:
         log.warning("chat languages not loaded at start-up: %s", type(exc).__name__)
 

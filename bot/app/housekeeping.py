@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 PURGE_EVERY = timedelta(hours=6)
 MISS_FLUSH_EVERY = timedelta(minutes=1)
+LANGUAGES_EVERY = timedelta(minutes=1)
 
 
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
@@ -43,3 +44,15 @@ def schedule_miss_flush(job_queue: JobQueue[Any], services: Services) -> None:
         await services.misses.flush_off_loop(services.db)
 
     job_queue.run_repeating(flush, interval=MISS_FLUSH_EVERY, first=MISS_FLUSH_EVERY, name="miss-counts")
+
+
+def schedule_language_refresh(job_queue: JobQueue[Any], services: Services) -> None:
+    """Reload the chats' languages every minute (choices made on another instance or by the command line)."""
+
+    async def refresh(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await services.refresh_languages()
+        except Exception as exc:  # the database is away: keep the languages we have
+            log.info("chat languages not refreshed: %s", type(exc).__name__)
+
+    job_queue.run_repeating(refresh, interval=LANGUAGES_EVERY, first=LANGUAGES_EVERY, name="chat-languages")

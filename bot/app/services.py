@@ -58,21 +58,18 @@ class Services:
         user = update.effective_user
         return pick_lang(user.language_code if user else None)
 
-    async def learn_language(self, chat_id: int) -> None:
-        """Remember the stored language of a chat not seen yet (off the alarm path, after the replies)."""
-        if self.languages.known(chat_id):
-            return
-        patient = await self.db(self.storage.get_patient, chat_id)
-        self.languages.remember(chat_id, patient.language if patient is not None else None)
+    async def refresh_languages(self) -> None:
+        """Reload the language cache from the database (start-up, then every minute, off the alarm path)."""
+        self.languages.load(await self.db(self.storage.patient_languages))
 
 
 class ChatLanguages:
     """An in-process cache of the chats' chosen languages; allowed to be stale, never blocks.
 
-    Filled at start-up from the database, whenever a patient chooses a language, and for chats not
-    seen yet by a late handler after the replies went out. Until then a chat is answered in
-    Telegram's language (`language_code`). Another instance's /taal reaches this one at its next
-    start or never, which costs a reply in the other language, never a missed alarm.
+    Filled from the database at start-up and every minute after (bot.app.housekeeping), and at once
+    whenever a patient chooses a language here. A chat it does not know is answered in Telegram's
+    language (`language_code`). A choice made on another instance or by the command line arrives
+    within a minute, which at worst costs a reply in the other language, never a missed alarm.
     """
 
     def __init__(self) -> None:
@@ -81,10 +78,6 @@ class ChatLanguages:
     def get(self, chat_id: int) -> Lang | None:
         """The remembered language, or None (unknown, or nothing stored)."""
         return self._langs.get(chat_id)
-
-    def known(self, chat_id: int) -> bool:
-        """Whether the database has been asked about this chat (or it chose a language here)."""
-        return chat_id in self._langs
 
     def remember(self, chat_id: int, language: str | None) -> None:
         """Note a chat's language (None: nothing stored for it)."""
@@ -95,6 +88,5 @@ class ChatLanguages:
         self._langs[chat_id] = None
 
     def load(self, pairs: list[tuple[int, str]]) -> None:
-        """Fill from the database at start-up."""
-        for chat_id, language in pairs:
-            self.remember(chat_id, language)
+        """Replace the cache with the database's (chat id, language) pairs."""
+        self._langs = {chat_id: language for chat_id, language in pairs if language in ("nl", "en")}  # type: ignore[misc]
