@@ -90,6 +90,7 @@ class Assembly:
         """Drain (python-telegram-bot's post_stop, while the bot can still send): the reminder batch and
         the broadcast messages in flight finish and are recorded, unsent claims go back, counts are written."""
         services = self.services
+        services.db.hurry()  # a database that does not answer must not hold up the stop
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None

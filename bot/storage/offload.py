@@ -24,9 +24,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from concurrent.futures import Executor, Future
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -55,11 +57,11 @@ class Offload:
         self.workers = workers
         self.patience = patience
         self.available = True
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: DaemonPool | None = None
 
-    def _executor(self) -> ThreadPoolExecutor:
+    def _executor(self) -> DaemonPool:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="storage")
+            self._pool = DaemonPool(self.workers, "storage")
         return self._pool
 
     async def __call__(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -110,6 +112,11 @@ class Offload:
             log.error("database unavailable (%s in %s)", why, what)
         self.available = False
 
+    def hurry(self, seconds: float = 1.0) -> None:
+        """Stopping: wait at most `seconds` per call from now on, writes that must land included."""
+        self.deadline = min(self.deadline, seconds)
+        self.patience = min(self.patience, seconds)
+
     def close(self) -> None:
         """Stop the pool without waiting for calls stuck on an unanswering database."""
         if self._pool is not None:
@@ -119,3 +126,46 @@ class Offload:
 
 def _reason(exc: Exception) -> str:
     return type(exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc).__name__
+
+
+class DaemonPool(Executor):
+    """A fixed pool of daemon threads: a call stuck on an unanswering database never holds up the exit.
+
+    (`ThreadPoolExecutor` joins its threads at interpreter exit, so a stop during a database hang
+    would wait for the database.) A queued call that was cancelled before a thread took it never runs.
+    """
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, daemon=True, name=f"{name}-{index}") for index in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Queue `fn(*args, **kwargs)` for the next free thread."""
+        future: Future[T] = Future()
+        self._queue.put((future, functools.partial(fn, *args, **kwargs)))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, call = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Let each thread end after the calls queued before (without waiting for one stuck on the database)."""
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()

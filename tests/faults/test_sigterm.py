@@ -8,12 +8,20 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.fakeapi.relay import relay_to
 from bot.fakeapi.server import FakeBotApi
 from bot.storage import open_storage
 from tests.cli import ROOT
+from tests.databases import pg_url
+
+__all__ = ["pg_url"]  # a fixture
 
 RECIPIENTS = range(7000, 7150)
 ASKER = 6000
@@ -50,7 +58,7 @@ async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
 
 async def terminate(proc: asyncio.subprocess.Process) -> tuple[int, str]:
     proc.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(proc.communicate(), 10)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 15)
     assert proc.returncode is not None
     return proc.returncode, stderr.decode(errors="replace")
 
@@ -106,3 +114,29 @@ async def test_sigterm_drains_flushes_and_exits_0_then_resumes(tmp_path: Path) -
         per_chat = [len(fake.messages_to(chat_id)) for chat_id in RECIPIENTS]
         assert per_chat == [1] * len(RECIPIENTS)  # none lost, none twice
     storage.close()
+
+
+@pytest.mark.postgres
+async def test_sigterm_while_postgres_hangs_still_exits_0_promptly(pg_url: str) -> None:
+    parsed = make_url(pg_url)
+    async with FakeBotApi() as fake:
+        with relay_to(parsed.host or "127.0.0.1", parsed.port or 5432) as relay:
+            relayed = pg_url.replace(f"{parsed.host}:{parsed.port}", f"127.0.0.1:{relay.port}")
+            proc = await start_bot(bot_env(fake.base_url, relayed))
+            try:
+                fake.send_text(ASKER, "/start")
+                await fake.wait_until(lambda: bool(fake.messages_to(ASKER)), within=30, what="the bot to start")
+                relay.pause()
+                fake.send_text(ASKER, "/afspraken")  # needs the database: its thread now waits
+                fake.send_text(ASKER + 1, "Ik heb sinds vanmiddag 39,6 koorts")
+                await fake.wait_until(lambda: bool(fake.messages_to(ASKER + 1)), within=2, what="the alarm reply")
+                assert "112" in (fake.messages_to(ASKER + 1)[0].text or "")
+                started = time.monotonic()
+                code, stderr = await terminate(proc)
+                assert code == 0, stderr
+                assert time.monotonic() - started < 10
+            finally:
+                relay.resume()
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
