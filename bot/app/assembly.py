@@ -94,10 +94,8 @@ class Assembly:
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
-        if services.timer is not None:
-            await services.timer.stop()
-        if services.outbox is not None:
-            await services.outbox.stop()
+        stopping = [part.stop() for part in (services.timer, services.outbox) if part is not None]
+        await asyncio.gather(*stopping)
         await services.misses.flush_off_loop(services.db)
 
     async def shutdown(self, _app: object = None) -> None:

@@ -118,13 +118,14 @@ class BroadcastSender:
             self._task = asyncio.get_running_loop().create_task(self.run(self._stop), name="broadcast-sender")
         return self._task
 
-    async def stop(self) -> None:
-        """Stop gracefully: finish the messages in flight, give unsent claims back."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop gracefully: finish the messages in flight, give unsent claims back. After `grace` seconds
+        (a database that does not answer) the pass is cancelled; messages already with Telegram still finish."""
         self._stop.set()
         self._wake.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, grace)
             self._task = None
 
     async def run(self, stop_event: asyncio.Event) -> None:

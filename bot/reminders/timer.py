@@ -53,13 +53,14 @@ class ReminderTimer:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="reminder-timer")
         return self._task
 
-    async def stop(self) -> None:
-        """Stop after the batch in progress (its messages are finished and recorded)."""
+    async def stop(self, grace: float = 2.0) -> None:
+        """Stop after the batch in progress (its messages are finished and recorded); after `grace`
+        seconds (a database that does not answer) the task is cancelled instead."""
         self._stop.set()
         self._wake.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, grace)
             self._task = None
 
     async def next_wake(self) -> float:
