@@ -476,11 +476,7 @@ class Storage(StaffQueries):
                 .order_by(s.reminders.c.id)
             ).all()
             staff_rows = self._export_staff_rows(conn, chat_id)
-            dialogs = conn.execute(
-                select(s.dialog_state.c.kind, s.dialog_state.c.data, s.dialog_state.c.updated_at).where(
-                    s.dialog_state.c.chat_id == chat_id
-                )
-            ).all()
+            dialogs = conn.execute(select(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).all()
 
         def plain(row: Row[Any]) -> dict[str, Any]:
             return {k: _iso(v) for k, v in row._mapping.items()}
