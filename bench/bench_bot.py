@@ -16,10 +16,12 @@ Two figures, both over loopback:
 * latency: one message at a time, from just before the inject call until ``process_update`` for
   that update returned here: all blocking handlers ran and every reply they awaited was answered by
   the fake. For an alarm that also asks a question this covers both replies (alarm reply, then the
-  answer). p50 and p99 for both apps; the goal is the full bot's p99 <= 5 ms.
+  answer). p50 and p99 for both apps; the goal is a ratio, since absolute times move with the
+  machine: the full bot's p99 <= 1.25 x the echo bot's p99 in the same run.
 
-Both apps process updates one at a time (PTB's default), as the production bot does; the full bot
-is started like the old harness did it, without `Assembly.startup` (command registration, timers).
+The full bot schedules updates as in production (chats in parallel, each chat in order); the echo
+bot uses PTB's default (one at a time). The full bot is started without `Assembly.startup`
+(command registration, timers), so the measurement is the update path only.
 The bot's WARNING logs (one line per alarm) are silenced while measuring: without a configured handler
 Python would print them all to stderr, which measures the terminal rather than the bot.
 Returns a dict of figures (and prints it); not a test: timings vary by machine.
@@ -58,7 +60,7 @@ TOKEN = "123456:BENCH"  # noqa: S105 - not a secret: only the local fake accepts
 # A Tuesday inside office hours, so alarm routing is the same on every run.
 OFFICE_HOURS = datetime(2026, 3, 10, 11, 0, tzinfo=AMSTERDAM)
 GOAL_RATIO = 0.7
-GOAL_P99_MS = 5.0
+GOAL_P99_RATIO = 1.25
 COUNT_GROUP = -1000  # before every group of the bot (staff -20, safety -10)
 
 # Written for this benchmark: questions, small talk and alarms as patients type them.
@@ -260,6 +262,7 @@ async def _run(n: int, latency_n: int, chats: int) -> dict[str, Any]:
     full = await _measure(build_full_bot, texts, latency_texts, chats)
     echo = await _measure(build_echo_bot, texts, latency_texts, chats)
     ratio = full["per_second"] / echo["per_second"]
+    p99_ratio = full["p99_ms"] / echo["p99_ms"]
     return {
         "messages": n,
         "chats": chats,
@@ -271,7 +274,8 @@ async def _run(n: int, latency_n: int, chats: int) -> dict[str, Any]:
         "p99_ms": round(full["p99_ms"], 3),
         "echo_p50_ms": round(echo["p50_ms"], 3),
         "echo_p99_ms": round(echo["p99_ms"], 3),
-        "ok": bool(ratio >= GOAL_RATIO and full["p99_ms"] <= GOAL_P99_MS),
+        "p99_ratio": round(p99_ratio, 3),
+        "ok": bool(ratio >= GOAL_RATIO and p99_ratio <= GOAL_P99_RATIO),
     }
 
 
@@ -290,8 +294,8 @@ def run(quick: bool | None = None) -> dict[str, Any]:
     print(
         f"bot: {result['full_per_second']:,.0f} msg/s vs echo {result['echo_per_second']:,.0f} msg/s "
         f"= ratio {result['ratio']} (goal >= {GOAL_RATIO}); latency p50 {result['p50_ms']} ms, "
-        f"p99 {result['p99_ms']} ms (goal <= {GOAL_P99_MS}); echo p50 {result['echo_p50_ms']} ms, "
-        f"p99 {result['echo_p99_ms']} ms"
+        f"p99 {result['p99_ms']} ms; echo p50 {result['echo_p50_ms']} ms, p99 {result['echo_p99_ms']} ms; "
+        f"p99 ratio {result['p99_ratio']} (goal <= {GOAL_P99_RATIO})"
     )
     return result
 

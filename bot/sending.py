@@ -52,6 +52,13 @@ class Transient(SendError):
     """A timeout, network error or server error: retry with backoff."""
 
 
+class MaybeDelivered(SendError):
+    """The request reached Telegram but no answer came in time: the message may have been delivered.
+
+    Reminders and broadcast messages are not resent after this (at most once); see bot.app.telegram_io.
+    """
+
+
 class Rejected(SendError):
     """Telegram refused the message itself (400 bad request); retrying will not help."""
 

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot.app.chat_state import DialogSync
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
@@ -24,10 +25,11 @@ from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
-from bot.app.housekeeping import schedule_miss_flush, schedule_purge
+from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
 from bot.app.knowledge import KnowledgeStore
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
+from bot.app.updates import ChatOrderedProcessor, SeenUpdates
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
 from bot.observability.metrics import Metrics
@@ -37,6 +39,7 @@ from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
 from bot.staff.wiring import make_broadcast_sender
+from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
 
@@ -54,20 +57,28 @@ class Assembly:
     app: Application  # type: ignore[type-arg]
     services: Services
     staff: StaffHandlers
+    dialogs: DialogSync
     observability: ObservabilityServer | None = None
+    listener: Listener | None = None
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
         # Build this year's holiday calendar now: the first patient's alarm must not wait for it.
         spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
+        await warm_languages(self.services)
+        await self.dialogs.warm()
         await register_commands(self.app, self.services)
         if self.services.timer is not None:
             self.services.timer.start()
         if self.app.job_queue is not None:
             schedule_purge(self.app.job_queue, self.services)
             schedule_miss_flush(self.app.job_queue, self.services)
+            schedule_language_refresh(self.app.job_queue, self.services)
         if self.services.outbox is not None:
             self.services.outbox.start()
+        self.listener = make_listener(self.services)
+        if self.listener is not None:
+            self.listener.start()
         install_sighup(self.app, self.staff)
         settings = self.services.settings
         if settings.metrics_port:
@@ -82,21 +93,33 @@ class Assembly:
                     f"METRICS_PORT/METRICS_HOST: cannot listen on {where}: {exc.strerror or exc}"
                 ) from None
 
+    async def stop(self, _app: object = None) -> None:
+        """Drain (python-telegram-bot's post_stop, while the bot can still send): the reminder batch and
+        the broadcast messages in flight finish and are recorded, unsent claims go back, counts are written."""
+        services = self.services
+        services.db.hurry()  # a database that does not answer must not hold up the stop
+        if self.listener is not None:
+            await self.listener.stop()
+            self.listener = None
+        stopping = [part.stop() for part in (services.timer, services.outbox) if part is not None]
+        await asyncio.gather(*stopping)
+        await services.misses.flush_off_loop(services.db)
+
     async def shutdown(self, _app: object = None) -> None:
-        """What runs when the application stops (python-telegram-bot's post_shutdown)."""
-        if self.services.timer is not None:
-            self.services.timer.stop()
-        self.services.misses.flush()
-        if self.services.outbox is not None:
-            await self.services.outbox.stop()
+        """What runs when the application has stopped (python-telegram-bot's post_shutdown)."""
+        await self.stop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         if self.observability is not None:
             await self.observability.stop()
             self.observability = None
+        self.services.db.close()
 
     async def _health(self) -> dict[str, bool]:
-        database = await asyncio.to_thread(self.services.storage.ping)
+        try:
+            database = await self.services.db(self.services.storage.ping)
+        except Exception:
+            database = False
         updater = self.app.updater
         updates = self.app.running and (updater is None or updater.running)
         return {"database": database, "updates": bool(updates)}
@@ -110,8 +133,12 @@ def build_application(
     knowledge: KnowledgeStore | None = None,
     retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
     outbox_options: dict[str, Any] | None = None,
+    dedupe_updates: bool = False,
 ) -> Assembly:
-    """Build the python-telegram-bot Application with every handler and service wired in."""
+    """Build the python-telegram-bot Application with every handler and service wired in.
+
+    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already.
+    """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
     if storage is None:
         storage = open_storage(settings.database_url)
@@ -119,6 +146,9 @@ def build_application(
     services = Services(settings=settings, knowledge=knowledge, storage=storage, clock=clock or SystemClock())
     metrics = services.metrics
 
+    processor = ChatOrderedProcessor(
+        seen=SeenUpdates(storage.dialogs, services.db, services.clock) if dedupe_updates else None
+    )
     builder = (
         Application.builder()
         .application_class(InstrumentedApplication, kwargs={"metrics": metrics})
@@ -126,6 +156,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
         .get_updates_request(HTTPXRequest(read_timeout=40.0))
+        .concurrent_updates(processor)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_url.replace("/bot", "/file/bot"))
@@ -138,30 +169,56 @@ def build_application(
         services.sender,
         services.clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
+        db=services.db,
     )
     services.outbox = make_broadcast_sender(services, **(outbox_options or {}))
-    if app.job_queue is not None:
-        services.timer = ReminderTimer(services.reminders, app.job_queue, on_report=_count_reminders(metrics))
+    services.timer = ReminderTimer(services.reminders, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
     PrivateChatsOnly(services).register(app)  # first: nothing is answered in groups or channels
     staff_handlers = StaffHandlers(services, services.outbox)
+    # Dialog state from the database: staff chats before their draft group, everyone else after the alarm layer.
+    dialogs = DialogSync(services, every_update=dedupe_updates)
+    dialogs.register(app)
+    processor.after = dialogs.after_update
     staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
     SafetyHandlers(services).register(app)
     # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
     app.add_handler(CallbackQueryHandler(content_handlers.stale, pattern="^$"))
-    AppointmentHandlers(services).register(app)  # conversations first: they own their states' texts
+    AppointmentHandlers(services, stale=content_handlers.stale).register(app)  # typed dates in group -2
     content_handlers.register(app)
     PrivacyHandlers(services).register(app)
     # Catch-alls come last in group 0: python-telegram-bot runs the first matching handler only.
     app.add_handler(CallbackQueryHandler(content_handlers.stale))
     QuestionHandlers(services).register(app)
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
-    assembly = Assembly(app, services, staff_handlers)
+    assembly = Assembly(app, services, staff_handlers, dialogs)
     app.post_init = assembly.startup
+    app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown
     return assembly
+
+
+def make_listener(services: Services) -> Listener | None:
+    """On PostgreSQL: wake the reminder timer and the outbox sender when another process adds work."""
+    conninfo = libpq_url(services.settings.database_url)
+    if conninfo is None:
+        return None
+    wake: dict[str, Callable[[], None]] = {}
+    if services.timer is not None:
+        wake[REMINDERS] = services.timer.signal
+    if services.outbox is not None:
+        wake[OUTBOX] = services.outbox.wake
+    return Listener(conninfo, wake)
+
+
+async def warm_languages(services: Services) -> None:
+    """Fill the language cache from the database, off the event loop (a failure only costs languages)."""
+    try:
+        await services.refresh_languages()
+    except Exception as exc:
+        log.warning("chat languages not loaded at start-up: %s", type(exc).__name__)
 
 
 def _count_reminders(metrics: Metrics) -> Callable[[BatchReport], None]:

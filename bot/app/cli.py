@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         print("TELEGRAM_BOT_TOKEN is not set. Without a token, try: python -m bot demo", file=sys.stderr)
         return 2
     try:
-        assembly = build_application(settings)
+        assembly = build_application(settings, dedupe_updates=bool(args.webhook))
     except ContentLoadError as exc:
         print(f"content problems, not starting:\n{exc}", file=sys.stderr)
         return 1

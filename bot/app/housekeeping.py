@@ -1,4 +1,5 @@
-"""Periodic jobs that keep the database lean: the retention purge of old appointments."""
+"""Periodic jobs that keep the database lean: the retention purge of old appointments, expired
+dialog state and seen webhook updates; and the minute's counts of unanswered questions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 PURGE_EVERY = timedelta(hours=6)
 MISS_FLUSH_EVERY = timedelta(minutes=1)
+LANGUAGES_EVERY = timedelta(minutes=1)
 
 
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
@@ -22,8 +24,10 @@ def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
     async def purge(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             now = services.clock.now()
-            counts = services.storage.purge_appointments(now, services.settings.purge_after_days)
-            counts["enrolments"] = services.storage.purge_enrolments(now)
+            storage = services.storage
+            counts = await services.db(storage.purge_appointments, now, services.settings.purge_after_days)
+            counts["enrolments"] = await services.db(storage.purge_enrolments, now)
+            counts.update(await services.db(storage.dialogs.purge, now))
         except Exception:  # a database hiccup: try again at the next run
             log.exception("retention purge failed")
             return
@@ -37,6 +41,18 @@ def schedule_miss_flush(job_queue: JobQueue[Any], services: Services) -> None:
     """Write the counts of unanswered questions every minute (see bot.app.misses)."""
 
     async def flush(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        services.misses.flush()
+        await services.misses.flush_off_loop(services.db)
 
     job_queue.run_repeating(flush, interval=MISS_FLUSH_EVERY, first=MISS_FLUSH_EVERY, name="miss-counts")
+
+
+def schedule_language_refresh(job_queue: JobQueue[Any], services: Services) -> None:
+    """Reload the chats' languages every minute (choices made on another instance or by the command line)."""
+
+    async def refresh(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await services.refresh_languages()
+        except Exception as exc:  # the database is away: keep the languages we have
+            log.info("chat languages not refreshed: %s", type(exc).__name__)
+
+    job_queue.run_repeating(refresh, interval=LANGUAGES_EVERY, first=LANGUAGES_EVERY, name="chat-languages")

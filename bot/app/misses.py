@@ -12,13 +12,15 @@ import logging
 from collections import Counter
 from datetime import date
 
+from bot.storage.console_queries import ConsoleQueries
+from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
 log = logging.getLogger(__name__)
 
 
 class MissTally:
-    """Per-day counts of unanswered questions, waiting to be written."""
+    """Per-day counts of unanswered questions and of statistics events, waiting to be written."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -33,9 +35,40 @@ class MissTally:
         """Count one unanswered question on `day` (Amsterdam date)."""
         self._pending[day] += 1
 
+    @property
+    def pending(self) -> int:
+        """How many counted questions are not written yet."""
+        return sum(self._pending.values())
+
     def flush(self) -> int:
         """Write the pending counts; return how many questions were written. Keeps them on failure."""
+        pending, events = self._take()
+        written = self._write(pending, events)
+        self._keep(pending, events)
+        return written
+
+    async def flush_off_loop(self, db: Offload) -> int:
+        """`flush` with the writes in `db`'s threads (from the event loop); keeps what was not written."""
+        pending, events = self._take()
+        try:
+            written = await db.record(self._write, pending, events)
+        except Exception:
+            log.exception("unanswered-question counts not written; kept for the next try")
+            written = 0
+        self._keep(pending, events)
+        return written
+
+    def _take(self) -> tuple[Counter[date], Counter[tuple[date, str]]]:
         pending, self._pending = self._pending, Counter()
+        events, self._events = self._events, Counter()
+        return pending, events
+
+    def _keep(self, pending: Counter[date], events: Counter[tuple[date, str]]) -> None:
+        self._pending.update(pending)
+        self._events.update(events)
+
+    def _write(self, pending: Counter[date], events: Counter[tuple[date, str]]) -> int:
+        """Write and remove each count from `pending` and `events`; stops at the first failure of each."""
         written = 0
         try:
             for day, n in sorted(pending.items()):
@@ -44,19 +77,11 @@ class MissTally:
                 del pending[day]
         except Exception:
             log.exception("unanswered-question counts not written; kept for the next try")
-            self._pending.update(pending)
-        self._flush_events()
-        return written
-
-    def _flush_events(self) -> None:
-        from bot.storage.console_queries import ConsoleQueries
-
-        events, self._events = self._events, Counter()
-        queries = ConsoleQueries(self._storage.engine)
         try:
+            queries = ConsoleQueries(self._storage.engine)
             for (day, name), n in sorted(events.items()):
                 queries.add_daily_count(day, name, n)
                 del events[(day, name)]
         except Exception:
             log.exception("daily counts not written; kept for the next try")
-            self._events.update(events)
+        return written

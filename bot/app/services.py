@@ -16,6 +16,7 @@ from bot.reminders.service import ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.sending import MessageSender, RecordingSender
 from bot.settings import Settings
+from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
 if TYPE_CHECKING:
@@ -36,21 +37,56 @@ class Services:
     timer: ReminderTimer | None = None
     outbox: BroadcastSender | None = None
     misses: MissTally = field(init=False)
+    db: Offload = field(default_factory=Offload)
+    languages: ChatLanguages = field(default_factory=lambda: ChatLanguages())
 
     def __post_init__(self) -> None:
         self.misses = MissTally(self.storage)
 
     def lang(self, update: Update, chat_data: dict[Any, Any] | None) -> Lang:
-        """The chat's interface language: /taal choice, else the stored one, else Telegram's."""
+        """The chat's interface language: /taal choice, else the remembered one, else Telegram's.
+
+        Memory only, never the database: the alarm reply calls this (see `ChatLanguages`).
+        """
         if chat_data is not None and chat_data.get("lang") in ("nl", "en"):
             lang: Lang = chat_data["lang"]
             return lang
         chat = update.effective_chat
-        if chat is not None and chat_data is not None and "lang_checked" not in chat_data:
-            chat_data["lang_checked"] = True
-            patient = self.storage.get_patient(chat.id)
-            if patient is not None and patient.language in ("nl", "en"):
-                chat_data["lang"] = patient.language
-                return "en" if patient.language == "en" else "nl"
+        known = self.languages.get(chat.id) if chat is not None else None
+        if known is not None:
+            return known
         user = update.effective_user
         return pick_lang(user.language_code if user else None)
+
+    async def refresh_languages(self) -> None:
+        """Reload the language cache from the database (start-up, then every minute, off the alarm path)."""
+        self.languages.load(await self.db(self.storage.patient_languages))
+
+
+class ChatLanguages:
+    """An in-process cache of the chats' chosen languages; allowed to be stale, never blocks.
+
+    Filled from the database at start-up and every minute after (bot.app.housekeeping), and at once
+    whenever a patient chooses a language here. A chat it does not know is answered in Telegram's
+    language (`language_code`). A choice made on another instance or by the command line arrives
+    within a minute, which at worst costs a reply in the other language, never a missed alarm.
+    """
+
+    def __init__(self) -> None:
+        self._langs: dict[int, Lang | None] = {}
+
+    def get(self, chat_id: int) -> Lang | None:
+        """The remembered language, or None (unknown, or nothing stored)."""
+        return self._langs.get(chat_id)
+
+    def remember(self, chat_id: int, language: str | None) -> None:
+        """Note a chat's language (None: nothing stored for it)."""
+        self._langs[chat_id] = language if language in ("nl", "en") else None  # type: ignore[assignment]
+
+    def forget(self, chat_id: int) -> None:
+        """The chat's data was deleted."""
+        self._langs[chat_id] = None
+
+    def load(self, pairs: list[tuple[int, str]]) -> None:
+        """Replace the cache with the database's (chat id, language) pairs."""
+        self._langs = {chat_id: language for chat_id, language in pairs if language in ("nl", "en")}  # type: ignore[misc]

@@ -8,15 +8,17 @@ import logging
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.sending import Blocked, Document, Keyboard, Rejected, RetryLater, Transient
+from bot.sending import Blocked, Document, Keyboard, MaybeDelivered, Rejected, RetryLater, Transient
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +47,30 @@ def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+# Set while a reminder, broadcast or other at-most-once message is sent (see RetryingRequest).
+_AT_MOST_ONCE: ContextVar[bool] = ContextVar("at_most_once", default=False)
+
+# httpx errors raised after the request may have been written to Telegram: it may have acted on it.
+_MAYBE_REACHED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.RemoteProtocolError)
+
+
+class Unconfirmed(TimedOut):
+    """The request may have reached Telegram, but no answer came (an at-most-once send is not repeated)."""
+
+
 class TelegramSender:
-    """A `MessageSender` over a python-telegram-bot `Bot`; maps Telegram errors to the core's."""
+    """A `MessageSender` over a python-telegram-bot `Bot`; maps Telegram errors to the core's.
+
+    Its sends are at most once when Telegram's answer does not come: a request that may have reached
+    Telegram is not repeated and raises `MaybeDelivered` (reminders, broadcasts, staff reports).
+    Replies in a chat (the alarm reply first) go through the handlers' own `Bot` and are at least once.
+    """
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
     async def send_message(self, chat_id: int, html: str, keyboard: Keyboard = ()) -> int:
-        """Send an HTML message; raise Blocked, RetryLater, Transient or Rejected on failure."""
+        """Send an HTML message; raise Blocked, RetryLater, Transient, MaybeDelivered or Rejected on failure."""
         async with _mapped_errors():
             message = await self._bot.send_message(chat_id, html, reply_markup=to_markup(keyboard))
         return message.message_id
@@ -68,9 +86,12 @@ class TelegramSender:
 
 @asynccontextmanager
 async def _mapped_errors() -> AsyncIterator[None]:
-    """Translate python-telegram-bot's errors into the core's SendError types."""
+    """Translate python-telegram-bot's errors into the core's SendError types (sends at most once)."""
+    token = _AT_MOST_ONCE.set(True)
     try:
         yield
+    except Unconfirmed as exc:
+        raise MaybeDelivered(str(exc)) from exc
     except RetryAfter as exc:
         raise RetryLater(retry_after_seconds(exc)) from exc
     except Forbidden as exc:
@@ -81,6 +102,8 @@ async def _mapped_errors() -> AsyncIterator[None]:
         raise Rejected(str(exc)) from exc
     except (TimedOut, NetworkError) as exc:
         raise Transient(str(exc)) from exc
+    finally:
+        _AT_MOST_ONCE.reset(token)
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -94,6 +117,12 @@ class RetryingRequest(HTTPXRequest):
     asking for a longer wait than `max_retry_after` goes back to the caller as Telegram sent it.
     Retrying happens in `do_request`, python-telegram-bot's extension point, before the answer is
     parsed, so the caller sees exactly the errors it would see without retries.
+
+    The one rule for duplicates: a request that failed before it could reach Telegram (connect
+    error, connect or pool timeout) is always retried. One that may have reached it (read or write
+    timeout, connection dropped after sending) is retried for replies in a chat — the alarm reply is
+    at least once — but not for sends marked at most once by `TelegramSender` (reminders,
+    broadcasts): those raise `Unconfirmed` and are recorded as sent without confirmation.
     """
 
     def __init__(
@@ -127,7 +156,9 @@ class RetryingRequest(HTTPXRequest):
         while True:
             try:
                 code, payload = await super().do_request(url, method, request_data, *timeouts)
-            except (TimedOut, NetworkError):  # timeouts and connection errors from httpx
+            except (TimedOut, NetworkError) as exc:  # timeouts and connection errors from httpx
+                if _AT_MOST_ONCE.get() and isinstance(exc.__cause__, _MAYBE_REACHED):
+                    raise Unconfirmed(f"no answer from Telegram ({type(exc.__cause__).__name__})") from exc
                 if attempt >= len(self._delays):
                     raise
                 delay = self._delays[attempt]

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 JsonDict = dict[str, Any]
 
-FaultKind = Literal["400", "403", "429", "500", "502", "timeout", "close"]
+FaultKind = Literal["400", "403", "429", "500", "502", "timeout", "close", "slow"]
 
 
 @dataclass(frozen=True)

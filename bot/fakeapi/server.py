@@ -16,6 +16,7 @@ version counter and wakes waiters, so `wait_until`, `wait_for_calls`, `wait_conf
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -119,6 +120,7 @@ class _Fault:
     chat_id: int | None
     retry_after: float
     description: str | None
+    hold: float = 0.0
 
 
 @dataclass
@@ -497,14 +499,17 @@ class FakeBotApi:
         chat_id: int | None = None,
         retry_after: float = 1,
         description: str | None = None,
+        hold: float = 20.0,
     ) -> None:
         """Make the next `count` calls of `method` ("*" = any but getUpdates) fail with `kind`.
 
         kinds: "500"/"502" (NetworkError in PTB), "429" (RetryAfter), "403" (Forbidden: bot was blocked),
         "400" (BadRequest), "timeout" (held until the client gives up: TimedOut), "close" (connection
-        closed without answer: NetworkError). With `chat_id`, only calls for that chat match.
+        closed without answer: NetworkError), "slow" (carried out, e.g. the message is delivered, but the
+        answer is held `hold` seconds: a client with a shorter read timeout sees TimedOut although the
+        message arrived). With `chat_id`, only calls for that chat match.
         """
-        self._faults.append(_Fault(method.lower(), kind, count, chat_id, retry_after, description))
+        self._faults.append(_Fault(method.lower(), kind, count, chat_id, retry_after, description, hold))
 
     def clear_faults(self) -> None:
         """Forget faults that have not fired yet."""
@@ -845,7 +850,7 @@ class FakeBotApi:
         if prefix.isdigit():
             self.bot_id = int(prefix)  # like Telegram: the bot id is the token's number
         fault = self._take_fault(method, params)
-        if fault is not None:
+        if fault is not None and fault.kind != "slow":
             return await self._apply_fault(handler, fault)
         implementation = self._methods.get(method)
         if implementation is None:
@@ -860,6 +865,14 @@ class FakeBotApi:
             self.stats.accepted += 1
             self.stats.per_chat[chat_id] += 1
             self.stats.texts[(chat_id, str(params.get_str("text") or params.get_str("caption") or ""))] += 1
+        if fault is not None:  # "slow": done, but the answer comes late (or never, if the client hangs up)
+            with contextlib.suppress(TimeoutError):
+                await self.wait_until(
+                    lambda: handler.closed.is_set() or self._stopping, fault.hold, "client to give up"
+                )
+            if handler.closed.is_set() or self._stopping:
+                handler.detach().close()
+                return 0, {}
         return 200, {"ok": True, "result": result}
 
     async def _apply_fault(self, handler: _Handler, fault: _Fault) -> tuple[int, JsonDict]:

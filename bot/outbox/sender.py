@@ -9,7 +9,9 @@ window: when the process dies between Telegram's answer and that commit, the row
 its claim expires after `lease` and it is sent again. Rows claimed but not yet sent when the process
 died are resent after the lease as well (they were never delivered, so this is no duplicate); with a
 stable `instance_id` a restarted sender takes its own claims back at once. A graceful stop finishes
-the messages in flight and gives unsent claims back, so it leaves no window at all.
+the messages in flight and gives unsent claims back, so it leaves no window at all. A send whose
+request may have reached Telegram without an answer in time (`MaybeDelivered`) is recorded as sent
+("unconfirmed") and never resent: broadcast messages are at most once in that case.
 
 Pacing: at most `rate` messages per second overall and one per chat per second (`Pacer`); a 429
 pauses this sender only (patient replies do not go through it) and the row is retried after the
@@ -31,7 +33,8 @@ from datetime import time as dtime
 from bot.clock import Clock, local
 from bot.outbox.pacer import Monotonic, Pacer, Sleep
 from bot.reminders.rules import QuietHours
-from bot.sending import Blocked, Keyboard, MessageSender, RetryLater, SendError, Transient
+from bot.sending import Blocked, Keyboard, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
+from bot.storage.offload import Offload
 from bot.storage.privacy import hash_chat_id
 from bot.storage.records import Broadcast, BroadcastSummary, ClaimedOutbox
 from bot.storage.store import Storage
@@ -78,11 +81,13 @@ class BroadcastSender:
         batch_size: int | None = None,
         concurrency: int = 8,
         instance_id: str | None = None,
-        poll: float = 30.0,
+        poll: float = 15.0,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        db: Offload | None = None,
     ) -> None:
         self.storage = storage
+        self.db = db or Offload()
         self.sender = sender
         self.clock = clock
         self.render = render
@@ -113,19 +118,24 @@ class BroadcastSender:
             self._task = asyncio.get_running_loop().create_task(self.run(self._stop), name="broadcast-sender")
         return self._task
 
-    async def stop(self) -> None:
-        """Stop gracefully: finish the messages in flight, give unsent claims back."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop gracefully: finish the messages in flight, give unsent claims back. After `grace` seconds
+        (a database that does not answer) the pass is cancelled; messages already with Telegram still finish."""
         self._stop.set()
         self._wake.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, grace)
             self._task = None
 
     async def run(self, stop_event: asyncio.Event) -> None:
         """Send until `stop_event` is set; sleep until the next row is due, a wake-up or the poll interval."""
         self._stop = stop_event
-        taken = self.storage.release_outbox_claims(self.instance_id)
+        try:
+            taken = await self.db(self.storage.release_outbox_claims, self.instance_id)
+        except Exception:  # the database is away; the claims expire after the lease instead
+            log.exception("outbox: could not take back earlier claims")
+            taken = 0
         if taken:
             log.info("outbox: took back %d row(s) claimed before a restart", taken)
         try:
@@ -136,7 +146,11 @@ class BroadcastSender:
                 except Exception:
                     # A database hiccup must not end the sender; the rows stay in the outbox.
                     log.exception("outbox pass failed")
-                timeout = self.seconds_until_work()
+                try:
+                    timeout = await self.seconds_until_work()
+                except Exception:
+                    log.exception("outbox: next due time unknown")
+                    timeout = self.poll
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
         finally:
@@ -146,7 +160,10 @@ class BroadcastSender:
         # Messages already handed to Telegram finish and are recorded; then unsent claims go back.
         if self._inflight:
             await asyncio.shield(asyncio.gather(*self._inflight, return_exceptions=True))
-        self.storage.release_outbox_claims(self.instance_id)
+        try:
+            await self.db.record(self.storage.release_outbox_claims, self.instance_id)
+        except Exception:  # the claims expire after the lease instead
+            log.exception("outbox: could not give claims back")
 
     # -- one pass -------------------------------------------------------------------------------
 
@@ -162,12 +179,12 @@ class BroadcastSender:
         end = here.replace(hour=self.quiet.end.hour, minute=self.quiet.end.minute, second=0, microsecond=0)
         return end if end > here else end + timedelta(days=1)
 
-    def seconds_until_work(self) -> float:
+    async def seconds_until_work(self) -> float:
         """How long `run` may sleep: until the next due row, the end of quiet hours, or the poll interval."""
         now = self.clock.now()
         quiet = self.in_quiet_hours(now)
         candidates = [self.poll]
-        due = self.storage.next_outbox_due(self.lease, urgent_only=quiet)
+        due = await self.db(self.storage.next_outbox_due, self.lease, urgent_only=quiet)
         if due is not None:
             candidates.append((due - now).total_seconds())
         ends = self.quiet_ends(now)
@@ -180,35 +197,42 @@ class BroadcastSender:
         report = PassReport()
         while not self._stop.is_set():
             now = self.clock.now()
-            claimed = self.storage.claim_outbox(
-                now, self.instance_id, self.lease, self.batch_size, urgent_only=self.in_quiet_hours(now)
+            claimed = await self.db(
+                self.storage.claim_outbox,
+                now,
+                self.instance_id,
+                self.lease,
+                self.batch_size,
+                urgent_only=self.in_quiet_hours(now),
             )
             for index, item in enumerate(claimed):
                 if self._stop.is_set() or self.pacer.paused_for() > self.lease.total_seconds() / 2:
-                    self._give_back(claimed[index:])
+                    await self._give_back(claimed[index:])
                     break
                 await self._launch(item, report)
             if len(claimed) < self.batch_size:
                 break
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
-        report.finished = self.storage.finish_broadcasts(self.clock.now())
+        report.finished = await self.db(self.storage.finish_broadcasts, self.clock.now())
         for summary in report.finished:
             await self._report(summary)
         return report
 
-    def _give_back(self, items: list[ClaimedOutbox]) -> None:
+    async def _give_back(self, items: list[ClaimedOutbox]) -> None:
         retry_at = self.clock.now() + timedelta(seconds=self.pacer.paused_for())
         for item in items:
-            self.storage.release_outbox(item.id, self.instance_id, retry_at, "paused")
+            await self.db.record(self.storage.release_outbox, item.id, self.instance_id, retry_at, "paused")
 
     async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
         wait = self.pacer.chat_wait(item.chat_id)
         if wait > 0:
             # Two broadcasts to one chat within a second: this row waits its turn in the database.
-            self.storage.release_outbox(item.id, self.instance_id, self.clock.now() + timedelta(seconds=wait))
+            retry_at = self.clock.now() + timedelta(seconds=wait)
+            await self.db.record(self.storage.release_outbox, item.id, self.instance_id, retry_at)
             report.retry += 1
             return
+        broadcast = await self._broadcast(item.broadcast_id)  # before the slot: the send keeps its pace
         await self._slots.acquire()
         try:
             await self.pacer.acquire()
@@ -217,7 +241,7 @@ class BroadcastSender:
             raise
         self.pacer.note_chat(item.chat_id)
         # Its own task: cancelling the sender never interrupts a message between Telegram and the commit.
-        task = asyncio.get_running_loop().create_task(self._deliver(item, report))
+        task = asyncio.get_running_loop().create_task(self._deliver(item, broadcast, report))
         self._inflight.add(task)
         task.add_done_callback(self._done)
 
@@ -227,54 +251,67 @@ class BroadcastSender:
         if not task.cancelled() and task.exception() is not None:
             log.error("outbox delivery failed: %s", type(task.exception()).__name__)
 
-    def _broadcast(self, broadcast_id: int) -> Broadcast | None:
+    async def _broadcast(self, broadcast_id: int) -> Broadcast | None:
         if broadcast_id not in self._broadcasts:
-            found = self.storage.get_broadcast(broadcast_id)
+            found = await self.db(self.storage.get_broadcast, broadcast_id)
             if found is None:
                 return None
             self._broadcasts[broadcast_id] = found
         return self._broadcasts[broadcast_id]
 
-    async def _deliver(self, item: ClaimedOutbox, report: PassReport) -> None:
+    async def _deliver(self, item: ClaimedOutbox, broadcast: Broadcast | None, report: PassReport) -> None:
         chat = hash_chat_id(item.chat_id)
-        broadcast = self._broadcast(item.broadcast_id)
         rendered = self.render(broadcast, item.language) if broadcast is not None else None
         if not item.deliverable or rendered is None:
             reason = "opted-out" if not item.deliverable else "no-content"
-            self.storage.finish_outbox(item.id, self.instance_id, "skipped", self.clock.now(), reason)
+            await self.db.record(
+                self.storage.finish_outbox, item.id, self.instance_id, "skipped", self.clock.now(), reason
+            )
             report.skipped += 1
             return
         html, keyboard = rendered
         try:
             await self.sender.send_message(item.chat_id, html, keyboard)
+        except MaybeDelivered:
+            await self.db.record(
+                self.storage.finish_outbox, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
+            )
+            log.warning("outbox %d for %s: Telegram's answer did not come; counted as sent", item.id, chat)
+            report.sent += 1
         except Blocked:
-            self.storage.finish_outbox(item.id, self.instance_id, "blocked", self.clock.now(), "blocked")
-            self.storage.set_active(item.chat_id, False)
+            await self.db.record(
+                self.storage.finish_outbox, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
+            )
+            await self.db.record(self.storage.set_active, item.chat_id, False)
             log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
             report.blocked += 1
         except RetryLater as exc:
             self.pacer.pause(exc.seconds)
             log.warning("outbox: Telegram asked to wait %.1f s; the outbox pauses (replies do not)", exc.seconds)
-            self._retry_or_fail(item, exc, timedelta(seconds=exc.seconds), MAX_RATE_LIMITED_ATTEMPTS, report)
+            await self._retry_or_fail(item, exc, timedelta(seconds=exc.seconds), MAX_RATE_LIMITED_ATTEMPTS, report)
         except Transient as exc:
-            self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
+            await self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
         except SendError as exc:
-            self.storage.finish_outbox(item.id, self.instance_id, "failed", self.clock.now(), type(exc).__name__)
+            await self.db.record(
+                self.storage.finish_outbox, item.id, self.instance_id, "failed", self.clock.now(), type(exc).__name__
+            )
             log.warning("outbox %d for %s failed: %s", item.id, chat, type(exc).__name__)
             report.failed += 1
         else:
-            self.storage.finish_outbox(item.id, self.instance_id, "sent", self.clock.now())
+            await self.db.record(self.storage.finish_outbox, item.id, self.instance_id, "sent", self.clock.now())
             report.sent += 1
 
-    def _retry_or_fail(
+    async def _retry_or_fail(
         self, item: ClaimedOutbox, exc: SendError, wait: timedelta, limit: int, report: PassReport
     ) -> None:
         now = self.clock.now()
         if item.attempts >= limit:
-            self.storage.finish_outbox(item.id, self.instance_id, "failed", now, type(exc).__name__)
+            await self.db.record(
+                self.storage.finish_outbox, item.id, self.instance_id, "failed", now, type(exc).__name__
+            )
             report.failed += 1
             return
-        self.storage.release_outbox(item.id, self.instance_id, now + wait, type(exc).__name__)
+        await self.db.record(self.storage.release_outbox, item.id, self.instance_id, now + wait, type(exc).__name__)
         report.retry += 1
 
     async def _report(self, summary: BroadcastSummary) -> None:

@@ -7,7 +7,9 @@ FOR UPDATE SKIP LOCKED, on SQLite the database write lock serialises claims), so
 one database never send the same reminder. After Telegram answers, the row becomes 'sent' in its
 own short transaction. Only if the process dies in the instant between Telegram's answer and that
 commit does the claim expire (after `lease`, default 10 minutes) and the reminder go out a second
-time; that is the only window for a duplicate. A Blocked chat marks the patient inactive and the
+time; that is the only window for a duplicate. A send whose request may have reached Telegram
+(its answer did not come in time: `MaybeDelivered`) is recorded as sent with the error
+"unconfirmed" and never resent, so a slow Telegram cannot make a copy (at most once). A Blocked chat marks the patient inactive and the
 reminder failed; RetryLater and Transient errors put it back to pending with a retry time; any other
 send error marks it failed. A reminder that is found due after downtime is still sent when the
 appointment is ahead and it is at most `max_late` late; otherwise it is marked skipped and logged.
@@ -23,7 +25,8 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.reminders.rules import ReminderRules, reminder_moments
 from bot.reminders.texts import render_reminder
-from bot.sending import Blocked, MessageSender, RetryLater, SendError, Transient
+from bot.sending import Blocked, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
+from bot.storage.offload import Offload
 from bot.storage.privacy import hash_chat_id
 from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Source
 from bot.storage.store import Storage
@@ -63,8 +66,10 @@ class ReminderService:
         lease: timedelta = DEFAULT_LEASE,
         batch_size: int = 50,
         instance_id: str | None = None,
+        db: Offload | None = None,
     ) -> None:
         self.storage = storage
+        self.db = db or Offload()
         self.rules = rules
         self.sender = sender
         self.clock = clock
@@ -114,7 +119,7 @@ class ReminderService:
         """Claim every reminder due at `now` and send, skip or fail each; batches until none are left."""
         report = BatchReport()
         while True:
-            claimed = self.storage.claim_due(now, self.instance_id, self.lease, self.batch_size)
+            claimed = await self.db(self.storage.claim_due, now, self.instance_id, self.lease, self.batch_size)
             for item in claimed:
                 await self._deliver(item, now, report)
             if len(claimed) < self.batch_size:
@@ -137,33 +142,45 @@ class ReminderService:
         chat = hash_chat_id(appointment.chat_id)
         reason = self._skip_reason(item, now)
         if reason is not None:
-            self.storage.finish_reminder(reminder.id, self.instance_id, "skipped", now, reason)
+            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "skipped", now, reason)
             log.info("reminder %d for %s skipped: %s (due %s)", reminder.id, chat, reason, reminder.due_at)
             report.skipped.append(reminder.id)
             return
         html, keyboard = render_reminder(self.rules, appointment, reminder.id, item.language)
         try:
             await self.sender.send_message(appointment.chat_id, html, keyboard)
+        except MaybeDelivered:
+            await self.db.record(
+                self.storage.finish_reminder, reminder.id, self.instance_id, "sent", now, "unconfirmed"
+            )
+            log.warning("reminder %d for %s: Telegram's answer did not come; counted as sent", reminder.id, chat)
+            report.sent.append(reminder.id)
         except Blocked:
-            self.storage.finish_reminder(reminder.id, self.instance_id, "failed", now, "blocked")
-            self.storage.set_active(appointment.chat_id, False)
+            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, "blocked")
+            await self.db.record(self.storage.set_active, appointment.chat_id, False)
             log.info("reminder %d: %s blocked the bot; patient marked inactive", reminder.id, chat)
             report.failed.append(reminder.id)
         except (RetryLater, Transient) as exc:
             if reminder.attempts >= MAX_ATTEMPTS:
-                self.storage.finish_reminder(reminder.id, self.instance_id, "failed", now, type(exc).__name__)
+                await self.db.record(
+                    self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, type(exc).__name__
+                )
                 log.warning("reminder %d for %s failed after %d attempts", reminder.id, chat, reminder.attempts)
                 report.failed.append(reminder.id)
                 return
             wait = timedelta(seconds=exc.seconds) if isinstance(exc, RetryLater) else TRANSIENT_RETRY
-            self.storage.release_reminder(reminder.id, self.instance_id, now + wait, type(exc).__name__)
+            await self.db.record(
+                self.storage.release_reminder, reminder.id, self.instance_id, now + wait, type(exc).__name__
+            )
             log.info("reminder %d for %s: %s, retry in %s", reminder.id, chat, type(exc).__name__, wait)
             report.retry.append(reminder.id)
         except SendError as exc:
-            self.storage.finish_reminder(reminder.id, self.instance_id, "failed", now, type(exc).__name__)
+            await self.db.record(
+                self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, type(exc).__name__
+            )
             log.warning("reminder %d for %s failed: %s", reminder.id, chat, type(exc).__name__)
             report.failed.append(reminder.id)
         else:
-            self.storage.finish_reminder(reminder.id, self.instance_id, "sent", now)
+            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "sent", now)
             log.info("reminder %d sent to %s", reminder.id, chat)
             report.sent.append(reminder.id)

@@ -1,86 +1,102 @@
-"""`ReminderTimer`: the only place that touches PTB. One JobQueue job wakes the sender at the earliest due time.
+"""`ReminderTimer`: one asyncio task that sleeps until the earliest due reminder and then sends.
 
-The database is the truth; the job holds nothing. It is re-armed after each batch and on
-`changed()`. It also wakes at least every `poll` (5 minutes), so reminders added by another process
-(the staff command line, a second instance) are picked up without a signal.
+The database is the truth; the timer holds nothing. It looks again after each batch, on
+`changed()` (this process added, moved or cancelled something), on `signal()` (another process
+did: PostgreSQL NOTIFY, see bot.storage.signals) and at least every `poll` (15 s): `next_due` is one
+indexed query, and the poll is what picks up work of other processes where no signal arrives
+(SQLite). Every database call goes through `Offload`, so a database that does not answer delays
+reminders but never the event loop; the next wake-up tries again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
-
-from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-untyped]
-from telegram.ext import ContextTypes, Job, JobQueue
 
 from bot.reminders.service import BatchReport, ReminderService
 
 log = logging.getLogger(__name__)
 
-JOB_NAME = "reminders"
+DEFAULT_POLL = timedelta(seconds=15)
 
 
 class ReminderTimer:
-    """Arms one `run_once` job for the next due reminder and runs `ReminderService.run_due` when it fires."""
+    """Runs `ReminderService.run_due` when the next reminder is due, woken early by changes."""
 
     def __init__(
         self,
         service: ReminderService,
-        job_queue: JobQueue[Any],
-        poll: timedelta = timedelta(minutes=5),
+        poll: timedelta = DEFAULT_POLL,
         on_report: Callable[[BatchReport], None] | None = None,
     ) -> None:
         self.service = service
-        self.job_queue = job_queue
         self.poll = poll
         self.on_report = on_report
-        self._job: Job[Any] | None = None
         self.armed_for: datetime | None = None
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
-    def changed(self) -> datetime:
-        """(Re-)arm the job for the earliest pending due time; call after adding, moving or cancelling."""
+    def changed(self) -> None:
+        """Something was added, moved or cancelled: look at the database again now (never blocks)."""
+        self._wake.set()
+
+    signal = changed
+
+    def start(self) -> asyncio.Task[None]:
+        """Run in a task of the running loop (call once the application is up)."""
+        if self._task is None or self._task.done():
+            self._stop.clear()
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="reminder-timer")
+        return self._task
+
+    async def stop(self, grace: float = 2.0) -> None:
+        """Stop after the batch in progress (its messages are finished and recorded); after `grace`
+        seconds (a database that does not answer) the task is cancelled instead."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, grace)
+            self._task = None
+
+    async def next_wake(self) -> float:
+        """Seconds until the next reminder is due (at most `poll`); 0 when one is due now."""
         now = self.service.clock.now()
-        due = self.service.next_due()
+        due = await self.service.db(self.service.storage.next_due, self.service.lease)
         when = min(due, now + self.poll) if due is not None else now + self.poll
-        when = max(when, now)
-        if self._job is not None:
-            self._job.schedule_removal()
-        # misfire_grace_time=None: APScheduler's default (1 s) would silently drop a late wake-up.
-        self._job = self.job_queue.run_once(
-            self._fire, when=when, name=JOB_NAME, job_kwargs={"misfire_grace_time": None}
-        )
-        self.armed_for = when
-        return when
+        self.armed_for = max(when, now)
+        return max(0.0, (when - now).total_seconds())
 
-    start = changed
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                wait = await self.next_wake()
+                if wait <= 0:
+                    await self.run_batch()
+                    continue
+            except Exception:
+                # A database hiccup must not stop the timer for good; try again at the next wake-up.
+                log.exception("reminder timer: database not answering")
+                wait = self.poll.total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
 
-    def stop(self) -> None:
-        """Remove the job (at shutdown)."""
-        if self._job is not None:
-            # At shutdown the job queue may have removed every job already (Ctrl-C on `run`).
-            with contextlib.suppress(JobLookupError):
-                self._job.schedule_removal()
-            self._job = None
-
-    async def _fire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        self._job = None
-        try:
-            report = await self.service.run_due(self.service.clock.now())
-            if self.on_report is not None:
-                self.on_report(report)
-            if report.handled:
-                log.info(
-                    "reminder batch: %d sent, %d skipped, %d failed, %d to retry",
-                    len(report.sent),
-                    len(report.skipped),
-                    len(report.failed),
-                    len(report.retry),
-                )
-        except Exception:
-            # A database hiccup must not stop the timer for good; try again at the next wake-up.
-            log.exception("reminder batch failed")
-        finally:
-            self.changed()
+    async def run_batch(self) -> BatchReport:
+        """Send everything due now and report it."""
+        report = await self.service.run_due(self.service.clock.now())
+        if self.on_report is not None:
+            self.on_report(report)
+        if report.handled:
+            log.info(
+                "reminder batch: %d sent, %d skipped, %d failed, %d to retry",
+                len(report.sent),
+                len(report.skipped),
+                len(report.failed),
+                len(report.retry),
+            )
+        return report

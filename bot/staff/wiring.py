@@ -30,6 +30,7 @@ def make_broadcast_sender(services: Services, **options: Any) -> BroadcastSender
             )
 
     options.setdefault("rate", services.settings.broadcast_rate)
+    options.setdefault("db", services.db)
     return BroadcastSender(
         services.storage,
         services.sender,

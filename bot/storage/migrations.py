@@ -276,6 +276,31 @@ def _m004_app_secrets(conn: Connection) -> None:
     md.create_all(conn)
 
 
+@migration(5, "seen webhook updates and dialog state")
+def _m005_updates_and_dialogs(conn: Connection) -> None:
+    md = MetaData()
+    # update_ids of webhook updates already taken by an instance; purged after a day.
+    Table(
+        "seen_updates",
+        md,
+        Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("seen_at", UtcDateTime, nullable=False, index=True),
+    )
+    # Conversation states and typed chat state (drafts), so a dialogue survives a restart and
+    # continues on any instance. kind: "chat" (key: chat id) or "conv:<name>" (key: the
+    # conversation key); data: JSON. Expired after a day by the housekeeping job.
+    Table(
+        "dialog_state",
+        md,
+        Column("kind", String(40), primary_key=True),
+        Column("key", String(80), primary_key=True),
+        Column("chat_id", BigInteger, nullable=True, index=True),
+        Column("data", Text, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False, index=True),
+    )
+    md.create_all(conn)
+
+
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})

@@ -214,3 +214,22 @@ app_secrets = Table(
     Column("value", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# -- migration 5: seen webhook updates and dialog state ------------------------------------------
+
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("seen_at", UtcDateTime, nullable=False, index=True),
+)
+
+dialog_state = Table(
+    "dialog_state",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("chat_id", BigInteger, nullable=True, index=True),
+    Column("data", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False, index=True),
+)

@@ -26,6 +26,7 @@ from bot.storage.records import (
     OutboxStatus,
     Redemption,
 )
+from bot.storage.signals import OUTBOX, REMINDERS, notify
 from bot.storage.types import require_aware
 
 # (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
@@ -227,6 +228,8 @@ class StaffQueries:
             )
             conn.execute(update(s.enrolments).where(e.id == enrolment.id).values(redeemed_at=now, chat_id=chat_id))
             moved = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
+            if moved:
+                notify(conn, REMINDERS)
             self._audit(
                 conn, now, None, "enrol-redeem", f"enrolment {enrolment.id}, {moved} appointment(s)", None, chat_id
             )
@@ -323,6 +326,7 @@ class StaffQueries:
                 select(func.count()).select_from(s.outbox).where(s.outbox.c.broadcast_id == bid)
             ).scalar_one()
             conn.execute(update(s.broadcasts).where(s.broadcasts.c.id == bid).values(recipients=inserted))
+            notify(conn, OUTBOX)
             what = f"text ({len(text or '')} chars)" if kind == "text" else f"{kind} {chapters} @ {content_version}"
             flags = (", urgent" if urgent else "") + (f"; {origin}" if origin else "")
             self._audit(

@@ -1,6 +1,7 @@
 """`Storage`: every SQL statement of the bot, behind typed methods (SQLAlchemy Core, sync).
 
-Calls are short; async handlers may call them directly.
+The command line calls them directly; async code never does: it goes through
+`bot.storage.offload.Offload`, which runs each call in a thread with a deadline.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
 from bot.storage.claims import claim_rows
+from bot.storage.dialogs import DialogStore
 from bot.storage.engine import make_engine
 from bot.storage.migrations import current_version, migrate
 from bot.storage.records import (
@@ -27,6 +29,7 @@ from bot.storage.records import (
     ReminderStatus,
     Source,
 )
+from bot.storage.signals import REMINDERS, notify
 from bot.storage.staff_queries import StaffQueries
 from bot.storage.types import require_aware
 
@@ -91,6 +94,7 @@ class Storage(StaffQueries):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.dialogs = DialogStore(engine)
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -150,6 +154,12 @@ class Storage(StaffQueries):
             row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
         return _patient(row._mapping) if row else None
 
+    def patient_languages(self) -> list[tuple[int, str]]:
+        """(chat id, language) of every patient: the bot's language cache at start-up."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.patients.c.chat_id, s.patients.c.language)).all()
+        return [(int(chat_id), str(language)) for chat_id, language in rows]
+
     def set_language(self, chat_id: int, language: str) -> bool:
         """Change the patient's language; False when unknown."""
         return self._update_patient(chat_id, language=language)
@@ -206,6 +216,7 @@ class Storage(StaffQueries):
             except IntegrityError as exc:  # a racing insert of the same external id
                 raise DuplicateExternalId(external_id or "") from exc
             self._insert_reminders(conn, new_id, reminders)
+            notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == new_id)).one()
         return _appointment(row._mapping)
 
@@ -240,6 +251,7 @@ class Storage(StaffQueries):
             )
             # Rules already sent or skipped for the old time are not repeated (unique key).
             self._insert_reminders(conn, appointment_id, reminders)
+            notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).one()
         return _appointment(row._mapping)
 
@@ -285,6 +297,7 @@ class Storage(StaffQueries):
                     .where(s.reminders.c.appointment_id == appointment_id, s.reminders.c.status == "pending")
                     .values(status="skipped", error="cancelled")
                 )
+                notify(conn, REMINDERS)
         return found > 0
 
     # -- reminders ------------------------------------------------------------------------------
@@ -410,6 +423,7 @@ class Storage(StaffQueries):
         """Insert many reminder rows at once (benchmarks and imports); rows need every column value."""
         with self.engine.begin() as conn:
             conn.execute(insert(s.reminders), list(rows))
+            notify(conn, REMINDERS)
 
     # -- questions the search could not answer -------------------------------------------------
 
@@ -444,6 +458,7 @@ class Storage(StaffQueries):
                     delete(s.appointments).where(s.appointments.c.chat_id == chat_id)
                 ).rowcount,
                 "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
+                "dialogs": conn.execute(delete(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).rowcount,
                 **self._delete_staff_rows(conn, chat_id),
             }
         return counts
@@ -461,6 +476,7 @@ class Storage(StaffQueries):
                 .order_by(s.reminders.c.id)
             ).all()
             staff_rows = self._export_staff_rows(conn, chat_id)
+            dialogs = conn.execute(select(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).all()
 
         def plain(row: Row[Any]) -> dict[str, Any]:
             return {k: _iso(v) for k, v in row._mapping.items()}
@@ -469,6 +485,7 @@ class Storage(StaffQueries):
             "patient": plain(patient) if patient else None,
             "appointments": [plain(a) for a in appts],
             "reminders": [plain(r) for r in rems],
+            "dialogs": [plain(d) for d in dialogs],
             **staff_rows,
         }
 

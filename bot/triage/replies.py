@@ -268,6 +268,11 @@ def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang, repl
     return _spoed_reply(templates.texts["unreadable"], now, content, lang, replies)
 
 
+def render_with_spoed_lines(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """Any first line (e.g. "this is not possible right now"), then the spoed lines and 112."""
+    return _spoed_reply(first, now, content, lang, replies)
+
+
 def render_error_fallback(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
     """When a handler crashed: say so, then the spoed lines and 112."""
     templates = replies.get(lang)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import PATIENT, Chat
+from pathlib import Path
+
+from bot.clock import ManualClock
+from tests.app.conftest import PATIENT, Chat, running_bot
 from tests.app.test_appointments import enter_mri
 
 
@@ -35,3 +38,17 @@ async def test_broadcasts_off_and_on_keeps_reminders(chat: Chat) -> None:
 
 async def test_privacy_explains_what_is_stored(chat: Chat) -> None:
     (await chat.say("/privacy")).assert_contains("Wat u typt, bewaar ik niet", "30 dagen", "/stop")
+
+
+async def test_stop_answers_an_english_speaking_patient_in_english(tmp_path: Path, clock: ManualClock) -> None:
+    async with running_bot(tmp_path, clock) as chat:
+        await chat.say("/taal")
+        (await chat.press("English")).assert_contains("I will use English now")
+        (await chat.say("/meldingen aan")).assert_contains("Do you agree?")
+        (await chat.press("I agree")).assert_contains("Messages from the HPB team are on")
+    async with running_bot(tmp_path, clock) as chat:  # after a restart the language comes from the database
+        (await chat.say("/stop")).assert_contains("Do you want to delete everything")
+        reply = await chat.press("Yes, delete everything")
+        reply.assert_contains("Deleted: 1 enrolment", "The bot stores nothing about you any more")
+        # Nothing is remembered now: Telegram's language (Dutch here) again.
+        (await chat.say("/stop")).assert_contains("Wilt u alles wissen")

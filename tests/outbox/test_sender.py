@@ -76,7 +76,7 @@ async def test_retry_after_pauses_the_sender_and_retries_that_row(
     at_429 = next(t for t, chat, _ in telegram.sent if chat == 2)
     after = [t for t, _, _ in telegram.sent if t > at_429]
     assert after and min(after) >= at_429 + 7 - 0.05  # nothing went out during the pause
-    assert sender.seconds_until_work() <= 7
+    assert await sender.seconds_until_work() <= 7
     await vtime.sleep(7)
     second = await sender.run_pending()
     assert second.sent == 1 and len(second.finished) == 1
@@ -156,7 +156,7 @@ async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(
     _broadcast(storage, clock, "dringend", urgent=True)
     await sender.run_pending()
     assert {html for _, _, html in telegram.sent} == {"[nl] dringend"}
-    assert sender.seconds_until_work() == pytest.approx(sender.poll)
+    assert await sender.seconds_until_work() == pytest.approx(sender.poll)
     assert sender.quiet_ends(clock.now()) == datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM)
     await vtime.sleep((datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM) - clock.now()).total_seconds())
     await sender.run_pending()

@@ -138,38 +138,45 @@ async def test_two_services_racing_never_double_send(
     assert sent == list(chats)
 
 
-async def test_timer_arms_one_job_at_the_earliest_due_time(storage: Storage, rules: ReminderRules) -> None:
+async def test_timer_sleeps_until_the_earliest_due_time_and_wakes_on_changes(
+    storage: Storage, rules: ReminderRules
+) -> None:
     clock = ManualClock(NOW)
     service, sender = make(storage, rules, clock)
     storage.upsert_patient(CHAT, "nl", clock.now())
-
-    class FakeJob:
-        def __init__(self, callback: Any, when: datetime) -> None:
-            self.callback, self.when, self.removed = callback, when, False
-
-        def schedule_removal(self) -> None:
-            self.removed = True
-
-    class FakeJobQueue:
-        def __init__(self) -> None:
-            self.jobs: list[FakeJob] = []
-
-        def run_once(self, callback: Any, when: datetime, name: str, job_kwargs: dict[str, Any]) -> FakeJob:
-            assert job_kwargs == {"misfire_grace_time": None} and name == "reminders"
-            self.jobs.append(FakeJob(callback, when))
-            return self.jobs[-1]
-
-    queue = FakeJobQueue()
-    timer = ReminderTimer(service, queue, poll=timedelta(days=30))  # type: ignore[arg-type]
-    assert timer.start() == clock.now() + timedelta(days=30)
+    timer = ReminderTimer(service, poll=timedelta(days=30))
+    assert await timer.next_wake() == timedelta(days=30).total_seconds()
     service.add_appointment(CHAT, "ct", START.astimezone(UTC), "staff")
-    assert timer.changed() == datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
-    assert queue.jobs[0].removed and not queue.jobs[1].removed
-    clock.set(queue.jobs[1].when)
-    await queue.jobs[1].callback(None)
-    assert len(sender.sent) == 1
-    assert [j.removed for j in queue.jobs] == [True, False, False]
-    assert queue.jobs[-1].when == datetime(2026, 12, 10, 10, 15, tzinfo=UTC)
+    await timer.next_wake()
+    assert timer.armed_for == datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
+    clock.set(timer.armed_for)
+    assert await timer.next_wake() == 0
+    assert len((await timer.run_batch()).sent) == 1 and len(sender.sent) == 1
+    await timer.next_wake()
+    assert timer.armed_for == datetime(2026, 12, 10, 10, 15, tzinfo=UTC)
+
+
+async def test_a_running_timer_sends_what_another_process_adds_when_signalled(
+    storage: Storage, rules: ReminderRules
+) -> None:
+    clock = ManualClock(NOW)
+    service, sender = make(storage, rules, clock)
+    storage.upsert_patient(CHAT, "nl", clock.now())
+    timer = ReminderTimer(service, poll=timedelta(days=30))
+    timer.start()
+    try:
+        # "Another process": a second service on the same database adds a reminder that is due now.
+        other, _ = make(storage, rules, ManualClock(NOW - timedelta(days=9)))
+        other.add_appointment(CHAT, "ct", START.astimezone(UTC), "staff")
+        clock.set(datetime(2026, 12, 9, 17, 0, tzinfo=UTC))
+        timer.signal()
+        for _ in range(200):
+            if sender.sent:
+                break
+            await asyncio.sleep(0.01)
+        assert len(sender.sent) == 1
+    finally:
+        await timer.stop()
 
 
 async def test_move_appointment_recomputes_reminders(storage: Storage, rules: ReminderRules) -> None:

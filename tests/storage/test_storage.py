@@ -152,6 +152,7 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "appointments": 1,
         "patients": 1,
         "patient_identifiers": 0,
+        "dialogs": 0,
         "outbox": 0,
         "enrolments": 0,
         "audit_references": 0,
@@ -160,6 +161,7 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "patient": None,
         "appointments": [],
         "reminders": [],
+        "dialogs": [],
         "enrolments": [],
         "broadcast_deliveries": [],
         "audit_references": [],
@@ -180,3 +182,15 @@ def test_sqlite_directory_is_created(tmp_path: object) -> None:
     store = open_storage(f"sqlite:///{base / 'bot.db'}")
     assert (base / "bot.db").exists() and store.schema_version() == len(MIGRATIONS)
     store.close()
+
+
+def test_dialog_state_is_exported_deleted_and_expires(storage: Storage) -> None:
+    dialogs = storage.dialogs
+    dialogs.save("chat", "7", '{"appointment_draft": {"step": "when"}}', NOW, chat_id=7)
+    assert dialogs.load_one("chat", "7", NOW + timedelta(hours=1)) is not None
+    assert dialogs.load_one("chat", "7", NOW + timedelta(hours=25)) is None  # expired
+    assert [d["kind"] for d in storage.export_chat(7)["dialogs"]] == ["chat"]
+    assert storage.delete_chat(7)["dialogs"] == 1
+    dialogs.save("chat", "8", "{}", NOW, chat_id=8)
+    assert dialogs.take_update(1, NOW) and not dialogs.take_update(1, NOW)
+    assert dialogs.purge(NOW + timedelta(days=2)) == {"seen_updates": 1, "dialog_state": 1}

@@ -1,31 +1,32 @@
 """/afspraak (enter an appointment), /afspraken (list, cancel, .ics) and the reminder buttons.
 
-The conversation asks consent first (nothing is stored before it), then the type, then the date
-and time in the patient's own Dutch words, and confirms before saving. The safety layer runs in an
-earlier handler group, so an alarm typed in the middle of it is still answered first.
+The dialogue asks consent first (nothing is stored before it), then the type, then the date
+and time in the patient's own Dutch words, and confirms before saving. Its state is a typed draft
+in chat_data (`AppointmentDraft`, kept in the database by bot.app.chat_state), so it continues after
+a restart and on whichever instance gets the next update; each handler checks the draft's step, and
+a button from another step is stale. The safety layer runs in an earlier handler group, so an alarm
+typed in the middle of it is still answered first.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import warnings
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
-    BaseHandler,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
+from bot.app.chat_state import APPOINTMENT_KEY, AppointmentDraft, AppointmentStep
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
@@ -38,48 +39,31 @@ from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+Stale = Callable[[Update, Context], Awaitable[None]]
 
-CONSENT, TYPE, WHEN, CONFIRM = range(4)
-STATE_KEY = "appointment_draft"
+DIALOGUE_GROUP = -2  # typed dates and /annuleer inside the dialogue; everything else goes on to group 0
 
 
 class AppointmentHandlers:
     """Patient self-service for appointments and reminders."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, stale: Stale | None = None) -> None:
         self.services = services
+        self.stale = stale
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the conversation (first, so it takes precedence) and the list and reminder buttons."""
+        """Add the dialogue's handlers, the list and the reminder buttons."""
         only_new = filters.UpdateType.MESSAGE
         text = filters.TEXT & ~filters.COMMAND & only_new
-        cancel: list[BaseHandler[Update, Context, object]] = [
-            CommandHandler(["annuleer", "cancel"], self.cancel),
-            CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"),
-        ]
-        with warnings.catch_warnings():
-            # Buttons are tracked per chat on purpose: a patient has one draft at a time.
-            warnings.simplefilter("ignore", PTBUserWarning)
-            conversation = ConversationHandler(
-                entry_points=[CommandHandler("afspraak", self.start, filters=only_new)],
-                states={
-                    CONSENT: [CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$")],
-                    TYPE: [CallbackQueryHandler(self.on_type, pattern=r"^appt:type:")],
-                    WHEN: [
-                        MessageHandler(text, self.on_when),
-                        CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:"),
-                    ],
-                    CONFIRM: [
-                        CallbackQueryHandler(self.on_save, pattern=r"^appt:save$"),
-                        CallbackQueryHandler(self.on_again, pattern=r"^appt:again$"),
-                        MessageHandler(text, self.on_when),
-                    ],
-                },
-                fallbacks=[*cancel, CommandHandler("afspraak", self.start, filters=only_new)],
-                conversation_timeout=timedelta(minutes=30),
-                name="afspraak",
-            )
-        app.add_handler(conversation)
+        app.add_handler(MessageHandler(text, self.on_text), DIALOGUE_GROUP)
+        app.add_handler(CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new), DIALOGUE_GROUP)
+        app.add_handler(CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"), DIALOGUE_GROUP)
+        app.add_handler(CommandHandler("afspraak", self.start, filters=only_new))
+        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$"))
+        app.add_handler(CallbackQueryHandler(self.on_type, pattern=r"^appt:type:"))
+        app.add_handler(CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:"))
+        app.add_handler(CallbackQueryHandler(self.on_save, pattern=r"^appt:save$"))
+        app.add_handler(CallbackQueryHandler(self.on_again, pattern=r"^appt:again$"))
         app.add_handler(CommandHandler("afspraken", self.list, filters=only_new))
         app.add_handler(CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new))
         app.add_handler(CallbackQueryHandler(self.on_list_action, pattern=r"^appt:(del|ics):\d+$"))
@@ -105,25 +89,44 @@ class AppointmentHandlers:
         label = self._type_label(appointment_type, self._lang(update, context))
         return label[:1].upper() + label[1:]
 
-    def _draft(self, context: Context) -> dict[str, Any]:
-        assert context.chat_data is not None  # noqa: S101 - python-telegram-bot always provides it in chats
-        draft: dict[str, Any] = context.chat_data.setdefault(STATE_KEY, {})
-        return draft
+    def _draft(self, context: Context, *steps: AppointmentStep) -> AppointmentDraft | None:
+        """The open draft when it is in one of `steps` (any step when none given) and not lapsed."""
+        draft = context.chat_data.get(APPOINTMENT_KEY) if context.chat_data is not None else None
+        if not isinstance(draft, AppointmentDraft) or draft.idle(self.services.clock.now()):
+            return None
+        return draft if not steps or draft.step in steps else None
+
+    def _keep(self, context: Context, draft: AppointmentDraft | None) -> None:
+        if context.chat_data is None:
+            return
+        if draft is None:
+            context.chat_data.pop(APPOINTMENT_KEY, None)
+        else:
+            context.chat_data[APPOINTMENT_KEY] = draft
+
+    def _new(self, step: AppointmentStep) -> AppointmentDraft:
+        return AppointmentDraft(step=step, touched_at=self.services.clock.now())
+
+    async def _stale(self, update: Update, context: Context) -> None:
+        if self.stale is not None:
+            await self.stale(update, context)
+        elif update.callback_query is not None:
+            await update.callback_query.answer()
 
     async def _say(self, update: Update, text: str, keyboard: list[list[Button]] | None = None) -> None:
         message = update.effective_message
         if message is not None:
             await message.reply_text(text, reply_markup=to_markup(keyboard or []))
 
-    # -- the conversation ------------------------------------------------------------------------
+    # -- the dialogue ----------------------------------------------------------------------------
 
-    async def start(self, update: Update, context: Context) -> int:
+    async def start(self, update: Update, context: Context) -> None:
         """Ask consent when nothing is stored yet, else the type of appointment."""
         chat = update.effective_chat
         if chat is None:
-            return ConversationHandler.END
-        self._draft(context).clear()
-        patient = self.services.storage.get_patient(chat.id)
+            return
+        self._keep(context, None)
+        patient = await self.services.db(self.services.storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
             days = self.services.settings.purge_after_days
             keyboard = [
@@ -131,72 +134,91 @@ class AppointmentHandlers:
                 [Button(self._t(update, context, "button_consent_no"), "appt:consent:no")],
             ]
             await self._say(update, self._t(update, context, "privacy_consent", days=days), keyboard)
-            return CONSENT
-        return await self._ask_type(update, context)
+            self._keep(context, self._new("consent"))
+            return
+        await self._ask_type(update, context)
 
-    async def _ask_type(self, update: Update, context: Context) -> int:
+    async def _ask_type(self, update: Update, context: Context) -> None:
         keyboard = [[Button(self._type_button(t, update, context), f"appt:type:{t}")] for t in APPOINTMENT_TYPES]
         keyboard.append([Button(self._t(update, context, "button_cancel"), "appt:cancel")])
         await self._say(update, self._t(update, context, "appt_choose_type"), keyboard)
-        return TYPE
+        self._keep(context, self._new("type"))
 
-    async def on_consent(self, update: Update, context: Context) -> int:
+    async def on_consent(self, update: Update, context: Context) -> None:
         """Store the patient with the consent time, or store nothing."""
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
-            return ConversationHandler.END
+            return
+        if self._draft(context, "consent") is None:
+            await self._stale(update, context)
+            return
         await query.answer()
         if query.data != "appt:consent:yes":
+            self._keep(context, None)
             await self._say(update, self._t(update, context, "consent_declined"))
-            return ConversationHandler.END
+            return
         now = self.services.clock.now()
-        self.services.storage.upsert_patient(chat.id, self._lang(update, context), now, consent_at=now)
+        lang = self._lang(update, context)
+        await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
+        self.services.languages.remember(chat.id, lang)
         log.info("consent given chat=%s", hash_chat_id(chat.id))
-        return await self._ask_type(update, context)
+        await self._ask_type(update, context)
 
-    async def on_type(self, update: Update, context: Context) -> int:
+    async def on_type(self, update: Update, context: Context) -> None:
         """Remember the type; ask for the date and time."""
         query = update.callback_query
         if query is None or query.data is None:
-            return ConversationHandler.END
+            return
+        draft = self._draft(context, "type")
+        if draft is None:
+            await self._stale(update, context)
+            return
         await query.answer()
         appointment_type = query.data.removeprefix("appt:type:")
         if appointment_type not in APPOINTMENT_TYPES:
-            return await self._ask_type(update, context)
-        draft = self._draft(context)
-        draft.clear()
-        draft["type"] = appointment_type
+            await self._ask_type(update, context)
+            return
         label = self._type_label(appointment_type, self._lang(update, context))
         await self._say(update, self._t(update, context, "appt_ask_when", type=html.escape(label)))
-        return WHEN
+        now = self.services.clock.now()
+        self._keep(context, draft.at("when", now, type=_as_type(appointment_type), day=None, when=None))
 
-    async def on_when(self, update: Update, context: Context) -> int:
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Typed text while a date and time are asked for; any other text is not ours."""
+        if self._draft(context, "when", "confirm") is None:
+            return
+        await self.on_when(update, context)
+        raise ApplicationHandlerStop
+
+    async def on_when(self, update: Update, context: Context) -> None:
         """Read the date and time; confirm, ask again, or ask which one was meant."""
         message = update.effective_message
-        draft = self._draft(context)
-        if message is None or not message.text or "type" not in draft:
-            return ConversationHandler.END
+        draft = self._draft(context, "when", "confirm")
+        if message is None or not message.text or draft is None or draft.type is None:
+            return
         lang = self._lang(update, context)
-        label = html.escape(self._type_label(draft["type"], lang))
-        day = datetime.fromisoformat(draft["day"]).date() if draft.get("day") else None
-        parsed = parse_appointment_time(message.text[:200], self.services.clock.now(), day=day)
+        label = html.escape(self._type_label(draft.type, lang))
+        now = self.services.clock.now()
+        parsed = parse_appointment_time(message.text[:200], now, day=draft.day)
         if parsed.status == "ok" and parsed.when is not None:
-            return await self._confirm(update, context, parsed.when)
+            await self._confirm(update, context, parsed.when)
+            return
+        self._keep(context, draft.at("when", now))
         if parsed.status == "error":
             key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
             await self._say(update, self._t(update, context, key))
-            return WHEN
+            return
         if parsed.question in ("ask_time", "nonexistent") and parsed.day is not None:
-            draft["day"] = parsed.day.isoformat()
+            self._keep(context, draft.at("when", now, day=parsed.day))
             if parsed.question == "nonexistent":  # 02:30 on the night the clocks skip it: ask, never shift
                 await self._say(update, parsed.question_text(lang) or "")
-                return WHEN
+                return
             date_text = format_when(
                 datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12), lang
             )
             date_text = date_text.rsplit(" ", 2)[0]  # the date without "om 12:00"
             await self._say(update, self._t(update, context, "appt_ask_time", type=label, date=date_text))
-            return WHEN
+            return
         if parsed.candidates:
             options = [format_when(c, lang) for c in parsed.candidates[:4]]
             keyboard = [
@@ -207,30 +229,35 @@ class AppointmentHandlers:
                 parsed.question_text(lang) or self._t(update, context, "appt_ambiguous", options=" / ".join(options)),
                 keyboard,
             )
-            return WHEN
+            return
         await self._say(update, parsed.question_text(lang) or self._t(update, context, "appt_unreadable"))
-        return WHEN
 
-    async def on_pick(self, update: Update, context: Context) -> int:
+    async def on_pick(self, update: Update, context: Context) -> None:
         """One of the offered times was chosen."""
         query = update.callback_query
         if query is None or query.data is None:
-            return WHEN
+            return
+        if self._draft(context, "when", "confirm") is None:
+            await self._stale(update, context)
+            return
         await query.answer()
         try:
             when = datetime.fromtimestamp(int(query.data.removeprefix("appt:pick:")), tz=UTC)
         except (ValueError, OverflowError, OSError):
-            return WHEN
-        return await self._confirm(update, context, when)
+            return
+        await self._confirm(update, context, when)
 
-    async def _confirm(self, update: Update, context: Context, when: datetime) -> int:
-        draft = self._draft(context)
+    async def _confirm(self, update: Update, context: Context, when: datetime) -> None:
+        draft = self._draft(context, "when", "confirm")
+        if draft is None or draft.type is None:
+            return
         lang = self._lang(update, context)
-        if when <= self.services.clock.now():
+        now = self.services.clock.now()
+        if when <= now:
+            self._keep(context, draft.at("when", now))
             await self._say(update, self._t(update, context, "appt_past"))
-            return WHEN
-        draft["when"] = when.astimezone(UTC).isoformat()
-        label = html.escape(self._type_label(draft["type"], lang))
+            return
+        label = html.escape(self._type_label(draft.type, lang))
         keyboard = [
             [Button(self._t(update, context, "button_yes_save"), "appt:save")],
             [Button(self._t(update, context, "button_no_again"), "appt:again")],
@@ -239,55 +266,67 @@ class AppointmentHandlers:
         await self._say(
             update, self._t(update, context, "appt_confirm", type=label, when=format_when(when, lang)), keyboard
         )
-        return CONFIRM
+        self._keep(context, draft.at("confirm", now, when=when.astimezone(UTC)))
 
-    async def on_again(self, update: Update, context: Context) -> int:
+    async def on_again(self, update: Update, context: Context) -> None:
         """ "No": ask for the date and time again."""
         query = update.callback_query
+        draft = self._draft(context, "confirm")
+        if draft is None:
+            await self._stale(update, context)
+            return
         if query:
             await query.answer()
-        draft = self._draft(context)
-        draft.pop("when", None)
-        draft.pop("day", None)
-        label = html.escape(self._type_label(draft.get("type", "overig"), self._lang(update, context)))
+        label = html.escape(self._type_label(draft.type or "overig", self._lang(update, context)))
         await self._say(update, self._t(update, context, "appt_ask_when", type=label))
-        return WHEN
+        self._keep(context, draft.at("when", self.services.clock.now(), when=None, day=None))
 
-    async def on_save(self, update: Update, context: Context) -> int:
+    async def on_save(self, update: Update, context: Context) -> None:
         """Save the appointment with its reminders and say when they will come."""
         query, chat = update.callback_query, update.effective_chat
-        draft = self._draft(context)
-        if query is None or chat is None or "when" not in draft or "type" not in draft:
-            return ConversationHandler.END
+        draft = self._draft(context, "confirm")
+        if query is None or chat is None:
+            return
+        if draft is None or draft.when is None or draft.type is None:
+            await self._stale(update, context)
+            return
         await query.answer()
         reminders = self.services.reminders
         if reminders is None:
-            return ConversationHandler.END
-        when = datetime.fromisoformat(draft["when"])
-        appointment_type: AppointmentType = draft["type"]
-        appointment = reminders.add_appointment(chat.id, appointment_type, when, "patient")
+            return
+        # The draft goes first: a second tap (or the same tap on another instance) finds none.
+        self._keep(context, None)
+        try:
+            appointment = await self.services.db(reminders.add_appointment, chat.id, draft.type, draft.when, "patient")
+        except Exception:
+            self._keep(context, draft)  # not saved: the patient can tap again once the database is back
+            raise
         if self.services.timer is not None:
             self.services.timer.changed()
-        draft.clear()
         lang = self._lang(update, context)
         label = html.escape(self._type_label(appointment.type, lang))
         lines = [self._t(update, context, "appt_saved", type=label, when=format_when(appointment.start_at, lang))]
-        pending = [r for r in self.services.storage.reminders_of(appointment.id) if r.status == "pending"]
+        stored = await self.services.db(self.services.storage.reminders_of, appointment.id)
+        pending = [r for r in stored if r.status == "pending"]
         if pending:
             moments = ", ".join(format_when(r.due_at, lang) for r in pending)
             lines.append(self._t(update, context, "appt_saved_reminders", moments=moments))
         else:
             lines.append(self._t(update, context, "appt_saved_no_reminders"))
         await self._say(update, "\n".join(lines))
-        return ConversationHandler.END
 
-    async def cancel(self, update: Update, context: Context) -> int:
-        """/annuleer: leave the conversation; nothing is saved."""
+    async def cancel(self, update: Update, context: Context) -> None:
+        """/annuleer or the cancel button inside the dialogue: leave it; nothing is saved."""
+        if self._draft(context) is None:
+            if update.callback_query is not None:
+                await self._stale(update, context)
+                raise ApplicationHandlerStop
+            return  # /annuleer outside the dialogue: group 0 answers it
         if update.callback_query:
             await update.callback_query.answer()
-        self._draft(context).clear()
+        self._keep(context, None)
         await self._say(update, self._t(update, context, "appt_cancelled_conversation"))
-        return ConversationHandler.END
+        raise ApplicationHandlerStop
 
     async def nothing_to_cancel(self, update: Update, context: Context) -> None:
         """/annuleer outside the conversation."""
@@ -301,7 +340,9 @@ class AppointmentHandlers:
         if chat is None:
             return
         lang = self._lang(update, context)
-        upcoming = self.services.storage.list_appointments(chat_id=chat.id, after=self.services.clock.now())
+        upcoming = await self.services.db(
+            self.services.storage.list_appointments, chat_id=chat.id, after=self.services.clock.now()
+        )
         if not upcoming:
             await self._say(update, self._t(update, context, "appt_none"))
             return
@@ -330,10 +371,10 @@ class AppointmentHandlers:
             )
         await self._say(update, "\n".join(lines), keyboard)
 
-    def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
+    async def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
         """The appointment if it belongs to this chat: callback data can be tampered with."""
         chat = update.effective_chat
-        appointment = self.services.storage.get_appointment(appointment_id)
+        appointment = await self.services.db(self.services.storage.get_appointment, appointment_id)
         if chat is None or appointment is None or appointment.chat_id != chat.id:
             return None
         return appointment
@@ -345,7 +386,7 @@ class AppointmentHandlers:
             return
         await query.answer()
         _, action, raw_id = query.data.split(":")
-        appointment = self._own_appointment(update, int(raw_id))
+        appointment = await self._own_appointment(update, int(raw_id))
         if appointment is None or appointment.cancelled:
             await self._say(update, self._t(update, context, "appt_unknown"))
             return
@@ -361,7 +402,7 @@ class AppointmentHandlers:
             await self.services.sender.send_document(appointment.chat_id, document)
             return
         if self.services.reminders is not None:
-            self.services.reminders.cancel_appointment(appointment.id)
+            await self.services.db(self.services.reminders.cancel_appointment, appointment.id)
         if self.services.timer is not None:
             self.services.timer.changed()
         phone = self.services.knowledge.current.catalog.content.contacts["afsprakenlijn"].phone or ""
@@ -377,12 +418,12 @@ class AppointmentHandlers:
         query = update.callback_query
         if query is None or query.data is None or not isinstance(query.message, Message):
             return
-        reminder = self.services.storage.get_reminder(int(query.data.rsplit(":", 1)[1]))
-        appointment = self._own_appointment(update, reminder.appointment_id) if reminder else None
+        reminder = await self.services.db(self.services.storage.get_reminder, int(query.data.rsplit(":", 1)[1]))
+        appointment = await self._own_appointment(update, reminder.appointment_id) if reminder else None
         if reminder is None or appointment is None:
             await query.answer()
             return
-        self.services.storage.mark_read(reminder.id, self.services.clock.now())
+        await self.services.db(self.services.storage.mark_read, reminder.id, self.services.clock.now())
         await query.answer(self._t(update, context, "reminder_read"))
         markup = query.message.reply_markup
         if markup is not None:
@@ -398,3 +439,8 @@ class AppointmentHandlers:
         chapter = self.services.knowledge.current.catalog.content.chapter("afsprakenlijn")
         if chapter is not None:
             await self._say(update, html.escape(chapter.text, quote=False))
+
+
+def _as_type(value: str) -> AppointmentType:
+    assert value in APPOINTMENT_TYPES  # noqa: S101 - checked by the caller
+    return value

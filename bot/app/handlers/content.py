@@ -134,7 +134,8 @@ class ContentHandlers:
             context.chat_data["lang"] = lang
         chat = update.effective_chat
         if chat is not None:
-            self.services.storage.set_language(chat.id, lang)
+            self.services.languages.remember(chat.id, lang)
+            await self.services.db(self.services.storage.set_language, chat.id, lang)
         ui = self.services.knowledge.current.catalog.ui
         await edit_view(query, self._menu(lang, intro=ui.t("language_set", lang)))
 

@@ -56,10 +56,17 @@ class PrivacyHandlers:
         if query.data != "del:yes":
             await query.message.edit_text(self._t(update, context, "delete_kept"))
             return
-        lang_text = self._t  # resolve texts before the chat's language is forgotten
-        counts = self.services.storage.delete_chat(chat.id)
+        # The reply's language is resolved before the chat's data (and its language) is forgotten.
+        lang = self.services.lang(update, context.chat_data)
+        ui = self.services.knowledge.current.catalog.ui
+
+        def lang_text(_update: Update, _context: Context, key: str, **values: object) -> str:
+            return ui.t(key, lang, **values)
+
+        counts = await self.services.db(self.services.storage.delete_chat, chat.id)
         if context.chat_data is not None:
             context.chat_data.clear()
+        self.services.languages.forget(chat.id)
         log.info("chat data deleted on request chat=%s rows=%d", hash_chat_id(chat.id), sum(counts.values()))
         if not any(counts.values()):
             await query.message.edit_text(lang_text(update, context, "delete_nothing"))
@@ -91,7 +98,7 @@ class PrivacyHandlers:
         if arg in ("aan", "on", "uit", "off"):
             await self._set(update, context, arg in ("aan", "on"), message)
             return
-        patient = self.services.storage.get_patient(chat.id)
+        patient = await self.services.db(self.services.storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
             text = self._t(update, context, "broadcasts_not_enrolled")
         else:
@@ -115,9 +122,9 @@ class PrivacyHandlers:
         chat = update.effective_chat
         if query.data == "bcast:consent" and chat is not None:
             now = self.services.clock.now()
-            self.services.storage.upsert_patient(
-                chat.id, self.services.lang(update, context.chat_data), now, consent_at=now
-            )
+            lang = self.services.lang(update, context.chat_data)
+            await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
+            self.services.languages.remember(chat.id, lang)
             log.info("consent given chat=%s", hash_chat_id(chat.id))
         await self._set(update, context, query.data != "bcast:off", query.message)
 
@@ -126,7 +133,7 @@ class PrivacyHandlers:
         if chat is None:
             return
         storage = self.services.storage
-        patient = storage.get_patient(chat.id)
+        patient = await self.services.db(storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
             if enabled:
                 # Storing the chat for team messages needs consent first.
@@ -141,5 +148,5 @@ class PrivacyHandlers:
                 return
             await message.reply_text(self._t(update, context, "broadcasts_state_off"))
             return
-        storage.set_broadcasts_enabled(chat.id, enabled)
+        await self.services.db(storage.set_broadcasts_enabled, chat.id, enabled)
         await message.reply_text(self._t(update, context, "broadcasts_state_on" if enabled else "broadcasts_state_off"))

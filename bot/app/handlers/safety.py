@@ -18,8 +18,9 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Mess
 from bot.app.services import Services
 from bot.clock import local
 from bot.replying.compose import alarm_reply, assess
+from bot.storage.offload import DatabaseUnavailable
 from bot.storage.privacy import hash_chat_id
-from bot.triage.replies import render_error_fallback, render_unreadable_reply
+from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,11 @@ class SafetyHandlers:
             catalog = self.services.knowledge.current.catalog
             lang = self.services.lang(update, context.chat_data)
             now = self.services.clock.now()
-            text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
+            if isinstance(error, DatabaseUnavailable):
+                first = catalog.ui.t("db_unavailable", lang)
+                text = render_with_spoed_lines(first, now, catalog.content, lang, catalog.alarm_replies)
+            else:
+                text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
             await context.bot.send_message(chat.id, text)
         except Exception as exc:  # the fallback itself failed; nothing more we can do than log
             log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))

@@ -149,7 +149,7 @@ class StaffHandlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        created = self.enrolment.create(user.id)
+        created = await self.services.db(self.enrolment.create, user.id)
         username = self.services.settings.bot_username or context.bot.username
         link = deep_link(username, created.code)
         until = f"{local(created.expires_at):%d-%m-%Y %H:%M}"
@@ -164,7 +164,7 @@ class StaffHandlers:
         message = update.effective_message
         if message is None or not looks_like_code(payload):
             return False
-        answer = self.enrolment.check(payload)
+        answer = await self.services.db(self.enrolment.check, payload)
         if answer.outcome != "ok":
             await self._reply(message, self._t(update, context, f"enrol_{answer.outcome}"))
             return True
@@ -200,12 +200,13 @@ class StaffHandlers:
             if self.services.reminders is not None
             else self.services.knowledge.current.catalog.reminder_rules
         )
-        result = self.enrolment.redeem(hashed, chat.id, lang, rules)
+        result = await self.services.db(self.enrolment.redeem, hashed, chat.id, lang, rules)
         if result.outcome != "ok":
             await query.message.edit_text(self._t(update, context, f"enrol_{result.outcome}"))
             raise ApplicationHandlerStop
         if context.chat_data is not None:
             context.chat_data["lang"] = lang
+        self.services.languages.remember(chat.id, lang)
         log.info("enrolment redeemed chat=%s appointments=%d", hash_chat_id(chat.id), result.appointments)
         text = self._t(update, context, "enrol_done")
         if result.appointments:
@@ -311,7 +312,7 @@ class StaffHandlers:
         if context.chat_data is not None:
             context.chat_data[DRAFT_KEY] = draft
         now = self.services.clock.now()
-        count = composer.recipients(draft, now)
+        count = await self.services.db(composer.recipients, draft, now)
         await message.reply_text(self._t(update, context, "staff_bc_preview"))
         await message.reply_text(rendered[0], reply_markup=to_markup(rendered[1]))
         label = audience_label(draft.audience, self.texts_now, composer.catalog, lang)
@@ -329,11 +330,13 @@ class StaffHandlers:
     async def _confirm(self, update: Update, context: Context, draft: Draft, urgent: bool, message: Message) -> None:
         """Step 4: store the broadcast with its outbox rows (audited) and wake the sender."""
         composer, now = self._composer(), self.services.clock.now()
-        if composer.recipients(draft, now) == 0:
+        if await self.services.db(composer.recipients, draft, now) == 0:
             await message.edit_text(self._t(update, context, "staff_bc_none"))
             return
         user, chat = update.effective_user, update.effective_chat
-        stored = composer.confirm(draft, now, user.id if user else None, urgent, chat.id if chat else None)
+        stored = await self.services.db(
+            composer.confirm, draft, now, user.id if user else None, urgent, chat.id if chat else None
+        )
         log.info("broadcast %d confirmed: %d recipients, urgent=%s", stored.id, stored.recipients, urgent)
         await message.edit_text(self._t(update, context, "staff_bc_queued", id=stored.id, count=stored.recipients))
         if self.outbox is not None:
@@ -344,7 +347,7 @@ class StaffHandlers:
     async def reload(self, update: Update, context: Context) -> None:
         """Reload content; report problems with file and line, or the changed chapters with a notice button."""
         user = update.effective_user
-        report = reload_content(self.services, user.id if user else None)
+        report = await asyncio.to_thread(reload_content, self.services, user.id if user else None)
         keyboard: Keyboard = ()
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
@@ -355,7 +358,7 @@ class StaffHandlers:
 
     async def reload_from_signal(self) -> None:
         """SIGHUP: reload, and tell every staff member the outcome (problems with file and line)."""
-        report = reload_content(self.services, None)
+        report = await asyncio.to_thread(reload_content, self.services, None)
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
         text = format_reload(report, self.texts_now, "nl")
@@ -368,7 +371,7 @@ class StaffHandlers:
     async def misses(self, update: Update, context: Context) -> None:
         """Unanswered questions per day (counts only; no question text is ever stored)."""
         today = local(self.services.clock.now()).date()
-        rows = self.services.storage.miss_counts(today - timedelta(days=MISSES_DAYS))
+        rows = await self.services.db(self.services.storage.miss_counts, today - timedelta(days=MISSES_DAYS))
         if not rows:
             await self._reply(update.effective_message, self._t(update, context, "staff_misses_none", days=MISSES_DAYS))
             return
@@ -388,7 +391,7 @@ class StaffHandlers:
         queries = ConsoleQueries(self.services.storage.engine)
         url, now = self.services.settings.console_url, self.services.clock.now()
         try:
-            link = await asyncio.to_thread(create_signin_link, queries, url, user.id, now)
+            link = await self.services.db(create_signin_link, queries, url, user.id, now)
         except TooManyLinks:
             await self._reply(update.effective_message, self._t(update, context, "staff_console_refused"))
             return
