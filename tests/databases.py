@@ -45,6 +45,17 @@ def pg_schema() -> Iterator[str]:
         yield schema
     finally:
         with admin.begin() as conn:
+            # A test may leave a server backend behind that still holds locks in the schema (a bot killed
+            # while its connection hung behind a relay): end it, or the DROP waits out lock_timeout.
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
+                    "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = :schema AND l.pid <> pg_backend_pid()"
+                ),
+                {"schema": schema},
+            )
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
