@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.app.chat_state import APPOINTMENT_KEY, AppointmentDraft, AppointmentStep
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
@@ -41,8 +41,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Stale = Callable[[Update, Context], Awaitable[None]]
 
-DIALOGUE_GROUP = -2  # typed dates and /annuleer inside the dialogue; everything else goes on to group 0
-
 
 class AppointmentHandlers:
     """Patient self-service for appointments and reminders."""
@@ -51,24 +49,26 @@ class AppointmentHandlers:
         self.services = services
         self.stale = stale
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the dialogue's handlers, the list and the reminder buttons."""
+    def handlers(self) -> list[Registration]:
+        """The dialogue's handlers (typed dates and /annuleer first), the list and the reminder buttons."""
         only_new = filters.UpdateType.MESSAGE
         text = filters.TEXT & ~filters.COMMAND & only_new
-        app.add_handler(MessageHandler(text, self.on_text), DIALOGUE_GROUP)
-        app.add_handler(CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new), DIALOGUE_GROUP)
-        app.add_handler(CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"), DIALOGUE_GROUP)
-        app.add_handler(CommandHandler("afspraak", self.start, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$"))
-        app.add_handler(CallbackQueryHandler(self.on_type, pattern=r"^appt:type:"))
-        app.add_handler(CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:"))
-        app.add_handler(CallbackQueryHandler(self.on_save, pattern=r"^appt:save$"))
-        app.add_handler(CallbackQueryHandler(self.on_again, pattern=r"^appt:again$"))
-        app.add_handler(CommandHandler("afspraken", self.list, filters=only_new))
-        app.add_handler(CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_list_action, pattern=r"^appt:(del|ics):\d+$"))
-        app.add_handler(CallbackQueryHandler(self.on_reminder_read, pattern=r"^rem:read:\d+$"))
-        app.add_handler(CallbackQueryHandler(self.on_reminder_move, pattern=r"^rem:move:\d+$"))
+        return [
+            (Group.DIALOGUE, MessageHandler(text, self.on_text)),
+            (Group.DIALOGUE, CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new)),
+            (Group.DIALOGUE, CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$")),
+            (Group.DEFAULT, CommandHandler("afspraak", self.start, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_type, pattern=r"^appt:type:")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_save, pattern=r"^appt:save$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_again, pattern=r"^appt:again$")),
+            (Group.DEFAULT, CommandHandler("afspraken", self.list, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_list_action, pattern=r"^appt:(del|ics):\d+$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_read, pattern=r"^rem:read:\d+$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_move, pattern=r"^rem:move:\d+$")),
+        ]
 
     # -- helpers ---------------------------------------------------------------------------------
 

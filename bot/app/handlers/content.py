@@ -6,9 +6,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import callbacks
+from bot.app.groups import Group, Registration
 from bot.app.replies import edit_view, send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
@@ -30,17 +31,19 @@ class ContentHandlers:
         # Deep-link payloads that are not chapter ids (e.g. enrolment codes) go to these, in order.
         self.deep_link_handlers: list[DeepLinkHandler] = []
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add this module's handlers to `app`."""
+    def handlers(self) -> list[Registration]:
+        """This module's handlers, in order (all in the default group)."""
         only_new = filters.UpdateType.MESSAGE
-        app.add_handler(CommandHandler("start", self.start, filters=only_new))
-        app.add_handler(CommandHandler(["menu", "inhoud"], self.menu, filters=only_new))
-        app.add_handler(CommandHandler(["help", "hulp"], self.help, filters=only_new))
-        app.add_handler(CommandHandler("contact", self.contact, filters=only_new))
-        app.add_handler(CommandHandler(["taal", "language"], self.language, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_menu, pattern=f"^{callbacks.MENU}$"))
-        app.add_handler(CallbackQueryHandler(self.on_chapter, pattern=r"^ch:"))
-        app.add_handler(CallbackQueryHandler(self.on_language, pattern=r"^lang:"))
+        return [
+            (Group.DEFAULT, CommandHandler("start", self.start, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["menu", "inhoud"], self.menu, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["help", "hulp"], self.help, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("contact", self.contact, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["taal", "language"], self.language, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_menu, pattern=f"^{callbacks.MENU}$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_chapter, pattern=r"^ch:")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=r"^lang:")),
+        ]
 
     def _lang(self, update: Update, context: Context) -> Lang:
         return self.services.lang(update, context.chat_data)

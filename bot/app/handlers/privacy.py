@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.sending import Button
@@ -22,14 +23,16 @@ class PrivacyHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add this module's handlers to `app`."""
+    def handlers(self) -> list[Registration]:
+        """This module's handlers, in order (all in the default group)."""
         only_new = filters.UpdateType.MESSAGE
-        app.add_handler(CommandHandler(["stop", "verwijder"], self.ask_delete, filters=only_new))
-        app.add_handler(CommandHandler("privacy", self.privacy, filters=only_new))
-        app.add_handler(CommandHandler(["meldingen", "berichten"], self.broadcasts, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_delete, pattern=r"^del:(yes|no)$"))
-        app.add_handler(CallbackQueryHandler(self.on_broadcasts, pattern=r"^bcast:(on|off|consent)$"))
+        return [
+            (Group.DEFAULT, CommandHandler(["stop", "verwijder"], self.ask_delete, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("privacy", self.privacy, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["meldingen", "berichten"], self.broadcasts, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_delete, pattern=r"^del:(yes|no)$")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_broadcasts, pattern=r"^bcast:(on|off|consent)$")),
+        ]
 
     def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
         ui = self.services.knowledge.current.catalog.ui

@@ -1,13 +1,13 @@
 """Staff commands (/inschrijven, /bericht, /herladen, /gemist, /console) and the patient's side of enrolment.
 
-Handler groups (wire them the same way in assembly):
-* STAFF_GROUP (-1): staff commands and `bc:` buttons. Ahead of group 0, so the unknown-command
+Handler groups (bot.app.groups):
+* `Group.STAFF` (-1): staff commands and `bc:` buttons. Ahead of group 0, so the unknown-command
   catch-all never sees them; every staff handler ends with ApplicationHandlerStop. A non-staff user
   gets exactly the unknown-command answer (ui `unknown_command` with the menu) and a log line.
-* DRAFT_GROUP (-20): the text of a broadcast being composed. It runs before the alarm layer (-10),
+* `Group.STAFF_DRAFT` (-20): the text of a broadcast being composed. It runs before the alarm layer (-10),
   so a staff text that mentions e.g. "koorts" becomes the message instead of getting an alarm answer;
   it only acts for a staff user with an open draft and stops nothing otherwise.
-* The `enr:` consent buttons of enrolment are in STAFF_GROUP too; the deep link itself arrives via
+* The `enr:` consent buttons of enrolment are in `Group.STAFF` too; the deep link itself arrives via
   `ContentHandlers.deep_link_handlers` (`redeem_deep_link`).
 """
 
@@ -32,6 +32,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app.groups import Group, Registration
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
@@ -52,8 +53,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
-STAFF_GROUP = -1
-DRAFT_GROUP = -20
 # Command -> aliases; every one is staff-only.
 STAFF_COMMANDS: dict[str, tuple[str, ...]] = {
     "inschrijven": ("inschrijven", "enrol"),
@@ -81,8 +80,8 @@ class StaffHandlers:
         """The staff texts of the content in use now (they follow a reload)."""
         return self.services.knowledge.current.catalog.staff
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the handlers (see the module docstring for the groups)."""
+    def handlers(self) -> list[Registration]:
+        """The staff handlers (see the module docstring for the groups)."""
         only_new = filters.UpdateType.MESSAGE
         actions: dict[str, Handler] = {
             "inschrijven": self.enrol,
@@ -91,13 +90,18 @@ class StaffHandlers:
             "gemist": self.misses,
             "console": self.console_link,
         }
-        for name, aliases in STAFF_COMMANDS.items():
-            app.add_handler(CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new), STAFF_GROUP)
-        app.add_handler(CommandHandler("annuleer", self.cancel_draft, only_new), STAFF_GROUP)
-        app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^bc:"), STAFF_GROUP)
-        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^enr:(yes|no)$"), STAFF_GROUP)
+        registrations: list[Registration] = [
+            (Group.STAFF, CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new))
+            for name, aliases in STAFF_COMMANDS.items()
+        ]
         draft_text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
-        app.add_handler(MessageHandler(draft_text, self.on_draft_text), DRAFT_GROUP)
+        return [
+            *registrations,
+            (Group.STAFF, CommandHandler("annuleer", self.cancel_draft, only_new)),
+            (Group.STAFF, CallbackQueryHandler(self.on_button, pattern=r"^bc:")),
+            (Group.STAFF, CallbackQueryHandler(self.on_consent, pattern=r"^enr:(yes|no)$")),
+            (Group.STAFF_DRAFT, MessageHandler(draft_text, self.on_draft_text)),
+        ]
 
     # -- helpers --------------------------------------------------------------------------------
 
