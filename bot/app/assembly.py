@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
 from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
@@ -27,19 +28,18 @@ from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
-from bot.app.knowledge import KnowledgeStore
+from bot.app.instrumented import InstrumentedApplication
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.app.updates import ChatOrderedProcessor, SeenUpdates
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
+from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
-from bot.observability.ptb import InstrumentedApplication
 from bot.observability.server import ObservabilityServer
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
-from bot.staff.wiring import make_broadcast_sender
 from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status

@@ -30,11 +30,11 @@ from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
+from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
 from bot.reminders.parsing import parse_appointment_time
 from bot.sending import Button, Document
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
 
 log = logging.getLogger(__name__)

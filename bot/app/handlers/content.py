@@ -13,9 +13,9 @@ from bot.app.groups import Group, Registration
 from bot.app.replies import edit_view, send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
-from bot.app.views import View, chapter_view, menu_button, menu_view
 from bot.content.model import Lang
 from bot.sending import Button
+from bot.views import View, chapter_view, menu_button, menu_view
 
 log = logging.getLogger(__name__)
 

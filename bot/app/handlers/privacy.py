@@ -10,8 +10,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
+from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Button
-from bot.storage.privacy import hash_chat_id
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

@@ -19,9 +19,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, f
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.clock import local
+from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply, assess
 from bot.storage.offload import DatabaseUnavailable
-from bot.storage.privacy import hash_chat_id
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)

@@ -36,9 +36,10 @@ from bot.app.groups import Group, Registration
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
-from bot.app.views import menu_view
 from bot.clock import local
 from bot.content.model import Lang
+from bot.knowledge import ReloadReport
+from bot.observability.pseudonyms import hash_chat_id
 from bot.outbox.sender import BroadcastSender
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
@@ -46,8 +47,8 @@ from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_l
 from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES
+from bot.views import menu_view
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -351,7 +352,7 @@ class StaffHandlers:
     async def reload(self, update: Update, context: Context) -> None:
         """Reload content; report problems with file and line, or the changed chapters with a notice button."""
         user = update.effective_user
-        report = await asyncio.to_thread(reload_content, self.services, user.id if user else None)
+        report = await asyncio.to_thread(self._reload, user.id if user else None)
         keyboard: Keyboard = ()
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
@@ -362,7 +363,7 @@ class StaffHandlers:
 
     async def reload_from_signal(self) -> None:
         """SIGHUP: reload, and tell every staff member the outcome (problems with file and line)."""
-        report = await asyncio.to_thread(reload_content, self.services, None)
+        report = await asyncio.to_thread(self._reload, None)
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
         text = format_reload(report, self.texts_now, "nl")
@@ -371,6 +372,10 @@ class StaffHandlers:
                 await self.services.sender.send_message(staff_id, text)
             except SendError as exc:
                 log.warning("reload report not delivered to a staff member: %s", type(exc).__name__)
+
+    def _reload(self, actor: int | None) -> ReloadReport:
+        services = self.services
+        return reload_content(services.knowledge, services.storage, services.clock, actor, services.reminders)
 
     async def misses(self, update: Update, context: Context) -> None:
         """Unanswered questions per day (counts only; no question text is ever stored)."""
