@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot import callbacks
 from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
 from bot.app.groups import Group, Registration
@@ -222,7 +223,7 @@ def handler_order(
         *staff,  # STAFF_DRAFT, STAFF: only staff with a draft or a staff command stop there
         *safety,  # SAFETY, UNREADABLE
         # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
-        (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern="^$")),
+        (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern=callbacks.EMPTY_PATTERN)),
         *appointments,  # DIALOGUE (typed dates, /annuleer), then its commands and buttons
         *content.handlers(),
         *privacy,

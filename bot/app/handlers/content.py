@@ -40,9 +40,9 @@ class ContentHandlers:
             (Group.DEFAULT, CommandHandler(["help", "hulp"], self.help, filters=only_new)),
             (Group.DEFAULT, CommandHandler("contact", self.contact, filters=only_new)),
             (Group.DEFAULT, CommandHandler(["taal", "language"], self.language, filters=only_new)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_menu, pattern=f"^{callbacks.MENU}$")),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_chapter, pattern=r"^ch:")),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=r"^lang:")),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_menu, pattern=callbacks.MENU_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_chapter, pattern=callbacks.CHAPTER_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=callbacks.LANGUAGE_PATTERN)),
         ]
 
     def _lang(self, update: Update, context: Context) -> Lang:
@@ -100,7 +100,7 @@ class ContentHandlers:
         """Choose Dutch or English for the interface."""
         if update.effective_message:
             ui = self.services.knowledge.current.catalog.ui
-            keyboard = [[Button("Nederlands", "lang:nl"), Button("English", "lang:en")]]
+            keyboard = [[Button("Nederlands", callbacks.language("nl")), Button("English", callbacks.language("en"))]]
             await update.effective_message.reply_text(
                 ui.t("choose_language", self._lang(update, context)), reply_markup=to_markup(keyboard)
             )
@@ -118,7 +118,7 @@ class ContentHandlers:
         if query is None or query.data is None:
             return
         lang = self._lang(update, context)
-        view = self._chapter(query.data.removeprefix("ch:"), lang)
+        view = self._chapter(callbacks.parse_chapter(query.data), lang)
         if view is None:
             await self.stale(update, context)
             return
@@ -128,11 +128,11 @@ class ContentHandlers:
     async def on_language(self, update: Update, context: Context) -> None:
         """Store the language choice of /taal."""
         query = update.callback_query
-        if query is None or query.data not in ("lang:nl", "lang:en"):
+        lang = callbacks.parse_language(query.data or "") if query is not None else None
+        if query is None or lang is None:
             await self.stale(update, context)
             return
         await query.answer()
-        lang: Lang = "en" if query.data == "lang:en" else "nl"
         if context.chat_data is not None:
             context.chat_data["lang"] = lang
         chat = update.effective_chat
