@@ -52,6 +52,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler,
 
 from bench.fake_process import FakeProcess  # noqa: E402
 from bot.app.assembly import build_application  # noqa: E402
+from bot.app.groups import Group  # noqa: E402
 from bot.clock import AMSTERDAM, ManualClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
@@ -61,7 +62,7 @@ TOKEN = "123456:BENCH"  # noqa: S105 - not a secret: only the local fake accepts
 OFFICE_HOURS = datetime(2026, 3, 10, 11, 0, tzinfo=AMSTERDAM)
 GOAL_RATIO = 0.7
 GOAL_P99_RATIO = 1.25
-COUNT_GROUP = -1000  # before every group of the bot (staff -20, safety -10)
+COUNT_GROUP = Group.PRIVATE_ONLY  # after the private-chat guard, before every other group of the bot
 
 # Written for this benchmark: questions, small talk and alarms as patients type them.
 QUESTIONS = [

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert
 
 from bot.app.assembly import build_application
+from bot.app.broadcasts import make_broadcast_sender
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi, RateLimits
 from bot.settings import Settings
-from bot.staff.wiring import make_broadcast_sender
 from bot.storage import schema
 
 RATE = 25

@@ -17,7 +17,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
+from bot import callbacks
+from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
+from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
@@ -26,19 +29,18 @@ from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
-from bot.app.knowledge import KnowledgeStore
+from bot.app.instrumented import InstrumentedApplication
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.app.updates import ChatOrderedProcessor, SeenUpdates
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
+from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
-from bot.observability.ptb import InstrumentedApplication
 from bot.observability.server import ObservabilityServer
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
-from bot.staff.wiring import make_broadcast_sender
 from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
@@ -175,29 +177,62 @@ def build_application(
     services.timer = ReminderTimer(services.reminders, on_report=_count_reminders(metrics))
 
     content_handlers = ContentHandlers(services)
-    PrivateChatsOnly(services).register(app)  # first: nothing is answered in groups or channels
     staff_handlers = StaffHandlers(services, services.outbox)
-    # Dialog state from the database: staff chats before their draft group, everyone else after the alarm layer.
-    dialogs = DialogSync(services, every_update=dedupe_updates)
-    dialogs.register(app)
-    processor.after = dialogs.after_update
-    staff_handlers.register(app)  # groups -20 and -1: only staff with a draft or a staff command stop there
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
-    SafetyHandlers(services).register(app)
-    # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
-    app.add_handler(CallbackQueryHandler(content_handlers.stale, pattern="^$"))
-    AppointmentHandlers(services, stale=content_handlers.stale).register(app)  # typed dates in group -2
-    content_handlers.register(app)
-    PrivacyHandlers(services).register(app)
-    # Catch-alls come last in group 0: python-telegram-bot runs the first matching handler only.
-    app.add_handler(CallbackQueryHandler(content_handlers.stale))
-    QuestionHandlers(services).register(app)
-    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content_handlers.unknown_command))
+    safety = SafetyHandlers(services)
+    dialogs = DialogSync(services, every_update=dedupe_updates)
+    processor.after = dialogs.after_update
+    for group, handler in handler_order(
+        PrivateChatsOnly(services).handlers(),
+        dialogs.handlers(app),
+        staff_handlers.handlers(),
+        safety.handlers(),
+        AppointmentHandlers(services, stale=content_handlers.stale).handlers(),
+        content_handlers,
+        PrivacyHandlers(services).handlers(),
+        QuestionHandlers(services).handlers(),
+    ):
+        app.add_handler(handler, group)
+    app.add_error_handler(safety.on_error)
     assembly = Assembly(app, services, staff_handlers, dialogs)
     app.post_init = assembly.startup
     app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown
     return assembly
+
+
+def handler_order(
+    private_only: list[Registration],
+    dialog_state: list[Registration],
+    staff: list[Registration],
+    safety: list[Registration],
+    appointments: list[Registration],
+    content: ContentHandlers,
+    privacy: list[Registration],
+    questions: list[Registration],
+) -> list[Registration]:
+    """Every handler of the bot in one list. Order matters.
+
+    python-telegram-bot offers an update to the groups in `Group` order (bot.app.groups says why each
+    sits where it does) and, within a group, to its handlers in the order of this list; the first one
+    that matches runs. The list is sorted by group, stably, so it reads as the order an update meets.
+    """
+    registrations = [
+        *private_only,  # PRIVATE_ONLY: nothing is answered in groups or channels
+        *dialog_state,  # STAFF_STATE, DIALOG_STATE: around the alarm layer, see bot.app.chat_state
+        *staff,  # STAFF_DRAFT, STAFF: only staff with a draft or a staff command stop there
+        *safety,  # SAFETY, UNREADABLE
+        # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
+        (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern=callbacks.EMPTY_PATTERN)),
+        *appointments,  # DIALOGUE (typed dates, /annuleer), then its commands and buttons
+        *content.handlers(),
+        *privacy,
+        # Catch-alls come last in the default group.
+        (Group.DEFAULT, CallbackQueryHandler(content.stale)),
+        *questions,
+        (Group.DEFAULT, MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, content.unknown_command)),
+    ]
+    return sorted(registrations, key=lambda registration: registration[0])
 
 
 def make_listener(services: Services) -> Listener | None:

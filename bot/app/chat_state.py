@@ -9,7 +9,7 @@ Rows expire after 24 hours; a draft idle for `DRAFT_IDLE` is treated as gone.
 
 In polling mode one process owns every chat: all state is read once at start-up (`warm`) and no
 update waits for a read. With webhooks and several instances (`every_update`), each update reads its
-chat's row, after the alarm layer (handler group `LOAD_GROUP`), so a patient's alarm reply never
+chat's row, after the alarm layer (handler group `Group.DIALOG_STATE`), so a patient's alarm reply never
 waits for it; staff chats are read before the staff draft group, because a staff member's typed
 broadcast text must reach the draft and not the alarm layer. A read waits at most `READ_BUDGET`;
 when the database does not answer, the update goes on with what this process remembers.
@@ -28,6 +28,7 @@ from typing import Any, Literal, cast
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.staff.auth import is_staff
 from bot.staff.compose import Draft
@@ -35,8 +36,6 @@ from bot.storage.records import AppointmentType
 
 log = logging.getLogger(__name__)
 
-LOAD_GROUP = -8  # after the alarm layer (-10) and unreadable media (-9), before every dialogue
-STAFF_LOAD_GROUP = -30  # staff only: before the staff draft (-20)
 DRAFT_IDLE = timedelta(minutes=30)
 READ_BUDGET = 0.5
 KIND = "chat"
@@ -139,11 +138,13 @@ class DialogSync:
     every_update: bool = False
     _snapshots: dict[int, str | None] = field(default_factory=dict)  # update_id -> state as read
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the read handlers; the write is `after_update` (called by the update processor)."""
+    def handlers(self, app: Application) -> list[Registration]:  # type: ignore[type-arg]
+        """The read handlers for `app`; the write is `after_update` (called by the update processor)."""
         self._app = app
-        app.add_handler(TypeHandler(Update, self._load_staff), group=STAFF_LOAD_GROUP)
-        app.add_handler(TypeHandler(Update, self._load), group=LOAD_GROUP)
+        return [
+            (Group.STAFF_STATE, TypeHandler(Update, self._load_staff)),
+            (Group.DIALOG_STATE, TypeHandler(Update, self._load)),
+        ]
 
     async def warm(self) -> None:
         """Read every chat's stored state (start-up; a failure leaves the dialogues empty, nothing else)."""

@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cliargs
 from bot.app.assembly import ALLOWED_UPDATES, build_application
-from bot.app.knowledge import ContentLoadError
 from bot.app.webhook import use_strict_json_handler
+from bot.knowledge import ContentLoadError
 from bot.observability.logs import configure_logging
+from bot.observability.pseudonyms import use_log_salt
 from bot.settings import Settings
-from bot.storage.privacy import use_log_salt
 from bot.storage.secrets import LOG_SALT, kept_secret
 from bot.storage.store import Storage
 

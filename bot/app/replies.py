@@ -8,7 +8,7 @@ from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
 
 from bot.app.telegram_io import to_markup
-from bot.app.views import View
+from bot.views import View
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.app.knowledge import KnowledgeStore
 from bot.app.misses import MissTally
 from bot.clock import Clock
 from bot.content.model import Lang
 from bot.content.ui import pick_lang
+from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.outbox.sender import BroadcastSender
 from bot.reminders.service import ReminderService

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app.knowledge import ContentLoadError, KnowledgeStore
 from bot.clock import Clock, SystemClock
 from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
+from bot.knowledge import ContentLoadError, KnowledgeStore
 from bot.settings import Settings, SettingsError
 from bot.storage.console_queries import ConsoleQueries
 from bot.storage.store import Storage, open_storage

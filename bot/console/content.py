@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.app.services import Services
 from bot.clock import AMSTERDAM, local
 from bot.console.broadcasts import as_html
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
@@ -113,8 +112,7 @@ async def sign_off(ctx: ConsoleContext, request: Request, staff: Staff) -> Respo
 
 async def reload(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """POST: reload content/ and schedules/, validated exactly like /herladen (audited either way)."""
-    services = Services(settings=ctx.settings, knowledge=ctx.knowledge, storage=ctx.storage, clock=ctx.clock)
-    report = await ctx.db(reload_content, services, staff.user_id)
+    report = await ctx.db(reload_content, ctx.knowledge, ctx.storage, ctx.clock, staff.user_id)
     catalog = ctx.knowledge.current.catalog
     return render(
         ctx,

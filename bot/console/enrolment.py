@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.identifiers import identifier_hash
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
+from bot.reminders.identifiers import identifier_hash
 from bot.staff.enrolment import EnrolmentService, deep_link, qr_png
 
 

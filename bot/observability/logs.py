@@ -3,7 +3,7 @@
 Privacy rules for every log call in the bot (GDPR/AVG; logs are kept and shipped elsewhere):
 
 * never log message texts, names, dates of birth or any other content a patient typed or received;
-* never log a chat id or user id itself; log `bot.storage.privacy.hash_chat_id(chat_id)` instead;
+* never log a chat id or user id itself; log `bot.observability.pseudonyms.hash_chat_id(chat_id)` instead;
 * log exception *types* freely, exception messages with care: database errors quote SQL parameters.
 
 The bot token is a password. httpx logs every request URL, and Bot API URLs contain the token

@@ -31,11 +31,11 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 
 from bot.clock import Clock, local
+from bot.observability.pseudonyms import hash_chat_id
 from bot.outbox.pacer import Monotonic, Pacer, Sleep
 from bot.reminders.rules import QuietHours
 from bot.sending import Blocked, Keyboard, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
 from bot.storage.offload import Offload
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import Broadcast, BroadcastSummary, ClaimedOutbox
 from bot.storage.store import Storage
 

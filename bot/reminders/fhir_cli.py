@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.console.apply import apply_pending
-from bot.console.identifiers import patient_resolver
+from bot.reminders.apply import apply_pending
 from bot.reminders.fhir import CODES_FILE, load_type_codes, read_bundle
+from bot.reminders.identifiers import patient_resolver
 from bot.reminders.importer import ImportRow
 from bot.settings import Settings
 from bot.storage.console_queries import ConsoleQueries

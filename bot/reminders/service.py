@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.rules import ReminderRules, reminder_moments
 from bot.reminders.texts import render_reminder
 from bot.sending import Blocked, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
 from bot.storage.offload import Offload
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Source
 from bot.storage.store import Storage
 

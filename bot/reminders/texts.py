@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.callbacks import chapter as chapter_callback
+from bot import callbacks
 from bot.reminders.dates import format_when
 from bot.reminders.rules import ReminderRules
 from bot.sending import Button, Keyboard
 from bot.storage.records import Appointment
-
-
-def read_callback(reminder_id: int) -> str:
-    """Callback data of the "Gelezen" button."""
-    return f"rem:read:{reminder_id}"
-
-
-def move_callback(appointment_id: int) -> str:
-    """Callback data of the "Afspraak verzetten?" button."""
-    return f"rem:move:{appointment_id}"
 
 
 def render_reminder(
@@ -35,9 +25,9 @@ def render_reminder(
     if type_rules.site_preparation is not None:
         site_text = type_rules.site_preparation.text.get(lang) or type_rules.site_preparation.text["nl"]
         parts.append(f"{escape(rules.text(lang, 'site_intro'))}\n{escape(site_text)}")
-    keyboard: list[list[Button]] = [[Button(rules.text(lang, "button_read"), read_callback(reminder_id))]]
+    keyboard: list[list[Button]] = [[Button(rules.text(lang, "button_read"), callbacks.reminder_read(reminder_id))]]
     if type_rules.chapter:
         label = rules.text(lang, "button_chapter").format(type=type_label)
-        keyboard.append([Button(label, chapter_callback(type_rules.chapter))])
-    keyboard.append([Button(rules.text(lang, "button_move"), move_callback(appointment.id))])
+        keyboard.append([Button(label, callbacks.chapter(type_rules.chapter))])
+    keyboard.append([Button(rules.text(lang, "button_move"), callbacks.reminder_move(appointment.id))])
     return "\n\n".join(parts), keyboard

@@ -36,8 +36,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read messages from stdin, write one JSON line each; exit 1 when the content is invalid."""
-    from bot.app.knowledge import Knowledge
     from bot.catalog import load_catalog
+    from bot.knowledge import Knowledge
     from bot.settings import Settings
 
     settings = Settings.from_env()

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot import callbacks
-from bot.app.views import View, menu_button
 from bot.catalog import Catalog
 from bot.content.model import LANGS, Lang
 from bot.replying.language import Reading, read_language
@@ -34,6 +33,7 @@ from bot.triage.replies import (
     safety_net_roles,
 )
 from bot.triage.routing import SPREEKUUR, route
+from bot.views import View, menu_button
 
 Kind = Literal["smalltalk", "answer", "not_found", "foreign"]
 
@@ -60,7 +60,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 
 class Knowing(Protocol):
-    """The loaded knowledge a reply needs (bot.app.knowledge.Knowledge has these)."""
+    """The loaded knowledge a reply needs (bot.knowledge.Knowledge has these)."""
 
     @property
     def catalog(self) -> Catalog: ...

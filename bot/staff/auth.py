@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.observability.pseudonyms import hash_chat_id
 from bot.settings import Settings
-from bot.storage.privacy import hash_chat_id
 
 log = logging.getLogger(__name__)
 

@@ -5,25 +5,33 @@ from __future__ import annotations
 import html
 import logging
 
-from bot.app.knowledge import ReloadReport
-from bot.app.services import Services
+from bot.clock import Clock
+from bot.knowledge import KnowledgeStore, ReloadReport
+from bot.reminders.service import ReminderService
 from bot.staff.texts import StaffTexts
+from bot.storage.store import Storage
 
 log = logging.getLogger(__name__)
 
 
-def reload_content(services: Services, actor: int | None) -> ReloadReport:
-    """Reload; on success the reminder service uses the new rules. Audited either way."""
-    report = services.knowledge.reload()
-    now = services.clock.now()
+def reload_content(
+    knowledge: KnowledgeStore,
+    storage: Storage,
+    clock: Clock,
+    actor: int | None,
+    reminders: ReminderService | None = None,
+) -> ReloadReport:
+    """Reload; on success `reminders` (when given) uses the new rules. Audited either way."""
+    report = knowledge.reload()
+    now = clock.now()
     if report.ok:
-        if services.reminders is not None:
-            services.reminders.rules = services.knowledge.current.catalog.reminder_rules
+        if reminders is not None:
+            reminders.rules = knowledge.current.catalog.reminder_rules
         detail = f"ok: changed {','.join(report.changed) or '-'}; added {','.join(report.added) or '-'}"
         detail += f"; removed {','.join(report.removed) or '-'}"
     else:
         detail = f"refused: {len(report.problems)} problem(s)"
-    services.storage.audit(now, actor, "reload", detail)
+    storage.audit(now, actor, "reload", detail)
     return report
 
 

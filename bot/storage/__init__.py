@@ -1,6 +1,5 @@
 """Storage: every SQL statement of the bot (SQLAlchemy Core), with numbered migrations."""
 
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import (
     APPOINTMENT_TYPES,
     Appointment,
@@ -25,6 +24,5 @@ __all__ = [
     "Source",
     "Storage",
     "UnknownPatient",
-    "hash_chat_id",
     "open_storage",
 ]

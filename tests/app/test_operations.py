@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.observability.logs import configure_logging
-from bot.storage.privacy import hash_chat_id
+from bot.observability.pseudonyms import hash_chat_id
 from tests.app.conftest import PATIENT, running_bot
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.app.instrumented import InstrumentedApplication
 from bot.fakeapi.harness import harness_for
 from bot.observability.metrics import Metrics
-from bot.observability.ptb import InstrumentedApplication
 from tests.observability.conftest import samples
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.knowledge import Knowledge
 from bot.catalog import load_catalog
 from bot.clock import AMSTERDAM
+from bot.knowledge import Knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Tuesday: 11:00 is within office hours and the spreekuur, 00:30 is night.

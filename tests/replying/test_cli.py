@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from bot.app.knowledge import Knowledge
+from bot.knowledge import Knowledge
 from bot.replying.cli import answer
 from bot.triage.matcher import Triage, TriageResult
 from tests.cli import run_bot

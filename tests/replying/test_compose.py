@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.app.knowledge import Knowledge
+from bot.knowledge import Knowledge
 from bot.replying.compose import asks_a_question, assess, compose
 from bot.replying.language import read_language
 from bot.triage.levels import Level

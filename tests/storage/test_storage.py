@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, Table
 from sqlalchemy.engine import Connection
 
-from bot.storage import DuplicateExternalId, Storage, UnknownPatient, hash_chat_id
+from bot.observability.pseudonyms import hash_chat_id
+from bot.storage import DuplicateExternalId, Storage, UnknownPatient
 from bot.storage.migrations import MIGRATIONS, Migration, migrate
 
 NOW = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)

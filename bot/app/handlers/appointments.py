@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -26,22 +25,22 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
 from bot.app.chat_state import APPOINTMENT_KEY, AppointmentDraft, AppointmentStep
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
+from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
 from bot.reminders.parsing import parse_appointment_time
 from bot.sending import Button, Document
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Stale = Callable[[Update, Context], Awaitable[None]]
-
-DIALOGUE_GROUP = -2  # typed dates and /annuleer inside the dialogue; everything else goes on to group 0
 
 
 class AppointmentHandlers:
@@ -51,24 +50,26 @@ class AppointmentHandlers:
         self.services = services
         self.stale = stale
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the dialogue's handlers, the list and the reminder buttons."""
+    def handlers(self) -> list[Registration]:
+        """The dialogue's handlers (typed dates and /annuleer first), the list and the reminder buttons."""
         only_new = filters.UpdateType.MESSAGE
         text = filters.TEXT & ~filters.COMMAND & only_new
-        app.add_handler(MessageHandler(text, self.on_text), DIALOGUE_GROUP)
-        app.add_handler(CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new), DIALOGUE_GROUP)
-        app.add_handler(CallbackQueryHandler(self.cancel, pattern=r"^appt:cancel$"), DIALOGUE_GROUP)
-        app.add_handler(CommandHandler("afspraak", self.start, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^appt:consent:(yes|no)$"))
-        app.add_handler(CallbackQueryHandler(self.on_type, pattern=r"^appt:type:"))
-        app.add_handler(CallbackQueryHandler(self.on_pick, pattern=r"^appt:pick:"))
-        app.add_handler(CallbackQueryHandler(self.on_save, pattern=r"^appt:save$"))
-        app.add_handler(CallbackQueryHandler(self.on_again, pattern=r"^appt:again$"))
-        app.add_handler(CommandHandler("afspraken", self.list, filters=only_new))
-        app.add_handler(CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_list_action, pattern=r"^appt:(del|ics):\d+$"))
-        app.add_handler(CallbackQueryHandler(self.on_reminder_read, pattern=r"^rem:read:\d+$"))
-        app.add_handler(CallbackQueryHandler(self.on_reminder_move, pattern=r"^rem:move:\d+$"))
+        return [
+            (Group.DIALOGUE, MessageHandler(text, self.on_text)),
+            (Group.DIALOGUE, CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new)),
+            (Group.DIALOGUE, CallbackQueryHandler(self.cancel, pattern=callbacks.APPOINTMENT_CANCEL_PATTERN)),
+            (Group.DEFAULT, CommandHandler("afspraak", self.start, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_consent, pattern=callbacks.APPOINTMENT_CONSENT_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_type, pattern=callbacks.APPOINTMENT_TYPE_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_pick, pattern=callbacks.APPOINTMENT_PICK_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_save, pattern=callbacks.APPOINTMENT_SAVE_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_again, pattern=callbacks.APPOINTMENT_AGAIN_PATTERN)),
+            (Group.DEFAULT, CommandHandler("afspraken", self.list, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_list_action, pattern=callbacks.APPOINTMENT_LIST_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_read, pattern=callbacks.REMINDER_READ_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_move, pattern=callbacks.REMINDER_MOVE_PATTERN)),
+        ]
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -130,8 +131,8 @@ class AppointmentHandlers:
         if patient is None or patient.consent_at is None:
             days = self.services.settings.purge_after_days
             keyboard = [
-                [Button(self._t(update, context, "button_consent_yes"), "appt:consent:yes")],
-                [Button(self._t(update, context, "button_consent_no"), "appt:consent:no")],
+                [Button(self._t(update, context, "button_consent_yes"), callbacks.appointment_consent("yes"))],
+                [Button(self._t(update, context, "button_consent_no"), callbacks.appointment_consent("no"))],
             ]
             await self._say(update, self._t(update, context, "privacy_consent", days=days), keyboard)
             self._keep(context, self._new("consent"))
@@ -139,8 +140,10 @@ class AppointmentHandlers:
         await self._ask_type(update, context)
 
     async def _ask_type(self, update: Update, context: Context) -> None:
-        keyboard = [[Button(self._type_button(t, update, context), f"appt:type:{t}")] for t in APPOINTMENT_TYPES]
-        keyboard.append([Button(self._t(update, context, "button_cancel"), "appt:cancel")])
+        keyboard = [
+            [Button(self._type_button(t, update, context), callbacks.appointment_type(t))] for t in APPOINTMENT_TYPES
+        ]
+        keyboard.append([Button(self._t(update, context, "button_cancel"), callbacks.appointment_confirm("cancel"))])
         await self._say(update, self._t(update, context, "appt_choose_type"), keyboard)
         self._keep(context, self._new("type"))
 
@@ -153,7 +156,7 @@ class AppointmentHandlers:
             await self._stale(update, context)
             return
         await query.answer()
-        if query.data != "appt:consent:yes":
+        if callbacks.parse_appointment_consent(query.data or "") != "yes":
             self._keep(context, None)
             await self._say(update, self._t(update, context, "consent_declined"))
             return
@@ -174,7 +177,7 @@ class AppointmentHandlers:
             await self._stale(update, context)
             return
         await query.answer()
-        appointment_type = query.data.removeprefix("appt:type:")
+        appointment_type = callbacks.parse_appointment_type(query.data)
         if appointment_type not in APPOINTMENT_TYPES:
             await self._ask_type(update, context)
             return
@@ -222,7 +225,8 @@ class AppointmentHandlers:
         if parsed.candidates:
             options = [format_when(c, lang) for c in parsed.candidates[:4]]
             keyboard = [
-                [Button(o, f"appt:pick:{int(c.timestamp())}")] for o, c in zip(options, parsed.candidates, strict=False)
+                [Button(o, callbacks.appointment_pick(int(c.timestamp())))]
+                for o, c in zip(options, parsed.candidates, strict=False)
             ]
             await self._say(
                 update,
@@ -242,7 +246,7 @@ class AppointmentHandlers:
             return
         await query.answer()
         try:
-            when = datetime.fromtimestamp(int(query.data.removeprefix("appt:pick:")), tz=UTC)
+            when = datetime.fromtimestamp(callbacks.parse_appointment_pick(query.data), tz=UTC)
         except (ValueError, OverflowError, OSError):
             return
         await self._confirm(update, context, when)
@@ -259,9 +263,9 @@ class AppointmentHandlers:
             return
         label = html.escape(self._type_label(draft.type, lang))
         keyboard = [
-            [Button(self._t(update, context, "button_yes_save"), "appt:save")],
-            [Button(self._t(update, context, "button_no_again"), "appt:again")],
-            [Button(self._t(update, context, "button_cancel"), "appt:cancel")],
+            [Button(self._t(update, context, "button_yes_save"), callbacks.appointment_confirm("save"))],
+            [Button(self._t(update, context, "button_no_again"), callbacks.appointment_confirm("again"))],
+            [Button(self._t(update, context, "button_cancel"), callbacks.appointment_confirm("cancel"))],
         ]
         await self._say(
             update, self._t(update, context, "appt_confirm", type=label, when=format_when(when, lang)), keyboard
@@ -357,7 +361,7 @@ class AppointmentHandlers:
                 [
                     Button(
                         self._t(update, context, "button_appt_cancel", type=label, short=short),
-                        f"appt:del:{appointment.id}",
+                        callbacks.appointment_list_action("del", appointment.id),
                     )
                 ]
             )
@@ -365,7 +369,7 @@ class AppointmentHandlers:
                 [
                     Button(
                         self._t(update, context, "button_appt_ics", type=label, short=short),
-                        f"appt:ics:{appointment.id}",
+                        callbacks.appointment_list_action("ics", appointment.id),
                     )
                 ]
             )
@@ -382,11 +386,12 @@ class AppointmentHandlers:
     async def on_list_action(self, update: Update, context: Context) -> None:
         """Cancel an appointment, or send it as an .ics calendar file."""
         query = update.callback_query
-        if query is None or query.data is None:
+        parsed = callbacks.parse_appointment_list_action(query.data or "") if query is not None else None
+        if query is None or parsed is None:
             return
         await query.answer()
-        _, action, raw_id = query.data.split(":")
-        appointment = await self._own_appointment(update, int(raw_id))
+        action, appointment_id = parsed
+        appointment = await self._own_appointment(update, appointment_id)
         if appointment is None or appointment.cancelled:
             await self._say(update, self._t(update, context, "appt_unknown"))
             return
@@ -416,9 +421,10 @@ class AppointmentHandlers:
     async def on_reminder_read(self, update: Update, context: Context) -> None:
         """ "Gelezen": record it and take the button away."""
         query = update.callback_query
-        if query is None or query.data is None or not isinstance(query.message, Message):
+        reminder_id = callbacks.parse_reminder_id(query.data or "") if query is not None else None
+        if query is None or reminder_id is None or not isinstance(query.message, Message):
             return
-        reminder = await self.services.db(self.services.storage.get_reminder, int(query.data.rsplit(":", 1)[1]))
+        reminder = await self.services.db(self.services.storage.get_reminder, reminder_id)
         appointment = await self._own_appointment(update, reminder.appointment_id) if reminder else None
         if reminder is None or appointment is None:
             await query.answer()

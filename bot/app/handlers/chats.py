@@ -13,13 +13,12 @@ import logging
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 
 log = logging.getLogger(__name__)
-
-PRIVATE_ONLY_GROUP = -1000  # ahead of the draft (-20), alarm (-10) and staff (-1) groups
 
 
 class PrivateChatsOnly:
@@ -28,9 +27,9 @@ class PrivateChatsOnly:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the guard ahead of every other handler group."""
-        app.add_handler(TypeHandler(Update, self.guard), PRIVATE_ONLY_GROUP)
+    def handlers(self) -> list[Registration]:
+        """The guard, ahead of every other handler group."""
+        return [(Group.PRIVATE_ONLY, TypeHandler(Update, self.guard))]
 
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Let private chats (and updates without a chat) through; leave any other chat."""

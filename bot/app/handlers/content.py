@@ -6,15 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import callbacks
+from bot.app.groups import Group, Registration
 from bot.app.replies import edit_view, send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
-from bot.app.views import View, chapter_view, menu_button, menu_view
 from bot.content.model import Lang
 from bot.sending import Button
+from bot.views import View, chapter_view, menu_button, menu_view
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +31,19 @@ class ContentHandlers:
         # Deep-link payloads that are not chapter ids (e.g. enrolment codes) go to these, in order.
         self.deep_link_handlers: list[DeepLinkHandler] = []
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add this module's handlers to `app`."""
+    def handlers(self) -> list[Registration]:
+        """This module's handlers, in order (all in the default group)."""
         only_new = filters.UpdateType.MESSAGE
-        app.add_handler(CommandHandler("start", self.start, filters=only_new))
-        app.add_handler(CommandHandler(["menu", "inhoud"], self.menu, filters=only_new))
-        app.add_handler(CommandHandler(["help", "hulp"], self.help, filters=only_new))
-        app.add_handler(CommandHandler("contact", self.contact, filters=only_new))
-        app.add_handler(CommandHandler(["taal", "language"], self.language, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_menu, pattern=f"^{callbacks.MENU}$"))
-        app.add_handler(CallbackQueryHandler(self.on_chapter, pattern=r"^ch:"))
-        app.add_handler(CallbackQueryHandler(self.on_language, pattern=r"^lang:"))
+        return [
+            (Group.DEFAULT, CommandHandler("start", self.start, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["menu", "inhoud"], self.menu, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["help", "hulp"], self.help, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("contact", self.contact, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["taal", "language"], self.language, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_menu, pattern=callbacks.MENU_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_chapter, pattern=callbacks.CHAPTER_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=callbacks.LANGUAGE_PATTERN)),
+        ]
 
     def _lang(self, update: Update, context: Context) -> Lang:
         return self.services.lang(update, context.chat_data)
@@ -97,7 +100,7 @@ class ContentHandlers:
         """Choose Dutch or English for the interface."""
         if update.effective_message:
             ui = self.services.knowledge.current.catalog.ui
-            keyboard = [[Button("Nederlands", "lang:nl"), Button("English", "lang:en")]]
+            keyboard = [[Button("Nederlands", callbacks.language("nl")), Button("English", callbacks.language("en"))]]
             await update.effective_message.reply_text(
                 ui.t("choose_language", self._lang(update, context)), reply_markup=to_markup(keyboard)
             )
@@ -115,7 +118,7 @@ class ContentHandlers:
         if query is None or query.data is None:
             return
         lang = self._lang(update, context)
-        view = self._chapter(query.data.removeprefix("ch:"), lang)
+        view = self._chapter(callbacks.parse_chapter(query.data), lang)
         if view is None:
             await self.stale(update, context)
             return
@@ -125,11 +128,11 @@ class ContentHandlers:
     async def on_language(self, update: Update, context: Context) -> None:
         """Store the language choice of /taal."""
         query = update.callback_query
-        if query is None or query.data not in ("lang:nl", "lang:en"):
+        lang = callbacks.parse_language(query.data or "") if query is not None else None
+        if query is None or lang is None:
             await self.stale(update, context)
             return
         await query.answer()
-        lang: Lang = "en" if query.data == "lang:en" else "nl"
         if context.chat_data is not None:
             context.chat_data["lang"] = lang
         chat = update.effective_chat

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot import callbacks
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
+from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Button
-from bot.storage.privacy import hash_chat_id
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -22,14 +24,16 @@ class PrivacyHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add this module's handlers to `app`."""
+    def handlers(self) -> list[Registration]:
+        """This module's handlers, in order (all in the default group)."""
         only_new = filters.UpdateType.MESSAGE
-        app.add_handler(CommandHandler(["stop", "verwijder"], self.ask_delete, filters=only_new))
-        app.add_handler(CommandHandler("privacy", self.privacy, filters=only_new))
-        app.add_handler(CommandHandler(["meldingen", "berichten"], self.broadcasts, filters=only_new))
-        app.add_handler(CallbackQueryHandler(self.on_delete, pattern=r"^del:(yes|no)$"))
-        app.add_handler(CallbackQueryHandler(self.on_broadcasts, pattern=r"^bcast:(on|off|consent)$"))
+        return [
+            (Group.DEFAULT, CommandHandler(["stop", "verwijder"], self.ask_delete, filters=only_new)),
+            (Group.DEFAULT, CommandHandler("privacy", self.privacy, filters=only_new)),
+            (Group.DEFAULT, CommandHandler(["meldingen", "berichten"], self.broadcasts, filters=only_new)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_delete, pattern=callbacks.DELETE_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_broadcasts, pattern=callbacks.BROADCASTS_PATTERN)),
+        ]
 
     def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
         ui = self.services.knowledge.current.catalog.ui
@@ -39,8 +43,8 @@ class PrivacyHandlers:
         """Ask once before deleting everything about this chat."""
         if update.effective_message:
             keyboard = [
-                [Button(self._t(update, context, "button_delete_yes"), "del:yes")],
-                [Button(self._t(update, context, "button_delete_no"), "del:no")],
+                [Button(self._t(update, context, "button_delete_yes"), callbacks.delete("yes"))],
+                [Button(self._t(update, context, "button_delete_no"), callbacks.delete("no"))],
             ]
             await update.effective_message.reply_text(
                 self._t(update, context, "delete_confirm"), reply_markup=to_markup(keyboard)
@@ -53,7 +57,7 @@ class PrivacyHandlers:
         if query is None or chat is None or not isinstance(query.message, Message):
             return
         await query.answer()
-        if query.data != "del:yes":
+        if callbacks.parse_delete(query.data or "") != "yes":
             await query.message.edit_text(self._t(update, context, "delete_kept"))
             return
         # The reply's language is resolved before the chat's data (and its language) is forgotten.
@@ -107,8 +111,8 @@ class PrivacyHandlers:
             )
         keyboard = [
             [
-                Button(self._t(update, context, "button_broadcasts_on"), "bcast:on"),
-                Button(self._t(update, context, "button_broadcasts_off"), "bcast:off"),
+                Button(self._t(update, context, "button_broadcasts_on"), callbacks.broadcasts("on")),
+                Button(self._t(update, context, "button_broadcasts_off"), callbacks.broadcasts("off")),
             ]
         ]
         await message.reply_text(text, reply_markup=to_markup(keyboard))
@@ -120,13 +124,14 @@ class PrivacyHandlers:
             return
         await query.answer()
         chat = update.effective_chat
-        if query.data == "bcast:consent" and chat is not None:
+        choice = callbacks.parse_broadcasts(query.data or "")
+        if choice == "consent" and chat is not None:
             now = self.services.clock.now()
             lang = self.services.lang(update, context.chat_data)
             await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
             self.services.languages.remember(chat.id, lang)
             log.info("consent given chat=%s", hash_chat_id(chat.id))
-        await self._set(update, context, query.data != "bcast:off", query.message)
+        await self._set(update, context, choice != "off", query.message)
 
     async def _set(self, update: Update, context: Context, enabled: bool, message: Message) -> None:
         chat = update.effective_chat
@@ -139,8 +144,8 @@ class PrivacyHandlers:
                 # Storing the chat for team messages needs consent first.
                 days = self.services.settings.purge_after_days
                 keyboard = [
-                    [Button(self._t(update, context, "button_consent_yes"), "bcast:consent")],
-                    [Button(self._t(update, context, "button_consent_no"), "bcast:off")],
+                    [Button(self._t(update, context, "button_consent_yes"), callbacks.broadcasts("consent"))],
+                    [Button(self._t(update, context, "button_consent_no"), callbacks.broadcasts("off"))],
                 ]
                 await message.reply_text(
                     self._t(update, context, "privacy_consent", days=days), reply_markup=to_markup(keyboard)

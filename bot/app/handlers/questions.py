@@ -6,8 +6,9 @@ The reply itself is composed in bot.replying.compose (shared with `python -m bot
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
+from bot.app.groups import Group, Registration
 from bot.app.handlers.safety import alarm_answered
 from bot.app.replies import send_view
 from bot.app.services import Services
@@ -23,10 +24,10 @@ class QuestionHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+    def handlers(self) -> list[Registration]:
         """Any new text that is not a command; registered after conversations, which take precedence."""
         texts = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
-        app.add_handler(MessageHandler(texts, self.on_text))
+        return [(Group.DEFAULT, MessageHandler(texts, self.on_text))]
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Smalltalk, a quoted passage with chapter buttons, or the safety net and "not in the folder"."""

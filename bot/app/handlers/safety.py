@@ -1,6 +1,7 @@
 """The alarm layer: every text is triaged before any other handler or conversation state.
 
-Runs in handler group SAFETY_GROUP (the lowest), so python-telegram-bot gives it every update first.
+Runs in handler group `Group.SAFETY`: only the private-chat guard and the staff draft come before it
+(bot.app.groups says why), so python-telegram-bot gives it every patient's text first.
 An alarm is answered at once. A message that is only an alarm stops there; one that also asks a
 question goes on to the normal handlers. Media the bot cannot read, and any crash in a handler,
 still get the spoed lines and 112.
@@ -13,20 +14,19 @@ import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
+from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.clock import local
+from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply, assess
 from bot.storage.offload import DatabaseUnavailable
-from bot.storage.privacy import hash_chat_id
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-SAFETY_GROUP = -10
-UNREADABLE_GROUP = -9
 ALARM_MARK = "alarm_answered_update"
 
 UNREADABLE = (
@@ -52,14 +52,13 @@ class SafetyHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the guard ahead of every other handler, and the error handler."""
+    def handlers(self) -> list[Registration]:
+        """The alarm check and the unreadable-media reply (the error handler is `on_error`)."""
         texts = (filters.TEXT | filters.CAPTION) & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-        app.add_handler(MessageHandler(texts, self.check_alarm), group=SAFETY_GROUP)
-        app.add_handler(
-            MessageHandler(UNREADABLE & filters.UpdateType.MESSAGE, self.unreadable), group=UNREADABLE_GROUP
-        )
-        app.add_error_handler(self.on_error)
+        return [
+            (Group.SAFETY, MessageHandler(texts, self.check_alarm)),
+            (Group.UNREADABLE, MessageHandler(UNREADABLE & filters.UpdateType.MESSAGE, self.unreadable)),
+        ]
 
     async def check_alarm(self, update: Update, context: Context) -> None:
         """Answer an alarm at once; stop here unless the message also asks something."""

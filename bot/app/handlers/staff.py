@@ -1,13 +1,14 @@
 """Staff commands (/inschrijven, /bericht, /herladen, /gemist, /console) and the patient's side of enrolment.
 
-Handler groups (wire them the same way in assembly):
-* STAFF_GROUP (-1): staff commands and `bc:` buttons. Ahead of group 0, so the unknown-command
+Handler groups (bot.app.groups):
+* `Group.STAFF` (-1): staff commands and `bc:` buttons (one handler per kind, bot.callbacks; any other
+  `bc:` data gets the stale answer). Ahead of group 0, so the unknown-command
   catch-all never sees them; every staff handler ends with ApplicationHandlerStop. A non-staff user
   gets exactly the unknown-command answer (ui `unknown_command` with the menu) and a log line.
-* DRAFT_GROUP (-20): the text of a broadcast being composed. It runs before the alarm layer (-10),
+* `Group.STAFF_DRAFT` (-20): the text of a broadcast being composed. It runs before the alarm layer (-10),
   so a staff text that mentions e.g. "koorts" becomes the message instead of getting an alarm answer;
   it only acts for a staff user with an open draft and stops nothing otherwise.
-* The `enr:` consent buttons of enrolment are in STAFF_GROUP too; the deep link itself arrives via
+* The `enr:` consent buttons of enrolment are in `Group.STAFF` too; the deep link itself arrives via
   `ContentHandlers.deep_link_handlers` (`redeem_deep_link`).
 """
 
@@ -18,6 +19,7 @@ import html
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -32,12 +34,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
+from bot.app.groups import Group, Registration
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
-from bot.app.views import menu_view
 from bot.clock import local
 from bot.content.model import Lang
+from bot.knowledge import ReloadReport
+from bot.observability.pseudonyms import hash_chat_id
 from bot.outbox.sender import BroadcastSender
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
@@ -45,15 +50,32 @@ from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_l
 from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
-from bot.storage.privacy import hash_chat_id
 from bot.storage.records import APPOINTMENT_TYPES
+from bot.views import menu_view
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
-STAFF_GROUP = -1
-DRAFT_GROUP = -20
+
+@dataclass(frozen=True)
+class BroadcastTap:
+    """A staff member's tap on a `bc:` button, with the chat's broadcast draft."""
+
+    update: Update
+    context: Context
+    data: str
+    message: Message
+    chat_data: dict[Any, Any]
+
+    def draft(self, step: str | None = None) -> Draft | None:
+        """The open draft (in `step`, when given), or None."""
+        draft = self.chat_data.get(DRAFT_KEY)
+        return draft if isinstance(draft, Draft) and (step is None or draft.step == step) else None
+
+
+ButtonAction = Callable[[BroadcastTap], Coroutine[Any, Any, None]]
+
 # Command -> aliases; every one is staff-only.
 STAFF_COMMANDS: dict[str, tuple[str, ...]] = {
     "inschrijven": ("inschrijven", "enrol"),
@@ -81,8 +103,8 @@ class StaffHandlers:
         """The staff texts of the content in use now (they follow a reload)."""
         return self.services.knowledge.current.catalog.staff
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Add the handlers (see the module docstring for the groups)."""
+    def handlers(self) -> list[Registration]:
+        """The staff handlers (see the module docstring for the groups)."""
         only_new = filters.UpdateType.MESSAGE
         actions: dict[str, Handler] = {
             "inschrijven": self.enrol,
@@ -91,13 +113,27 @@ class StaffHandlers:
             "gemist": self.misses,
             "console": self.console_link,
         }
-        for name, aliases in STAFF_COMMANDS.items():
-            app.add_handler(CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new), STAFF_GROUP)
-        app.add_handler(CommandHandler("annuleer", self.cancel_draft, only_new), STAFF_GROUP)
-        app.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^bc:"), STAFF_GROUP)
-        app.add_handler(CallbackQueryHandler(self.on_consent, pattern=r"^enr:(yes|no)$"), STAFF_GROUP)
+        registrations: list[Registration] = [
+            (Group.STAFF, CommandHandler(list(aliases), self._guarded(name, actions[name]), only_new))
+            for name, aliases in STAFF_COMMANDS.items()
+        ]
+        buttons: list[tuple[str, ButtonAction]] = [
+            (callbacks.BC_UPDATED_PATTERN, self.on_updated),
+            (callbacks.BC_AUDIENCE_PATTERN, self.on_audience),
+            (callbacks.BC_CHOOSE_PATTERN, self.on_choose_chapter),
+            (callbacks.BC_CHAPTER_PATTERN, self.on_chapter),
+            (callbacks.BC_SEND_PATTERN, self.on_send),
+            (callbacks.BC_CANCEL_PATTERN, self.on_cancel),
+            (callbacks.BC_PATTERN, self.on_stale),  # any other `bc:` data, last
+        ]
         draft_text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
-        app.add_handler(MessageHandler(draft_text, self.on_draft_text), DRAFT_GROUP)
+        return [
+            *registrations,
+            (Group.STAFF, CommandHandler("annuleer", self.cancel_draft, only_new)),
+            *[(Group.STAFF, CallbackQueryHandler(self._bc_button(action), pattern)) for pattern, action in buttons],
+            (Group.STAFF, CallbackQueryHandler(self.on_consent, pattern=callbacks.ENROL_PATTERN)),
+            (Group.STAFF_DRAFT, MessageHandler(draft_text, self.on_draft_text)),
+        ]
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -173,8 +209,8 @@ class StaffHandlers:
         ui = self.services.knowledge.current.catalog.ui
         lang = self._lang(update, context)
         keyboard = [
-            [Button(ui.t("button_consent_yes", lang), "enr:yes")],
-            [Button(ui.t("button_consent_no", lang), "enr:no")],
+            [Button(ui.t("button_consent_yes", lang), callbacks.enrol("yes"))],
+            [Button(ui.t("button_consent_no", lang), callbacks.enrol("no"))],
         ]
         days = self.services.settings.purge_after_days
         await self._reply(message, ui.t("privacy_consent", lang, days=days), keyboard)
@@ -188,7 +224,7 @@ class StaffHandlers:
         await query.answer()
         hashed = context.chat_data.pop(ENROL_KEY, None) if context.chat_data is not None else None
         lang = self._lang(update, context)
-        if query.data == "enr:no":
+        if callbacks.parse_enrol(query.data or "") == "no":
             ui = self.services.knowledge.current.catalog.ui
             await query.message.edit_text(ui.t("consent_declined", lang))
             raise ApplicationHandlerStop
@@ -229,9 +265,9 @@ class StaffHandlers:
     def _audiences(self, update: Update, context: Context) -> Keyboard:
         lang = self._lang(update, context)
         catalog = self.services.knowledge.current.catalog
-        rows = [[Button(audience_label("all", self.texts_now, catalog, lang), "bc:aud:all")]]
+        rows = [[Button(audience_label("all", self.texts_now, catalog, lang), callbacks.bc_audience("all"))]]
         rows += [
-            [Button(audience_label(f"type:{t}", self.texts_now, catalog, lang), f"bc:aud:type:{t}")]
+            [Button(audience_label(f"type:{t}", self.texts_now, catalog, lang), callbacks.bc_audience(f"type:{t}"))]
             for t in APPOINTMENT_TYPES
         ]
         return rows
@@ -260,46 +296,84 @@ class StaffHandlers:
         await self._reply(update.effective_message, self._t(update, context, "staff_bc_cancelled"))
         raise ApplicationHandlerStop
 
-    async def on_button(self, update: Update, context: Context) -> None:
-        """Every `bc:` button: audience, chapter choice, send, urgent, cancel, update notice."""
-        query = update.callback_query
-        if query is None or query.data is None or not isinstance(query.message, Message):
+    def _bc_button(self, action: ButtonAction) -> Handler:
+        """A `bc:` button: answered at once, refused to non-staff, then `action`; the update stops here."""
+
+        async def handle(update: Update, context: Context) -> None:
+            query = update.callback_query
+            if query is None or query.data is None or not isinstance(query.message, Message):
+                raise ApplicationHandlerStop
+            await query.answer()
+            if not self._is_staff(update):
+                user = update.effective_user
+                log_refused("bc-button", user.id if user else None)
+                await self._unknown_command(update, context)
+                raise ApplicationHandlerStop
+            chat_data = context.chat_data if context.chat_data is not None else {}
+            await action(BroadcastTap(update, context, query.data, query.message, chat_data))
             raise ApplicationHandlerStop
-        await query.answer()
-        if not self._is_staff(update):
-            user = update.effective_user
-            log_refused("bc-button", user.id if user else None)
-            await self._unknown_command(update, context)
-            raise ApplicationHandlerStop
-        data = query.data.removeprefix("bc:")
-        chat_data = context.chat_data if context.chat_data is not None else {}
-        draft = chat_data.get(DRAFT_KEY)
-        if data == "upd" and self.last_changed:
-            draft = Draft().with_chapters(self.last_changed, kind="updated")
-            await self._preview(update, context, draft, query.message)
-        elif not isinstance(draft, Draft):
-            await query.message.edit_text(self._t(update, context, "staff_bc_stale"))
-        elif data.startswith("aud:") and valid_audience(data[4:]):
-            chat_data[DRAFT_KEY] = Draft(audience=data[4:], step="content")
-            keyboard = [[Button(self._t(update, context, "staff_bc_choose_chapter"), "bc:chs")]]
-            await query.message.edit_text(
-                self._t(update, context, "staff_bc_content"), reply_markup=to_markup(keyboard)
-            )
-        elif data == "chs" and draft.step == "content":
-            chapters = self.services.knowledge.current.catalog.content.top_level()
-            keyboard = [[Button(c.label, f"bc:ch:{c.id}")] for c in chapters]
-            await query.message.edit_reply_markup(reply_markup=to_markup(keyboard))
-        elif data.startswith("ch:") and draft.step == "content":
-            await self._preview(update, context, draft.with_chapters([data[3:]]), query.message)
-        elif data in ("send", "urgent") and draft.step == "preview":
-            del chat_data[DRAFT_KEY]  # a second tap finds no draft: never two broadcasts
-            await self._confirm(update, context, draft, urgent=data == "urgent", message=query.message)
-        elif data == "cancel":
-            chat_data.pop(DRAFT_KEY, None)
-            await query.message.edit_text(self._t(update, context, "staff_bc_cancelled"))
-        else:
-            await query.message.edit_text(self._t(update, context, "staff_bc_stale"))
-        raise ApplicationHandlerStop
+
+        return handle
+
+    async def on_stale(self, tap: BroadcastTap) -> None:
+        """A button of a draft that is gone, or of another step."""
+        await tap.message.edit_text(self._t(tap.update, tap.context, "staff_bc_stale"))
+
+    async def on_updated(self, tap: BroadcastTap) -> None:
+        """`bc:upd` under a reload report: preview a notice of the changed chapters."""
+        if not self.last_changed:
+            await self.on_stale(tap)
+            return
+        draft = Draft().with_chapters(self.last_changed, kind="updated")
+        await self._preview(tap.update, tap.context, draft, tap.message)
+
+    async def on_audience(self, tap: BroadcastTap) -> None:
+        """Step 1 done: the audience; ask for the text (or a chapter)."""
+        audience = callbacks.parse_bc_audience(tap.data)
+        if tap.draft() is None or not valid_audience(audience):
+            await self.on_stale(tap)
+            return
+        tap.chat_data[DRAFT_KEY] = Draft(audience=audience, step="content")
+        keyboard = [[Button(self._t(tap.update, tap.context, "staff_bc_choose_chapter"), callbacks.BC_CHOOSE)]]
+        await tap.message.edit_text(
+            self._t(tap.update, tap.context, "staff_bc_content"), reply_markup=to_markup(keyboard)
+        )
+
+    async def on_choose_chapter(self, tap: BroadcastTap) -> None:
+        """Step 2 by button: the chapters to choose from."""
+        if tap.draft("content") is None:
+            await self.on_stale(tap)
+            return
+        chapters = self.services.knowledge.current.catalog.content.top_level()
+        keyboard = [[Button(c.label, callbacks.bc_chapter(c.id))] for c in chapters]
+        await tap.message.edit_reply_markup(reply_markup=to_markup(keyboard))
+
+    async def on_chapter(self, tap: BroadcastTap) -> None:
+        """Step 2 done: the chapter chosen; preview."""
+        draft = tap.draft("content")
+        if draft is None:
+            await self.on_stale(tap)
+            return
+        await self._preview(
+            tap.update, tap.context, draft.with_chapters([callbacks.parse_bc_chapter(tap.data)]), tap.message
+        )
+
+    async def on_send(self, tap: BroadcastTap) -> None:
+        """Step 4: send (or send urgently, also in quiet hours)."""
+        draft, kind = tap.draft("preview"), callbacks.parse_bc_send(tap.data)
+        if draft is None or kind is None:
+            await self.on_stale(tap)
+            return
+        del tap.chat_data[DRAFT_KEY]  # a second tap finds no draft: never two broadcasts
+        await self._confirm(tap.update, tap.context, draft, urgent=kind == "urgent", message=tap.message)
+
+    async def on_cancel(self, tap: BroadcastTap) -> None:
+        """Cancel the draft."""
+        if tap.draft() is None:
+            await self.on_stale(tap)
+            return
+        tap.chat_data.pop(DRAFT_KEY, None)
+        await tap.message.edit_text(self._t(tap.update, tap.context, "staff_bc_cancelled"))
 
     async def _preview(self, update: Update, context: Context, draft: Draft, message: Message) -> None:
         """Step 3: the message as the patient sees it, the recipient count, and the confirmation buttons."""
@@ -321,9 +395,9 @@ class StaffHandlers:
         if sender is not None and sender.in_quiet_hours(now):
             lines.append(self._t(update, context, "staff_bc_quiet"))
         keyboard = [
-            [Button(self._t(update, context, "staff_bc_send", count=count), "bc:send")],
-            [Button(self._t(update, context, "staff_bc_send_urgent"), "bc:urgent")],
-            [Button(self._t(update, context, "staff_bc_cancel"), "bc:cancel")],
+            [Button(self._t(update, context, "staff_bc_send", count=count), callbacks.bc_send("send"))],
+            [Button(self._t(update, context, "staff_bc_send_urgent"), callbacks.bc_send("urgent"))],
+            [Button(self._t(update, context, "staff_bc_cancel"), callbacks.BC_CANCEL)],
         ]
         await message.reply_text("\n".join(lines), reply_markup=to_markup(keyboard))
 
@@ -347,18 +421,18 @@ class StaffHandlers:
     async def reload(self, update: Update, context: Context) -> None:
         """Reload content; report problems with file and line, or the changed chapters with a notice button."""
         user = update.effective_user
-        report = await asyncio.to_thread(reload_content, self.services, user.id if user else None)
+        report = await asyncio.to_thread(self._reload, user.id if user else None)
         keyboard: Keyboard = ()
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
-            keyboard = [[Button(self._t(update, context, "staff_reload_notify"), "bc:upd")]]
+            keyboard = [[Button(self._t(update, context, "staff_reload_notify"), callbacks.BC_UPDATED)]]
         await self._reply(
             update.effective_message, format_reload(report, self.texts_now, self._lang(update, context)), keyboard
         )
 
     async def reload_from_signal(self) -> None:
         """SIGHUP: reload, and tell every staff member the outcome (problems with file and line)."""
-        report = await asyncio.to_thread(reload_content, self.services, None)
+        report = await asyncio.to_thread(self._reload, None)
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
         text = format_reload(report, self.texts_now, "nl")
@@ -367,6 +441,10 @@ class StaffHandlers:
                 await self.services.sender.send_message(staff_id, text)
             except SendError as exc:
                 log.warning("reload report not delivered to a staff member: %s", type(exc).__name__)
+
+    def _reload(self, actor: int | None) -> ReloadReport:
+        services = self.services
+        return reload_content(services.knowledge, services.storage, services.clock, actor, services.reminders)
 
     async def misses(self, update: Update, context: Context) -> None:
         """Unanswered questions per day (counts only; no question text is ever stored)."""

@@ -1,4 +1,4 @@
-"""Building the outbox sender from the application's services (the lead calls this in assembly)."""
+"""Building the outbox sender from the application's services (called in the assembly)."""
 
 from __future__ import annotations
 
