@@ -6,7 +6,6 @@ every staff action is written to the same audit log as the bot's staff tools.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.storage import schema as s
 from bot.storage.records import Appointment, Enrolment
-from bot.storage.staff_queries import StaffQueries
+from bot.storage.staff_queries import StaffQueries, enrolment_row
 from bot.storage.types import require_aware
 
 LinkOutcome = Literal["ok", "unknown", "used", "expired"]
@@ -63,18 +62,6 @@ class PendingAppointment:
     type: str
     start_at: datetime
     external_id: str | None
-
-
-def _enrolment(m: Mapping[Any, Any]) -> Enrolment:
-    return Enrolment(
-        id=int(m["id"]),
-        code_hash=m["code_hash"],
-        created_at=m["created_at"],
-        expires_at=m["expires_at"],
-        created_by=m["created_by"],
-        redeemed_at=m["redeemed_at"],
-        chat_id=m["chat_id"],
-    )
 
 
 class ConsoleQueries:
@@ -173,7 +160,7 @@ class ConsoleQueries:
         e = s.enrolments.c
         with self.engine.connect() as conn:
             rows = conn.execute(select(s.enrolments).order_by(e.id.desc()).limit(limit)).all()
-        return [_enrolment(r._mapping) for r in rows]
+        return [enrolment_row(r._mapping) for r in rows]
 
     def revoke_enrolment(self, enrolment_id: int, actor: int, now: datetime) -> bool:
         """Make an unused code unusable now (audited); False when unknown or already used."""
@@ -213,7 +200,7 @@ class ConsoleQueries:
                 .join(s.patient_identifiers, pi.enrolment_id == e.id)
                 .where(pi.identifier_hash == identifier_hash)
             ).first()
-        return _enrolment(row._mapping) if row else None
+        return enrolment_row(row._mapping) if row else None
 
     def enrolments_with_identifier(self) -> set[int]:
         """Ids of enrolments that have a hospital identifier."""

@@ -38,7 +38,8 @@ class DuplicatePendingExternalId(ValueError):
     """An appointment (waiting or linked) with this external id exists already."""
 
 
-def _enrolment(m: Mapping[Any, Any]) -> Enrolment:
+def enrolment_row(m: Mapping[Any, Any]) -> Enrolment:
+    """An `enrolments` row as an Enrolment (shared by the staff and console queries)."""
     return Enrolment(
         id=int(m["id"]),
         code_hash=m["code_hash"],
@@ -152,13 +153,13 @@ class StaffQueries:
             ).scalar_one()
             self._audit(conn, now, created_by, "enrol-create", f"enrolment {new_id}, valid until {expires_at:%Y-%m-%d}")
             row = conn.execute(select(s.enrolments).where(s.enrolments.c.id == new_id)).one()
-        return _enrolment(row._mapping)
+        return enrolment_row(row._mapping)
 
     def enrolment_by_hash(self, code_hash: str) -> Enrolment | None:
         """The enrolment of a code hash, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.enrolments).where(s.enrolments.c.code_hash == code_hash)).first()
-        return _enrolment(row._mapping) if row else None
+        return enrolment_row(row._mapping) if row else None
 
     def add_pending_appointment(
         self, enrolment_id: int, type: str, start_at: datetime, now: datetime, external_id: str | None = None
@@ -209,7 +210,7 @@ class StaffQueries:
             row = conn.execute(select(s.enrolments).where(e.code_hash == code_hash).with_for_update()).first()
             if row is None:
                 return Redemption("unknown")
-            enrolment = _enrolment(row._mapping)
+            enrolment = enrolment_row(row._mapping)
             if enrolment.redeemed_at is not None:
                 return Redemption("used")
             if enrolment.expires_at <= now:
