@@ -43,8 +43,8 @@ async def _reviews(ctx: ConsoleContext) -> dict[str, Review | None]:
     return {c.id: review_of(c, lookup) for c in ctx.knowledge.current.catalog.alarms.concepts}
 
 
-async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
-    """GET: chapters and concepts."""
+async def _content_page(ctx: ConsoleContext, request: Request, staff: Staff, **extra: Any) -> Response:
+    """The content page (chapters and concepts with their sign-offs), with `extra` for the template."""
     catalog = ctx.knowledge.current.catalog
     return render(
         ctx,
@@ -54,8 +54,13 @@ async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
         chapters=catalog.content.chapters,
         concepts=catalog.alarms.concepts,
         reviews=await _reviews(ctx),
-        notice=request.query_params.get("notice"),
+        **extra,
     )
+
+
+async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
+    """GET: chapters and concepts."""
+    return await _content_page(ctx, request, staff, notice=request.query_params.get("notice"))
 
 
 async def review(ctx: ConsoleContext, request: Request, staff: Staff, **values: Any) -> Response:
@@ -113,17 +118,7 @@ async def sign_off(ctx: ConsoleContext, request: Request, staff: Staff) -> Respo
 async def reload(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """POST: reload content/ and schedules/, validated exactly like /herladen (audited either way)."""
     report = await ctx.db(reload_content, ctx.knowledge, ctx.storage, ctx.clock, staff.user_id)
-    catalog = ctx.knowledge.current.catalog
-    return render(
-        ctx,
-        request,
-        "content.html",
-        staff=staff,
-        chapters=catalog.content.chapters,
-        concepts=catalog.alarms.concepts,
-        reviews=await _reviews(ctx),
-        report=report,
-    )
+    return await _content_page(ctx, request, staff, report=report)
 
 
 def routes(ctx: ConsoleContext) -> list[Route]:
