@@ -197,8 +197,9 @@ class BroadcastSender:
         report = PassReport()
         while not self._stop.is_set():
             now = self.clock.now()
-            claimed = await self.db(
+            claimed = await self.db.claim(
                 self.storage.claim_outbox,
+                self._unclaim,
                 now,
                 self.instance_id,
                 self.lease,
@@ -218,6 +219,11 @@ class BroadcastSender:
         for summary in report.finished:
             await self._report(summary)
         return report
+
+    def _unclaim(self, items: list[ClaimedOutbox]) -> None:
+        """Give back rows claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
+        for item in items:
+            self.storage.release_outbox(item.id, self.instance_id, None)
 
     async def _give_back(self, items: list[ClaimedOutbox]) -> None:
         retry_at = self.clock.now() + timedelta(seconds=self.pacer.paused_for())

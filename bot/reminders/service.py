@@ -119,11 +119,18 @@ class ReminderService:
         """Claim every reminder due at `now` and send, skip or fail each; batches until none are left."""
         report = BatchReport()
         while True:
-            claimed = await self.db(self.storage.claim_due, now, self.instance_id, self.lease, self.batch_size)
+            claimed = await self.db.claim(
+                self.storage.claim_due, self._unclaim, now, self.instance_id, self.lease, self.batch_size
+            )
             for item in claimed:
                 await self._deliver(item, now, report)
             if len(claimed) < self.batch_size:
                 return report
+
+    def _unclaim(self, items: list[ClaimedReminder]) -> None:
+        """Give back reminders claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
+        for item in items:
+            self.storage.release_reminder(item.reminder.id, self.instance_id, item.reminder.due_at, "unclaimed")
 
     def _skip_reason(self, item: ClaimedReminder, now: datetime) -> str | None:
         appointment = item.appointment

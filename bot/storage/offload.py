@@ -11,6 +11,10 @@ bounded, so at most `workers` threads wait and every later call fails fast with
 started when its deadline passed is cancelled and never runs; one that had started finishes (or
 fails) on its own once the database answers.
 
+A call that takes rows for this process (a claim) goes through `claim`: when its caller stops
+waiting — the deadline passed, or the sender was cancelled — but the call still completes in its
+thread, the rows it took are given back at once, instead of waiting out their lease.
+
 Writes that record what already happened outside the database (a message went out to Telegram) use
 `record`: it is never cancelled, and it is retried while the database refuses, for up to `patience`
 seconds, because a lost "sent" mark means a second copy once the claim expires.
@@ -79,6 +83,33 @@ class Offload:
         self._up()
         return result
 
+    async def claim(
+        self, fn: Callable[P, list[T]], give_back: Callable[[list[T]], object], *args: P.args, **kwargs: P.kwargs
+    ) -> list[T]:
+        """Like calling `fn`, for a call that claims rows: when nobody takes its result, `give_back(rows)`.
+
+        Without this, a claim whose caller was cancelled or timed out while the statement ran would
+        complete unseen, and its rows would stay claimed, unsent, until the lease ran out (minutes).
+        """
+        executor = self._executor()
+        done = executor.submit(fn, *args, **kwargs)
+        taken = asyncio.wrap_future(done)
+        try:
+            result = await asyncio.wait_for(asyncio.shield(taken), self.deadline)
+        except BaseException as exc:
+            taken.add_done_callback(_retrieve)
+            if not done.cancel():  # already running: whatever it claims goes back when it completes
+                done.add_done_callback(functools.partial(_give_back_unseen, executor, give_back))
+            if isinstance(exc, TimeoutError):
+                self._down("timeout", getattr(fn, "__name__", "claim"))
+                raise DatabaseUnavailable(f"no answer within {self.deadline:g} s") from exc
+            if isinstance(exc, OperationalError | PoolTimeout):
+                self._down(_reason(exc), getattr(fn, "__name__", ""))
+                raise DatabaseUnavailable(type(exc).__name__) from exc
+            raise
+        self._up()
+        return result
+
     async def record(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a write that must land: never cancelled, retried while the database refuses, up to `patience` s."""
         loop = asyncio.get_running_loop()
@@ -122,6 +153,17 @@ class Offload:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _give_back_unseen(executor: Executor, give_back: Callable[[list[Any]], object], done: Future[Any]) -> None:
+    """`give_back` the rows a claim took after its caller stopped waiting (runs in the pool's thread)."""
+    if not done.cancelled() and done.exception() is None and done.result():
+        executor.submit(give_back, done.result())
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # nobody awaits it any more; its error was handled where it mattered
 
 
 def _reason(exc: Exception) -> str:

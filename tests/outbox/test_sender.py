@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -144,6 +145,43 @@ async def test_restart_with_the_same_instance_id_takes_its_claims_back_at_once(
     telegram.on_send = lambda n: stop.set() if n == 5 else None
     await asyncio.wait_for(sender.run(stop), 5)
     assert sorted(telegram.chats()) == [1, 2, 3, 4, 5]
+
+
+async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_strand_its_rows(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The claim statement was still running in the storage thread when the sender was cancelled: it
+    # completes unseen. Its rows must go back at once, not wait out the lease (the clock never moves here).
+    subscribers(storage, clock, range(1, 11))
+    _broadcast(storage, clock)
+    started, release, returned = threading.Event(), threading.Event(), threading.Event()
+    claim, give_back = storage.claim_outbox, storage.release_outbox
+
+    def slow_claim(*args: Any, **kwargs: Any) -> Any:
+        if not started.is_set():
+            started.set()
+            release.wait(5)
+        return claim(*args, **kwargs)
+
+    def counted_give_back(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return give_back(*args, **kwargs)
+        finally:
+            returned.set()
+
+    monkeypatch.setattr(storage, "claim_outbox", slow_claim)
+    monkeypatch.setattr(storage, "release_outbox", counted_give_back)
+    first = make_sender(storage, telegram, clock, vtime, instance_id="outbox-a", batch_size=2)
+    task = asyncio.create_task(first.run(asyncio.Event()))
+    assert await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    release.set()  # the claim completes unseen; the storage thread gives its rows back
+    assert await asyncio.to_thread(returned.wait, 5)
+    second = make_sender(storage, telegram, clock, vtime, instance_id="outbox-b", batch_size=2)
+    await second.run_pending()
+    assert Counter(telegram.chats()) == Counter(range(1, 11))
 
 
 async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(

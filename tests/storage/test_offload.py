@@ -59,3 +59,66 @@ async def test_record_retries_while_the_database_refuses() -> None:
 
     assert await offload.record(flaky) == "written" and len(attempts) == 3
     offload.close()
+
+
+async def test_a_claim_nobody_waits_for_any_more_is_given_back_when_it_completes() -> None:
+    offload = Offload(deadline=0.1, workers=2)
+    release = threading.Event()
+    given_back: list[list[int]] = []
+    returned = threading.Event()
+
+    def claim() -> list[int]:
+        release.wait(5)
+        return [1, 2]
+
+    def give_back(rows: list[int]) -> None:
+        given_back.append(rows)
+        returned.set()
+
+    with pytest.raises(DatabaseUnavailable):  # the deadline passes while the claim runs
+        await offload.claim(claim, give_back)
+    release.set()
+    assert await asyncio.to_thread(returned.wait, 5)
+    assert given_back == [[1, 2]]
+    offload.close()
+
+
+async def test_a_cancelled_claim_is_given_back_and_one_that_never_ran_claims_nothing() -> None:
+    offload = Offload(deadline=5, workers=1)
+    release = threading.Event()
+    started = threading.Event()
+    given_back: list[list[str]] = []
+    returned = threading.Event()
+    ran: list[str] = []
+
+    def claim(name: str) -> list[str]:
+        ran.append(name)
+        started.set()
+        release.wait(5)
+        return [name]
+
+    def give_back(rows: list[str]) -> None:
+        given_back.append(rows)
+        returned.set()
+
+    running = asyncio.create_task(offload.claim(claim, give_back, "running"))
+    assert await asyncio.to_thread(started.wait, 5)
+    queued = asyncio.create_task(offload.claim(claim, give_back, "queued"))  # waits for the only thread
+    await asyncio.sleep(0.05)
+    running.cancel()
+    queued.cancel()
+    await asyncio.gather(running, queued, return_exceptions=True)  # both callers have stopped waiting
+    release.set()
+    assert await asyncio.to_thread(returned.wait, 5)
+    await asyncio.sleep(0.05)
+    assert given_back == [["running"]] and ran == ["running"]
+    offload.close()
+
+
+async def test_a_claim_that_is_awaited_returns_its_rows_and_gives_nothing_back() -> None:
+    offload = Offload(deadline=2)
+    given_back: list[list[int]] = []
+    assert await offload.claim(lambda: [7], given_back.append) == [7]
+    await asyncio.sleep(0.05)
+    assert given_back == []
+    offload.close()
