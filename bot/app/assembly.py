@@ -156,7 +156,7 @@ def build_application(
         .application_class(InstrumentedApplication, kwargs={"metrics": metrics})
         .token(settings.token or DEMO_TOKEN)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .request(RetryingRequest(delays=retry_delays, connection_pool_size=16))
+        .request(RetryingRequest(delays=retry_delays))
         .get_updates_request(HTTPXRequest(read_timeout=40.0))
         .concurrent_updates(processor)
     )
