@@ -10,7 +10,9 @@ The child runs a `bot.fakeapi.server.FakeBotApi` on 127.0.0.1 (a free port) in i
 Control channel: one JSON object per line on the child's stdin, one JSON answer per line on a copy
 of its original stdout (the child points fd 1 at stderr, so a stray print cannot corrupt the
 channel). Requests: ``inject`` (messages as [chat_id, text] pairs; answers the first and last
-update_id), ``stats``, ``confirmed`` (wait until getUpdates confirmed an update_id), ``stop``.
+update_id), ``stats``, ``confirmed`` (wait until getUpdates confirmed an update_id), ``first_reply``
+(wait for the first message to a chat; answers the child's ``time.perf_counter()`` then, which on
+Linux is the same monotonic clock as the parent's), ``stop``.
 The child ignores SIGINT (the parent owns its lifetime) and exits when its stdin closes, so it
 cannot outlive a parent that died; `FakeProcess` always ends it: stop, then terminate, then kill.
 """
@@ -23,6 +25,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +60,10 @@ async def _handle(fake: FakeBotApi, request: dict[str, Any]) -> dict[str, Any]:
     if op == "confirmed":
         await fake.wait_confirmed(int(request["update_id"]), within=float(request.get("within", 10.0)))
         return {"ok": True}
+    if op == "first_reply":
+        chat_id = int(request["chat_id"])
+        await fake.wait_until(lambda: bool(fake.messages_to(chat_id)), float(request.get("within", 10.0)))
+        return {"ok": True, "at": time.perf_counter()}
     if op == "stop":
         return {"ok": True}
     return {"ok": False, "error": f"unknown op {op!r}"}
@@ -152,6 +159,11 @@ class FakeProcess:
     async def wait_confirmed(self, update_id: int, within: float = 10.0) -> None:
         """Wait until getUpdates asked with an offset beyond `update_id` (see `FakeBotApi.wait_confirmed`)."""
         await self._call({"op": "confirmed", "update_id": update_id, "within": within}, within=within + 5.0)
+
+    async def first_reply(self, chat_id: int, within: float = 10.0) -> float:
+        """The `time.perf_counter()` at which the fake accepted its first message to `chat_id` (waits for it)."""
+        answer = await self._call({"op": "first_reply", "chat_id": chat_id, "within": within}, within=within + 5.0)
+        return float(answer["at"])
 
     async def stop(self) -> None:
         """Ask the child to stop; terminate, and finally kill, it when it does not go. Idempotent."""
