@@ -156,7 +156,9 @@ async def add(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
             return "external id exists already"
         except UnknownPatient:
             return "the patient has not started the bot"
-        ctx.storage.audit(ctx.clock.now(), staff.user_id, "appointment-add", f"{kind} at {start:%Y-%m-%d %H:%M} UTC")
+        ctx.storage.staff.audit(
+            ctx.clock.now(), staff.user_id, "appointment-add", f"{kind} at {start:%Y-%m-%d %H:%M} UTC"
+        )
         return None
 
     problem = await ctx.db(store)
@@ -186,7 +188,9 @@ async def change(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
         else:
             done = start is not None and service.move_appointment(item_id, start) is not None
         action = "appointment-cancel" if cancel else "appointment-move"
-        ctx.storage.audit(ctx.clock.now(), staff.user_id, action, f"{which} {item_id}: {'ok' if done else 'no change'}")
+        ctx.storage.staff.audit(
+            ctx.clock.now(), staff.user_id, action, f"{which} {item_id}: {'ok' if done else 'no change'}"
+        )
         return done
 
     await ctx.db(store)
@@ -205,7 +209,7 @@ async def upload(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
     results = await ctx.db(import_file, ctx, data, name)
     ok = sum(1 for r in results if r.ok)
     await ctx.db(
-        ctx.storage.audit,
+        ctx.storage.staff.audit,
         ctx.clock.now(),
         staff.user_id,
         "appointment-import",

@@ -14,7 +14,6 @@ from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
 from bot.knowledge import ContentLoadError, KnowledgeStore
 from bot.settings import Settings, SettingsError
-from bot.storage.console_queries import ConsoleQueries
 from bot.storage.store import Storage, open_storage
 
 DEFAULT_PORT = 8070
@@ -34,7 +33,6 @@ def build_context(
     return ConsoleContext(
         settings=settings,
         storage=storage,
-        queries=ConsoleQueries(storage.engine),
         knowledge=knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir),
         clock=clock or SystemClock(),
     )
@@ -91,7 +89,7 @@ def _link(args: argparse.Namespace) -> int:
     storage = open_storage(settings.database_url)
     storage.migrate()
     try:
-        link = create_signin_link(ConsoleQueries(storage.engine), settings.console_url, args.user, SystemClock().now())
+        link = create_signin_link(storage.console, settings.console_url, args.user, SystemClock().now())
     except TooManyLinks as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1

@@ -83,12 +83,14 @@ class EnrolmentService:
         """A new code valid `days` days; `created_by` is the staff user id (None: command line)."""
         now = self.clock.now()
         code = new_code()
-        enrolment = self.storage.create_enrolment(code_hash(code), created_by, now, now + timedelta(days=self.days))
+        enrolment = self.storage.staff.create_enrolment(
+            code_hash(code), created_by, now, now + timedelta(days=self.days)
+        )
         return NewEnrolment(code, enrolment)
 
     def check(self, code: str) -> Redemption:
         """What redeeming would answer now, without changing anything ("ok" when still redeemable)."""
-        enrolment = self.storage.enrolment_by_hash(code_hash(code))
+        enrolment = self.storage.staff.enrolment_by_hash(code_hash(code))
         if enrolment is None:
             return Redemption("unknown")
         if enrolment.redeemed_at is not None:
@@ -100,13 +102,13 @@ class EnrolmentService:
     def redeem(self, hashed: str, chat_id: int, language: str, rules: ReminderRules) -> Redemption:
         """Link the chat (consent recorded now) and move waiting appointments; unusable codes change nothing."""
         now = self.clock.now()
-        return self.storage.redeem_enrolment(
+        return self.storage.staff.redeem_enrolment(
             hashed, chat_id, language, now, lambda kind, start: reminder_moments(rules, kind, start, now)
         )
 
     def target(self, code: str) -> tuple[Enrolment, int | None]:
         """The enrolment of a code and its chat (None while not redeemed); UnusableCode when it cannot take appointments."""
-        enrolment = self.storage.enrolment_by_hash(code_hash(code))
+        enrolment = self.storage.staff.enrolment_by_hash(code_hash(code))
         if enrolment is None:
             raise UnusableCode("unknown code")
         if enrolment.chat_id is None and enrolment.expires_at <= self.clock.now():
@@ -117,4 +119,4 @@ class EnrolmentService:
         self, enrolment: Enrolment, type: AppointmentType, start: datetime, external_id: str | None = None
     ) -> int:
         """Keep an appointment for a code that is not redeemed yet."""
-        return self.storage.add_pending_appointment(enrolment.id, type, start, self.clock.now(), external_id)
+        return self.storage.staff.add_pending_appointment(enrolment.id, type, start, self.clock.now(), external_id)

@@ -461,12 +461,11 @@ class StaffHandlers:
     async def console_link(self, update: Update, context: Context) -> None:
         """/console: a one-time sign-in link to the staff console (valid 5 minutes, rate limited)."""
         from bot.console.links import TooManyLinks, create_signin_link
-        from bot.storage.console_queries import ConsoleQueries
 
         user = update.effective_user
         if user is None:
             return
-        queries = ConsoleQueries(self.services.storage.engine)
+        queries = self.services.storage.console
         url, now = self.services.settings.console_url, self.services.clock.now()
         try:
             link = await self.services.db(create_signin_link, queries, url, user.id, now)
