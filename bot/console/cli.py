@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
 from bot.knowledge import ContentLoadError, KnowledgeStore
+from bot.observability.pseudonyms import use_log_salt
 from bot.settings import Settings, SettingsError
 from bot.storage.store import Storage, open_storage
 
@@ -52,6 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
+        use_log_salt(settings.log_hash_salt)  # the appointments page shows pseudonyms
         ctx = build_context(settings)
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
