@@ -22,12 +22,13 @@ from bot.clock import local
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
 from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.apply import RowResult, apply_pending, apply_rows
+from bot.reminders.codes import UnusableCode
 from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
 from bot.reminders.identifiers import patient_resolver
 from bot.reminders.importer import FIELDS, ImportRow, parse_local
 from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
-from bot.staff.enrolment import EnrolmentService, UnusableCode
+from bot.staff.enrolment import EnrolmentService
 from bot.storage.records import APPOINTMENT_TYPES
 from bot.storage.staff_queries import DuplicatePendingExternalId
 from bot.storage.store import DuplicateExternalId, UnknownPatient

@@ -8,7 +8,6 @@ once. Staff may enter appointments for a code before the patient redeems it; the
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import secrets
@@ -19,6 +18,7 @@ import qrcode
 from qrcode.image.pure import PyPNGImage
 
 from bot.clock import Clock
+from bot.reminders.codes import code_hash, code_target
 from bot.reminders.rules import ReminderRules, reminder_moments
 from bot.storage.records import AppointmentType, Enrolment, Redemption
 from bot.storage.store import Storage
@@ -30,11 +30,6 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 def new_code() -> str:
     """A fresh random code (only [A-Za-z0-9_-])."""
     return secrets.token_urlsafe(CODE_BYTES)
-
-
-def code_hash(code: str) -> str:
-    """What the database keeps of a code."""
-    return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
 def looks_like_code(payload: str) -> bool:
@@ -65,10 +60,6 @@ class NewEnrolment:
     def expires_at(self) -> datetime:
         """When the code stops working (UTC)."""
         return self.enrolment.expires_at
-
-
-class UnusableCode(LookupError):
-    """The code is unknown or expired, so no appointment can be attached to it."""
 
 
 class EnrolmentService:
@@ -108,12 +99,7 @@ class EnrolmentService:
 
     def target(self, code: str) -> tuple[Enrolment, int | None]:
         """The enrolment of a code and its chat (None while not redeemed); UnusableCode when it cannot take appointments."""
-        enrolment = self.storage.staff.enrolment_by_hash(code_hash(code))
-        if enrolment is None:
-            raise UnusableCode("unknown code")
-        if enrolment.chat_id is None and enrolment.expires_at <= self.clock.now():
-            raise UnusableCode("the code expired before the patient used it")
-        return enrolment, enrolment.chat_id
+        return code_target(self.storage, code, self.clock)
 
     def add_pending(
         self, enrolment: Enrolment, type: AppointmentType, start: datetime, external_id: str | None = None

@@ -10,7 +10,7 @@ import re
 from starlette.testclient import TestClient
 
 from bot.console.web import ConsoleContext
-from bot.content.signoffs import concept_hash
+from bot.triage.signoffs import concept_hash
 from tests.cli import run_bot
 from tests.console.conftest import STAFF, sign_in
 from tests.console.helpers import DATA, enrol_through_console, subscribers

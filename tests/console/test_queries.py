@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.content.signoffs import as_lookup
 from bot.storage import Storage
 from bot.storage.console_queries import read_signoffs
+from bot.triage.signoffs import as_lookup
 from tests.databases import engine_factory, storage  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)

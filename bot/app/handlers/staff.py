@@ -44,10 +44,11 @@ from bot.content.model import Lang
 from bot.knowledge import ReloadReport
 from bot.observability.pseudonyms import hash_chat_id
 from bot.outbox.sender import BroadcastSender
+from bot.reminders.codes import code_hash
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
 from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
-from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
+from bot.staff.enrolment import EnrolmentService, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
 from bot.storage.records import APPOINTMENT_TYPES
