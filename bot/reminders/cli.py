@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import cliargs
 from bot.clock import NonexistentLocalTime, SystemClock
+from bot.reminders.codes import UnusableCode, code_target
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
 from bot.reminders.importer import (
@@ -26,6 +27,7 @@ from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
 from bot.settings import Settings
 from bot.storage.records import APPOINTMENT_TYPES
+from bot.storage.staff_queries import DuplicatePendingExternalId
 from bot.storage.store import DuplicateExternalId, UnknownPatient, open_storage
 
 
@@ -96,9 +98,6 @@ def _add(args: argparse.Namespace) -> int:
 
 def _patient_chat(service: ReminderService, args: argparse.Namespace, start: datetime) -> int | None:
     """--patient CODE: the chat of a redeemed code; None after keeping it for an unredeemed one; -1 on error."""
-    from bot.reminders.codes import UnusableCode, code_target
-    from bot.storage.staff_queries import DuplicatePendingExternalId
-
     try:
         enrolment, chat_id = code_target(service.storage, args.patient, service.clock)
     except UnusableCode as exc:
