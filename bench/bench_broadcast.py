@@ -66,7 +66,7 @@ async def _run(count: int) -> dict[str, Any]:
             _seed(services.storage, count)
             async with BotHarness(assembly.app, fake, fail_on_handler_errors=False):
                 # Urgent, so that running the benchmark at night does not wait for 08:00.
-                broadcast = services.storage.create_broadcast(
+                broadcast = services.storage.staff.create_broadcast(
                     now=services.clock.now(),
                     created_by=1,
                     kind="text",
@@ -104,7 +104,7 @@ async def _run(count: int) -> dict[str, Any]:
                 stop.set()
                 await task
                 per_chat = [fake.stats.per_chat[chat] for chat in recipients]
-                counts = services.storage.outbox_counts(broadcast.id)
+                counts = services.storage.staff.outbox_counts(broadcast.id)
     measured = count / elapsed
     return {
         "recipients": count,

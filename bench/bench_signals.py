@@ -119,7 +119,7 @@ async def broadcast_start(fake: FakeBotApi, url: str) -> float:
     watcher = asyncio.create_task(first_arrival())  # the command is still running when the first one arrives
     await asyncio.to_thread(subprocess.run, command, cwd=ROOT, env=env, capture_output=True, check=True)
     arrived = await watcher
-    stored = other.list_broadcasts(1)[0].broadcast.created_at
+    stored = other.staff.list_broadcasts(1)[0].broadcast.created_at
     other.close()
     return arrived - stored.timestamp()
 

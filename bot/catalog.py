@@ -15,11 +15,11 @@ from bot.content.ui import UI_FILE, UiText, load_ui
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
-from bot.staff.texts import STAFF_FILE
 from bot.triage.replies import AlarmReplies, check_extra_contacts, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
 
+STAFF_FILE = "staff.yaml"
 ALARMS_FILE = "alarms.yaml"
 ALARM_REPLIES_FILE = "alarm_replies.yaml"
 SEARCH_FILE = "search.yaml"

@@ -20,7 +20,7 @@ from bot.settings import SettingsError, check_database_url
 # where func(args) returns the exit code.
 COMMAND_MODULES = (
     "bot.app.cli",  # run, demo
-    "bot.content.cli",  # content check / dump
+    "bot.catalog_cli",  # content check / dump
     "bot.triage.cli",  # triage
     "bot.replying.cli",  # reply
     "bot.search.cli",  # ask

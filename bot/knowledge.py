@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog import Catalog, load_catalog
-from bot.replying import language
 from bot.search.index import SearchIndex
+from bot.triage import language
 from bot.triage.matcher import Triage
 from bot.yamlsrc import Problem
 

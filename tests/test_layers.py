@@ -5,12 +5,15 @@ observability and the top-level modules of `bot`) holds the rules and takes `now
 the adapters (bot.app for python-telegram-bot, bot.console for the web console, bot.fakeapi for
 tests) translate between the outside world and it. Imports run from the adapters to the core,
 never back: no core module imports `telegram`, `bot.app`, `bot.console` or `bot.fakeapi`, not even
-inside a function. docs/ARCHITECTURE.md describes the layers.
+inside a function. Within the core, the packages (and top-level modules) of `bot` import each other
+without a cycle, so each can be read, tested and changed from the bottom up. docs/ARCHITECTURE.md
+describes the layers.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,107 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path) -> None:
     module = tmp_path / "sample.py"
     module.write_text("def f():\n    from telegram.ext import Application\n    import bot.app.services\n")
     assert [name for _, name in imported_names(module)] == ["telegram.ext", "bot.app.services"]
+
+
+def core_unit(module: str) -> str | None:
+    """The core package (or top-level module) of `bot` a dotted module name belongs to, else None."""
+    parts = module.split(".")
+    if parts[0] != "bot" or len(parts) < 2 or parts[1] in ADAPTERS or f"{parts[1]}.py" in ENTRY_POINTS:
+        return None
+    return parts[1]
+
+
+def imported_modules(source: str, package: str) -> list[tuple[int, str]]:
+    """(line, module) of every import in `source`, a module of `package`.
+
+    `from bot import x` counts as `bot.x`, and relative imports are resolved, so no form hides an edge.
+    """
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                anchor = parts[: len(parts) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return names
+
+
+def core_import_graph() -> dict[str, dict[str, list[str]]]:
+    """Core unit -> the other core units it imports -> where (file:line)."""
+    graph: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for path in core_modules():
+        source = path.relative_to(BOT).parts[0].removesuffix(".py")
+        if source == "__init__":
+            continue
+        package = ".".join(("bot", *path.relative_to(BOT).parts[:-1]))
+        for line, name in imported_modules(path.read_text(encoding="utf-8"), package):
+            target = core_unit(name)
+            if target is not None and target != source:
+                graph[source][target].append(f"{path.relative_to(BOT.parent)}:{line}")
+    return graph
+
+
+def cycles(graph: dict[str, dict[str, list[str]]]) -> list[list[str]]:
+    """The groups of units that reach each other through imports (strongly connected, more than one unit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(unit: str) -> None:
+        index[unit] = low[unit] = len(index)
+        stack.append(unit)
+        for target in graph.get(unit, {}):
+            if target not in index:
+                visit(target)
+                low[unit] = min(low[unit], low[target])
+            elif target in stack:
+                low[unit] = min(low[unit], index[target])
+        if low[unit] == index[unit]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == unit:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for unit in sorted(graph):
+        if unit not in index:
+            visit(unit)
+    return found
+
+
+def test_no_import_cycle_between_core_packages() -> None:
+    graph = core_import_graph()
+    report = [
+        f"{source} -> {target} ({', '.join(dict.fromkeys(graph[source][target]))})"
+        for group in cycles(graph)
+        for source in group
+        for target in sorted(graph[source])
+        if target in group
+    ]
+    assert report == [], "import cycle between core packages:\n" + "\n".join(report)
+
+
+def test_the_cycle_check_sees_a_cycle_and_names_the_units() -> None:
+    assert core_unit("bot.triage.matcher") == "triage" and core_unit("bot.catalog") == "catalog"
+    assert core_unit("bot.app.services") is None and core_unit("telegram") is None and core_unit("bot.cli") is None
+    graph = {"a": {"b": ["x"]}, "b": {"c": ["y"]}, "c": {"a": ["z"]}, "d": {"a": ["w"]}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b": ["x"]}, "b": {}}) == []
+
+
+def test_the_cycle_check_reads_every_form_of_import() -> None:
+    source = "from bot import cliargs\nfrom . import levels\nfrom ..content import model\nimport bot.search.index\n"
+    assert [name for _, name in imported_modules(source, "bot.triage")] == [
+        "bot.cliargs",
+        "bot.triage.levels",
+        "bot.content.model",
+        "bot.search.index",
+    ]

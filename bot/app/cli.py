@@ -122,6 +122,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="levermetastasen-demo-") as tmp:
         base = demo_settings(Settings.from_env())
+        use_log_salt(base.log_hash_salt)  # a kept salt would be new each time: the demo's database is temporary
         base = dataclasses.replace(base, database_url=f"sqlite:///{Path(tmp) / 'demo.db'}")
 
         def app_factory(base_url: str):  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
             now = services.clock.now()
             storage = services.storage
             counts = await services.db(storage.purge_appointments, now, services.settings.purge_after_days)
-            counts["enrolments"] = await services.db(storage.purge_enrolments, now)
+            counts["enrolments"] = await services.db(storage.staff.purge_enrolments, now)
             counts.update(await services.db(storage.dialogs.purge, now))
         except Exception:  # a database hiccup: try again at the next run
             log.exception("retention purge failed")

@@ -12,7 +12,6 @@ import logging
 from collections import Counter
 from datetime import date
 
-from bot.storage.console_queries import ConsoleQueries
 from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
@@ -78,7 +77,7 @@ class MissTally:
         except Exception:
             log.exception("unanswered-question counts not written; kept for the next try")
         try:
-            queries = ConsoleQueries(self._storage.engine)
+            queries = self._storage.console
             for (day, name), n in sorted(events.items()):
                 queries.add_daily_count(day, name, n)
                 del events[(day, name)]

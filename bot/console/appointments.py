@@ -22,12 +22,13 @@ from bot.clock import local
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
 from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.apply import RowResult, apply_pending, apply_rows
+from bot.reminders.codes import UnusableCode
 from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
 from bot.reminders.identifiers import patient_resolver
 from bot.reminders.importer import FIELDS, ImportRow, parse_local
 from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
-from bot.staff.enrolment import EnrolmentService, UnusableCode
+from bot.staff.enrolment import EnrolmentService
 from bot.storage.records import APPOINTMENT_TYPES
 from bot.storage.staff_queries import DuplicatePendingExternalId
 from bot.storage.store import DuplicateExternalId, UnknownPatient
@@ -156,7 +157,9 @@ async def add(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
             return "external id exists already"
         except UnknownPatient:
             return "the patient has not started the bot"
-        ctx.storage.audit(ctx.clock.now(), staff.user_id, "appointment-add", f"{kind} at {start:%Y-%m-%d %H:%M} UTC")
+        ctx.storage.staff.audit(
+            ctx.clock.now(), staff.user_id, "appointment-add", f"{kind} at {start:%Y-%m-%d %H:%M} UTC"
+        )
         return None
 
     problem = await ctx.db(store)
@@ -186,7 +189,9 @@ async def change(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
         else:
             done = start is not None and service.move_appointment(item_id, start) is not None
         action = "appointment-cancel" if cancel else "appointment-move"
-        ctx.storage.audit(ctx.clock.now(), staff.user_id, action, f"{which} {item_id}: {'ok' if done else 'no change'}")
+        ctx.storage.staff.audit(
+            ctx.clock.now(), staff.user_id, action, f"{which} {item_id}: {'ok' if done else 'no change'}"
+        )
         return done
 
     await ctx.db(store)
@@ -205,7 +210,7 @@ async def upload(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
     results = await ctx.db(import_file, ctx, data, name)
     ok = sum(1 for r in results if r.ok)
     await ctx.db(
-        ctx.storage.audit,
+        ctx.storage.staff.audit,
         ctx.clock.now(),
         staff.user_id,
         "appointment-import",

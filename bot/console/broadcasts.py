@@ -52,9 +52,9 @@ async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **v
     now = ctx.clock.now()
     audiences = []
     for value, label in _audiences(ctx, lang):
-        count = await ctx.db(ctx.storage.count_audience, value, now)
+        count = await ctx.db(ctx.storage.staff.count_audience, value, now)
         audiences.append((value, label, count))
-    history = await ctx.db(ctx.storage.list_broadcasts, 20)
+    history = await ctx.db(ctx.storage.staff.list_broadcasts, 20)
     chapters = ctx.knowledge.current.catalog.content.top_level()
     return render(
         ctx,
@@ -140,7 +140,7 @@ async def confirm(ctx: ConsoleContext, request: Request, staff: Staff) -> Respon
 
 
 async def _summary(ctx: ConsoleContext, broadcast_id: int) -> BroadcastSummary | None:
-    for summary in await ctx.db(ctx.storage.list_broadcasts, 1000):
+    for summary in await ctx.db(ctx.storage.staff.list_broadcasts, 1000):
         if summary.broadcast.id == broadcast_id:
             return summary
     return None

@@ -13,8 +13,8 @@ from bot.clock import Clock, SystemClock
 from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
 from bot.knowledge import ContentLoadError, KnowledgeStore
+from bot.observability.pseudonyms import use_log_salt
 from bot.settings import Settings, SettingsError
-from bot.storage.console_queries import ConsoleQueries
 from bot.storage.store import Storage, open_storage
 
 DEFAULT_PORT = 8070
@@ -34,7 +34,6 @@ def build_context(
     return ConsoleContext(
         settings=settings,
         storage=storage,
-        queries=ConsoleQueries(storage.engine),
         knowledge=knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir),
         clock=clock or SystemClock(),
     )
@@ -54,6 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
+        use_log_salt(settings.log_hash_salt)  # the appointments page shows pseudonyms
         ctx = build_context(settings)
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
@@ -91,7 +91,7 @@ def _link(args: argparse.Namespace) -> int:
     storage = open_storage(settings.database_url)
     storage.migrate()
     try:
-        link = create_signin_link(ConsoleQueries(storage.engine), settings.console_url, args.user, SystemClock().now())
+        link = create_signin_link(storage.console, settings.console_url, args.user, SystemClock().now())
     except TooManyLinks as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1

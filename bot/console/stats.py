@@ -100,7 +100,7 @@ async def download(ctx: ConsoleContext, request: Request, staff: Staff) -> Respo
     writer.writerow(["day", *SERIES])
     for f in figures:
         writer.writerow([f.day.isoformat(), *(f.values[k] for k in SERIES)])
-    await ctx.db(ctx.storage.audit, ctx.clock.now(), staff.user_id, "statistics-csv", f"{len(figures)} days")
+    await ctx.db(ctx.storage.staff.audit, ctx.clock.now(), staff.user_id, "statistics-csv", f"{len(figures)} days")
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -44,7 +44,6 @@ class ConsoleContext:
 
     settings: Settings
     storage: Storage
-    queries: ConsoleQueries
     knowledge: KnowledgeStore
     clock: Clock
     templates: Environment = field(init=False)
@@ -61,6 +60,11 @@ class ConsoleContext:
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a synchronous storage call in a worker thread."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    @property
+    def queries(self) -> ConsoleQueries:
+        """The console's own queries (`storage.console`)."""
+        return self.storage.console
 
     @property
     def secure_cookies(self) -> bool:

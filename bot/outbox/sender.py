@@ -132,7 +132,7 @@ class BroadcastSender:
         """Send until `stop_event` is set; sleep until the next row is due, a wake-up or the poll interval."""
         self._stop = stop_event
         try:
-            taken = await self.db(self.storage.release_outbox_claims, self.instance_id)
+            taken = await self.db(self.storage.staff.release_outbox_claims, self.instance_id)
         except Exception:  # the database is away; the claims expire after the lease instead
             log.exception("outbox: could not take back earlier claims")
             taken = 0
@@ -161,7 +161,7 @@ class BroadcastSender:
         if self._inflight:
             await asyncio.shield(asyncio.gather(*self._inflight, return_exceptions=True))
         try:
-            await self.db.record(self.storage.release_outbox_claims, self.instance_id)
+            await self.db.record(self.storage.staff.release_outbox_claims, self.instance_id)
         except Exception:  # the claims expire after the lease instead
             log.exception("outbox: could not give claims back")
 
@@ -184,7 +184,7 @@ class BroadcastSender:
         now = self.clock.now()
         quiet = self.in_quiet_hours(now)
         candidates = [self.poll]
-        due = await self.db(self.storage.next_outbox_due, self.lease, urgent_only=quiet)
+        due = await self.db(self.storage.staff.next_outbox_due, self.lease, urgent_only=quiet)
         if due is not None:
             candidates.append((due - now).total_seconds())
         ends = self.quiet_ends(now)
@@ -198,7 +198,7 @@ class BroadcastSender:
         while not self._stop.is_set():
             now = self.clock.now()
             claimed = await self.db.claim(
-                self.storage.claim_outbox,
+                self.storage.staff.claim_outbox,
                 self._unclaim,
                 now,
                 self.instance_id,
@@ -215,7 +215,7 @@ class BroadcastSender:
                 break
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
-        report.finished = await self.db(self.storage.finish_broadcasts, self.clock.now())
+        report.finished = await self.db(self.storage.staff.finish_broadcasts, self.clock.now())
         for summary in report.finished:
             await self._report(summary)
         return report
@@ -223,19 +223,19 @@ class BroadcastSender:
     def _unclaim(self, items: list[ClaimedOutbox]) -> None:
         """Give back rows claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
         for item in items:
-            self.storage.release_outbox(item.id, self.instance_id, None)
+            self.storage.staff.release_outbox(item.id, self.instance_id, None)
 
     async def _give_back(self, items: list[ClaimedOutbox]) -> None:
         retry_at = self.clock.now() + timedelta(seconds=self.pacer.paused_for())
         for item in items:
-            await self.db.record(self.storage.release_outbox, item.id, self.instance_id, retry_at, "paused")
+            await self.db.record(self.storage.staff.release_outbox, item.id, self.instance_id, retry_at, "paused")
 
     async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
         wait = self.pacer.chat_wait(item.chat_id)
         if wait > 0:
             # Two broadcasts to one chat within a second: this row waits its turn in the database.
             retry_at = self.clock.now() + timedelta(seconds=wait)
-            await self.db.record(self.storage.release_outbox, item.id, self.instance_id, retry_at)
+            await self.db.record(self.storage.staff.release_outbox, item.id, self.instance_id, retry_at)
             report.retry += 1
             return
         broadcast = await self._broadcast(item.broadcast_id)  # before the slot: the send keeps its pace
@@ -259,7 +259,7 @@ class BroadcastSender:
 
     async def _broadcast(self, broadcast_id: int) -> Broadcast | None:
         if broadcast_id not in self._broadcasts:
-            found = await self.db(self.storage.get_broadcast, broadcast_id)
+            found = await self.db(self.storage.staff.get_broadcast, broadcast_id)
             if found is None:
                 return None
             self._broadcasts[broadcast_id] = found
@@ -271,7 +271,7 @@ class BroadcastSender:
         if not item.deliverable or rendered is None:
             reason = "opted-out" if not item.deliverable else "no-content"
             await self.db.record(
-                self.storage.finish_outbox, item.id, self.instance_id, "skipped", self.clock.now(), reason
+                self.storage.staff.finish_outbox, item.id, self.instance_id, "skipped", self.clock.now(), reason
             )
             report.skipped += 1
             return
@@ -280,13 +280,13 @@ class BroadcastSender:
             await self.sender.send_message(item.chat_id, html, keyboard)
         except MaybeDelivered:
             await self.db.record(
-                self.storage.finish_outbox, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
+                self.storage.staff.finish_outbox, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
             )
             log.warning("outbox %d for %s: Telegram's answer did not come; counted as sent", item.id, chat)
             report.sent += 1
         except Blocked:
             await self.db.record(
-                self.storage.finish_outbox, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
+                self.storage.staff.finish_outbox, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
             )
             await self.db.record(self.storage.set_active, item.chat_id, False)
             log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
@@ -299,12 +299,17 @@ class BroadcastSender:
             await self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
         except SendError as exc:
             await self.db.record(
-                self.storage.finish_outbox, item.id, self.instance_id, "failed", self.clock.now(), type(exc).__name__
+                self.storage.staff.finish_outbox,
+                item.id,
+                self.instance_id,
+                "failed",
+                self.clock.now(),
+                type(exc).__name__,
             )
             log.warning("outbox %d for %s failed: %s", item.id, chat, type(exc).__name__)
             report.failed += 1
         else:
-            await self.db.record(self.storage.finish_outbox, item.id, self.instance_id, "sent", self.clock.now())
+            await self.db.record(self.storage.staff.finish_outbox, item.id, self.instance_id, "sent", self.clock.now())
             report.sent += 1
 
     async def _retry_or_fail(
@@ -313,11 +318,13 @@ class BroadcastSender:
         now = self.clock.now()
         if item.attempts >= limit:
             await self.db.record(
-                self.storage.finish_outbox, item.id, self.instance_id, "failed", now, type(exc).__name__
+                self.storage.staff.finish_outbox, item.id, self.instance_id, "failed", now, type(exc).__name__
             )
             report.failed += 1
             return
-        await self.db.record(self.storage.release_outbox, item.id, self.instance_id, now + wait, type(exc).__name__)
+        await self.db.record(
+            self.storage.staff.release_outbox, item.id, self.instance_id, now + wait, type(exc).__name__
+        )
         report.retry += 1
 
     async def _report(self, summary: BroadcastSummary) -> None:

@@ -94,7 +94,7 @@ def apply_pending(queries: ConsoleQueries, storage: Storage, rows: list[PendingR
             results.append(RowResult(row.line, False, f"{row.external_id}: the appointment is in the past"))
             continue
         try:
-            storage.add_pending_appointment(row.enrolment_id, row.type, row.start_utc, now, row.external_id)
+            storage.staff.add_pending_appointment(row.enrolment_id, row.type, row.start_utc, now, row.external_id)
         except DuplicatePendingExternalId:
             results.append(RowResult(row.line, True, f"{row.external_id}: already present, unchanged"))
             continue

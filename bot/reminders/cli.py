@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import cliargs
 from bot.clock import NonexistentLocalTime, SystemClock
+from bot.reminders.codes import UnusableCode, code_target
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
 from bot.reminders.importer import (
@@ -26,6 +27,7 @@ from bot.reminders.service import ReminderService
 from bot.sending import Document, Keyboard, SendError
 from bot.settings import Settings
 from bot.storage.records import APPOINTMENT_TYPES
+from bot.storage.staff_queries import DuplicatePendingExternalId
 from bot.storage.store import DuplicateExternalId, UnknownPatient, open_storage
 
 
@@ -96,19 +98,17 @@ def _add(args: argparse.Namespace) -> int:
 
 def _patient_chat(service: ReminderService, args: argparse.Namespace, start: datetime) -> int | None:
     """--patient CODE: the chat of a redeemed code; None after keeping it for an unredeemed one; -1 on error."""
-    from bot.staff.enrolment import EnrolmentService, UnusableCode  # the staff tools are optional here
-    from bot.storage.staff_queries import DuplicatePendingExternalId
-
-    enrolments = EnrolmentService(service.storage, service.clock)
     try:
-        enrolment, chat_id = enrolments.target(args.patient)
+        enrolment, chat_id = code_target(service.storage, args.patient, service.clock)
     except UnusableCode as exc:
         print(f"--patient: {exc}", file=sys.stderr)
         return -1
     if chat_id is not None:
         return chat_id
     try:
-        enrolments.add_pending(enrolment, args.type, start, args.external_id)
+        service.storage.staff.add_pending_appointment(
+            enrolment.id, args.type, start, service.clock.now(), args.external_id
+        )
     except DuplicatePendingExternalId:
         print(f"external id {args.external_id!r} exists already", file=sys.stderr)
         return -1

@@ -10,7 +10,6 @@ from bot.reminders.fhir import CODES_FILE, load_type_codes, read_bundle
 from bot.reminders.identifiers import patient_resolver
 from bot.reminders.importer import ImportRow
 from bot.settings import Settings
-from bot.storage.console_queries import ConsoleQueries
 from bot.storage.store import Storage
 from bot.yamlsrc import Problem
 
@@ -29,9 +28,9 @@ def read_fhir_file(path: Path, storage: Storage) -> tuple[list[ImportRow], list[
         data = path.read_bytes()
     except OSError as exc:
         return [], [], [Problem(str(path), 0, f"cannot read: {exc.strerror}")]
-    resolve = patient_resolver(ConsoleQueries(storage.engine), settings.patient_id_key, SystemClock().now)
+    queries = storage.console
+    resolve = patient_resolver(queries, settings.patient_id_key, SystemClock().now)
     parsed = read_bundle(data, str(path), codes, resolve)
-    queries = ConsoleQueries(storage.engine)
     for result in apply_pending(queries, storage, parsed.pending, SystemClock().now()):
         print(f"{path}:{result.line}: {result.message}")
     cancelled = []

@@ -18,10 +18,10 @@ from typing import Literal, Protocol
 from bot import callbacks
 from bot.catalog import Catalog
 from bot.content.model import LANGS, Lang
-from bot.replying.language import Reading, read_language
 from bot.search.index import SearchIndex
 from bot.search.smalltalk import classify_smalltalk
 from bot.sending import Button
+from bot.triage.language import Reading, read_language
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage, TriageResult, looks_like_question
 from bot.triage.replies import (

@@ -126,7 +126,7 @@ def _broadcast(args: argparse.Namespace) -> int:
 
 def _broadcasts(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    for summary in _storage(args, settings).list_broadcasts(args.limit):
+    for summary in _storage(args, settings).staff.list_broadcasts(args.limit):
         b = summary.broadcast
         what = f"text ({len(b.text or '')} chars)" if b.kind == "text" else f"{b.kind} {','.join(b.chapter_ids)}"
         took = format_duration(summary.duration_seconds) if b.finished_at else "sending"

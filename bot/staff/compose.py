@@ -135,7 +135,7 @@ class Composer:
 
     def recipients(self, draft: Draft, now: datetime) -> int:
         """How many chats the draft would reach now."""
-        return self.storage.count_audience(draft.audience, now)
+        return self.storage.staff.count_audience(draft.audience, now)
 
     def preview(self, draft: Draft, lang: str) -> tuple[str, Keyboard] | None:
         """Exactly what a patient would get (in `lang`)."""
@@ -153,7 +153,7 @@ class Composer:
         """Store the broadcast and one outbox row per recipient, audited, in one transaction."""
         if not valid_audience(draft.audience):
             raise ValueError(f"unknown audience {draft.audience!r}")
-        return self.storage.create_broadcast(
+        return self.storage.staff.create_broadcast(
             now=now,
             created_by=staff_user_id,
             kind=draft.kind,

@@ -8,7 +8,6 @@ once. Staff may enter appointments for a code before the patient redeems it; the
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import secrets
@@ -19,6 +18,7 @@ import qrcode
 from qrcode.image.pure import PyPNGImage
 
 from bot.clock import Clock
+from bot.reminders.codes import code_hash, code_target
 from bot.reminders.rules import ReminderRules, reminder_moments
 from bot.storage.records import AppointmentType, Enrolment, Redemption
 from bot.storage.store import Storage
@@ -30,11 +30,6 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 def new_code() -> str:
     """A fresh random code (only [A-Za-z0-9_-])."""
     return secrets.token_urlsafe(CODE_BYTES)
-
-
-def code_hash(code: str) -> str:
-    """What the database keeps of a code."""
-    return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
 def looks_like_code(payload: str) -> bool:
@@ -67,10 +62,6 @@ class NewEnrolment:
         return self.enrolment.expires_at
 
 
-class UnusableCode(LookupError):
-    """The code is unknown or expired, so no appointment can be attached to it."""
-
-
 class EnrolmentService:
     """Creates and redeems codes, and attaches appointments to a code before or after redemption."""
 
@@ -83,12 +74,14 @@ class EnrolmentService:
         """A new code valid `days` days; `created_by` is the staff user id (None: command line)."""
         now = self.clock.now()
         code = new_code()
-        enrolment = self.storage.create_enrolment(code_hash(code), created_by, now, now + timedelta(days=self.days))
+        enrolment = self.storage.staff.create_enrolment(
+            code_hash(code), created_by, now, now + timedelta(days=self.days)
+        )
         return NewEnrolment(code, enrolment)
 
     def check(self, code: str) -> Redemption:
         """What redeeming would answer now, without changing anything ("ok" when still redeemable)."""
-        enrolment = self.storage.enrolment_by_hash(code_hash(code))
+        enrolment = self.storage.staff.enrolment_by_hash(code_hash(code))
         if enrolment is None:
             return Redemption("unknown")
         if enrolment.redeemed_at is not None:
@@ -100,21 +93,16 @@ class EnrolmentService:
     def redeem(self, hashed: str, chat_id: int, language: str, rules: ReminderRules) -> Redemption:
         """Link the chat (consent recorded now) and move waiting appointments; unusable codes change nothing."""
         now = self.clock.now()
-        return self.storage.redeem_enrolment(
+        return self.storage.staff.redeem_enrolment(
             hashed, chat_id, language, now, lambda kind, start: reminder_moments(rules, kind, start, now)
         )
 
     def target(self, code: str) -> tuple[Enrolment, int | None]:
         """The enrolment of a code and its chat (None while not redeemed); UnusableCode when it cannot take appointments."""
-        enrolment = self.storage.enrolment_by_hash(code_hash(code))
-        if enrolment is None:
-            raise UnusableCode("unknown code")
-        if enrolment.chat_id is None and enrolment.expires_at <= self.clock.now():
-            raise UnusableCode("the code expired before the patient used it")
-        return enrolment, enrolment.chat_id
+        return code_target(self.storage, code, self.clock)
 
     def add_pending(
         self, enrolment: Enrolment, type: AppointmentType, start: datetime, external_id: str | None = None
     ) -> int:
         """Keep an appointment for a code that is not redeemed yet."""
-        return self.storage.add_pending_appointment(enrolment.id, type, start, self.clock.now(), external_id)
+        return self.storage.staff.add_pending_appointment(enrolment.id, type, start, self.clock.now(), external_id)

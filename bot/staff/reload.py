@@ -31,7 +31,7 @@ def reload_content(
         detail += f"; removed {','.join(report.removed) or '-'}"
     else:
         detail = f"refused: {len(report.problems)} problem(s)"
-    storage.audit(now, actor, "reload", detail)
+    storage.staff.audit(now, actor, "reload", detail)
     return report
 
 

@@ -1,24 +1,23 @@
 """SQL of the staff console: sign-in links, sessions, enrolment listing, concept sign-offs, patient identifiers.
 
-A class over the bot's engine (not a mixin of `Storage`); every method is one short transaction and
-every staff action is written to the same audit log as the bot's staff tools.
+A class over the bot's engine, reached as `Storage.console`; every method is one short transaction
+and every staff action is written to the same audit log as the bot's staff tools.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import schema as s
 from bot.storage.records import Appointment, Enrolment
-from bot.storage.staff_queries import StaffQueries, enrolment_row
-from bot.storage.types import require_aware
+from bot.storage.rows import appointment_row, dialect_insert, enrolment_row, write_audit
+from bot.storage.types import as_utc, require_aware
 
 LinkOutcome = Literal["ok", "unknown", "used", "expired"]
 
@@ -65,7 +64,7 @@ class PendingAppointment:
 
 
 class ConsoleQueries:
-    """The console's own queries; the audit goes through `StaffQueries._audit` (same table, same rules)."""
+    """The console's own queries (`Storage.console`); the audit goes through `rows.write_audit` like the staff tools'."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -86,14 +85,14 @@ class ConsoleQueries:
                 select(func.count()).where(c.user_id == user_id, c.created_at > now - window)
             ).scalar_one()
             if int(recent) >= limit:
-                StaffQueries._audit(conn, now, user_id, "console-link-refused", "rate limit")
+                write_audit(conn, now, user_id, "console-link-refused", "rate limit")
                 return False
             conn.execute(
                 insert(s.console_links).values(
                     token_hash=token_hash, user_id=user_id, created_at=now, expires_at=now + valid
                 )
             )
-            StaffQueries._audit(conn, now, user_id, "console-link", f"valid until {now + valid:%Y-%m-%d %H:%M} UTC")
+            write_audit(conn, now, user_id, "console-link", f"valid until {now + valid:%Y-%m-%d %H:%M} UTC")
         return True
 
     def redeem_link(self, token_hash: str, session_hash: str, csrf_token: str, now: datetime) -> SignIn:
@@ -106,10 +105,10 @@ class ConsoleQueries:
                 return SignIn("unknown")
             m = row._mapping
             if m["used_at"] is not None:
-                StaffQueries._audit(conn, now, m["user_id"], "console-signin-refused", "link used before")
+                write_audit(conn, now, m["user_id"], "console-signin-refused", "link used before")
                 return SignIn("used")
             if m["expires_at"] <= now:
-                StaffQueries._audit(conn, now, m["user_id"], "console-signin-refused", "link expired")
+                write_audit(conn, now, m["user_id"], "console-signin-refused", "link expired")
                 return SignIn("expired")
             conn.execute(update(s.console_links).where(c.id == m["id"]).values(used_at=now))
             conn.execute(
@@ -121,7 +120,7 @@ class ConsoleQueries:
                     last_seen_at=now,
                 )
             )
-            StaffQueries._audit(conn, now, m["user_id"], "console-signin", "signed in with a one-time link")
+            write_audit(conn, now, m["user_id"], "console-signin", "signed in with a one-time link")
             return SignIn("ok", int(m["user_id"]))
 
     # -- sessions -------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ class ConsoleQueries:
             m = row._mapping
             if m["last_seen_at"] <= now - idle:
                 conn.execute(delete(s.console_sessions).where(c.id == m["id"]))
-                StaffQueries._audit(conn, now, m["user_id"], "console-timeout", "session ended after idle time")
+                write_audit(conn, now, m["user_id"], "console-timeout", "session ended after idle time")
                 return None
             conn.execute(update(s.console_sessions).where(c.id == m["id"]).values(last_seen_at=now))
             return ConsoleSession(int(m["user_id"]), m["csrf_token"], m["created_at"], now)
@@ -150,7 +149,7 @@ class ConsoleQueries:
             if row is None:
                 return False
             conn.execute(delete(s.console_sessions).where(c.id == row.id))
-            StaffQueries._audit(conn, now, int(row.user_id), "console-signout", reason)
+            write_audit(conn, now, int(row.user_id), "console-signout", reason)
         return True
 
     # -- enrolment ------------------------------------------------------------------------------
@@ -176,7 +175,7 @@ class ConsoleQueries:
                 conn.execute(
                     delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id == enrolment_id)
                 )
-                StaffQueries._audit(conn, now, actor, "enrol-revoke", f"enrolment {enrolment_id}")
+                write_audit(conn, now, actor, "enrol-revoke", f"enrolment {enrolment_id}")
         return bool(done)
 
     def set_patient_identifier(self, enrolment_id: int, identifier_hash: str) -> bool:
@@ -218,19 +217,7 @@ class ConsoleQueries:
                 .where(a.start_at > now, a.start_at <= until, a.cancelled_at.is_(None))
                 .order_by(a.start_at, a.id)
             ).all()
-        return [
-            Appointment(
-                id=int(m["id"]),
-                chat_id=int(m["chat_id"]),
-                type=m["type"],
-                start_at=m["start_at"],
-                source=m["source"],
-                external_id=m["external_id"],
-                created_at=m["created_at"],
-                cancelled_at=m["cancelled_at"],
-            )
-            for m in (r._mapping for r in rows)
-        ]
+        return [appointment_row(r._mapping) for r in rows]
 
     def pending_appointments(self, now: datetime) -> list[PendingAppointment]:
         """Appointments waiting for a code to be redeemed (still ahead), soonest first."""
@@ -287,7 +274,7 @@ class ConsoleQueries:
             except IntegrityError:
                 return False
             detail = f"concept {concept_id} ({vocabulary_hash[:12]}) by {reviewed_by[:60]} on {reviewed_on}"
-            StaffQueries._audit(conn, now, actor, "concept-signoff", detail)
+            write_audit(conn, now, actor, "concept-signoff", detail)
         return True
 
     def signoffs(self) -> dict[tuple[str, str], SignOff]:
@@ -313,8 +300,7 @@ class ConsoleQueries:
         """Add `n` to the count `name` of `day` (alarms by level, questions answered; no text)."""
         d = s.daily_counts.c
         with self.engine.begin() as conn:
-            insert_: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            stmt = insert_(s.daily_counts).values(day=day, name=name, count=n)
+            stmt = dialect_insert(conn)(s.daily_counts).values(day=day, name=name, count=n)
             conn.execute(stmt.on_conflict_do_update(index_elements=[d.day, d.name], set_={"count": d.count + n}))
 
     def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
@@ -333,7 +319,7 @@ class ConsoleQueries:
                     r.due_at >= since, or_(r.status == "sent", r.status == "skipped", r.status == "failed")
                 )
             ).all()
-        return [(_utc(d), str(st)) for d, st in rows]
+        return [(as_utc(d), str(st)) for d, st in rows]
 
     def broadcast_days(self, since: datetime) -> list[tuple[datetime, int, int]]:
         """(created, recipients, sent) of broadcasts created since `since`."""
@@ -346,15 +332,7 @@ class ConsoleQueries:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(select(b.created_at, b.recipients, sent).where(b.created_at >= since)).all()
-        return [(_utc(c), int(n), int(k)) for c, n, k in rows]
-
-
-def _utc(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"expected a datetime, got {type(value).__name__}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return [(as_utc(c), int(n), int(k)) for c, n, k in rows]
 
 
 def read_signoffs(url: str) -> list[tuple[str, str, str, date]] | None:

@@ -8,12 +8,11 @@ the typed chat state with its drafts, as JSON). Both are purged after `DIALOG_TT
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.storage import schema as s
+from bot.storage.rows import dialect_insert
 from bot.storage.types import require_aware
 
 DIALOG_TTL = timedelta(hours=24)
@@ -25,15 +24,12 @@ class DialogStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _insert(self) -> Any:
-        return postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-
     def take_update(self, update_id: int, now: datetime) -> bool:
         """Record that this update is being handled; False when some instance took it already."""
         require_aware(now)
         with self.engine.begin() as conn:
             stmt = (
-                self._insert()(s.seen_updates)
+                dialect_insert(conn)(s.seen_updates)
                 .values(update_id=update_id, seen_at=now)
                 .on_conflict_do_nothing(index_elements=[s.seen_updates.c.update_id])
                 .returning(s.seen_updates.c.update_id)
@@ -66,7 +62,9 @@ class DialogStore:
             if data is None:
                 conn.execute(delete(s.dialog_state).where(d.kind == kind, d.key == key))
                 return
-            stmt = self._insert()(s.dialog_state).values(kind=kind, key=key, chat_id=chat_id, data=data, updated_at=now)
+            stmt = dialect_insert(conn)(s.dialog_state).values(
+                kind=kind, key=key, chat_id=chat_id, data=data, updated_at=now
+            )
             stmt = stmt.on_conflict_do_update(
                 index_elements=[d.kind, d.key], set_={"data": data, "updated_at": now, "chat_id": chat_id}
             )

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 
 from bot.storage import schema as s
 from bot.storage.records import AppointmentType
+from bot.storage.rows import insert_reminders
 from bot.storage.store import Storage
 from bot.storage.types import require_aware
 
@@ -64,7 +65,7 @@ def import_appointments(
                 )
                 .returning(s.appointments.c.id)
             ).scalar_one()
-            storage._insert_reminders(conn, new_id, new.reminders)
+            insert_reminders(conn, new_id, new.reminders)
         for move in moves:
             require_aware(move.start_at)
             found = conn.execute(
@@ -83,4 +84,4 @@ def import_appointments(
                     s.reminders.c.appointment_id == move.appointment_id, s.reminders.c.status == "pending"
                 )
             )
-            storage._insert_reminders(conn, move.appointment_id, move.reminders)
+            insert_reminders(conn, move.appointment_id, move.reminders)

@@ -1,13 +1,15 @@
 """SQL of the staff tools: enrolment codes, broadcasts with their outbox, and the audit log.
 
-A mixin of `Storage` (same engine, same rules): every method is one short transaction.
+`StaffQueries` is a class over the bot's engine, reached as `Storage.staff`; every method is one
+short transaction. `delete_staff_rows` and `export_staff_rows` are the staff tables' part of the
+privacy deletion and export, run in `Storage`'s transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from sqlalchemy import Engine, and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
@@ -26,8 +28,9 @@ from bot.storage.records import (
     OutboxStatus,
     Redemption,
 )
+from bot.storage.rows import broadcast_row, dialect_insert, enrolment_row, insert_reminders, plain, write_audit
 from bot.storage.signals import OUTBOX, REMINDERS, notify
-from bot.storage.types import require_aware
+from bot.storage.types import as_utc_or_none, require_aware
 
 # (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
 MomentsFor = Callable[[str, datetime], Iterable[tuple[str, datetime]]]
@@ -36,37 +39,6 @@ TERMINAL: tuple[OutboxStatus, ...] = ("sent", "failed", "blocked", "skipped")
 
 class DuplicatePendingExternalId(ValueError):
     """An appointment (waiting or linked) with this external id exists already."""
-
-
-def enrolment_row(m: Mapping[Any, Any]) -> Enrolment:
-    """An `enrolments` row as an Enrolment (shared by the staff and console queries)."""
-    return Enrolment(
-        id=int(m["id"]),
-        code_hash=m["code_hash"],
-        created_at=m["created_at"],
-        expires_at=m["expires_at"],
-        created_by=m["created_by"],
-        redeemed_at=m["redeemed_at"],
-        chat_id=m["chat_id"],
-    )
-
-
-def _broadcast(m: Mapping[Any, Any]) -> Broadcast:
-    return Broadcast(
-        id=int(m["id"]),
-        created_at=m["created_at"],
-        created_by=m["created_by"],
-        kind=cast(BroadcastKind, m["kind"]),
-        text=m["text"],
-        chapter_ids=tuple(x for x in (m["chapter_ids"] or "").split(",") if x),
-        content_version=m["content_version"],
-        audience=m["audience"],
-        urgent=bool(m["urgent"]),
-        recipients=int(m["recipients"]),
-        status=m["status"],
-        report_chat_id=m["report_chat_id"],
-        finished_at=m["finished_at"],
-    )
 
 
 def audience_query(audience: str, now: datetime) -> Select[tuple[int]]:
@@ -84,41 +56,18 @@ def audience_query(audience: str, now: datetime) -> Select[tuple[int]]:
 
 
 class StaffQueries:
-    """Enrolment, broadcast, outbox and audit queries; mixed into `Storage`."""
+    """Enrolment, broadcast, outbox and audit queries over the bot's engine (`Storage.staff`)."""
 
-    engine: Engine
-
-    if TYPE_CHECKING:
-
-        def _upsert(self, conn: Connection) -> Any: ...
-
-        def _insert_reminders(
-            self, conn: Connection, appointment_id: int, moments: Iterable[tuple[str, datetime]]
-        ) -> None: ...
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     # -- audit ----------------------------------------------------------------------------------
-
-    @staticmethod
-    def _audit(
-        conn: Connection,
-        now: datetime,
-        actor: int | None,
-        action: str,
-        detail: str,
-        broadcast_id: int | None = None,
-        chat_id: int | None = None,
-    ) -> None:
-        conn.execute(
-            insert(s.audit_log).values(
-                at=now, actor=actor, action=action, detail=detail[:400], broadcast_id=broadcast_id, chat_id=chat_id
-            )
-        )
 
     def audit(self, now: datetime, actor: int | None, action: str, detail: str) -> None:
         """Record a staff action (no patient text, no names)."""
         require_aware(now)
         with self.engine.begin() as conn:
-            self._audit(conn, now, actor, action, detail)
+            write_audit(conn, now, actor, action, detail)
 
     def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
         """The newest audit entries, newest first."""
@@ -151,7 +100,7 @@ class StaffQueries:
                 .values(code_hash=code_hash, created_at=now, expires_at=expires_at, created_by=created_by)
                 .returning(s.enrolments.c.id)
             ).scalar_one()
-            self._audit(conn, now, created_by, "enrol-create", f"enrolment {new_id}, valid until {expires_at:%Y-%m-%d}")
+            write_audit(conn, now, created_by, "enrol-create", f"enrolment {new_id}, valid until {expires_at:%Y-%m-%d}")
             row = conn.execute(select(s.enrolments).where(s.enrolments.c.id == new_id)).one()
         return enrolment_row(row._mapping)
 
@@ -216,7 +165,7 @@ class StaffQueries:
             if enrolment.expires_at <= now:
                 return Redemption("expired")
             conn.execute(
-                self._upsert(conn)(s.patients)
+                dialect_insert(conn)(s.patients)
                 .values(
                     chat_id=chat_id,
                     language=language,
@@ -231,7 +180,7 @@ class StaffQueries:
             moved = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
             if moved:
                 notify(conn, REMINDERS)
-            self._audit(
+            write_audit(
                 conn, now, None, "enrol-redeem", f"enrolment {enrolment.id}, {moved} appointment(s)", None, chat_id
             )
         return Redemption("ok", moved)
@@ -258,7 +207,7 @@ class StaffQueries:
                     )
                     .returning(s.appointments.c.id)
                 ).scalar_one()
-                self._insert_reminders(conn, new_id, moments_for(m["type"], start))
+                insert_reminders(conn, new_id, moments_for(m["type"], start))
                 moved += 1
         conn.execute(delete(s.pending_appointments).where(pa.enrolment_id == enrolment_id))
         return moved
@@ -330,23 +279,23 @@ class StaffQueries:
             notify(conn, OUTBOX)
             what = f"text ({len(text or '')} chars)" if kind == "text" else f"{kind} {chapters} @ {content_version}"
             flags = (", urgent" if urgent else "") + (f"; {origin}" if origin else "")
-            self._audit(
+            write_audit(
                 conn, now, created_by, "broadcast", f"{what}; audience {audience}; {inserted} recipients{flags}", bid
             )
             row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == bid)).one()
-        return _broadcast(row._mapping)
+        return broadcast_row(row._mapping)
 
     def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast with this id, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == broadcast_id)).first()
-        return _broadcast(row._mapping) if row else None
+        return broadcast_row(row._mapping) if row else None
 
     def list_broadcasts(self, limit: int = 20) -> list[BroadcastSummary]:
         """The newest broadcasts with their counts so far."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(s.broadcasts).order_by(s.broadcasts.c.id.desc()).limit(limit)).all()
-            return [self._summary(conn, _broadcast(r._mapping)) for r in rows]
+            return [self._summary(conn, broadcast_row(r._mapping)) for r in rows]
 
     @staticmethod
     def _summary(conn: Connection, broadcast: Broadcast) -> BroadcastSummary:
@@ -388,12 +337,12 @@ class StaffQueries:
                 if not won:
                     continue
                 row = conn.execute(select(s.broadcasts).where(b.id == bid)).one()
-                summary = self._summary(conn, _broadcast(row._mapping))
+                summary = self._summary(conn, broadcast_row(row._mapping))
                 detail = (
                     f"done: {summary.sent} sent, {summary.failed} failed, {summary.blocked} blocked, "
                     f"{summary.skipped} skipped in {summary.duration_seconds:.0f} s"
                 )
-                self._audit(conn, now, None, "broadcast-done", detail, bid)
+                write_audit(conn, now, None, "broadcast-done", detail, bid)
                 done.append(summary)
         return done
 
@@ -500,59 +449,40 @@ class StaffQueries:
                 urgent = select(s.broadcasts.c.id).where(s.broadcasts.c.urgent.is_(True))
                 queued = queued.where(o.broadcast_id.in_(urgent))
                 claimed = claimed.where(o.broadcast_id.in_(urgent))
-            first = _utc(conn.execute(queued).scalar_one())
-            held = _utc(conn.execute(claimed).scalar_one())
+            first = as_utc_or_none(conn.execute(queued).scalar_one())
+            held = as_utc_or_none(conn.execute(claimed).scalar_one())
         times = [t for t in (first, held + lease if held else None) if t is not None]
         return min(times) if times else None
 
-    # -- privacy --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
-        """Part of `delete_chat`: outbox rows, the enrolment link, and the chat id in audit entries."""
-        e = s.enrolments.c
-        linked = select(e.id).where(e.chat_id == chat_id)
-        conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
-        identifiers = delete(s.patient_identifiers).where(s.patient_identifiers.c.enrolment_id.in_(linked))
-        return {
-            "patient_identifiers": conn.execute(identifiers).rowcount,
-            "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
-            "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
-            "audit_references": conn.execute(
-                update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None)
-            ).rowcount,
-        }
-
-    @staticmethod
-    def _export_staff_rows(conn: Connection, chat_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Part of `export_chat`: enrolment links and broadcast deliveries of the chat (no code hashes)."""
-        e, o = s.enrolments.c, s.outbox.c
-        enrolments = conn.execute(
-            select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.chat_id == chat_id).order_by(e.id)
-        ).all()
-        deliveries = conn.execute(
-            select(o.broadcast_id, o.status, o.sent_at).where(o.chat_id == chat_id).order_by(o.id)
-        ).all()
-        audit = conn.execute(
-            select(s.audit_log.c.at, s.audit_log.c.action).where(s.audit_log.c.chat_id == chat_id)
-        ).all()
-
-        def plain(row: Any) -> dict[str, Any]:
-            return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row._mapping.items()}
-
-        return {
-            "enrolments": [plain(r) for r in enrolments],
-            "broadcast_deliveries": [plain(r) for r in deliveries],
-            "audit_references": [plain(r) for r in audit],
-        }
+def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
+    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat id in audit entries."""
+    e = s.enrolments.c
+    linked = select(e.id).where(e.chat_id == chat_id)
+    conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
+    identifiers = delete(s.patient_identifiers).where(s.patient_identifiers.c.enrolment_id.in_(linked))
+    return {
+        "patient_identifiers": conn.execute(identifiers).rowcount,
+        "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
+        "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
+        "audit_references": conn.execute(
+            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None)
+        ).rowcount,
+    }
 
 
-def _utc(value: Any) -> datetime | None:
-    # Aggregates may come back untyped on SQLite; normalise the same way UtcDateTime does.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"expected a datetime, got {type(value).__name__}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Part of `Storage.export_chat`: enrolment links and broadcast deliveries of the chat (no code hashes)."""
+    e, o = s.enrolments.c, s.outbox.c
+    enrolments = conn.execute(
+        select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.chat_id == chat_id).order_by(e.id)
+    ).all()
+    deliveries = conn.execute(
+        select(o.broadcast_id, o.status, o.sent_at).where(o.chat_id == chat_id).order_by(o.id)
+    ).all()
+    audit = conn.execute(select(s.audit_log.c.at, s.audit_log.c.action).where(s.audit_log.c.chat_id == chat_id)).all()
+    return {
+        "enrolments": [plain(r) for r in enrolments],
+        "broadcast_deliveries": [plain(r) for r in deliveries],
+        "audit_references": [plain(r) for r in audit],
+    }

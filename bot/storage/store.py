@@ -1,39 +1,38 @@
 """`Storage`: every SQL statement of the bot, behind typed methods (SQLAlchemy Core, sync).
 
 The command line calls them directly; async code never does: it goes through
-`bot.storage.offload.Offload`, which runs each call in a thread with a deadline.
+`bot.storage.offload.Offload`, which runs each call in a thread with a deadline. The staff tools'
+and the console's queries are classes of their own over the same engine, reached as attributes
+(`storage.staff`, `storage.console`, `storage.dialogs`); what they share is in `rows.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
 from bot.storage.claims import claim_rows
+from bot.storage.console_queries import ConsoleQueries
 from bot.storage.dialogs import DialogStore
 from bot.storage.engine import make_engine
 from bot.storage.migrations import current_version, migrate
-from bot.storage.records import (
-    Appointment,
-    AppointmentType,
-    ClaimedReminder,
-    Patient,
-    Reminder,
-    ReminderStatus,
-    Source,
+from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Patient, Reminder, ReminderStatus, Source
+from bot.storage.rows import (
+    appointment_row,
+    dialect_insert,
+    insert_reminders,
+    patient_row,
+    plain,
+    reminder_row,
 )
 from bot.storage.signals import REMINDERS, notify
-from bot.storage.staff_queries import StaffQueries
-from bot.storage.types import require_aware
-
-_OPEN = ("pending", "sending")
+from bot.storage.staff_queries import StaffQueries, delete_staff_rows, export_staff_rows
+from bot.storage.types import as_utc_or_none, require_aware
 
 
 class DuplicateExternalId(ValueError):
@@ -44,56 +43,19 @@ class UnknownPatient(LookupError):
     """No patient with this chat id."""
 
 
-def _patient(m: Mapping[Any, Any]) -> Patient:
-    return Patient(
-        chat_id=int(m["chat_id"]),
-        language=m["language"],
-        consent_at=m["consent_at"],
-        broadcasts_enabled=bool(m["broadcasts_enabled"]),
-        active=bool(m["active"]),
-        created_at=m["created_at"],
-    )
+class Storage:
+    """All database access. Construct with an engine, then call `migrate()` (or use `open_storage`).
 
-
-def _appointment(m: Mapping[Any, Any]) -> Appointment:
-    return Appointment(
-        id=int(m["id"]),
-        chat_id=int(m["chat_id"]),
-        type=cast(AppointmentType, m["type"]),
-        start_at=m["start_at"],
-        source=cast(Source, m["source"]),
-        external_id=m["external_id"],
-        created_at=m["created_at"],
-        cancelled_at=m["cancelled_at"],
-    )
-
-
-def _reminder(m: Mapping[Any, Any]) -> Reminder:
-    return Reminder(
-        id=int(m["id"]),
-        appointment_id=int(m["appointment_id"]),
-        rule=m["rule"],
-        due_at=m["due_at"],
-        status=cast(ReminderStatus, m["status"]),
-        attempts=int(m["attempts"]),
-        retry_at=m["retry_at"],
-        claimed_by=m["claimed_by"],
-        claimed_at=m["claimed_at"],
-        sent_at=m["sent_at"],
-        read_at=m["read_at"],
-        error=m["error"],
-    )
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
-
-
-class Storage(StaffQueries):
-    """All database access. Construct with an engine, then call `migrate()` (or use `open_storage`)."""
+    Patients, appointments, reminders, unanswered-question counts and the privacy export and deletion
+    are methods here; the rest are query classes over the same engine, reached as attributes:
+    `staff` (enrolment, broadcasts, outbox, audit), `console` (the staff console's queries) and
+    `dialogs` (dialog state shared by instances).
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.staff = StaffQueries(engine)
+        self.console = ConsoleQueries(engine)
         self.dialogs = DialogStore(engine)
 
     # -- schema ---------------------------------------------------------------------------------
@@ -120,9 +82,6 @@ class Storage(StaffQueries):
         """Release pooled connections."""
         self.engine.dispose()
 
-    def _upsert(self, conn: Connection) -> Any:
-        return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-
     # -- patients -------------------------------------------------------------------------------
 
     def upsert_patient(self, chat_id: int, language: str, now: datetime, consent_at: datetime | None = None) -> Patient:
@@ -133,7 +92,7 @@ class Storage(StaffQueries):
             if consent_at is not None:
                 values["consent_at"] = consent_at
             stmt = (
-                self._upsert(conn)(s.patients)
+                dialect_insert(conn)(s.patients)
                 .values(
                     chat_id=chat_id,
                     language=language,
@@ -146,13 +105,13 @@ class Storage(StaffQueries):
             )
             conn.execute(stmt)
             row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).one()
-        return _patient(row._mapping)
+        return patient_row(row._mapping)
 
     def get_patient(self, chat_id: int) -> Patient | None:
         """The patient with this chat id, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
-        return _patient(row._mapping) if row else None
+        return patient_row(row._mapping) if row else None
 
     def patient_languages(self) -> list[tuple[int, str]]:
         """(chat id, language) of every patient: the bot's language cache at start-up."""
@@ -215,21 +174,10 @@ class Storage(StaffQueries):
                 ).scalar_one()
             except IntegrityError as exc:  # a racing insert of the same external id
                 raise DuplicateExternalId(external_id or "") from exc
-            self._insert_reminders(conn, new_id, reminders)
+            insert_reminders(conn, new_id, reminders)
             notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == new_id)).one()
-        return _appointment(row._mapping)
-
-    def _insert_reminders(self, conn: Connection, appointment_id: int, moments: Iterable[tuple[str, datetime]]) -> None:
-        rows = [
-            {"appointment_id": appointment_id, "rule": rule, "due_at": due, "status": "pending", "attempts": 0}
-            for rule, due in moments
-        ]
-        if rows:
-            stmt = self._upsert(conn)(s.reminders).on_conflict_do_nothing(
-                index_elements=[s.reminders.c.appointment_id, s.reminders.c.rule]
-            )
-            conn.execute(stmt, rows)
+        return appointment_row(row._mapping)
 
     def reschedule_appointment(
         self, appointment_id: int, start_at: datetime, reminders: Iterable[tuple[str, datetime]]
@@ -250,22 +198,22 @@ class Storage(StaffQueries):
                 )
             )
             # Rules already sent or skipped for the old time are not repeated (unique key).
-            self._insert_reminders(conn, appointment_id, reminders)
+            insert_reminders(conn, appointment_id, reminders)
             notify(conn, REMINDERS)
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).one()
-        return _appointment(row._mapping)
+        return appointment_row(row._mapping)
 
     def get_appointment(self, appointment_id: int) -> Appointment | None:
         """The appointment with this id, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.appointments).where(s.appointments.c.id == appointment_id)).first()
-        return _appointment(row._mapping) if row else None
+        return appointment_row(row._mapping) if row else None
 
     def appointment_by_external_id(self, external_id: str) -> Appointment | None:
         """The appointment imported with this external id, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.appointments).where(s.appointments.c.external_id == external_id)).first()
-        return _appointment(row._mapping) if row else None
+        return appointment_row(row._mapping) if row else None
 
     def list_appointments(
         self, chat_id: int | None = None, after: datetime | None = None, include_cancelled: bool = False
@@ -280,7 +228,7 @@ class Storage(StaffQueries):
         if not include_cancelled:
             query = query.where(s.appointments.c.cancelled_at.is_(None))
         with self.engine.connect() as conn:
-            return [_appointment(r._mapping) for r in conn.execute(query)]
+            return [appointment_row(r._mapping) for r in conn.execute(query)]
 
     def cancel_appointment(self, appointment_id: int, now: datetime) -> bool:
         """Cancel the appointment and skip its unsent reminders; False when unknown or cancelled already."""
@@ -310,13 +258,13 @@ class Storage(StaffQueries):
                 .where(s.reminders.c.appointment_id == appointment_id)
                 .order_by(s.reminders.c.due_at, s.reminders.c.id)
             )
-            return [_reminder(r._mapping) for r in rows]
+            return [reminder_row(r._mapping) for r in rows]
 
     def get_reminder(self, reminder_id: int) -> Reminder | None:
         """The reminder with this id, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(select(s.reminders).where(s.reminders.c.id == reminder_id)).first()
-        return _reminder(row._mapping) if row else None
+        return reminder_row(row._mapping) if row else None
 
     def count_reminders(self, status: ReminderStatus | None = None) -> int:
         """How many reminders (with this status)."""
@@ -334,21 +282,10 @@ class Storage(StaffQueries):
                 select(func.min(func.coalesce(r.retry_at, r.due_at))).where(r.status == "pending")
             ).scalar_one()
             claimed = conn.execute(select(func.min(r.claimed_at)).where(r.status == "sending")).scalar_one()
-        pending_at, claimed_at = self._as_utc(pending), self._as_utc(claimed)
+        pending_at, claimed_at = as_utc_or_none(pending), as_utc_or_none(claimed)
         times = [pending_at, claimed_at + lease if claimed_at is not None else None]
         present = [t for t in times if t is not None]
         return min(present) if present else None
-
-    @staticmethod
-    def _as_utc(value: Any) -> datetime | None:
-        # Aggregates may come back untyped on SQLite; normalise the same way UtcDateTime does.
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     def claim_due(self, now: datetime, claimer: str, lease: timedelta, limit: int = 50) -> list[ClaimedReminder]:
         """Atomically claim up to `limit` reminders that are due (or whose claim expired) for `claimer`.
@@ -375,8 +312,8 @@ class Storage(StaffQueries):
         claimed = []
         for row in rows:
             m = row._mapping
-            reminder = _reminder({c.name: m[c] for c in s.reminders.c})
-            appointment = _appointment({c.name: m[c] for c in s.appointments.c})
+            reminder = reminder_row({c.name: m[c] for c in s.reminders.c})
+            appointment = appointment_row({c.name: m[c] for c in s.appointments.c})
             claimed.append(
                 ClaimedReminder(reminder, appointment, str(m[s.patients.c.language]), bool(m[s.patients.c.active]))
             )
@@ -430,7 +367,7 @@ class Storage(StaffQueries):
     def count_miss(self, day: date, n: int = 1) -> None:
         """Add `n` to the count of unanswered questions on `day` (no question text is stored)."""
         with self.engine.begin() as conn:
-            stmt = self._upsert(conn)(s.miss_counts).values(day=day, count=n)
+            stmt = dialect_insert(conn)(s.miss_counts).values(day=day, count=n)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[s.miss_counts.c.day], set_={"count": s.miss_counts.c.count + n}
             )
@@ -459,7 +396,7 @@ class Storage(StaffQueries):
                 ).rowcount,
                 "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
                 "dialogs": conn.execute(delete(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).rowcount,
-                **self._delete_staff_rows(conn, chat_id),
+                **delete_staff_rows(conn, chat_id),
             }
         return counts
 
@@ -475,12 +412,8 @@ class Storage(StaffQueries):
                 .where(s.reminders.c.appointment_id.in_([a.id for a in appts]))
                 .order_by(s.reminders.c.id)
             ).all()
-            staff_rows = self._export_staff_rows(conn, chat_id)
+            staff_rows = export_staff_rows(conn, chat_id)
             dialogs = conn.execute(select(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).all()
-
-        def plain(row: Row[Any]) -> dict[str, Any]:
-            return {k: _iso(v) for k, v in row._mapping.items()}
-
         return {
             "patient": plain(patient) if patient else None,
             "appointments": [plain(a) for a in appts],

@@ -1,4 +1,4 @@
-"""Column types: `UtcDateTime` stores aware UTC datetimes on every backend."""
+"""Column types: `UtcDateTime` stores aware UTC datetimes on every backend; `as_utc` reads them back."""
 
 from __future__ import annotations
 
@@ -30,9 +30,25 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if not isinstance(value, datetime):
             raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return as_utc(value)
+
+
+def as_utc(value: Any) -> datetime:
+    """A stored time as an aware UTC datetime: naive means UTC (SQLite), text is ISO 8601.
+
+    Typed columns come through `UtcDateTime`; aggregates (MIN, MAX) may come back untyped on SQLite,
+    as text or naive, and are normalised here the same way.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_utc_or_none(value: Any) -> datetime | None:
+    """`as_utc`, with None (an aggregate over no rows) passed through."""
+    return None if value is None else as_utc(value)
 
 
 def require_aware(when: datetime) -> None:

@@ -114,7 +114,7 @@ async def test_two_webhook_instances_take_turns_in_one_afspraak_and_one_bericht(
             # A second tap (an impatient double tap) reaches the other instance: it finds no draft.
             fake.press_button(STAFF, preview.message_id, "bc:send", user_id=STAFF, check=False)
             await deliver(fake.pending_updates[-1])
-            broadcasts = storage.list_broadcasts(10)
+            broadcasts = storage.staff.list_broadcasts(10)
             assert len(broadcasts) == 1 and broadcasts[0].broadcast.text == text
 
 

@@ -36,7 +36,9 @@ async def test_another_process_wakes_the_reminder_timer_and_the_outbox(
             # The timer and the sender poll every 15 s: an answer within 2 s came from the signal.
             await chat.fake.wait_until(lambda: bool(chat.fake.messages_to(REMINDED)), within=2)
             other.upsert_patient(SUBSCRIBER, "nl", now, consent_at=now)
-            other.create_broadcast(now=now, created_by=None, kind="text", audience="all", text="Nieuws.", urgent=True)
+            other.staff.create_broadcast(
+                now=now, created_by=None, kind="text", audience="all", text="Nieuws.", urgent=True
+            )
             await chat.fake.wait_until(lambda: bool(chat.fake.messages_to(SUBSCRIBER)), within=2)
         finally:
             other.close()

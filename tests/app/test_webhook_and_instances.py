@@ -106,7 +106,7 @@ async def test_two_webhook_instances_on_one_postgres_send_each_reminder_and_broa
             assert sum(len(r.sent) for r in reports) == len(patients)
 
             # And a broadcast to the same 40 patients, delivered by both instances' senders at once.
-            first.storage.create_broadcast(
+            first.storage.staff.create_broadcast(
                 now=clock.now(),
                 created_by=None,
                 kind="text",

@@ -184,7 +184,7 @@ async def test_compose_confirm_and_watch_a_broadcast_reach_100_percent(
         assert any(p != "100%" for p in seen), "progress was only ever seen complete"
         for chat in chats:
             assert [m.body for m in fake.messages_to(chat) if "24 december" in m.body], chat
-    summary = ctx.storage.list_broadcasts(1)[0]
+    summary = ctx.storage.staff.list_broadcasts(1)[0]
     assert summary.sent == 12 and summary.broadcast.status == "done"
 
 

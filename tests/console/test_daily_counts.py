@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import ManualClock, local
-from bot.storage.console_queries import ConsoleQueries
 from tests.app.conftest import TUESDAY_10_30, running_bot
 
 
@@ -16,7 +15,7 @@ async def test_alarms_and_answers_are_counted_per_day_without_text(tmp_path: Pat
         await chat.say("hoe lang duurt een mri?")
         storage = chat.assembly.services.storage
         chat.assembly.services.misses.flush()
-        counts = ConsoleQueries(storage.engine).daily_counts(local(clock.now()).date())
+        counts = storage.console.daily_counts(local(clock.now()).date())
     day = local(clock.now()).date()
     names = {name: n for d, name, n in counts if d == day}
     assert sum(n for name, n in names.items() if name.startswith("alarm_")) == 1

@@ -10,7 +10,7 @@ import re
 from starlette.testclient import TestClient
 
 from bot.console.web import ConsoleContext
-from bot.content.signoffs import concept_hash
+from bot.triage.signoffs import concept_hash
 from tests.cli import run_bot
 from tests.console.conftest import STAFF, sign_in
 from tests.console.helpers import DATA, enrol_through_console, subscribers
@@ -33,7 +33,7 @@ def test_enrolment_card_list_and_revoke(client: TestClient, ctx: ConsoleContext)
     assert len(stored) == 1 and "MRN" not in stored[0]
     revoked = client.post(f"/enrolment/{enrolment.id}/revoke", data={"csrf": csrf})
     assert "Code ingetrokken" in revoked.text and "verlopen" in revoked.text
-    assert [e.action for e in ctx.storage.audit_entries()][:2] == ["enrol-revoke", "enrol-create"]
+    assert [e.action for e in ctx.storage.staff.audit_entries()][:2] == ["enrol-revoke", "enrol-create"]
 
 
 def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleContext) -> None:
@@ -50,8 +50,8 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert confirmed.status_code == 303
     report = client.get(confirmed.headers["location"])
     assert "0%" in report.text and 'hx-get="/broadcasts/1/progress"' in report.text
-    assert ctx.storage.outbox_counts(1) == {"queued": 3}
-    entry = ctx.storage.audit_entries()[0]
+    assert ctx.storage.staff.outbox_counts(1) == {"queued": 3}
+    entry = ctx.storage.staff.audit_entries()[0]
     assert entry.action == "broadcast" and entry.actor == STAFF and "staff console" in entry.detail
     assert "spreekuur" not in entry.detail  # the audit keeps no message text
     chapter = client.post(
@@ -108,7 +108,7 @@ def test_add_move_and_cancel_an_appointment(client: TestClient, ctx: ConsoleCont
     assert "11:00" in moved.text
     client.post(f"/appointments/appt/{appointment.id}", data={"csrf": csrf, "action": "cancel", "at": ""})
     assert ctx.storage.list_appointments(after=ctx.clock.now()) == []
-    actions = [e.action for e in ctx.storage.audit_entries()]
+    actions = [e.action for e in ctx.storage.staff.audit_entries()]
     assert {"appointment-add", "appointment-move", "appointment-cancel"} <= set(actions)
 
 
@@ -134,7 +134,7 @@ def test_sign_off_a_concept_and_content_check_counts_it(client: TestClient, ctx:
     assert "Afgetekend." in signed.text and "afgetekend door Dr. A. Jansen" in signed.text
     after = run_bot("content", "check", env=env)
     assert f"({total - 1} not yet signed off" in after.stdout and "1 signed off in the staff console" in after.stdout
-    assert ctx.storage.audit_entries()[0].action == "concept-signoff"
+    assert ctx.storage.staff.audit_entries()[0].action == "concept-signoff"
     bad = client.post(f"/content/concepts/{concept.id}", data={"csrf": csrf, "reviewed_by": "", "reviewed_on": "x"})
     assert "Vul een naam" in bad.text
 
@@ -145,7 +145,7 @@ def test_content_page_and_reload(client: TestClient, ctx: ConsoleContext) -> Non
     assert "nog niet afgetekend" in page.text and ctx.knowledge.current.catalog.content.chapters[0].version in page.text
     reloaded = client.post("/content/reload", data={"csrf": csrf})
     assert "Opnieuw geladen." in reloaded.text
-    assert ctx.storage.audit_entries()[0].action == "reload"
+    assert ctx.storage.staff.audit_entries()[0].action == "reload"
 
 
 def test_statistics_page_and_csv(client: TestClient, ctx: ConsoleContext) -> None:

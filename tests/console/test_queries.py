@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.content.signoffs import as_lookup
 from bot.storage import Storage
-from bot.storage.console_queries import ConsoleQueries, read_signoffs
+from bot.storage.console_queries import read_signoffs
+from bot.triage.signoffs import as_lookup
 from tests.databases import engine_factory, storage  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def test_links_sessions_signoffs_identifiers_and_counts(storage: Storage) -> None:  # noqa: F811
-    q = ConsoleQueries(storage.engine)
+    q = storage.console
     assert q.create_link("a" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
     assert q.create_link("b" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
     assert not q.create_link("c" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
@@ -32,20 +32,20 @@ def test_links_sessions_signoffs_identifiers_and_counts(storage: Storage) -> Non
         ("fever", "h" * 64): ("Dr. X", date(2026, 12, 1))
     }
 
-    enrolment = storage.create_enrolment("e" * 64, 7, NOW, NOW + timedelta(days=14))
+    enrolment = storage.staff.create_enrolment("e" * 64, 7, NOW, NOW + timedelta(days=14))
     assert q.set_patient_identifier(enrolment.id, "i" * 64)
     assert not q.set_patient_identifier(enrolment.id, "i" * 64)
     found = q.enrolment_by_identifier("i" * 64)
     assert found is not None and found.id == enrolment.id
     assert q.revoke_enrolment(enrolment.id, 7, NOW)
     assert not q.revoke_enrolment(enrolment.id, 7, NOW)
-    assert storage.purge_enrolments(NOW + timedelta(seconds=1)) == 1
+    assert storage.staff.purge_enrolments(NOW + timedelta(seconds=1)) == 1
     assert q.enrolment_by_identifier("i" * 64) is None  # the identifier went with its code
 
     q.add_daily_count(date(2026, 12, 1), "alarm_urgent", 2)
     q.add_daily_count(date(2026, 12, 1), "alarm_urgent", 3)
     assert q.daily_counts(date(2026, 11, 30)) == [(date(2026, 12, 1), "alarm_urgent", 5)]
-    actions = [e.action for e in storage.audit_entries()]
+    actions = [e.action for e in storage.staff.audit_entries()]
     assert {"console-link", "console-link-refused", "console-signin", "console-signin-refused"} <= set(actions)
     assert {"console-timeout", "concept-signoff", "enrol-revoke"} <= set(actions)
 

@@ -45,7 +45,7 @@ def test_a_link_signs_in_once_with_safe_cookies_and_headers(client: TestClient, 
     with ctx.storage.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT token_hash FROM console_links").scalars().all()
     assert token not in stored and len(stored[0]) == 64
-    actions = [e.action for e in ctx.storage.audit_entries()]
+    actions = [e.action for e in ctx.storage.staff.audit_entries()]
     assert "console-link" in actions and "console-signin" in actions
 
 
@@ -66,7 +66,7 @@ def test_an_expired_link_is_refused(client: TestClient, ctx: ConsoleContext, clo
     clock.advance(timedelta(minutes=5, seconds=1))
     response = client.post("/signin", data={"csrf": csrf, "token": token}, follow_redirects=False)
     assert response.status_code == 403
-    assert "console-signin-refused" in [e.action for e in ctx.storage.audit_entries()]
+    assert "console-signin-refused" in [e.action for e in ctx.storage.staff.audit_entries()]
 
 
 def test_a_made_up_link_and_a_missing_presignin_token_are_refused(client: TestClient) -> None:
@@ -135,7 +135,7 @@ def test_idle_timeout_and_sign_out(ctx: ConsoleContext, client: TestClient, cloc
     csrf = sign_in(client, ctx)
     assert client.post("/signout", data={"csrf": csrf}).status_code == 200
     assert client.get("/enrolment").status_code == 403
-    assert "console-signout" in [e.action for e in ctx.storage.audit_entries()]
+    assert "console-signout" in [e.action for e in ctx.storage.staff.audit_entries()]
 
 
 def test_sign_in_links_are_rate_limited(ctx: ConsoleContext) -> None:

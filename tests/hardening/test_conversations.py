@@ -21,7 +21,7 @@ async def test_staff_enrolment_in_a_group_posts_no_link_and_the_bot_leaves(tmp_p
         assert all("start=" not in (m.text or "") for m in sent)  # the one-time link never reaches the group
         assert bot.fake.calls("senddocument") == []  # nor its QR code
         assert bot.fake.left_chats == [GROUP]
-        assert bot.assembly.services.storage.purge_enrolments(clock.now()) == 0  # no code was even made
+        assert bot.assembly.services.storage.staff.purge_enrolments(clock.now()) == 0  # no code was even made
 
 
 async def test_added_to_a_group_the_bot_says_where_it_works_and_leaves(chat: Chat) -> None:

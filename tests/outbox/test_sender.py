@@ -19,7 +19,7 @@ from .conftest import FakeTelegram, VirtualTime, make_sender, subscribers
 
 
 def _broadcast(storage: Storage, clock: ManualClock, text: str = "Nieuws", urgent: bool = False) -> int:
-    return storage.create_broadcast(
+    return storage.staff.create_broadcast(
         now=clock.now(), created_by=99, kind="text", audience="all", text=text, urgent=urgent, report_chat_id=99
     ).id
 
@@ -62,7 +62,7 @@ async def test_blocked_recipient_is_marked_inactive(
     patient = storage.get_patient(2)
     assert patient is not None and not patient.active
     assert (reports[0].sent, reports[0].blocked, reports[0].failed) == (1, 1, 1)
-    assert storage.count_audience("all", clock.now()) == 2  # the blocked chat is no subscriber any more
+    assert storage.staff.count_audience("all", clock.now()) == 2  # the blocked chat is no subscriber any more
 
 
 async def test_retry_after_pauses_the_sender_and_retries_that_row(
@@ -121,10 +121,10 @@ async def test_hard_crash_resends_only_the_unsent_rows_after_the_lease(
     subscribers(storage, clock, range(1, 21))
     _broadcast(storage, clock)
     # A sender that died hard: it claimed 10 rows and recorded 4 as sent before the process vanished.
-    dead = storage.claim_outbox(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
+    dead = storage.staff.claim_outbox(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
     for row in dead[:4]:
         telegram.sent.append((0.0, row.chat_id, "sent before the crash"))
-        storage.finish_outbox(row.id, "outbox-dead", "sent", clock.now())
+        storage.staff.finish_outbox(row.id, "outbox-dead", "sent", clock.now())
     survivor = make_sender(storage, telegram, clock, vtime, instance_id="outbox-new", lease=timedelta(minutes=2))
     await survivor.run_pending()
     assert len(telegram.sent) == 14  # the 6 claimed-but-unsent rows wait for the lease
@@ -139,7 +139,7 @@ async def test_restart_with_the_same_instance_id_takes_its_claims_back_at_once(
 ) -> None:
     subscribers(storage, clock, range(1, 6))
     _broadcast(storage, clock)
-    storage.claim_outbox(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
+    storage.staff.claim_outbox(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
     sender = make_sender(storage, telegram, clock, vtime, instance_id="outbox-host", poll=0.01)
     stop = asyncio.Event()
     telegram.on_send = lambda n: stop.set() if n == 5 else None
@@ -155,7 +155,7 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
     subscribers(storage, clock, range(1, 11))
     _broadcast(storage, clock)
     started, release, returned = threading.Event(), threading.Event(), threading.Event()
-    claim, give_back = storage.claim_outbox, storage.release_outbox
+    claim, give_back = storage.staff.claim_outbox, storage.staff.release_outbox
 
     def slow_claim(*args: Any, **kwargs: Any) -> Any:
         if not started.is_set():
@@ -169,8 +169,8 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
         finally:
             returned.set()
 
-    monkeypatch.setattr(storage, "claim_outbox", slow_claim)
-    monkeypatch.setattr(storage, "release_outbox", counted_give_back)
+    monkeypatch.setattr(storage.staff, "claim_outbox", slow_claim)
+    monkeypatch.setattr(storage.staff, "release_outbox", counted_give_back)
     first = make_sender(storage, telegram, clock, vtime, instance_id="outbox-a", batch_size=2)
     task = asyncio.create_task(first.run(asyncio.Event()))
     assert await asyncio.to_thread(started.wait, 5)

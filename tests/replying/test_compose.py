@@ -10,7 +10,7 @@ import pytest
 
 from bot.knowledge import Knowledge
 from bot.replying.compose import asks_a_question, assess, compose
-from bot.replying.language import read_language
+from bot.triage.language import read_language
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage, TriageResult
 from tests.replying.conftest import NIGHT, OFFICE, SEH, SPOEDLIJN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replying.language import Reading, read_language
+from bot.triage.language import Reading, read_language
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def test_enroll_then_appointment_for_the_code_then_redeem(
     assert "kept for enrolment" in capsys.readouterr().out
     storage = open_storage(db)
     now = datetime.now(UTC)
-    assert storage.redeem_enrolment(code_hash(code.group(1)), 5, "nl", now, lambda k, s: []).appointments == 1
+    assert storage.staff.redeem_enrolment(code_hash(code.group(1)), 5, "nl", now, lambda k, s: []).appointments == 1
     # After redemption the same code reaches the linked chat directly.
     assert main(["appointments", "add", "--patient", code.group(1), "--type", "ct", "--at", when]) == 0
     assert sorted(a.type for a in storage.list_appointments(chat_id=5)) == ["ct", "mri"]
@@ -49,11 +49,11 @@ def test_broadcast_needs_confirmation_and_is_audited(
     storage.upsert_patient(1, "nl", now, consent_at=now)
     monkeypatch.setattr("builtins.input", lambda prompt: "nee")
     assert main(["broadcast", "--text", "Hallo allemaal"]) == 1
-    assert storage.list_broadcasts() == []
+    assert storage.staff.list_broadcasts() == []
     assert main(["broadcast", "--chapter", "contact", "--audience", "all", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "recipients: 1" in out and "queued for 1" in out
-    [entry] = [e for e in storage.audit_entries() if e.action == "broadcast"]
+    [entry] = [e for e in storage.staff.audit_entries() if e.action == "broadcast"]
     assert "contact@" in entry.detail and "command line" in entry.detail
     assert main(["broadcasts"]) == 0 and "chapter contact" in capsys.readouterr().out
     assert main(["broadcast", "--text", "x", "--audience", "type:nonsense", "--yes"]) == 2

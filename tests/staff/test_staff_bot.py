@@ -42,7 +42,7 @@ async def test_staff_commands_are_unknown_to_patients(
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert len(refused) == 1 and f"/{name}" in refused[0]
     assert "geheime" not in caplog.text and str(PATIENT) not in caplog.text
-    assert bot.assembly.services.storage.audit_entries() == []
+    assert bot.assembly.services.storage.staff.audit_entries() == []
 
 
 async def test_forged_staff_button_from_a_patient_does_nothing(bot: StaffBot) -> None:
@@ -51,7 +51,7 @@ async def test_forged_staff_button_from_a_patient_does_nothing(bot: StaffBot) ->
     await bot.assembly.app.bot.send_message(PATIENT, "x", reply_markup=markup)
     await bot.harness.settle()
     (await bot.press(PATIENT, "bc:send")).assert_contains("Die opdracht ken ik niet")
-    assert bot.assembly.services.storage.list_broadcasts() == []
+    assert bot.assembly.services.storage.staff.list_broadcasts() == []
 
 
 async def test_enrolment_round_trip_with_an_appointment_entered_before(bot: StaffBot) -> None:
@@ -62,7 +62,7 @@ async def test_enrolment_round_trip_with_an_appointment_entered_before(bot: Staf
     assert len(code) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", code)
     [qr] = [m for m in reply if m.document is not None]
     assert qr.document is not None and qr.document.content.startswith(b"\x89PNG")
-    assert storage.enrolment_by_hash(code) is None  # only the hash is stored
+    assert storage.staff.enrolment_by_hash(code) is None  # only the hash is stored
     # Staff enter an appointment for the code before the patient has it.
     enrolments = EnrolmentService(storage, bot.clock)
     enrolment, chat = enrolments.target(code)
@@ -117,19 +117,19 @@ async def test_broadcast_preview_confirm_delivery_and_report(bot: StaffBot) -> N
     preview = await bot.say(STAFF, "Bij koorts belt u ons. Het spreekuur is <morgen> gesloten.")
     preview.assert_contains("Bericht van het HPB team", "Het spreekuur is <morgen> gesloten", "Ontvangers: 2")
     preview.assert_buttons("✅ Versturen aan 2", "Annuleren")
-    assert storage.list_broadcasts() == []  # nothing before the explicit confirmation
+    assert storage.staff.list_broadcasts() == []  # nothing before the explicit confirmation
     (await bot.press(STAFF, "✅ Versturen aan 2")).assert_contains("staat klaar voor 2")
     delivered = await bot.deliver()
     assert sorted(m.chat_id for m in delivered if m.chat_id != STAFF) == [2001, 2002]
     report = [m for m in delivered if m.chat_id == STAFF]
     assert report and "Verstuurd: 2" in report[0].body
-    [entry] = [e for e in storage.audit_entries() if e.action == "broadcast"]
+    [entry] = [e for e in storage.staff.audit_entries() if e.action == "broadcast"]
     assert entry.actor == STAFF and "2 recipients" in entry.detail
     # A second tap (Telegram delivers it before the edit lands) finds no draft and sends nothing.
     await bot.assembly.app.bot.send_message(STAFF, "x", reply_markup=to_markup([[Button("again", "bc:send")]]))
     await bot.harness.settle()
     (await bot.press(STAFF, "again")).assert_contains("bestaat niet meer")
-    assert len(storage.list_broadcasts()) == 1
+    assert len(storage.staff.list_broadcasts()) == 1
 
 
 async def test_broadcast_of_a_chapter_to_an_appointment_type(bot: StaffBot) -> None:
@@ -146,7 +146,7 @@ async def test_broadcast_of_a_chapter_to_an_appointment_type(bot: StaffBot) -> N
     delivered = await bot.deliver()
     [notice] = [m for m in delivered if m.chat_id == 2002]
     assert [b.callback_data for b in notice.flat_buttons] == ["ch:contact"]
-    [b] = storage.list_broadcasts()
+    [b] = storage.staff.list_broadcasts()
     assert b.broadcast.chapter_ids == ("contact",) and (b.broadcast.content_version or "").startswith("contact@")
 
 
@@ -155,7 +155,7 @@ async def test_cancel_stores_nothing(bot: StaffBot) -> None:
     await bot.press(STAFF, "Alle abonnees")
     await bot.say(STAFF, "iets")
     (await bot.press(STAFF, "Annuleren")).assert_contains("niets verstuurd")
-    assert bot.assembly.services.storage.list_broadcasts() == []
+    assert bot.assembly.services.storage.staff.list_broadcasts() == []
     # Without a draft, staff text is an ordinary question again.
     (await bot.say(STAFF, "koorts")).assert_not_contains("Voorbeeld")
 

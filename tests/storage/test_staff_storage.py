@@ -26,33 +26,33 @@ def _subscriber(storage: Storage, chat_id: int, **flags: bool) -> None:
 
 
 def test_enrolment_round_trip_moves_waiting_appointments(storage: Storage) -> None:
-    enrolment = storage.create_enrolment("h" * 64, 42, NOW, NOW + timedelta(days=14))
-    storage.add_pending_appointment(enrolment.id, "mri", NOW + timedelta(days=5), NOW, "EXT-1")
-    storage.add_pending_appointment(enrolment.id, "ct", NOW + timedelta(hours=1), NOW)  # passes before redemption
+    enrolment = storage.staff.create_enrolment("h" * 64, 42, NOW, NOW + timedelta(days=14))
+    storage.staff.add_pending_appointment(enrolment.id, "mri", NOW + timedelta(days=5), NOW, "EXT-1")
+    storage.staff.add_pending_appointment(enrolment.id, "ct", NOW + timedelta(hours=1), NOW)  # passes before redemption
     with pytest.raises(DuplicatePendingExternalId):
-        storage.add_pending_appointment(enrolment.id, "ct", NOW + timedelta(days=6), NOW, "EXT-1")
+        storage.staff.add_pending_appointment(enrolment.id, "ct", NOW + timedelta(days=6), NOW, "EXT-1")
     later = NOW + timedelta(days=1)
-    assert storage.redeem_enrolment("h" * 64, 555, "en", later, _moments).outcome == "ok"
+    assert storage.staff.redeem_enrolment("h" * 64, 555, "en", later, _moments).outcome == "ok"
     patient = storage.get_patient(555)
     assert patient is not None and patient.consent_at == later and patient.language == "en"
     [appt] = storage.list_appointments(chat_id=555)
     assert appt.type == "mri" and appt.external_id == "EXT-1" and appt.source == "staff"
     assert [r.rule for r in storage.reminders_of(appt.id)] == ["day-before"]
-    assert storage.pending_appointments_of(enrolment.id) == 0
+    assert storage.staff.pending_appointments_of(enrolment.id) == 0
     # The reminder service's claim joins appointments to patients: the moved reminder is claimable.
     claimed = storage.claim_due(NOW + timedelta(days=4, hours=1), "r", LEASE)
     assert [c.appointment.chat_id for c in claimed] == [555]
-    assert storage.redeem_enrolment("h" * 64, 556, "nl", later, _moments).outcome == "used"
+    assert storage.staff.redeem_enrolment("h" * 64, 556, "nl", later, _moments).outcome == "used"
     assert storage.get_patient(556) is None
 
 
 def test_refused_codes_change_nothing(storage: Storage) -> None:
-    storage.create_enrolment("e" * 64, None, NOW - timedelta(days=15), NOW - timedelta(days=1))
-    assert storage.redeem_enrolment("e" * 64, 7, "nl", NOW, _moments).outcome == "expired"
-    assert storage.redeem_enrolment("x" * 64, 7, "nl", NOW, _moments).outcome == "unknown"
+    storage.staff.create_enrolment("e" * 64, None, NOW - timedelta(days=15), NOW - timedelta(days=1))
+    assert storage.staff.redeem_enrolment("e" * 64, 7, "nl", NOW, _moments).outcome == "expired"
+    assert storage.staff.redeem_enrolment("x" * 64, 7, "nl", NOW, _moments).outcome == "unknown"
     assert storage.get_patient(7) is None
-    assert storage.purge_enrolments(NOW) == 1
-    assert storage.enrolment_by_hash("e" * 64) is None
+    assert storage.staff.purge_enrolments(NOW) == 1
+    assert storage.staff.enrolment_by_hash("e" * 64) is None
 
 
 def test_broadcast_audience_and_unique_rows(storage: Storage) -> None:
@@ -60,62 +60,64 @@ def test_broadcast_audience_and_unique_rows(storage: Storage) -> None:
         _subscriber(storage, chat, off=chat == 3, inactive=chat == 4)
     storage.upsert_patient(5, "nl", NOW)  # no consent
     storage.add_appointment(2, "mri", NOW + timedelta(days=3), "staff", NOW)
-    assert storage.count_audience("all", NOW) == 2
-    assert storage.count_audience("type:mri", NOW) == 1
-    assert storage.count_audience("type:ct", NOW) == 0
+    assert storage.staff.count_audience("all", NOW) == 2
+    assert storage.staff.count_audience("type:mri", NOW) == 1
+    assert storage.staff.count_audience("type:ct", NOW) == 0
     with pytest.raises(ValueError, match="audience"):
-        storage.count_audience("type:nonsense", NOW)
-    broadcast = storage.create_broadcast(now=NOW, created_by=42, kind="text", audience="all", text="Hallo")
+        storage.staff.count_audience("type:nonsense", NOW)
+    broadcast = storage.staff.create_broadcast(now=NOW, created_by=42, kind="text", audience="all", text="Hallo")
     assert broadcast.recipients == 2 and broadcast.status == "sending"
-    assert storage.outbox_counts(broadcast.id) == {"queued": 2}
-    [entry] = [e for e in storage.audit_entries() if e.action == "broadcast"]
+    assert storage.staff.outbox_counts(broadcast.id) == {"queued": 2}
+    [entry] = [e for e in storage.staff.audit_entries() if e.action == "broadcast"]
     assert entry.actor == 42 and entry.broadcast_id == broadcast.id and "2 recipients" in entry.detail
 
 
 def test_claim_finish_release_and_report_once(storage: Storage) -> None:
     for chat in (1, 2, 3):
         _subscriber(storage, chat)
-    b = storage.create_broadcast(now=NOW, created_by=1, kind="chapter", audience="all", chapter_ids=["mri"])
-    claimed = storage.claim_outbox(NOW, "a", LEASE, limit=2)
+    b = storage.staff.create_broadcast(now=NOW, created_by=1, kind="chapter", audience="all", chapter_ids=["mri"])
+    claimed = storage.staff.claim_outbox(NOW, "a", LEASE, limit=2)
     assert [c.chat_id for c in claimed] == [1, 2] and all(c.deliverable for c in claimed)
-    assert storage.claim_outbox(NOW, "b", LEASE, limit=5)[0].chat_id == 3  # others are taken
-    assert storage.finish_outbox(claimed[0].id, "a", "sent", NOW)
-    assert not storage.finish_outbox(claimed[1].id, "b", "sent", NOW)  # not b's claim
-    assert storage.release_outbox(claimed[1].id, "a", NOW + timedelta(seconds=5))
-    assert storage.claim_outbox(NOW, "a", LEASE) == []  # waits until not_before
-    assert storage.next_outbox_due(LEASE) == NOW + timedelta(seconds=5)
-    again = storage.claim_outbox(NOW + timedelta(seconds=5), "a", LEASE)
+    assert storage.staff.claim_outbox(NOW, "b", LEASE, limit=5)[0].chat_id == 3  # others are taken
+    assert storage.staff.finish_outbox(claimed[0].id, "a", "sent", NOW)
+    assert not storage.staff.finish_outbox(claimed[1].id, "b", "sent", NOW)  # not b's claim
+    assert storage.staff.release_outbox(claimed[1].id, "a", NOW + timedelta(seconds=5))
+    assert storage.staff.claim_outbox(NOW, "a", LEASE) == []  # waits until not_before
+    assert storage.staff.next_outbox_due(LEASE) == NOW + timedelta(seconds=5)
+    again = storage.staff.claim_outbox(NOW + timedelta(seconds=5), "a", LEASE)
     assert [c.chat_id for c in again] == [2]
-    storage.finish_outbox(again[0].id, "a", "blocked", NOW)
-    assert storage.finish_broadcasts(NOW) == []  # chat 3 is still with "b"
+    storage.staff.finish_outbox(again[0].id, "a", "blocked", NOW)
+    assert storage.staff.finish_broadcasts(NOW) == []  # chat 3 is still with "b"
     # "b" died: its claim expires after the lease and the row is claimable again.
     late = NOW + LEASE
-    [taken] = storage.claim_outbox(late, "c", LEASE)
-    storage.finish_outbox(taken.id, "c", "sent", late)
-    [summary] = storage.finish_broadcasts(late)
+    [taken] = storage.staff.claim_outbox(late, "c", LEASE)
+    storage.staff.finish_outbox(taken.id, "c", "sent", late)
+    [summary] = storage.staff.finish_broadcasts(late)
     assert (summary.sent, summary.blocked, summary.broadcast.id) == (2, 1, b.id)
     assert summary.duration_seconds == LEASE.total_seconds()
-    assert storage.finish_broadcasts(late) == []
+    assert storage.staff.finish_broadcasts(late) == []
 
 
 def test_urgent_only_claims_and_restart_release(storage: Storage) -> None:
     _subscriber(storage, 1)
-    storage.create_broadcast(now=NOW, created_by=1, kind="text", audience="all", text="gewoon")
-    urgent = storage.create_broadcast(now=NOW, created_by=1, kind="text", audience="all", text="dringend", urgent=True)
-    [row] = storage.claim_outbox(NOW, "a", LEASE, urgent_only=True)
+    storage.staff.create_broadcast(now=NOW, created_by=1, kind="text", audience="all", text="gewoon")
+    urgent = storage.staff.create_broadcast(
+        now=NOW, created_by=1, kind="text", audience="all", text="dringend", urgent=True
+    )
+    [row] = storage.staff.claim_outbox(NOW, "a", LEASE, urgent_only=True)
     assert row.broadcast_id == urgent.id
-    assert storage.release_outbox_claims("a") == 1
-    assert len(storage.claim_outbox(NOW, "a", LEASE)) == 2
+    assert storage.staff.release_outbox_claims("a") == 1
+    assert len(storage.staff.claim_outbox(NOW, "a", LEASE)) == 2
 
 
 def test_delete_and_export_cover_staff_rows(storage: Storage) -> None:
-    storage.create_enrolment("d" * 64, 9, NOW, NOW + timedelta(days=14))
-    storage.redeem_enrolment("d" * 64, 77, "nl", NOW, _moments)
-    storage.create_broadcast(now=NOW, created_by=9, kind="text", audience="all", text="x")
+    storage.staff.create_enrolment("d" * 64, 9, NOW, NOW + timedelta(days=14))
+    storage.staff.redeem_enrolment("d" * 64, 77, "nl", NOW, _moments)
+    storage.staff.create_broadcast(now=NOW, created_by=9, kind="text", audience="all", text="x")
     exported = storage.export_chat(77)
     assert len(exported["enrolments"]) == 1 and exported["broadcast_deliveries"][0]["status"] == "queued"
     assert "code_hash" not in exported["enrolments"][0]
     counts = storage.delete_chat(77)
     assert counts["outbox"] == 1 and counts["enrolments"] == 1 and counts["audit_references"] == 1
-    assert all(e.chat_id is None for e in storage.audit_entries())
+    assert all(e.chat_id is None for e in storage.staff.audit_entries())
     assert storage.export_chat(77)["enrolments"] == []

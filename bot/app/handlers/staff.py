@@ -44,10 +44,11 @@ from bot.content.model import Lang
 from bot.knowledge import ReloadReport
 from bot.observability.pseudonyms import hash_chat_id
 from bot.outbox.sender import BroadcastSender
+from bot.reminders.codes import code_hash
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
 from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
-from bot.staff.enrolment import EnrolmentService, code_hash, deep_link, looks_like_code, qr_png
+from bot.staff.enrolment import EnrolmentService, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
 from bot.storage.records import APPOINTMENT_TYPES
@@ -461,12 +462,11 @@ class StaffHandlers:
     async def console_link(self, update: Update, context: Context) -> None:
         """/console: a one-time sign-in link to the staff console (valid 5 minutes, rate limited)."""
         from bot.console.links import TooManyLinks, create_signin_link
-        from bot.storage.console_queries import ConsoleQueries
 
         user = update.effective_user
         if user is None:
             return
-        queries = ConsoleQueries(self.services.storage.engine)
+        queries = self.services.storage.console
         url, now = self.services.settings.console_url, self.services.clock.now()
         try:
             link = await self.services.db(create_signin_link, queries, url, user.id, now)

@@ -1,4 +1,8 @@
-"""`python -m bot content check [DIR]` and `python -m bot content dump --json`."""
+"""`python -m bot content check [DIR]` and `python -m bot content dump --json`.
+
+The check loads the whole catalog (content, schedules, alarms, search) and the console's sign-offs,
+so the command sits beside `bot.catalog`, above the packages it checks, not in `bot/content/`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from pathlib import Path
 
 from bot.catalog import load_catalog
 from bot.content.loader import load_content
-from bot.content.signoffs import as_lookup, review_of, unreviewed
 from bot.settings import Settings
 from bot.storage.console_queries import read_signoffs
+from bot.triage.signoffs import as_lookup, review_of, unreviewed
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
