@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import AMSTERDAM, ManualClock
-from tests.app.conftest import running_bot
+from tests.chats import PATIENT, running_bot
 
 WEDNESDAY_00_30 = datetime(2026, 12, 2, 0, 30, tzinfo=AMSTERDAM)
 WEDNESDAY_11_00 = datetime(2026, 12, 2, 11, 0, tzinfo=AMSTERDAM)
@@ -36,7 +36,7 @@ async def test_new_emergencies_get_112_first(tmp_path: Path, now: datetime) -> N
     assert 3900 < len(LONG_WITH_EMERGENCY_AT_THE_END) <= 4096
     async with running_bot(tmp_path, ManualClock(now)) as chat:
         for text in EMERGENCIES:
-            reply = await chat.say(text)
+            reply = await chat.say(PATIENT, text)
             first_line = (reply[0].text or "").strip().splitlines()[0]
             assert "112" in first_line, (text[-60:], reply[0].text)
 
@@ -44,6 +44,6 @@ async def test_new_emergencies_get_112_first(tmp_path: Path, now: datetime) -> N
 @pytest.mark.parametrize("now", [WEDNESDAY_00_30, WEDNESDAY_11_00], ids=["00:30", "11:00"])
 async def test_fever_in_words_gets_the_seh(tmp_path: Path, now: datetime) -> None:
     async with running_bot(tmp_path, ManualClock(now)) as chat:
-        reply = await chat.say("negenendertig vijf")
+        reply = await chat.say(PATIENT, "negenendertig vijf")
         # The SEH line (where it stands in the reply is the reply templates' business).
         reply.assert_contains(SEH_NUMBER, "112")

@@ -4,56 +4,50 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.app.conftest import PATIENT, Chat
-
-
-async def enter_mri(chat: Chat) -> None:
-    (await chat.say("/afspraak")).assert_contains("Wat ik bewaar", "Gaat u akkoord?")
-    (await chat.press("Akkoord")).assert_contains("Voor welk onderzoek").assert_buttons("MRI-scan", "Annuleren")
-    (await chat.press("MRI-scan")).assert_contains("Wanneer is uw MRI-scan?")
-    (await chat.say("10 december 13.15")).assert_contains("Klopt het: MRI-scan op donderdag 10 december om 13:15?")
-    reply = await chat.press("Ja, opslaan")
-    reply.assert_contains("Opgeslagen", "woensdag 9 december om 18:00", "donderdag 10 december om 11:15")
+from tests.app.helpers import enter_mri
+from tests.chats import PATIENT, Chat
 
 
 async def test_self_service_with_an_alarm_in_the_middle(chat: Chat) -> None:
-    (await chat.say("/afspraak")).assert_contains("Gaat u akkoord?")
+    (await chat.say(PATIENT, "/afspraak")).assert_contains("Gaat u akkoord?")
     assert chat.assembly.services.storage.get_patient(PATIENT) is None  # nothing stored before consent
-    await chat.press("Akkoord")
-    await chat.press("MRI-scan")
-    alarm = await chat.say("ik heb 39,5 koorts")
+    await chat.press(PATIENT, "Akkoord")
+    await chat.press(PATIENT, "MRI-scan")
+    alarm = await chat.say(PATIENT, "ik heb 39,5 koorts")
     alarm.assert_count(1).assert_contains("112").assert_not_contains("Klopt het")
-    (await chat.say("overmorgen om half tien")).assert_contains("Klopt het: MRI-scan op donderdag 3 december om 09:30?")
-    (await chat.press("Nee, opnieuw")).assert_contains("Wanneer is uw MRI-scan?")
-    (await chat.say("gisteren 10:00")).assert_contains("al voorbij")
-    (await chat.say("blabla")).assert_contains("kan ik niet lezen")
-    (await chat.say("3-12 om 9.30")).assert_contains("Klopt het")
-    (await chat.press("Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 3 december om 09:30")
+    (await chat.say(PATIENT, "overmorgen om half tien")).assert_contains(
+        "Klopt het: MRI-scan op donderdag 3 december om 09:30?"
+    )
+    (await chat.press(PATIENT, "Nee, opnieuw")).assert_contains("Wanneer is uw MRI-scan?")
+    (await chat.say(PATIENT, "gisteren 10:00")).assert_contains("al voorbij")
+    (await chat.say(PATIENT, "blabla")).assert_contains("kan ik niet lezen")
+    (await chat.say(PATIENT, "3-12 om 9.30")).assert_contains("Klopt het")
+    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 3 december om 09:30")
     appointments = chat.assembly.services.storage.list_appointments(chat_id=PATIENT)
     assert [(a.type, a.source) for a in appointments] == [("mri", "patient")]
 
 
 async def test_annuleer_leaves_the_dialogue_and_saves_nothing(chat: Chat) -> None:
-    await chat.say("/afspraak")
-    await chat.press("Akkoord")
-    await chat.press("CT-scan")
-    (await chat.say("/annuleer")).assert_contains("Gestopt. Er is niets opgeslagen.")
+    await chat.say(PATIENT, "/afspraak")
+    await chat.press(PATIENT, "Akkoord")
+    await chat.press(PATIENT, "CT-scan")
+    (await chat.say(PATIENT, "/annuleer")).assert_contains("Gestopt. Er is niets opgeslagen.")
     assert chat.assembly.services.storage.list_appointments(chat_id=PATIENT) == []
     # After leaving, free text is a question again, not a date.
-    (await chat.say("hoe lang duurt een ct scan?")).assert_contains("kwartier")
+    (await chat.say(PATIENT, "hoe lang duurt een ct scan?")).assert_contains("kwartier")
 
 
 async def test_list_cancel_and_calendar_file(chat: Chat) -> None:
     await enter_mri(chat)
-    reply = await chat.say("/afspraken")
+    reply = await chat.say(PATIENT, "/afspraken")
     reply.assert_contains("Uw komende afspraken", "MRI-scan: donderdag 10 december om 13:15")
-    reply = await chat.press("📅 In agenda: MRI-scan 10 december om 13:15")
+    reply = await chat.press(PATIENT, "📅 In agenda: MRI-scan 10 december om 13:15")
     document = reply[0].document
     assert document is not None and document.filename.endswith(".ics")
     assert b"BEGIN:VEVENT" in document.content
-    reply = await chat.press("🔕 Geen herinneringen meer: MRI-scan 10 december om 13:15")
+    reply = await chat.press(PATIENT, "🔕 Geen herinneringen meer: MRI-scan 10 december om 13:15")
     reply.assert_contains("zijn gestopt", "afsprakenlijn", "020 444 11 00")
-    (await chat.say("/afspraken")).assert_contains("geen komende afspraken")
+    (await chat.say(PATIENT, "/afspraken")).assert_contains("geen komende afspraken")
 
 
 async def test_reminder_arrives_with_folder_facts_and_buttons(chat: Chat) -> None:
@@ -68,16 +62,16 @@ async def test_reminder_arrives_with_folder_facts_and_buttons(chat: Chat) -> Non
     text = reminder.text or ""
     assert "Herinnering: uw MRI-scan is op donderdag 10 december om 13:15" in text
     assert "alle voorwerpen van metaal" in text
-    (await chat.press("Gelezen")).assert_count(1)
+    (await chat.press(PATIENT, "Gelezen")).assert_count(1)
     assert "Gelezen" not in [b.label for b in chat.harness.last(PATIENT).flat_buttons]
-    (await chat.press("Afspraak verzetten?")).assert_contains("020 444 11 00")
-    (await chat.press("Lees over: MRI-scan")).assert_contains("De MRI-scan duurt gemiddeld 30 minuten")
+    (await chat.press(PATIENT, "Afspraak verzetten?")).assert_contains("020 444 11 00")
+    (await chat.press(PATIENT, "Lees over: MRI-scan")).assert_contains("De MRI-scan duurt gemiddeld 30 minuten")
 
 
 async def test_another_chat_cannot_cancel_my_appointment(chat: Chat) -> None:
     await enter_mri(chat)
     appointment = chat.assembly.services.storage.list_appointments(chat_id=PATIENT)[0]
-    await chat.say("/start", chat_id=2000)
+    await chat.say(2000, "/start")
     other = chat.harness.last(2000)
     chat.fake.press_button(2000, other.message_id, f"appt:del:{appointment.id}", check=False)
     await chat.harness.settle(chat.fake.pending_updates[-1])

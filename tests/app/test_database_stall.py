@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.fakeapi.relay import relay_to
-from tests.app.conftest import PATIENT, Chat, running_bot
+from tests.chats import PATIENT, Chat, running_bot
 from tests.databases import pg_url
 
 __all__ = ["pg_url"]  # a fixture
@@ -68,10 +68,10 @@ async def postgres_bot(tmp_path: Path, clock: ManualClock, url: str) -> AsyncIte
 
 
 async def start_dialogue(chat: Chat) -> None:
-    (await chat.say("/afspraak")).assert_contains("Gaat u akkoord?")
-    await chat.press("Akkoord")
-    await chat.press("MRI-scan")
-    (await chat.say("10 december 13.15")).assert_contains("Klopt het")
+    (await chat.say(PATIENT, "/afspraak")).assert_contains("Gaat u akkoord?")
+    await chat.press(PATIENT, "Akkoord")
+    await chat.press(PATIENT, "MRI-scan")
+    (await chat.say(PATIENT, "10 december 13.15")).assert_contains("Klopt het")
 
 
 def due_reminder(chat: Chat) -> None:
@@ -103,13 +103,13 @@ async def run_stall(chat: Chat, stall: Stall, *, write_during_stall: bool) -> No
         assert "kwartier" in await answered_within(chat, OTHER_CHAT, "hoe lang duurt een ct scan?", 2.0)
         if write_during_stall:
             # Saving needs the database: a clear "not now" with the spoed lines, and nothing is lost.
-            reply = await chat.press("Ja, opslaan")
+            reply = await chat.press(PATIENT, "Ja, opslaan")
         else:
-            reply = await chat.say("/afspraken", chat_id=OTHER_CHAT)
+            reply = await chat.say(OTHER_CHAT, "/afspraken")
         reply.assert_contains("lukt nu even niet", "112")
         assert (await chat.assembly._health())["database"] is False
     # Back: the dialogue started before the stall completes, the pending reminder goes out once.
-    (await chat.press("Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 10 december om 13:15")
+    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 10 december om 13:15")
     assert len(services.storage.list_appointments(chat_id=PATIENT)) == 1
     assert (await chat.assembly._health())["database"] is True
     services.timer.signal()  # type: ignore[union-attr]

@@ -12,8 +12,8 @@ import httpx
 from bot.app.assembly import build_application
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
-from tests.app.conftest import Chat, make_settings
-from tests.app.test_webhook_and_instances import SECRET, URL, free_port, update
+from tests.app.helpers import SECRET, URL, free_port, update
+from tests.chats import Chat, make_settings
 
 REMINDED = 1500
 

@@ -20,10 +20,10 @@ from bot.app.assembly import Assembly, build_application
 from bot.clock import ManualClock
 from bot.fakeapi.models import JsonDict
 from bot.fakeapi.server import FakeBotApi
-from tests.app.conftest import make_settings
-from tests.app.test_webhook_and_instances import SECRET, URL, free_port
+from tests.app.helpers import SECRET, URL, free_port
+from tests.chats import make_settings
+from tests.cli import bot_env, start_bot
 from tests.databases import pg_url
-from tests.faults.test_sigterm import bot_env, start_bot
 
 __all__ = ["pg_url"]  # a fixture
 
@@ -137,7 +137,7 @@ async def test_sigkill_halfway_through_afspraak_then_the_next_message_continues(
                 lambda: len(fake.messages_to(PATIENT)) > count and expect in last_text(fake, PATIENT), within=15
             )
 
-        proc = await start_bot(env)
+        proc = await start_bot("run", env=env)
         try:
             await step("/afspraak", "Gaat u akkoord?")
             await step(press(fake, PATIENT, "Akkoord"), "Voor welk onderzoek")
@@ -146,7 +146,7 @@ async def test_sigkill_halfway_through_afspraak_then_the_next_message_continues(
         finally:
             proc.send_signal(signal.SIGKILL)
             await proc.wait()
-        proc = await start_bot(env)
+        proc = await start_bot("run", env=env)
         try:
             await step("overmorgen om half tien", "Klopt het: MRI-scan op")
             await step(press(fake, PATIENT, "Ja, opslaan"), "Opgeslagen: MRI-scan")

@@ -2,59 +2,59 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import PATIENT, Chat
+from tests.chats import PATIENT, Chat
 
 
 async def test_start_shows_welcome_112_and_menu(chat: Chat) -> None:
-    reply = await chat.say("/start")
+    reply = await chat.say(PATIENT, "/start")
     reply.assert_count(1).assert_contains("Welkom", "vervang uw behandelteam niet", "112", "Inhoud van de folder")
     reply.assert_buttons("Het team", "De lever", "Behandelingen", "Contact")
 
 
 async def test_chapter_navigation_edits_in_place(chat: Chat) -> None:
-    await chat.say("/menu")
+    await chat.say(PATIENT, "/menu")
     menu = chat.harness.last(PATIENT)
-    reply = await chat.press("Onderzoek en diagnose")
+    reply = await chat.press(PATIENT, "Onderzoek en diagnose")
     reply.assert_count(1).assert_contains("Om de diagnose", "zoals een:")
     reply.assert_buttons("CT scan", "MRI-scan", "Leverpunctie", "PET-scan")
     assert reply[0].message_id == menu.message_id  # edited, not a new message
-    reply = await chat.press("MRI-scan")
+    reply = await chat.press(PATIENT, "MRI-scan")
     reply.assert_contains("alle voorwerpen van metaal").assert_buttons("▲ Onderzoek en diagnose", "☰ Inhoud")
-    reply = await chat.press("Leverpunctie ▶")
+    reply = await chat.press(PATIENT, "Leverpunctie ▶")
     reply.assert_contains("onder lokale verdoving")
-    reply = await chat.press("☰ Inhoud")
+    reply = await chat.press(PATIENT, "☰ Inhoud")
     reply.assert_contains("Inhoud van de folder")
     assert len(chat.fake.messages_to(PATIENT)) == 1  # navigation added no messages
 
 
 async def test_every_chapter_and_section_opens_from_the_menu(chat: Chat) -> None:
     content = chat.assembly.services.knowledge.current.catalog.content
-    await chat.say("/menu")
+    await chat.say(PATIENT, "/menu")
     for chapter in content.top_level():
-        (await chat.press(f"ch:{chapter.id}")).assert_contains(chapter.title)
+        (await chat.press(PATIENT, f"ch:{chapter.id}")).assert_contains(chapter.title)
         for section in content.children(chapter.id):
-            (await chat.press(f"ch:{section.id}")).assert_contains(section.title, chapter.title)
-            await chat.press(f"ch:{chapter.id}")
-        await chat.press("menu")
+            (await chat.press(PATIENT, f"ch:{section.id}")).assert_contains(section.title, chapter.title)
+            await chat.press(PATIENT, f"ch:{chapter.id}")
+        await chat.press(PATIENT, "menu")
 
 
 async def test_deep_link_opens_chapter(chat: Chat) -> None:
-    reply = await chat.say("/start spoed")
+    reply = await chat.say(PATIENT, "/start spoed")
     reply.assert_contains("Spoed", "06 25 71 60 27", "huisartsenpost", "112")
 
 
 async def test_contact_shows_all_numbers(chat: Chat) -> None:
-    reply = await chat.say("/contact")
+    reply = await chat.say(PATIENT, "/contact")
     reply.assert_contains("020 444 44 44", "020 444 11 00", "06 25 71 60 27", "gioca-crc@amsterdamumc.nl")
 
 
 async def test_help_and_unknown_command(chat: Chat) -> None:
-    (await chat.say("/help")).assert_contains("/afspraak", "/stop", "112")
-    (await chat.say("/bestaatniet")).assert_contains("Die opdracht ken ik niet").assert_buttons("Het team")
+    (await chat.say(PATIENT, "/help")).assert_contains("/afspraak", "/stop", "112")
+    (await chat.say(PATIENT, "/bestaatniet")).assert_contains("Die opdracht ken ik niet").assert_buttons("Het team")
 
 
 async def test_stale_and_tampered_buttons_get_the_menu(chat: Chat) -> None:
-    await chat.say("/menu")
+    await chat.say(PATIENT, "/menu")
     menu = chat.harness.last(PATIENT)
     for data in ("ch:bestaat-niet", "rubbish", "appt:del:999999", "rem:read:42", ""):
         chat.fake.press_button(PATIENT, menu.message_id, data, check=False)
@@ -64,12 +64,12 @@ async def test_stale_and_tampered_buttons_get_the_menu(chat: Chat) -> None:
 
 
 async def test_english_interface_from_language_code_and_taal(chat: Chat) -> None:
-    reply = await chat.say("/start", language_code="en")
+    reply = await chat.say(PATIENT, "/start", language_code="en")
     reply.assert_contains("Welcome", "call 112").assert_buttons("Het team")
-    reply = await chat.say("/taal", language_code="en")
-    reply = await chat.press("Nederlands")
+    reply = await chat.say(PATIENT, "/taal", language_code="en")
+    reply = await chat.press(PATIENT, "Nederlands")
     reply.assert_contains("Ik gebruik nu het Nederlands")
-    (await chat.say("/help", language_code="en")).assert_contains("Zo werkt deze chatbot")
+    (await chat.say(PATIENT, "/help", language_code="en")).assert_contains("Zo werkt deze chatbot")
 
 
 async def test_commands_registered_in_both_languages(chat: Chat) -> None:
@@ -81,4 +81,4 @@ async def test_optional_startup_calls_may_fail_on_a_minimal_server(chat: Chat) -
         chat.fake.fail_next(method, "400", count=10)
     chat.fake.fail_next("setMyCommands", "500", count=10)
     await chat.assembly.startup()  # logs the failures, raises nothing
-    (await chat.say("/start")).assert_contains("Welkom")
+    (await chat.say(PATIENT, "/start")).assert_contains("Welkom")

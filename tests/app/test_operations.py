@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 from pathlib import Path
 
 import httpx
@@ -13,20 +12,15 @@ import pytest
 from bot.clock import ManualClock
 from bot.observability.logs import configure_logging
 from bot.observability.pseudonyms import hash_chat_id
-from tests.app.conftest import PATIENT, running_bot
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.app.helpers import free_port
+from tests.chats import PATIENT, running_bot
 
 
 async def test_health_and_metrics_of_a_running_bot(tmp_path: Path, clock: ManualClock) -> None:
     port = free_port()
     async with running_bot(tmp_path, clock, metrics_port=port) as chat:
-        await chat.say("ik heb 39,5 koorts")
-        await chat.say("/start")
+        await chat.say(PATIENT, "ik heb 39,5 koorts")
+        await chat.say(PATIENT, "/start")
         async with httpx.AsyncClient() as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             metrics = await client.get(f"http://127.0.0.1:{port}/metrics")
@@ -75,11 +69,11 @@ async def test_logs_of_a_full_transcript_carry_no_texts_names_or_chat_ids(
 
 async def run_transcript(tmp_path: Path, clock: ManualClock) -> None:
     async with running_bot(tmp_path, clock) as chat:
-        await chat.say("/start", first_name="Johanna")
-        await chat.say("/afspraak", first_name="Johanna")
-        await chat.press("Akkoord")
-        await chat.press("MRI-scan")
+        await chat.say(PATIENT, "/start", first_name="Johanna")
+        await chat.say(PATIENT, "/afspraak", first_name="Johanna")
+        await chat.press(PATIENT, "Akkoord")
+        await chat.press(PATIENT, "MRI-scan")
         for text in SECRET_TEXTS:
-            await chat.say(text, first_name="Johanna")
-        await chat.say("/stop")
-        await chat.press("Ja, alles wissen")
+            await chat.say(PATIENT, text, first_name="Johanna")
+        await chat.say(PATIENT, "/stop")
+        await chat.press(PATIENT, "Ja, alles wissen")

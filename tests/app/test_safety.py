@@ -10,23 +10,23 @@ from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.clock import AMSTERDAM, ManualClock
-from tests.app.conftest import PATIENT, Chat, running_bot
+from tests.chats import PATIENT, Chat, running_bot
 
 
 async def test_alarm_only_message_gets_one_alarm_reply(chat: Chat) -> None:
-    reply = await chat.say("ik moet steeds overgeven")
+    reply = await chat.say(PATIENT, "ik moet steeds overgeven")
     reply.assert_count(1).assert_contains("spoedlijn", "06 25 71 60 27", "112")
 
 
 async def test_alarm_plus_question_gets_alarm_then_answer(chat: Chat) -> None:
-    reply = await chat.say("Ik heb koorts, wat moet ik doen?")
+    reply = await chat.say(PATIENT, "Ik heb koorts, wat moet ik doen?")
     reply.assert_count(2)
     assert "spoedlijn" in reply[0].text  # type: ignore[operator]
     assert "112" in reply[0].text  # type: ignore[operator]
 
 
 async def test_emergency_puts_112_first(chat: Chat) -> None:
-    reply = await chat.say("mijn man is bewusteloos")
+    reply = await chat.say(PATIENT, "mijn man is bewusteloos")
     first_line = (reply.text or "").strip().splitlines()[0]
     assert "112" in first_line
 
@@ -34,14 +34,14 @@ async def test_emergency_puts_112_first(chat: Chat) -> None:
 async def test_out_of_hours_routes_to_huisartsenpost(tmp_path: Path) -> None:
     saturday_night = ManualClock(datetime(2026, 12, 5, 23, 0, tzinfo=AMSTERDAM))
     async with running_bot(tmp_path, saturday_night) as chat:
-        reply = await chat.say("ik heb heel veel pijn")
+        reply = await chat.say(PATIENT, "ik heb heel veel pijn")
         first_line = (reply.text or "").strip().splitlines()[0]
         assert "huisartsenpost" in first_line
         reply.assert_contains("112")
 
 
 async def test_fever_above_38_5_adds_the_seh(chat: Chat) -> None:
-    (await chat.say("koorts 39,2")).assert_contains("020 44 43 636", "112")
+    (await chat.say(PATIENT, "koorts 39,2")).assert_contains("020 44 43 636", "112")
 
 
 async def test_voice_photo_sticker_location_get_spoed_and_112(chat: Chat) -> None:
@@ -78,7 +78,7 @@ async def test_a_crashing_handler_still_gives_spoed_and_112(tmp_path: Path, cloc
             raise RuntimeError("boom")
 
         chat.assembly.app.add_handler(MessageHandler(filters.Regex("^crash"), broken), group=-1)
-        reply = await chat.say("crash please")
+        reply = await chat.say(PATIENT, "crash please")
         reply.assert_contains("Er ging iets mis", "06 25 71 60 27", "112")
 
 
@@ -93,21 +93,21 @@ async def test_what_the_bot_does_not_understand_starts_with_spoed_and_112(tmp_pa
     spoed = "huisartsenpost" if now == TUESDAY_00_30 else "spoedlijn 06 25 71 60 27"
     async with running_bot(tmp_path, ManualClock(now)) as chat:
         for text in ("Yarın randevum saat kaçta?", "أين يمكنني ركن سيارتي؟", "Sonuçlarımı ne zaman öğreneceğim?"):
-            reply = (await chat.say(text)).assert_count(1)
+            reply = (await chat.say(PATIENT, text)).assert_count(1)
             lines = reply.text.splitlines()
             assert spoed in lines[0] and "112" in lines[1]
             reply.assert_contains("Ik begrijp alleen Nederlands en Engels", "I only understand Dutch and English")
             assert reply.text.count("112") == 2  # Dutch and English: the numbers carry the message
-        reply = (await chat.say("hoe laat gaat de trein naar Utrecht?")).assert_count(1)
+        reply = (await chat.say(PATIENT, "hoe laat gaat de trein naar Utrecht?")).assert_count(1)
         lines = reply.text.splitlines()
         assert spoed in lines[0] and lines[1] == "Bij levensbedreigende situaties belt u 112."
         assert (
             reply.text.index("112") < reply.text.index("niet vinden in de folder") < reply.text.index("020 444 11 00")
         )
-        english = await chat.say("what is the capital of Peru?", language_code="en")
+        english = await chat.say(PATIENT, "what is the capital of Peru?", language_code="en")
         assert english.text.splitlines()[1] == "In life-threatening situations, call 112."
 
 
 async def test_long_and_empty_looking_messages_are_answered(chat: Chat) -> None:
-    (await chat.say("x" * 4000)).assert_contains("niet vinden in de folder")
-    (await chat.say("koorts " + "bla " * 900)).assert_contains("112")
+    (await chat.say(PATIENT, "x" * 4000)).assert_contains("niet vinden in de folder")
+    (await chat.say(PATIENT, "koorts " + "bla " * 900)).assert_contains("112")

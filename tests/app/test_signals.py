@@ -9,7 +9,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.storage import open_storage
-from tests.app.conftest import running_bot
+from tests.chats import running_bot
 from tests.databases import pg_url
 
 __all__ = ["pg_url"]  # a fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,32 +14,11 @@ from bot.app.assembly import build_application
 from bot.app.cli import webhook_path
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
-from tests.app.conftest import make_settings
+from tests.app.helpers import SECRET, URL, free_port, update
+from tests.chats import make_settings
 from tests.databases import pg_url
 
 __all__ = ["pg_url"]  # a fixture
-
-SECRET = "s3cret-token_for-tests"
-URL = "https://bot.example.org/telegram/hook"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_790_000_000,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Test", "language_code": "nl"},
-            "text": text,
-        },
-    }
 
 
 async def test_webhook_rejects_requests_without_the_secret(tmp_path: Path, clock: ManualClock) -> None:

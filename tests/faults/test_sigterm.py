@@ -5,9 +5,7 @@ delivers the rest with none lost and none twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,42 +16,13 @@ from sqlalchemy.engine import make_url
 from bot.fakeapi.relay import relay_to
 from bot.fakeapi.server import FakeBotApi
 from bot.storage import open_storage
-from tests.cli import ROOT
+from tests.cli import bot_env, start_bot
 from tests.databases import pg_url
 
 __all__ = ["pg_url"]  # a fixture
 
 RECIPIENTS = range(7000, 7150)
 ASKER = 6000
-
-
-def bot_env(base_url: str, database_url: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "DATABASE_", "PG", "METRICS_", "WEBHOOK_", "STAFF_", "BROADCAST_"))
-    }
-    env.update(
-        TELEGRAM_BOT_TOKEN="123:x",
-        TELEGRAM_BASE_URL=base_url,
-        DATABASE_URL=database_url,
-        BROADCAST_RATE="25",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
-
-
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 async def terminate(proc: asyncio.subprocess.Process) -> tuple[int, str]:
@@ -83,7 +52,7 @@ async def test_sigterm_drains_flushes_and_exits_0_then_resumes(tmp_path: Path) -
             return sum(1 for chat_id in RECIPIENTS if fake.messages_to(chat_id))
 
         env = bot_env(fake.base_url, url)
-        proc = await start_bot(env)
+        proc = await start_bot("run", env=env)
         try:
             await fake.wait_until(lambda: delivered() >= 20, within=30, what="the broadcast to start")
             fake.send_text(ASKER, "hoe laat gaat de trein naar Utrecht?")  # not in the folder: counted
@@ -102,7 +71,7 @@ async def test_sigterm_drains_flushes_and_exits_0_then_resumes(tmp_path: Path) -
         assert counts.get("sending", 0) == 0  # nothing left claimed
         assert counts.get("sent", 0) == at_stop
 
-        proc = await start_bot(env)
+        proc = await start_bot("run", env=env)
         try:
             await fake.wait_until(lambda: delivered() == len(RECIPIENTS), within=30, what="the rest")
             code, stderr = await terminate(proc)
@@ -122,7 +91,7 @@ async def test_sigterm_while_postgres_hangs_still_exits_0_promptly(pg_url: str) 
     async with FakeBotApi() as fake:
         with relay_to(parsed.host or "127.0.0.1", parsed.port or 5432) as relay:
             relayed = pg_url.replace(f"{parsed.host}:{parsed.port}", f"127.0.0.1:{relay.port}")
-            proc = await start_bot(bot_env(fake.base_url, relayed))
+            proc = await start_bot("run", env=bot_env(fake.base_url, relayed))
             try:
                 fake.send_text(ASKER, "/start")
                 await fake.wait_until(lambda: bool(fake.messages_to(ASKER)), within=30, what="the bot to start")

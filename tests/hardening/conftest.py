@@ -1,5 +1,5 @@
-"""The transcript fixtures of tests/app (a running bot over the local fake, a manual clock)."""
+"""The transcript fixtures (a running bot over the local fake, a manual clock; see tests/chats.py)."""
 
-from tests.app.conftest import chat, clock
+from tests.chats import chat, clock
 
 __all__ = ["chat", "clock"]

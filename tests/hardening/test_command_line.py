@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,18 +10,10 @@ import pytest
 
 from bot.clock import AMSTERDAM
 from bot.storage.store import open_storage
-from tests.cli import run_bot
+from tests.cli import clean_env, run_bot
 from tests.databases import pg_url
 
 __all__ = ["pg_url"]  # a fixture
-
-BOT_VARIABLES = ("TELEGRAM_", "DATABASE_URL", "STAFF_USER_IDS", "PURGE_", "ENROL_", "BROADCAST_", "METRICS_", "LOG_")
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    """This process's environment without any bot setting, plus `values`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(BOT_VARIABLES)}
-    return {**env, **values}
 
 
 def assert_one_line(stderr: str) -> None:

@@ -6,22 +6,21 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.staff.compose import MAX_TEXT
-from tests.app.conftest import PATIENT, Chat
-from tests.staff.conftest import STAFF, staff_bot
+from tests.chats import PATIENT, STAFF, Chat, staff_bot
 
 GROUP = -1001234567890
 
 
 async def test_staff_enrolment_in_a_group_posts_no_link_and_the_bot_leaves(tmp_path: Path, clock: ManualClock) -> None:
-    async with staff_bot(tmp_path, clock) as bot:
-        await bot.harness.send(
-            lambda: bot.fake.send_text(GROUP, "/inschrijven", user_id=STAFF), "/inschrijven in group"
+    async with staff_bot(tmp_path, clock) as chat:
+        await chat.harness.send(
+            lambda: chat.fake.send_text(GROUP, "/inschrijven", user_id=STAFF), "/inschrijven in group"
         )
-        sent = bot.fake.messages_to(GROUP)
+        sent = chat.fake.messages_to(GROUP)
         assert all("start=" not in (m.text or "") for m in sent)  # the one-time link never reaches the group
-        assert bot.fake.calls("senddocument") == []  # nor its QR code
-        assert bot.fake.left_chats == [GROUP]
-        assert bot.assembly.services.storage.staff.purge_enrolments(clock.now()) == 0  # no code was even made
+        assert chat.fake.calls("senddocument") == []  # nor its QR code
+        assert chat.fake.left_chats == [GROUP]
+        assert chat.assembly.services.storage.staff.purge_enrolments(clock.now()) == 0  # no code was even made
 
 
 async def test_added_to_a_group_the_bot_says_where_it_works_and_leaves(chat: Chat) -> None:
@@ -34,19 +33,19 @@ async def test_added_to_a_group_the_bot_says_where_it_works_and_leaves(chat: Cha
 
 
 async def test_a_time_skipped_by_daylight_saving_is_asked_again_not_moved(chat: Chat) -> None:
-    await chat.say("/afspraak")
-    await chat.press("Akkoord")
-    await chat.press("MRI-scan")
-    (await chat.say("28 maart 2027 om 02:30")).assert_contains("bestaat niet").assert_not_contains("Klopt het")
-    (await chat.say("03:30")).assert_contains("Klopt het: MRI-scan op zondag 28 maart om 03:30?")
+    await chat.say(PATIENT, "/afspraak")
+    await chat.press(PATIENT, "Akkoord")
+    await chat.press(PATIENT, "MRI-scan")
+    (await chat.say(PATIENT, "28 maart 2027 om 02:30")).assert_contains("bestaat niet").assert_not_contains("Klopt het")
+    (await chat.say(PATIENT, "03:30")).assert_contains("Klopt het: MRI-scan op zondag 28 maart om 03:30?")
 
 
 async def test_a_long_broadcast_is_refused_with_the_limit_not_cut(tmp_path: Path, clock: ManualClock) -> None:
-    async with staff_bot(tmp_path, clock) as bot:
-        await bot.say(STAFF, "/bericht")
-        await bot.press(STAFF, "Alle abonnees")
+    async with staff_bot(tmp_path, clock) as chat:
+        await chat.say(STAFF, "/bericht")
+        await chat.press(STAFF, "Alle abonnees")
         long_text = ("Een alinea over de polikliniek. " * 20 + "\n\n") * 7
         assert len(long_text.strip()) > MAX_TEXT
-        reply = await bot.say(STAFF, long_text)
+        reply = await chat.say(STAFF, long_text)
         reply.assert_contains(f"{len(long_text.strip())} tekens", str(MAX_TEXT)).assert_not_contains("Voorbeeld")
-        (await bot.say(STAFF, "Kort bericht.")).assert_contains("Voorbeeld")
+        (await chat.say(STAFF, "Kort bericht.")).assert_contains("Voorbeeld")

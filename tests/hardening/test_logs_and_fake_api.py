@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.observability.logs import configure_logging
-from tests.cli import ROOT
-from tests.hardening.test_command_line import clean_env
-from tests.hardening.test_running_bot import TOKEN, finish, start_bot
+from tests.cli import ROOT, TOKEN, clean_env, finish, start_bot
 
 
 def test_an_update_ptb_cannot_parse_is_logged_without_its_content() -> None:

@@ -3,53 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
 import sqlite3
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.fakeapi.server import FakeBotApi
-from tests.cli import ROOT
-from tests.hardening.test_command_line import clean_env
-
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"  # the shape of a real token; the fake takes any
-
-
-async def start_bot(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
-async def finish(process: asyncio.subprocess.Process, stop: bool = False) -> tuple[int, str]:
-    if stop and process.returncode is None:
-        process.send_signal(signal.SIGINT)
-    try:
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    except TimeoutError:
-        process.kill()  # never leave a bot running behind a failed test
-        await process.wait()
-        raise
-    assert process.returncode is not None
-    return process.returncode, out.decode() + err.decode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.app.helpers import free_port
+from tests.cli import TOKEN, clean_env, finish, start_bot
 
 
 @pytest.mark.parametrize("how", ["--base-url", "TELEGRAM_BASE_URL"])

@@ -13,75 +13,9 @@ import pytest
 
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
+from tests.triage.cases import NEW_CASES
 
 EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
-
-NEW_CASES = [
-    # A/B: choking, not breathing, gasping, blue lips, sudden severe breathlessness
-    ("mijn moeder heeft zich verslikt in een snoepje en loopt rood aan", EMERGENCY, "not_breathing"),
-    ("er zit een stuk vlees vast in zijn keel", EMERGENCY, "not_breathing"),
-    ("hij hapt naar lucht en reageert amper", EMERGENCY, "not_breathing"),
-    ("haar lippen zijn helemaal blauw", EMERGENCY, "not_breathing"),
-    ("hij ademt bijna niet meer", EMERGENCY, "not_breathing"),
-    ("ik kan nie ademe", EMERGENCY, "not_breathing"),
-    ("ineens zo benauwd, ik kan bijna niet praten", EMERGENCY, "sudden_breathless"),
-    ("plotseling heel erg benauwd geworden na het douchen", EMERGENCY, "sudden_breathless"),
-    ("my dad is gasping and his lips look blue", EMERGENCY, "not_breathing"),
-    # C: collapse, chest pain radiating, bleeding, blood, black stools with fainting, clammy
-    ("het drukt op mijn borst en het trekt naar mijn linkerarm", EMERGENCY, "chest_pain"),
-    ("zware druk op mijn borst sinds een kwartier", EMERGENCY, "chest_pain"),
-    ("pain in my chest spreading to my jaw", EMERGENCY, "chest_pain"),
-    ("ik bloed hevig", EMERGENCY, "heavy_bleeding"),
-    ("ik bloed heel erg uit de wond", EMERGENCY, "heavy_bleeding"),
-    ("mijn man bloedde enorm uit zijn drain", EMERGENCY, "heavy_bleeding"),
-    ("het bloed stroomt uit de wond, drie theedoeken vol", EMERGENCY, "heavy_bleeding"),
-    ("hij braakte bloed, een hele emmer", EMERGENCY, "heavy_bleeding"),
-    ("ze hoestte bloed op vanochtend", EMERGENCY, "heavy_bleeding"),
-    ("de pleister is doorweekt van bloed", EMERGENCY, "heavy_bleeding"),
-    ("mijn poep is pikzwart en ik word duizelig als ik opsta", EMERGENCY, "black_stool_faint"),
-    ("zwarte ontlasting sinds gisteren", URGENT, "black_stool"),
-    ("ze ziet lijkbleek en voelt klam aan", EMERGENCY, "shock"),
-    ("he is cold and clammy and very pale", EMERGENCY, "shock"),
-    # D: unconscious, seizure, confusion, stroke
-    ("mijn broer is van zijn stokje gegaan", EMERGENCY, "unconscious"),
-    ("hij zakte weg in zijn stoel en zegt niets", EMERGENCY, "unconscious"),
-    ("ze heeft een insult, ze schokt over haar hele lichaam", EMERGENCY, "seizure"),
-    ("mijn vrouw lag te schokken op de bank en reageerde niet", EMERGENCY, "seizure"),
-    ("hij kreeg een toeval", EMERGENCY, "seizure"),
-    ("my husband is having a fit", EMERGENCY, "seizure"),
-    ("mijn moeder is opeens helemaal in de war en praat wartaal", EMERGENCY, "confusion"),
-    ("pa herkent ons niet meer sinds vanmiddag", EMERGENCY, "confusion"),
-    ("she is suddenly very confused", EMERGENCY, "confusion"),
-    ("zijn gezicht hangt scheef aan de linkerkant", EMERGENCY, "stroke"),
-    ("ze praat met een dubbele tong en haar linkerarm is slap", EMERGENCY, "stroke"),
-    ("hij kan zijn arm niet meer optillen", EMERGENCY, "stroke"),
-    ("mijn vader lalt en zijn mondhoek hangt", EMERGENCY, "stroke"),
-    ("I think she is having a stroke, her speech is slurred", EMERGENCY, "stroke"),
-    # suicidal intent or plans
-    ("ik wil niet meer verder, ik maak er vanavond een eind aan", EMERGENCY, "suicidal"),
-    ("ik heb al mijn slaappillen ingenomen", EMERGENCY, "suicidal"),
-    ("ik denk aan zelfmoord", EMERGENCY, "suicidal"),
-    ("mijn vrouw wil dood, ze heeft een afscheidsbrief geschreven", EMERGENCY, "suicidal"),
-    ("I want to kill myself", EMERGENCY, "suicidal"),
-    # urgent beyond the folder: jaundice, wound or drain
-    ("mijn huid ziet ineens geel", URGENT, "jaundice"),
-    ("het oogwit is geel geworden", URGENT, "jaundice"),
-    ("mijn urine is zo donker als cola", URGENT, "jaundice"),
-    ("ik heb witte ontlasting", URGENT, "jaundice"),
-    ("my skin is turning yellow", URGENT, "jaundice"),
-    ("de wond voelt warm en is rood", URGENT, "wound_infection"),
-    ("het litteken is opgezwollen", URGENT, "wound_infection"),
-    ("er komt troebel vocht langs de drain", URGENT, "wound_infection"),
-    ("er komt pus uit de snee", URGENT, "wound_pus"),
-    ("my wound is swollen and hot", URGENT, "wound_infection"),
-    # other languages: the commonest words
-    ("Ateşim var", URGENT, "other_language_fever"),
-    ("bardzo boli", URGENT, "other_language_pain"),
-    ("nefes alamıyor", EMERGENCY, "other_language_emergency"),
-    ("mam duszność", URGENT, "other_language_breathless"),
-    ("ciągle wymioty", URGENT, "other_language_vomiting_diarrhoea"),
-    ("وجع في بطني", URGENT, "other_language_pain"),
-]
 
 
 @pytest.mark.parametrize(("text", "level", "concept"), NEW_CASES)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage, looks_like_question
+from tests.triage.cases import NEW_CASES
 
 EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
 
@@ -99,8 +100,6 @@ def test_realistic_messages(triage: Triage, text: str, level: Level, concept: st
 
 
 def test_every_concept_has_a_test(triage: Triage) -> None:
-    from tests.triage.test_abcd import NEW_CASES
-
     tested = {concept for _, _, concept in CASES + NEW_CASES}
     # Signs only count inside a combination (`all_of`); the combination is tested instead.
     tested |= {part for c in triage.vocabulary.concepts if c.id in tested for part in c.all_of}
