@@ -26,8 +26,10 @@ from sqlalchemy import insert
 
 from bot.app.assembly import build_application
 from bot.app.broadcasts import make_broadcast_sender
+from bot.app.services import Services
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi, RateLimits
+from bot.outbox.sender import BroadcastSender
 from bot.settings import Settings
 from bot.storage import schema
 
@@ -52,6 +54,21 @@ def _seed(storage: Any, count: int) -> None:
     ]
     with storage.engine.begin() as conn:
         conn.execute(insert(schema.patients), rows)
+
+
+def _outbox(services: Services) -> BroadcastSender:
+    """A sender of its own (not the application's), paced at RATE, also at night."""
+    return make_broadcast_sender(
+        settings=services.settings,
+        knowledge=services.knowledge,
+        storage=services.storage,
+        sender=services.sender,
+        clock=services.clock,
+        db=services.db,
+        rate=RATE,
+        instance_id="bench-outbox",
+        quiet=None,
+    )
 
 
 async def _run(count: int) -> dict[str, Any]:
@@ -79,7 +96,7 @@ async def _run(count: int) -> dict[str, Any]:
                 def delivered() -> int:
                     return sum(1 for chat in recipients if fake.stats.per_chat[chat])
 
-                sender = make_broadcast_sender(services, rate=RATE, instance_id="bench-outbox", quiet=None)
+                sender = _outbox(services)
                 started = time.monotonic()
                 task = asyncio.create_task(sender.run(asyncio.Event()))
 
@@ -96,7 +113,7 @@ async def _run(count: int) -> dict[str, Any]:
                 except asyncio.CancelledError:
                     pass
                 at_kill = delivered()
-                restarted = make_broadcast_sender(services, rate=RATE, instance_id="bench-outbox", quiet=None)
+                restarted = _outbox(services)
                 stop = asyncio.Event()
                 task = asyncio.create_task(restarted.run(stop))
                 await fake.wait_until(lambda: delivered() >= count, within=count)

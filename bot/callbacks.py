@@ -83,7 +83,9 @@ APPOINTMENT_PICK_PATTERN = r"^appt:pick:"
 APPOINTMENT_SAVE_PATTERN = r"^appt:save$"
 APPOINTMENT_AGAIN_PATTERN = r"^appt:again$"
 APPOINTMENT_CANCEL_PATTERN = r"^appt:cancel$"
-APPOINTMENT_LIST_PATTERN = r"^appt:(del|ics):\d+$"
+APPOINTMENT_DEL_PATTERN = r"^appt:del:\d+$"
+APPOINTMENT_ICS_PATTERN = r"^appt:ics:\d+$"
+APPOINTMENT_LIST_PATTERN = r"^appt:(del|ics):\d+$"  # either of the two above
 REMINDER_READ_PATTERN = r"^rem:read:\d+$"
 REMINDER_MOVE_PATTERN = r"^rem:move:\d+$"
 

@@ -14,12 +14,13 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, Defaults, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, Defaults, ExtBot, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
 from bot import callbacks
 from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
+from bot.app.context import CONTEXT_TYPES, BotApplication
 from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
@@ -29,7 +30,6 @@ from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
-from bot.app.instrumented import InstrumentedApplication
 from bot.app.services import Services
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.app.updates import ChatOrderedProcessor, SeenUpdates
@@ -41,12 +41,14 @@ from bot.observability.server import ObservabilityServer
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
+from bot.storage.offload import Offload
 from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
 
 log = logging.getLogger(__name__)
 
+TELEGRAM_API = "https://api.telegram.org/bot"
 DEMO_TOKEN = "123456:DEMO-TOKEN-FOR-THE-LOCAL-FAKE"  # noqa: S105 - not a secret: only the local fake accepts it
 # Commands that are the same in both languages; their descriptions come from ui.yaml.
 COMMANDS = ("start", "menu", "contact", "afspraak", "afspraken", "meldingen", "taal", "privacy", "stop", "help")
@@ -70,14 +72,12 @@ class Assembly:
         await warm_languages(self.services)
         await self.dialogs.warm()
         await register_commands(self.app, self.services)
-        if self.services.timer is not None:
-            self.services.timer.start()
+        self.services.timer.start()
         if self.app.job_queue is not None:
             schedule_purge(self.app.job_queue, self.services)
             schedule_miss_flush(self.app.job_queue, self.services)
             schedule_language_refresh(self.app.job_queue, self.services)
-        if self.services.outbox is not None:
-            self.services.outbox.start()
+        self.services.outbox.start()
         self.listener = make_listener(self.services)
         if self.listener is not None:
             self.listener.start()
@@ -103,8 +103,7 @@ class Assembly:
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
-        stopping = [part.stop() for part in (services.timer, services.outbox) if part is not None]
-        await asyncio.gather(*stopping)
+        await asyncio.gather(services.timer.stop(), services.outbox.stop())
         await services.misses.flush_off_loop(services.db)
 
     async def shutdown(self, _app: object = None) -> None:
@@ -145,39 +144,62 @@ def build_application(
     if storage is None:
         storage = open_storage(settings.database_url)
         storage.migrate()
-    services = Services(settings=settings, knowledge=knowledge, storage=storage, clock=clock or SystemClock())
-    metrics = services.metrics
-
-    processor = ChatOrderedProcessor(
-        seen=SeenUpdates(storage.dialogs, services.db, services.clock) if dedupe_updates else None
+    clock = clock or SystemClock()
+    metrics, db = Metrics(), Offload()
+    # The Bot API client comes first: the sender, the reminder service and the outbox need it, and with
+    # them `Services` is complete before the Application and its handlers exist.
+    api = settings.base_url or TELEGRAM_API  # another server: a self-hosted Bot API, or the local fake
+    bot = ExtBot(
+        settings.token or DEMO_TOKEN,
+        base_url=api,
+        base_file_url=api.replace("/bot", "/file/bot"),
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        request=RetryingRequest(delays=retry_delays),
+        get_updates_request=HTTPXRequest(read_timeout=40.0),
     )
-    builder = (
-        Application.builder()
-        .application_class(InstrumentedApplication, kwargs={"metrics": metrics})
-        .token(settings.token or DEMO_TOKEN)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .request(RetryingRequest(delays=retry_delays))
-        .get_updates_request(HTTPXRequest(read_timeout=40.0))
-        .concurrent_updates(processor)
-    )
-    if settings.base_url:
-        builder = builder.base_url(settings.base_url).base_file_url(settings.base_url.replace("/bot", "/file/bot"))
-    app = builder.build()
-
-    services.sender = TelegramSender(app.bot)
-    services.reminders = ReminderService(
+    sender = TelegramSender(bot)
+    reminders = ReminderService(
         storage,
         knowledge.current.catalog.reminder_rules,
-        services.sender,
-        services.clock,
+        sender,
+        clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
-        db=services.db,
+        db=db,
     )
-    services.outbox = make_broadcast_sender(services, **(outbox_options or {}))
-    services.timer = ReminderTimer(services.reminders, on_report=_count_reminders(metrics))
+    outbox = make_broadcast_sender(
+        settings=settings,
+        knowledge=knowledge,
+        storage=storage,
+        sender=sender,
+        clock=clock,
+        db=db,
+        **(outbox_options or {}),
+    )
+    services = Services(
+        settings=settings,
+        knowledge=knowledge,
+        storage=storage,
+        clock=clock,
+        sender=sender,
+        reminders=reminders,
+        timer=ReminderTimer(reminders, on_report=_count_reminders(metrics)),
+        outbox=outbox,
+        metrics=metrics,
+        db=db,
+    )
+
+    processor = ChatOrderedProcessor(seen=SeenUpdates(storage.dialogs, db, clock) if dedupe_updates else None)
+    app = (
+        Application.builder()
+        .application_class(BotApplication, kwargs={"services": services})
+        .context_types(CONTEXT_TYPES)
+        .bot(bot)
+        .concurrent_updates(processor)
+        .build()
+    )
 
     content_handlers = ContentHandlers(services)
-    staff_handlers = StaffHandlers(services, services.outbox)
+    staff_handlers = StaffHandlers(services)
     content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
     safety = SafetyHandlers(services)
     dialogs = DialogSync(services, every_update=dedupe_updates)
@@ -240,11 +262,7 @@ def make_listener(services: Services) -> Listener | None:
     conninfo = libpq_url(services.settings.database_url)
     if conninfo is None:
         return None
-    wake: dict[str, Callable[[], None]] = {}
-    if services.timer is not None:
-        wake[REMINDERS] = services.timer.signal
-    if services.outbox is not None:
-        wake[OUTBOX] = services.outbox.wake
+    wake: dict[str, Callable[[], None]] = {REMINDERS: services.timer.signal, OUTBOX: services.outbox.wake}
     return Listener(conninfo, wake)
 
 

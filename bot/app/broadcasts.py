@@ -1,41 +1,44 @@
-"""Building the outbox sender from the application's services (called in the assembly)."""
+"""Building the outbox sender from the application's parts (called in the assembly, before `Services`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.app.services import Services
+from bot.clock import Clock
+from bot.knowledge import KnowledgeStore
 from bot.outbox.sender import BroadcastSender
-from bot.sending import Keyboard
+from bot.sending import Keyboard, MessageSender
+from bot.settings import Settings
 from bot.staff.compose import format_report, render_broadcast
+from bot.storage.offload import Offload
 from bot.storage.records import Broadcast, BroadcastSummary
+from bot.storage.store import Storage
 
 
-def make_broadcast_sender(services: Services, **options: Any) -> BroadcastSender:
-    """A BroadcastSender over `services.sender` (set it first) rendering with the current content.
+def make_broadcast_sender(
+    *,
+    settings: Settings,
+    knowledge: KnowledgeStore,
+    storage: Storage,
+    sender: MessageSender,
+    clock: Clock,
+    db: Offload,
+    **options: Any,
+) -> BroadcastSender:
+    """A BroadcastSender over `sender` rendering with the current content (it follows a reload).
 
     The end report of a broadcast goes straight to the staff member's chat (not via the outbox).
     """
 
     def render(broadcast: Broadcast, lang: str) -> tuple[str, Keyboard] | None:
-        return render_broadcast(
-            broadcast, lang, services.knowledge.current.catalog, services.knowledge.current.catalog.staff
-        )
+        catalog = knowledge.current.catalog
+        return render_broadcast(broadcast, lang, catalog, catalog.staff)
 
     async def report(summary: BroadcastSummary) -> None:
         chat_id = summary.broadcast.report_chat_id
         if chat_id is not None:
-            await services.sender.send_message(
-                chat_id, format_report(summary, services.knowledge.current.catalog.staff)
-            )
+            await sender.send_message(chat_id, format_report(summary, knowledge.current.catalog.staff))
 
-    options.setdefault("rate", services.settings.broadcast_rate)
-    options.setdefault("db", services.db)
-    return BroadcastSender(
-        services.storage,
-        services.sender,
-        services.clock,
-        render=render,
-        on_report=report,
-        **options,
-    )
+    options.setdefault("rate", settings.broadcast_rate)
+    options.setdefault("db", db)
+    return BroadcastSender(storage, sender, clock, render=render, on_report=report, **options)

@@ -1,11 +1,11 @@
 """Dialog state that survives a restart and follows the chat to whichever instance gets its updates.
 
-What is kept per chat is typed and small: the chosen language, the appointment draft (type, day,
-time, step), the staff broadcast draft (audience, step, and the staff member's own text once typed)
-and an enrolment code's hash between the two consent steps. Nothing else a patient types is kept.
-`DialogSync` stores these keys of `context.chat_data` as JSON in `dialog_state` (see
-bot.storage.dialogs), reads them per update, and writes them after the update when they changed.
-Rows expire after 24 hours; a draft idle for `DRAFT_IDLE` is treated as gone.
+What is kept is the persisted part of the chat's typed `ChatData` (bot.app.context): the chosen
+language, the appointment draft (type, day, time, step), the staff broadcast draft (audience, step,
+and the staff member's own text once typed) and an enrolment code's hash between the two consent
+steps. Nothing else a patient types is kept. `DialogSync` stores these fields as JSON in
+`dialog_state` (see bot.storage.dialogs), reads them per update, and writes them after the update
+when they changed. Rows expire after 24 hours; a draft idle for `DRAFT_IDLE` is treated as gone.
 
 In polling mode one process owns every chat: all state is read once at start-up (`warm`) and no
 update waits for a read. With webhooks and several instances (`every_update`), each update reads its
@@ -20,50 +20,83 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, MutableMapping
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
-from typing import Any, Literal, cast
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar, get_args
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, TypeHandler
 
+from bot.app.context import AppointmentDraft, AppointmentStep, ChatData, Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
+from bot.content.model import LANGS, Lang
 from bot.staff.auth import is_staff
-from bot.staff.compose import Draft
-from bot.storage.records import AppointmentType
+from bot.staff.compose import Draft, DraftStep
+from bot.storage.records import APPOINTMENT_TYPES, BroadcastKind
 
 log = logging.getLogger(__name__)
 
-DRAFT_IDLE = timedelta(minutes=30)
 READ_BUDGET = 0.5
 KIND = "chat"
 
-AppointmentStep = Literal["consent", "type", "when", "confirm"]
+# The JSON keys of a `dialog_state` row. Rows written before `ChatData` existed have the same keys and
+# shapes, so they read unchanged.
+LANG_KEY = "lang"
 APPOINTMENT_KEY = "appointment_draft"
 STAFF_KEY = "staff_draft"
 ENROL_KEY = "enrol_code_hash"
-LANG_KEY = "lang"
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class AppointmentDraft:
-    """An appointment being entered with /afspraak."""
+class Unreadable(ValueError):
+    """A stored field that does not have the shape this version writes."""
 
-    step: AppointmentStep
-    touched_at: datetime
-    type: AppointmentType | None = None
-    day: date | None = None
-    when: datetime | None = None
 
-    def at(self, step: AppointmentStep, now: datetime, **changes: Any) -> AppointmentDraft:
-        """The draft moved to `step` at `now`, with `changes`."""
-        return replace(self, step=step, touched_at=now, **changes)
+def dump_state(state: ChatData) -> str | None:
+    """The persisted fields of `state` as JSON, or None when there is nothing to keep."""
+    kept: dict[str, Any] = {}
+    if state.lang is not None:
+        kept[LANG_KEY] = state.lang
+    if state.appointment is not None:
+        kept[APPOINTMENT_KEY] = _appointment_to_json(state.appointment)
+    if state.staff_draft is not None:
+        kept[STAFF_KEY] = asdict(state.staff_draft)
+    if state.enrol_code_hash is not None:
+        kept[ENROL_KEY] = state.enrol_code_hash
+    return json.dumps(kept, sort_keys=True) if kept else None
 
-    def idle(self, now: datetime) -> bool:
-        """Untouched for longer than `DRAFT_IDLE`: the dialogue has lapsed."""
-        return now - self.touched_at > DRAFT_IDLE
+
+def load_state(state: ChatData, data: str | None) -> None:
+    """Set the persisted fields of `state` to the stored ones (None where the store has none).
+
+    A field that cannot be read (a damaged row, or one an older or newer version wrote differently)
+    is dropped, and the rest of the row still counts: each field is disposable, a lapsed draft is
+    simply started again.
+    """
+    try:
+        raw = json.loads(data) if data else {}
+    except ValueError:
+        raw = {}
+    if not isinstance(raw, dict):
+        raw = {}
+    state.lang = _read(raw, LANG_KEY, _lang_from_json)
+    state.appointment = _read(raw, APPOINTMENT_KEY, _appointment_from_json)
+    state.staff_draft = _read(raw, STAFF_KEY, _staff_from_json)
+    state.enrol_code_hash = _read(raw, ENROL_KEY, _text)
+
+
+def _read(raw: dict[str, Any], key: str, reader: Callable[[Any], T]) -> T | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        return reader(value)
+    except (KeyError, TypeError, ValueError):  # Unreadable too; the value itself is never logged
+        log.info("dialog state field %s dropped: unreadable", key)
+        return None
 
 
 def _appointment_to_json(draft: AppointmentDraft) -> dict[str, Any]:
@@ -76,58 +109,62 @@ def _appointment_to_json(draft: AppointmentDraft) -> dict[str, Any]:
     }
 
 
-def _appointment_from_json(raw: dict[str, Any]) -> AppointmentDraft:
+def _appointment_from_json(raw: Any) -> AppointmentDraft:
+    raw = _object(raw)
+    when = raw.get("when")
+    day = raw.get("day")
     return AppointmentDraft(
-        step=cast(AppointmentStep, raw["step"]),
-        touched_at=datetime.fromisoformat(raw["touched_at"]),
-        type=cast("AppointmentType | None", raw.get("type")),
-        day=date.fromisoformat(raw["day"]) if raw.get("day") else None,
-        when=datetime.fromisoformat(raw["when"]) if raw.get("when") else None,
+        step=_one_of(raw["step"], get_args(AppointmentStep)),
+        touched_at=_aware(raw["touched_at"]),
+        type=None if raw.get("type") is None else _one_of(raw["type"], APPOINTMENT_TYPES),
+        day=date.fromisoformat(_text(day)) if day else None,
+        when=_aware(when) if when else None,
     )
 
 
-def _staff_from_json(raw: dict[str, Any]) -> Draft:
-    return Draft(**{**raw, "chapter_ids": tuple(raw.get("chapter_ids", ()))})
+def _staff_from_json(raw: Any) -> Draft:
+    raw = _object(raw)
+    text = raw.get("text")
+    chapter_ids = raw.get("chapter_ids", [])
+    if not isinstance(chapter_ids, list):
+        raise Unreadable("chapter_ids")
+    return Draft(
+        audience=_text(raw.get("audience", "all")),
+        kind=_one_of(raw.get("kind", "text"), get_args(BroadcastKind)),
+        text=None if text is None else _text(text),
+        chapter_ids=tuple(_text(chapter_id) for chapter_id in chapter_ids),
+        step=_one_of(raw.get("step", "audience"), get_args(DraftStep)),
+    )
 
 
-@dataclass(frozen=True)
-class _Codec:
-    kind: type
-    dump: Callable[[Any], Any]
-    load: Callable[[Any], Any]
+def _lang_from_json(raw: Any) -> Lang:
+    return _one_of(raw, LANGS)
 
 
-CODECS: dict[str, _Codec] = {
-    LANG_KEY: _Codec(str, lambda v: v, lambda v: v if v in ("nl", "en") else None),
-    APPOINTMENT_KEY: _Codec(AppointmentDraft, _appointment_to_json, _appointment_from_json),
-    STAFF_KEY: _Codec(Draft, asdict, _staff_from_json),
-    ENROL_KEY: _Codec(str, lambda v: v, lambda v: str(v)),
-}
+def _object(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise Unreadable(type(raw).__name__)
+    return raw
 
 
-def dump_state(chat_data: MutableMapping[Any, Any]) -> str | None:
-    """The persisted keys of `chat_data` as JSON, or None when there is nothing to keep."""
-    kept = {
-        key: codec.dump(chat_data[key]) for key, codec in CODECS.items() if isinstance(chat_data.get(key), codec.kind)
-    }
-    return json.dumps(kept, sort_keys=True) if kept else None
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise Unreadable(type(raw).__name__)
+    return raw
 
 
-def load_state(chat_data: MutableMapping[Any, Any], data: str | None) -> None:
-    """Put the stored keys into `chat_data`; remove persisted keys the store does not have."""
-    try:
-        raw = json.loads(data) if data else {}
-    except ValueError:
-        raw = {}
-    for key, codec in CODECS.items():
-        try:
-            value = codec.load(raw[key]) if raw.get(key) is not None else None
-        except (KeyError, TypeError, ValueError):
-            value = None
-        if value is None:
-            chat_data.pop(key, None)
-        else:
-            chat_data[key] = value
+def _aware(raw: Any) -> datetime:
+    moment = datetime.fromisoformat(_text(raw))
+    if moment.tzinfo is None:
+        raise Unreadable("a time without a time zone")
+    return moment
+
+
+def _one_of(raw: Any, allowed: tuple[T, ...]) -> T:
+    for value in allowed:
+        if raw == value:
+            return value
+    raise Unreadable("not one of the values this version writes")
 
 
 @dataclass
@@ -138,7 +175,7 @@ class DialogSync:
     every_update: bool = False
     _snapshots: dict[int, str | None] = field(default_factory=dict)  # update_id -> state as read
 
-    def handlers(self, app: Application) -> list[Registration]:  # type: ignore[type-arg]
+    def handlers(self, app: Application[Any, Context, Any, ChatData, Any, Any]) -> list[Registration]:
         """The read handlers for `app`; the write is `after_update` (called by the update processor)."""
         self._app = app
         return [
@@ -157,12 +194,12 @@ class DialogSync:
             if key.lstrip("-").isdigit():
                 load_state(self._app.chat_data[int(key)], data)
 
-    async def _load_staff(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _load_staff(self, update: Update, context: Context) -> None:
         user = update.effective_user
         if is_staff(self.services.settings, user.id if user else None):
             await self._load(update, context)
 
-    async def _load(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _load(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
         if chat is None or context.chat_data is None or update.update_id in self._snapshots:
             return

@@ -7,8 +7,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import ContextTypes, JobQueue
+from telegram.ext import JobQueue
 
+from bot.app.context import Context
 from bot.app.services import Services
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ LANGUAGES_EVERY = timedelta(minutes=1)
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
     """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place, and unused expired codes."""
 
-    async def purge(_context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def purge(_context: Context) -> None:
         try:
             now = services.clock.now()
             storage = services.storage
@@ -40,7 +41,7 @@ def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
 def schedule_miss_flush(job_queue: JobQueue[Any], services: Services) -> None:
     """Write the counts of unanswered questions every minute (see bot.app.misses)."""
 
-    async def flush(_context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def flush(_context: Context) -> None:
         await services.misses.flush_off_loop(services.db)
 
     job_queue.run_repeating(flush, interval=MISS_FLUSH_EVERY, first=MISS_FLUSH_EVERY, name="miss-counts")
@@ -49,7 +50,7 @@ def schedule_miss_flush(job_queue: JobQueue[Any], services: Services) -> None:
 def schedule_language_refresh(job_queue: JobQueue[Any], services: Services) -> None:
     """Reload the chats' languages every minute (choices made on another instance or by the command line)."""
 
-    async def refresh(_context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def refresh(_context: Context) -> None:
         try:
             await services.refresh_languages()
         except Exception as exc:  # the database is away: keep the languages we have

@@ -3,60 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from bot.app.misses import MissTally
 from bot.clock import Clock
 from bot.content.model import Lang
-from bot.content.ui import pick_lang
 from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.outbox.sender import BroadcastSender
 from bot.reminders.service import ReminderService
 from bot.reminders.timer import ReminderTimer
-from bot.sending import MessageSender, RecordingSender
+from bot.sending import MessageSender
 from bot.settings import Settings
 from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
-if TYPE_CHECKING:
-    from telegram import Update
-
 
 @dataclass
 class Services:
-    """Settings, content, storage and clock; the reminder and outbox services join after build."""
+    """Settings, content, storage, clock and the parts that send: complete when constructed."""
 
     settings: Settings
     knowledge: KnowledgeStore
     storage: Storage
     clock: Clock
-    sender: MessageSender = field(default_factory=RecordingSender)
-    metrics: Metrics = field(default_factory=Metrics)
-    reminders: ReminderService | None = None
-    timer: ReminderTimer | None = None
-    outbox: BroadcastSender | None = None
-    misses: MissTally = field(init=False)
-    db: Offload = field(default_factory=Offload)
+    sender: MessageSender
+    reminders: ReminderService
+    timer: ReminderTimer
+    outbox: BroadcastSender
+    metrics: Metrics
+    db: Offload
     languages: ChatLanguages = field(default_factory=lambda: ChatLanguages())
+    misses: MissTally = field(init=False)
 
     def __post_init__(self) -> None:
         self.misses = MissTally(self.storage)
-
-    def lang(self, update: Update, chat_data: dict[Any, Any] | None) -> Lang:
-        """The chat's interface language: /taal choice, else the remembered one, else Telegram's.
-
-        Memory only, never the database: the alarm reply calls this (see `ChatLanguages`).
-        """
-        if chat_data is not None and chat_data.get("lang") in ("nl", "en"):
-            lang: Lang = chat_data["lang"]
-            return lang
-        chat = update.effective_chat
-        known = self.languages.get(chat.id) if chat is not None else None
-        if known is not None:
-            return known
-        user = update.effective_user
-        return pick_lang(user.language_code if user else None)
 
     async def refresh_languages(self) -> None:
         """Reload the language cache from the database (start-up, then every minute, off the alarm path)."""

@@ -19,6 +19,7 @@ from bot.storage.records import APPOINTMENT_TYPES, Broadcast, BroadcastKind, Bro
 from bot.storage.store import Storage
 
 MAX_TEXT = 3500  # room for the header and footer within Telegram's 4096
+DraftStep = Literal["audience", "content", "preview"]
 
 
 class TextTooLong(ValueError):
@@ -31,13 +32,13 @@ class TextTooLong(ValueError):
 
 @dataclass(frozen=True)
 class Draft:
-    """A broadcast being composed (kept in the staff member's chat_data between steps)."""
+    """A broadcast being composed (kept in the staff member's chat state between steps)."""
 
     audience: str = "all"
     kind: BroadcastKind = "text"
     text: str | None = None
     chapter_ids: tuple[str, ...] = ()
-    step: Literal["audience", "content", "preview"] = "audience"
+    step: DraftStep = "audience"
 
     def with_text(self, text: str) -> Draft:
         """The draft with staff's own text (plain text; escaped when rendered); TextTooLong beyond MAX_TEXT."""

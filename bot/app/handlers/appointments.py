@@ -2,7 +2,7 @@
 
 The dialogue asks consent first (nothing is stored before it), then the type, then the date
 and time in the patient's own Dutch words, and confirms before saving. Its state is a typed draft
-in chat_data (`AppointmentDraft`, kept in the database by bot.app.chat_state), so it continues after
+in the chat's state (`ChatData.appointment`, kept in the database by bot.app.chat_state), so it continues after
 a restart and on whichever instance gets the next update; each handler checks the draft's step, and
 a button from another step is stale. The safety layer runs in an earlier handler group, so an alarm
 typed in the middle of it is still answered first.
@@ -16,17 +16,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.app.chat_state import APPOINTMENT_KEY, AppointmentDraft, AppointmentStep
+from bot.app.context import AppointmentDraft, AppointmentStep, Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
@@ -39,14 +32,13 @@ from bot.sending import Button, Document
 from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 Stale = Callable[[Update, Context], Awaitable[None]]
 
 
 class AppointmentHandlers:
     """Patient self-service for appointments and reminders."""
 
-    def __init__(self, services: Services, stale: Stale | None = None) -> None:
+    def __init__(self, services: Services, stale: Stale) -> None:
         self.services = services
         self.stale = stale
 
@@ -66,53 +58,34 @@ class AppointmentHandlers:
             (Group.DEFAULT, CallbackQueryHandler(self.on_again, pattern=callbacks.APPOINTMENT_AGAIN_PATTERN)),
             (Group.DEFAULT, CommandHandler("afspraken", self.list, filters=only_new)),
             (Group.DEFAULT, CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_list_action, pattern=callbacks.APPOINTMENT_LIST_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_calendar, pattern=callbacks.APPOINTMENT_ICS_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_remove, pattern=callbacks.APPOINTMENT_DEL_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_read, pattern=callbacks.REMINDER_READ_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_move, pattern=callbacks.REMINDER_MOVE_PATTERN)),
         ]
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _lang(self, update: Update, context: Context) -> Lang:
-        return self.services.lang(update, context.chat_data)
-
-    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
-        return self.services.knowledge.current.catalog.ui.t(key, self._lang(update, context), **values)
-
     def _type_label(self, appointment_type: str, lang: Lang) -> str:
         rules = self.services.knowledge.current.catalog.reminder_rules
         label = rules.for_type(appointment_type).label
         return label.get(lang) or label["nl"]
 
-    def _type_button(self, appointment_type: str, update: Update, context: Context) -> str:
+    def _type_button(self, appointment_type: str, context: Context) -> str:
         if appointment_type == "overig":
-            return self._t(update, context, "button_other_appointment")
-        label = self._type_label(appointment_type, self._lang(update, context))
+            return context.t("button_other_appointment")
+        label = self._type_label(appointment_type, context.lang)
         return label[:1].upper() + label[1:]
 
     def _draft(self, context: Context, *steps: AppointmentStep) -> AppointmentDraft | None:
         """The open draft when it is in one of `steps` (any step when none given) and not lapsed."""
-        draft = context.chat_data.get(APPOINTMENT_KEY) if context.chat_data is not None else None
-        if not isinstance(draft, AppointmentDraft) or draft.idle(self.services.clock.now()):
+        draft = context.state.appointment
+        if draft is None or draft.idle(self.services.clock.now()):
             return None
         return draft if not steps or draft.step in steps else None
 
-    def _keep(self, context: Context, draft: AppointmentDraft | None) -> None:
-        if context.chat_data is None:
-            return
-        if draft is None:
-            context.chat_data.pop(APPOINTMENT_KEY, None)
-        else:
-            context.chat_data[APPOINTMENT_KEY] = draft
-
     def _new(self, step: AppointmentStep) -> AppointmentDraft:
         return AppointmentDraft(step=step, touched_at=self.services.clock.now())
-
-    async def _stale(self, update: Update, context: Context) -> None:
-        if self.stale is not None:
-            await self.stale(update, context)
-        elif update.callback_query is not None:
-            await update.callback_query.answer()
 
     async def _say(self, update: Update, text: str, keyboard: list[list[Button]] | None = None) -> None:
         message = update.effective_message
@@ -126,26 +99,24 @@ class AppointmentHandlers:
         chat = update.effective_chat
         if chat is None:
             return
-        self._keep(context, None)
+        context.state.appointment = None
         patient = await self.services.db(self.services.storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
             days = self.services.settings.purge_after_days
             keyboard = [
-                [Button(self._t(update, context, "button_consent_yes"), callbacks.appointment_consent("yes"))],
-                [Button(self._t(update, context, "button_consent_no"), callbacks.appointment_consent("no"))],
+                [Button(context.t("button_consent_yes"), callbacks.appointment_consent("yes"))],
+                [Button(context.t("button_consent_no"), callbacks.appointment_consent("no"))],
             ]
-            await self._say(update, self._t(update, context, "privacy_consent", days=days), keyboard)
-            self._keep(context, self._new("consent"))
+            await self._say(update, context.t("privacy_consent", days=days), keyboard)
+            context.state.appointment = self._new("consent")
             return
         await self._ask_type(update, context)
 
     async def _ask_type(self, update: Update, context: Context) -> None:
-        keyboard = [
-            [Button(self._type_button(t, update, context), callbacks.appointment_type(t))] for t in APPOINTMENT_TYPES
-        ]
-        keyboard.append([Button(self._t(update, context, "button_cancel"), callbacks.appointment_confirm("cancel"))])
-        await self._say(update, self._t(update, context, "appt_choose_type"), keyboard)
-        self._keep(context, self._new("type"))
+        keyboard = [[Button(self._type_button(t, context), callbacks.appointment_type(t))] for t in APPOINTMENT_TYPES]
+        keyboard.append([Button(context.t("button_cancel"), callbacks.appointment_confirm("cancel"))])
+        await self._say(update, context.t("appt_choose_type"), keyboard)
+        context.state.appointment = self._new("type")
 
     async def on_consent(self, update: Update, context: Context) -> None:
         """Store the patient with the consent time, or store nothing."""
@@ -153,15 +124,15 @@ class AppointmentHandlers:
         if query is None or chat is None:
             return
         if self._draft(context, "consent") is None:
-            await self._stale(update, context)
+            await self.stale(update, context)
             return
         await query.answer()
         if callbacks.parse_appointment_consent(query.data or "") != "yes":
-            self._keep(context, None)
-            await self._say(update, self._t(update, context, "consent_declined"))
+            context.state.appointment = None
+            await self._say(update, context.t("consent_declined"))
             return
         now = self.services.clock.now()
-        lang = self._lang(update, context)
+        lang = context.lang
         await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
         self.services.languages.remember(chat.id, lang)
         log.info("consent given chat=%s", hash_chat_id(chat.id))
@@ -174,17 +145,17 @@ class AppointmentHandlers:
             return
         draft = self._draft(context, "type")
         if draft is None:
-            await self._stale(update, context)
+            await self.stale(update, context)
             return
         await query.answer()
         appointment_type = callbacks.parse_appointment_type(query.data)
         if appointment_type not in APPOINTMENT_TYPES:
             await self._ask_type(update, context)
             return
-        label = self._type_label(appointment_type, self._lang(update, context))
-        await self._say(update, self._t(update, context, "appt_ask_when", type=html.escape(label)))
+        label = self._type_label(appointment_type, context.lang)
+        await self._say(update, context.t("appt_ask_when", type=html.escape(label)))
         now = self.services.clock.now()
-        self._keep(context, draft.at("when", now, type=_as_type(appointment_type), day=None, when=None))
+        context.state.appointment = draft.at("when", now, type=_as_type(appointment_type), day=None, when=None)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Typed text while a date and time are asked for; any other text is not ours."""
@@ -199,20 +170,20 @@ class AppointmentHandlers:
         draft = self._draft(context, "when", "confirm")
         if message is None or not message.text or draft is None or draft.type is None:
             return
-        lang = self._lang(update, context)
+        lang = context.lang
         label = html.escape(self._type_label(draft.type, lang))
         now = self.services.clock.now()
         parsed = parse_appointment_time(message.text[:200], now, day=draft.day)
         if parsed.status == "ok" and parsed.when is not None:
             await self._confirm(update, context, parsed.when)
             return
-        self._keep(context, draft.at("when", now))
+        context.state.appointment = draft.at("when", now)
         if parsed.status == "error":
             key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
-            await self._say(update, self._t(update, context, key))
+            await self._say(update, context.t(key))
             return
         if parsed.question in ("ask_time", "nonexistent") and parsed.day is not None:
-            self._keep(context, draft.at("when", now, day=parsed.day))
+            context.state.appointment = draft.at("when", now, day=parsed.day)
             if parsed.question == "nonexistent":  # 02:30 on the night the clocks skip it: ask, never shift
                 await self._say(update, parsed.question_text(lang) or "")
                 return
@@ -220,7 +191,7 @@ class AppointmentHandlers:
                 datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12), lang
             )
             date_text = date_text.rsplit(" ", 2)[0]  # the date without "om 12:00"
-            await self._say(update, self._t(update, context, "appt_ask_time", type=label, date=date_text))
+            await self._say(update, context.t("appt_ask_time", type=label, date=date_text))
             return
         if parsed.candidates:
             options = [format_when(c, lang) for c in parsed.candidates[:4]]
@@ -230,11 +201,11 @@ class AppointmentHandlers:
             ]
             await self._say(
                 update,
-                parsed.question_text(lang) or self._t(update, context, "appt_ambiguous", options=" / ".join(options)),
+                parsed.question_text(lang) or context.t("appt_ambiguous", options=" / ".join(options)),
                 keyboard,
             )
             return
-        await self._say(update, parsed.question_text(lang) or self._t(update, context, "appt_unreadable"))
+        await self._say(update, parsed.question_text(lang) or context.t("appt_unreadable"))
 
     async def on_pick(self, update: Update, context: Context) -> None:
         """One of the offered times was chosen."""
@@ -242,7 +213,7 @@ class AppointmentHandlers:
         if query is None or query.data is None:
             return
         if self._draft(context, "when", "confirm") is None:
-            await self._stale(update, context)
+            await self.stale(update, context)
             return
         await query.answer()
         try:
@@ -255,35 +226,33 @@ class AppointmentHandlers:
         draft = self._draft(context, "when", "confirm")
         if draft is None or draft.type is None:
             return
-        lang = self._lang(update, context)
+        lang = context.lang
         now = self.services.clock.now()
         if when <= now:
-            self._keep(context, draft.at("when", now))
-            await self._say(update, self._t(update, context, "appt_past"))
+            context.state.appointment = draft.at("when", now)
+            await self._say(update, context.t("appt_past"))
             return
         label = html.escape(self._type_label(draft.type, lang))
         keyboard = [
-            [Button(self._t(update, context, "button_yes_save"), callbacks.appointment_confirm("save"))],
-            [Button(self._t(update, context, "button_no_again"), callbacks.appointment_confirm("again"))],
-            [Button(self._t(update, context, "button_cancel"), callbacks.appointment_confirm("cancel"))],
+            [Button(context.t("button_yes_save"), callbacks.appointment_confirm("save"))],
+            [Button(context.t("button_no_again"), callbacks.appointment_confirm("again"))],
+            [Button(context.t("button_cancel"), callbacks.appointment_confirm("cancel"))],
         ]
-        await self._say(
-            update, self._t(update, context, "appt_confirm", type=label, when=format_when(when, lang)), keyboard
-        )
-        self._keep(context, draft.at("confirm", now, when=when.astimezone(UTC)))
+        await self._say(update, context.t("appt_confirm", type=label, when=format_when(when, lang)), keyboard)
+        context.state.appointment = draft.at("confirm", now, when=when.astimezone(UTC))
 
     async def on_again(self, update: Update, context: Context) -> None:
         """ "No": ask for the date and time again."""
         query = update.callback_query
         draft = self._draft(context, "confirm")
         if draft is None:
-            await self._stale(update, context)
+            await self.stale(update, context)
             return
         if query:
             await query.answer()
-        label = html.escape(self._type_label(draft.type or "overig", self._lang(update, context)))
-        await self._say(update, self._t(update, context, "appt_ask_when", type=label))
-        self._keep(context, draft.at("when", self.services.clock.now(), when=None, day=None))
+        label = html.escape(self._type_label(draft.type or "overig", context.lang))
+        await self._say(update, context.t("appt_ask_when", type=label))
+        context.state.appointment = draft.at("when", self.services.clock.now(), when=None, day=None)
 
     async def on_save(self, update: Update, context: Context) -> None:
         """Save the appointment with its reminders and say when they will come."""
@@ -292,49 +261,46 @@ class AppointmentHandlers:
         if query is None or chat is None:
             return
         if draft is None or draft.when is None or draft.type is None:
-            await self._stale(update, context)
+            await self.stale(update, context)
             return
         await query.answer()
         reminders = self.services.reminders
-        if reminders is None:
-            return
         # The draft goes first: a second tap (or the same tap on another instance) finds none.
-        self._keep(context, None)
+        context.state.appointment = None
         try:
             appointment = await self.services.db(reminders.add_appointment, chat.id, draft.type, draft.when, "patient")
         except Exception:
-            self._keep(context, draft)  # not saved: the patient can tap again once the database is back
+            context.state.appointment = draft  # not saved: the patient can tap again once the database is back
             raise
-        if self.services.timer is not None:
-            self.services.timer.changed()
-        lang = self._lang(update, context)
+        self.services.timer.changed()
+        lang = context.lang
         label = html.escape(self._type_label(appointment.type, lang))
-        lines = [self._t(update, context, "appt_saved", type=label, when=format_when(appointment.start_at, lang))]
+        lines = [context.t("appt_saved", type=label, when=format_when(appointment.start_at, lang))]
         stored = await self.services.db(self.services.storage.reminders_of, appointment.id)
         pending = [r for r in stored if r.status == "pending"]
         if pending:
             moments = ", ".join(format_when(r.due_at, lang) for r in pending)
-            lines.append(self._t(update, context, "appt_saved_reminders", moments=moments))
+            lines.append(context.t("appt_saved_reminders", moments=moments))
         else:
-            lines.append(self._t(update, context, "appt_saved_no_reminders"))
+            lines.append(context.t("appt_saved_no_reminders"))
         await self._say(update, "\n".join(lines))
 
     async def cancel(self, update: Update, context: Context) -> None:
         """/annuleer or the cancel button inside the dialogue: leave it; nothing is saved."""
         if self._draft(context) is None:
             if update.callback_query is not None:
-                await self._stale(update, context)
+                await self.stale(update, context)
                 raise ApplicationHandlerStop
             return  # /annuleer outside the dialogue: group 0 answers it
         if update.callback_query:
             await update.callback_query.answer()
-        self._keep(context, None)
-        await self._say(update, self._t(update, context, "appt_cancelled_conversation"))
+        context.state.appointment = None
+        await self._say(update, context.t("appt_cancelled_conversation"))
         raise ApplicationHandlerStop
 
     async def nothing_to_cancel(self, update: Update, context: Context) -> None:
         """/annuleer outside the conversation."""
-        await self._say(update, self._t(update, context, "appt_cancelled_conversation"))
+        await self._say(update, context.t("appt_cancelled_conversation"))
 
     # -- the list and the reminder buttons -------------------------------------------------------
 
@@ -343,24 +309,24 @@ class AppointmentHandlers:
         chat = update.effective_chat
         if chat is None:
             return
-        lang = self._lang(update, context)
+        lang = context.lang
         upcoming = await self.services.db(
             self.services.storage.list_appointments, chat_id=chat.id, after=self.services.clock.now()
         )
         if not upcoming:
-            await self._say(update, self._t(update, context, "appt_none"))
+            await self._say(update, context.t("appt_none"))
             return
-        lines = [self._t(update, context, "appt_list_title")]
+        lines = [context.t("appt_list_title")]
         keyboard: list[list[Button]] = []
         for appointment in upcoming[:10]:
             label = self._type_label(appointment.type, lang)
             when = format_when(appointment.start_at, lang)
-            lines.append("• " + self._t(update, context, "appt_item", type=html.escape(label), when=when))
+            lines.append("• " + context.t("appt_item", type=html.escape(label), when=when))
             short = when.split(" ", 1)[1]  # without the weekday, to keep buttons short
             keyboard.append(
                 [
                     Button(
-                        self._t(update, context, "button_appt_cancel", type=label, short=short),
+                        context.t("button_appt_cancel", type=label, short=short),
                         callbacks.appointment_list_action("del", appointment.id),
                     )
                 ]
@@ -368,7 +334,7 @@ class AppointmentHandlers:
             keyboard.append(
                 [
                     Button(
-                        self._t(update, context, "button_appt_ics", type=label, short=short),
+                        context.t("button_appt_ics", type=label, short=short),
                         callbacks.appointment_list_action("ics", appointment.id),
                     )
                 ]
@@ -383,39 +349,46 @@ class AppointmentHandlers:
             return None
         return appointment
 
-    async def on_list_action(self, update: Update, context: Context) -> None:
-        """Cancel an appointment, or send it as an .ics calendar file."""
+    async def _listed(self, update: Update, context: Context) -> Appointment | None:
+        """The appointment under a button of /afspraken, when it is this chat's and not cancelled (else say so)."""
         query = update.callback_query
         parsed = callbacks.parse_appointment_list_action(query.data or "") if query is not None else None
         if query is None or parsed is None:
-            return
+            return None
         await query.answer()
-        action, appointment_id = parsed
-        appointment = await self._own_appointment(update, appointment_id)
+        appointment = await self._own_appointment(update, parsed[1])
         if appointment is None or appointment.cancelled:
-            await self._say(update, self._t(update, context, "appt_unknown"))
+            await self._say(update, context.t("appt_unknown"))
+            return None
+        return appointment
+
+    async def on_calendar(self, update: Update, context: Context) -> None:
+        """Send an appointment of /afspraken as an .ics calendar file."""
+        appointment = await self._listed(update, context)
+        if appointment is None:
             return
-        lang = self._lang(update, context)
-        label = self._type_label(appointment.type, lang)
-        when = format_when(appointment.start_at, lang)
-        if action == "ics":
-            rules = self.services.knowledge.current.catalog.reminder_rules
-            data = appointment_ics(appointment, rules, self.services.clock.now())
-            document = Document(
-                f"afspraak-{appointment.start_at:%Y%m%d-%H%M}.ics", data, f"{html.escape(label)}: {when}"
-            )
-            await self.services.sender.send_document(appointment.chat_id, document)
+        label = self._type_label(appointment.type, context.lang)
+        when = format_when(appointment.start_at, context.lang)
+        rules = self.services.knowledge.current.catalog.reminder_rules
+        data = appointment_ics(appointment, rules, self.services.clock.now())
+        document = Document(f"afspraak-{appointment.start_at:%Y%m%d-%H%M}.ics", data, f"{html.escape(label)}: {when}")
+        await self.services.sender.send_document(appointment.chat_id, document)
+
+    async def on_remove(self, update: Update, context: Context) -> None:
+        """Cancel an appointment of /afspraken (and its reminders); the hospital still has to be told."""
+        appointment = await self._listed(update, context)
+        if appointment is None:
             return
-        if self.services.reminders is not None:
-            await self.services.db(self.services.reminders.cancel_appointment, appointment.id)
-        if self.services.timer is not None:
-            self.services.timer.changed()
+        label = self._type_label(appointment.type, context.lang)
+        when = format_when(appointment.start_at, context.lang)
+        await self.services.db(self.services.reminders.cancel_appointment, appointment.id)
+        self.services.timer.changed()
         phone = self.services.knowledge.current.catalog.content.contacts["afsprakenlijn"].phone or ""
         await self._say(
             update,
-            self._t(update, context, "appt_removed", type=html.escape(label), when=when)
+            context.t("appt_removed", type=html.escape(label), when=when)
             + "\n\n"
-            + self._t(update, context, "appt_hospital_note", phone=html.escape(phone)),
+            + context.t("appt_hospital_note", phone=html.escape(phone)),
         )
 
     async def on_reminder_read(self, update: Update, context: Context) -> None:
@@ -430,7 +403,7 @@ class AppointmentHandlers:
             await query.answer()
             return
         await self.services.db(self.services.storage.mark_read, reminder.id, self.services.clock.now())
-        await query.answer(self._t(update, context, "reminder_read"))
+        await query.answer(context.t("reminder_read"))
         markup = query.message.reply_markup
         if markup is not None:
             rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]

@@ -13,8 +13,9 @@ import logging
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 
@@ -31,7 +32,7 @@ class PrivateChatsOnly:
         """The guard, ahead of every other handler group."""
         return [(Group.PRIVATE_ONLY, TypeHandler(Update, self.guard))]
 
-    async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guard(self, update: Update, context: Context) -> None:
         """Let private chats (and updates without a chat) through; leave any other chat."""
         chat = update.effective_chat
         if chat is None or chat.type == ChatType.PRIVATE:

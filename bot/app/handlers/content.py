@@ -6,9 +6,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.replies import edit_view, send_view
 from bot.app.services import Services
@@ -19,7 +20,6 @@ from bot.views import View, chapter_view, menu_button, menu_view
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 DeepLinkHandler = Callable[[Update, Context, str], Awaitable[bool]]
 
 
@@ -45,9 +45,6 @@ class ContentHandlers:
             (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=callbacks.LANGUAGE_PATTERN)),
         ]
 
-    def _lang(self, update: Update, context: Context) -> Lang:
-        return self.services.lang(update, context.chat_data)
-
     def _menu(self, lang: Lang, intro: str | None = None) -> View:
         knowledge = self.services.knowledge.current
         return menu_view(knowledge.catalog.content, knowledge.catalog.ui, lang, intro)
@@ -64,7 +61,7 @@ class ContentHandlers:
         message = update.effective_message
         if message is None:
             return
-        lang = self._lang(update, context)
+        lang = context.lang
         payload = context.args[0] if context.args else ""
         if payload:
             view = self._chapter(payload, lang)
@@ -74,50 +71,46 @@ class ContentHandlers:
             for handler in self.deep_link_handlers:
                 if await handler(update, context, payload):
                     return
-        ui = self.services.knowledge.current.catalog.ui
-        welcome = ui.t("welcome", lang, days=self.services.settings.purge_after_days)
+        welcome = context.t("welcome", days=self.services.settings.purge_after_days)
         await send_view(message, self._menu(lang, intro=welcome))
 
     async def menu(self, update: Update, context: Context) -> None:
         """The main menu."""
         if update.effective_message:
-            await send_view(update.effective_message, self._menu(self._lang(update, context)))
+            await send_view(update.effective_message, self._menu(context.lang))
 
     async def help(self, update: Update, context: Context) -> None:
         """How the bot works and its commands."""
         if update.effective_message:
-            lang = self._lang(update, context)
             ui = self.services.knowledge.current.catalog.ui
-            await send_view(update.effective_message, View([ui.t("help", lang)], [[menu_button(ui, lang)]]))
+            view = View([context.t("help")], [[menu_button(ui, context.lang)]])
+            await send_view(update.effective_message, view)
 
     async def contact(self, update: Update, context: Context) -> None:
         """The contact chapter: every number and the e-mail address."""
-        view = self._chapter("contact", self._lang(update, context))
+        view = self._chapter("contact", context.lang)
         if update.effective_message and view:
             await send_view(update.effective_message, view)
 
     async def language(self, update: Update, context: Context) -> None:
         """Choose Dutch or English for the interface."""
         if update.effective_message:
-            ui = self.services.knowledge.current.catalog.ui
             keyboard = [[Button("Nederlands", callbacks.language("nl")), Button("English", callbacks.language("en"))]]
-            await update.effective_message.reply_text(
-                ui.t("choose_language", self._lang(update, context)), reply_markup=to_markup(keyboard)
-            )
+            await update.effective_message.reply_text(context.t("choose_language"), reply_markup=to_markup(keyboard))
 
     async def on_menu(self, update: Update, context: Context) -> None:
         """The menu button: show the contents in place."""
         query = update.callback_query
         if query:
             await query.answer()
-            await edit_view(query, self._menu(self._lang(update, context)))
+            await edit_view(query, self._menu(context.lang))
 
     async def on_chapter(self, update: Update, context: Context) -> None:
         """A chapter button: show the chapter in place; an unknown chapter is a stale button."""
         query = update.callback_query
         if query is None or query.data is None:
             return
-        lang = self._lang(update, context)
+        lang = context.lang
         view = self._chapter(callbacks.parse_chapter(query.data), lang)
         if view is None:
             await self.stale(update, context)
@@ -133,8 +126,7 @@ class ContentHandlers:
             await self.stale(update, context)
             return
         await query.answer()
-        if context.chat_data is not None:
-            context.chat_data["lang"] = lang
+        context.state.lang = lang
         chat = update.effective_chat
         if chat is not None:
             self.services.languages.remember(chat.id, lang)
@@ -148,12 +140,10 @@ class ContentHandlers:
         if query is not None:
             await query.answer()
         message = query.message if query else None
-        lang = self._lang(update, context)
-        ui = self.services.knowledge.current.catalog.ui
+        view = self._menu(context.lang, intro=context.t("stale_button"))
         if isinstance(message, Message):
-            await send_view(message, self._menu(lang, intro=ui.t("stale_button", lang)))
+            await send_view(message, view)
         elif update.effective_chat is not None:
-            view = self._menu(lang, intro=ui.t("stale_button", lang))
             await context.bot.send_message(
                 update.effective_chat.id, view.messages[0], reply_markup=to_markup(view.keyboard)
             )
@@ -161,6 +151,5 @@ class ContentHandlers:
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command we do not know: say so kindly, with the menu."""
         if update.effective_message:
-            lang = self._lang(update, context)
-            ui = self.services.knowledge.current.catalog.ui
-            await send_view(update.effective_message, self._menu(lang, intro=ui.t("unknown_command", lang)))
+            view = self._menu(context.lang, intro=context.t("unknown_command"))
+            await send_view(update.effective_message, view)

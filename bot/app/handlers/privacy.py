@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
@@ -15,7 +16,6 @@ from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Button
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 
 
 class PrivacyHandlers:
@@ -35,20 +35,14 @@ class PrivacyHandlers:
             (Group.DEFAULT, CallbackQueryHandler(self.on_broadcasts, pattern=callbacks.BROADCASTS_PATTERN)),
         ]
 
-    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
-        ui = self.services.knowledge.current.catalog.ui
-        return ui.t(key, self.services.lang(update, context.chat_data), **values)
-
     async def ask_delete(self, update: Update, context: Context) -> None:
         """Ask once before deleting everything about this chat."""
         if update.effective_message:
             keyboard = [
-                [Button(self._t(update, context, "button_delete_yes"), callbacks.delete("yes"))],
-                [Button(self._t(update, context, "button_delete_no"), callbacks.delete("no"))],
+                [Button(context.t("button_delete_yes"), callbacks.delete("yes"))],
+                [Button(context.t("button_delete_no"), callbacks.delete("no"))],
             ]
-            await update.effective_message.reply_text(
-                self._t(update, context, "delete_confirm"), reply_markup=to_markup(keyboard)
-            )
+            await update.effective_message.reply_text(context.t("delete_confirm"), reply_markup=to_markup(keyboard))
 
     async def on_delete(self, update: Update, context: Context) -> None:
         """Delete (or keep) and say what was deleted."""
@@ -58,40 +52,34 @@ class PrivacyHandlers:
             return
         await query.answer()
         if callbacks.parse_delete(query.data or "") != "yes":
-            await query.message.edit_text(self._t(update, context, "delete_kept"))
+            await query.message.edit_text(context.t("delete_kept"))
             return
         # The reply's language is resolved before the chat's data (and its language) is forgotten.
-        lang = self.services.lang(update, context.chat_data)
+        lang = context.lang
         ui = self.services.knowledge.current.catalog.ui
-
-        def lang_text(_update: Update, _context: Context, key: str, **values: object) -> str:
-            return ui.t(key, lang, **values)
-
         counts = await self.services.db(self.services.storage.delete_chat, chat.id)
-        if context.chat_data is not None:
-            context.chat_data.clear()
+        context.state.clear()
         self.services.languages.forget(chat.id)
         log.info("chat data deleted on request chat=%s rows=%d", hash_chat_id(chat.id), sum(counts.values()))
         if not any(counts.values()):
-            await query.message.edit_text(lang_text(update, context, "delete_nothing"))
+            await query.message.edit_text(ui.t("delete_nothing", lang))
             return
         other = sum(v for k, v in counts.items() if k not in ("patients", "appointments", "reminders"))
-        summary = lang_text(
-            update,
-            context,
+        summary = ui.t(
             "delete_items",
+            lang,
             patients=counts.get("patients", 0),
             appointments=counts.get("appointments", 0),
             reminders=counts.get("reminders", 0),
             other=other,
         )
-        await query.message.edit_text(lang_text(update, context, "delete_done", summary=summary))
+        await query.message.edit_text(ui.t("delete_done", lang, summary=summary))
 
     async def privacy(self, update: Update, context: Context) -> None:
         """What is stored, why and for how long."""
         if update.effective_message:
             days = self.services.settings.purge_after_days
-            await update.effective_message.reply_text(self._t(update, context, "privacy_info", days=days))
+            await update.effective_message.reply_text(context.t("privacy_info", days=days))
 
     async def broadcasts(self, update: Update, context: Context) -> None:
         """`/meldingen`, `/meldingen aan`, `/meldingen uit`."""
@@ -104,15 +92,13 @@ class PrivacyHandlers:
             return
         patient = await self.services.db(self.services.storage.get_patient, chat.id)
         if patient is None or patient.consent_at is None:
-            text = self._t(update, context, "broadcasts_not_enrolled")
+            text = context.t("broadcasts_not_enrolled")
         else:
-            text = self._t(
-                update, context, "broadcasts_state_on" if patient.broadcasts_enabled else "broadcasts_state_off"
-            )
+            text = context.t("broadcasts_state_on" if patient.broadcasts_enabled else "broadcasts_state_off")
         keyboard = [
             [
-                Button(self._t(update, context, "button_broadcasts_on"), callbacks.broadcasts("on")),
-                Button(self._t(update, context, "button_broadcasts_off"), callbacks.broadcasts("off")),
+                Button(context.t("button_broadcasts_on"), callbacks.broadcasts("on")),
+                Button(context.t("button_broadcasts_off"), callbacks.broadcasts("off")),
             ]
         ]
         await message.reply_text(text, reply_markup=to_markup(keyboard))
@@ -127,7 +113,7 @@ class PrivacyHandlers:
         choice = callbacks.parse_broadcasts(query.data or "")
         if choice == "consent" and chat is not None:
             now = self.services.clock.now()
-            lang = self.services.lang(update, context.chat_data)
+            lang = context.lang
             await self.services.db(self.services.storage.upsert_patient, chat.id, lang, now, consent_at=now)
             self.services.languages.remember(chat.id, lang)
             log.info("consent given chat=%s", hash_chat_id(chat.id))
@@ -144,14 +130,12 @@ class PrivacyHandlers:
                 # Storing the chat for team messages needs consent first.
                 days = self.services.settings.purge_after_days
                 keyboard = [
-                    [Button(self._t(update, context, "button_consent_yes"), callbacks.broadcasts("consent"))],
-                    [Button(self._t(update, context, "button_consent_no"), callbacks.broadcasts("off"))],
+                    [Button(context.t("button_consent_yes"), callbacks.broadcasts("consent"))],
+                    [Button(context.t("button_consent_no"), callbacks.broadcasts("off"))],
                 ]
-                await message.reply_text(
-                    self._t(update, context, "privacy_consent", days=days), reply_markup=to_markup(keyboard)
-                )
+                await message.reply_text(context.t("privacy_consent", days=days), reply_markup=to_markup(keyboard))
                 return
-            await message.reply_text(self._t(update, context, "broadcasts_state_off"))
+            await message.reply_text(context.t("broadcasts_state_off"))
             return
         await self.services.db(storage.set_broadcasts_enabled, chat.id, enabled)
-        await message.reply_text(self._t(update, context, "broadcasts_state_on" if enabled else "broadcasts_state_off"))
+        await message.reply_text(context.t("broadcasts_state_on" if enabled else "broadcasts_state_off"))

@@ -6,16 +6,15 @@ The reply itself is composed in bot.replying.compose (shared with `python -m bot
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.handlers.safety import alarm_answered
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.clock import local
 from bot.replying.compose import assess, text_reply
-
-Context = ContextTypes.DEFAULT_TYPE
 
 
 class QuestionHandlers:
@@ -35,7 +34,7 @@ class QuestionHandlers:
         if message is None or not message.text:
             return
         knowledge = self.services.knowledge.current
-        lang = self.services.lang(update, context.chat_data)
+        lang = context.lang
         now = self.services.clock.now()
         assessment = assess(message.text, knowledge)
         reply = text_reply(assessment, now, lang, knowledge, after_alarm=alarm_answered(update, context))

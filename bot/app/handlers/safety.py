@@ -14,8 +14,9 @@ import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.clock import local
@@ -25,9 +26,6 @@ from bot.storage.offload import DatabaseUnavailable
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
-ALARM_MARK = "alarm_answered_update"
 
 UNREADABLE = (
     filters.VOICE
@@ -85,7 +83,7 @@ class SafetyHandlers:
         today = local(self.services.clock.now()).date()
         self.services.misses.count(today, f"alarm_{result.level.label}")  # in memory; for the console's statistics
         content = knowledge.catalog.content
-        lang = self.services.lang(update, context.chat_data)
+        lang = context.lang
         now = self.services.clock.now()
         reply = alarm_reply(assessment, now, lang, knowledge.catalog)
         if reply is None:  # alarm_reply answers every level above none
@@ -106,8 +104,7 @@ class SafetyHandlers:
             raise ApplicationHandlerStop from exc
         if update.edited_message is not None or not reply.asks:
             raise ApplicationHandlerStop
-        if context.chat_data is not None:
-            context.chat_data[ALARM_MARK] = update.update_id
+        context.state.alarm_answered_update = update.update_id
 
     async def unreadable(self, update: Update, context: Context) -> None:
         """Voice, photo, sticker, …: say we cannot read it, with the spoed lines and 112."""
@@ -115,7 +112,7 @@ class SafetyHandlers:
         if message is None:
             return
         catalog = self.services.knowledge.current.catalog
-        lang = self.services.lang(update, context.chat_data)
+        lang = context.lang
         now = self.services.clock.now()
         await message.reply_text(render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies))
         raise ApplicationHandlerStop
@@ -138,7 +135,7 @@ class SafetyHandlers:
             return
         try:
             catalog = self.services.knowledge.current.catalog
-            lang = self.services.lang(update, context.chat_data)
+            lang = context.lang
             now = self.services.clock.now()
             if isinstance(error, DatabaseUnavailable):
                 first = catalog.ui.t("db_unavailable", lang)
@@ -152,4 +149,4 @@ class SafetyHandlers:
 
 def alarm_answered(update: Update, context: Context) -> bool:
     """True when the safety layer already answered this update with an alarm reply."""
-    return context.chat_data is not None and context.chat_data.get(ALARM_MARK) == update.update_id
+    return context.state.alarm_answered_update == update.update_id

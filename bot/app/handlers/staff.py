@@ -29,25 +29,23 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot import callbacks
+from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.clock import local
-from bot.content.model import Lang
 from bot.knowledge import ReloadReport
 from bot.observability.pseudonyms import hash_chat_id
-from bot.outbox.sender import BroadcastSender
 from bot.reminders.codes import code_hash
 from bot.sending import Button, Keyboard, SendError
 from bot.staff.auth import is_staff, log_refused
-from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
+from bot.staff.compose import MAX_TEXT, Composer, Draft, DraftStep, TextTooLong, audience_label, valid_audience
 from bot.staff.enrolment import EnrolmentService, deep_link, looks_like_code, qr_png
 from bot.staff.reload import format_reload, reload_content
 from bot.staff.texts import StaffTexts
@@ -55,24 +53,22 @@ from bot.storage.records import APPOINTMENT_TYPES
 from bot.views import menu_view
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
 class BroadcastTap:
-    """A staff member's tap on a `bc:` button, with the chat's broadcast draft."""
+    """A staff member's tap on a `bc:` button."""
 
     update: Update
     context: Context
     data: str
     message: Message
-    chat_data: dict[Any, Any]
 
-    def draft(self, step: str | None = None) -> Draft | None:
-        """The open draft (in `step`, when given), or None."""
-        draft = self.chat_data.get(DRAFT_KEY)
-        return draft if isinstance(draft, Draft) and (step is None or draft.step == step) else None
+    def draft(self, step: DraftStep | None = None) -> Draft | None:
+        """The chat's open broadcast draft (in `step`, when given), or None."""
+        draft = self.context.state.staff_draft
+        return draft if draft is not None and (step is None or draft.step == step) else None
 
 
 ButtonAction = Callable[[BroadcastTap], Coroutine[Any, Any, None]]
@@ -85,17 +81,14 @@ STAFF_COMMANDS: dict[str, tuple[str, ...]] = {
     "gemist": ("gemist", "misses"),
     "console": ("console",),
 }
-DRAFT_KEY = "staff_draft"
-ENROL_KEY = "enrol_code_hash"
 MISSES_DAYS = 30
 
 
 class StaffHandlers:
     """Staff tools in Telegram; the outbox sender is woken when a broadcast is confirmed."""
 
-    def __init__(self, services: Services, outbox: BroadcastSender | None = None) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
-        self.outbox = outbox if outbox is not None else getattr(services, "outbox", None)
         self.enrolment = EnrolmentService(services.storage, services.clock, services.settings.enrol_code_days)
         self.last_changed: tuple[str, ...] = ()
 
@@ -138,12 +131,6 @@ class StaffHandlers:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _lang(self, update: Update, context: Context) -> Lang:
-        return self.services.lang(update, context.chat_data)
-
-    def _t(self, update: Update, context: Context, key: str, **values: object) -> str:
-        return self.texts_now.t(key, self._lang(update, context), **values)
-
     def _is_staff(self, update: Update) -> bool:
         user = update.effective_user
         return is_staff(self.services.settings, user.id if user else None)
@@ -165,10 +152,9 @@ class StaffHandlers:
         message = update.effective_message
         if message is None:
             return
-        lang = self._lang(update, context)
         catalog = self.services.knowledge.current.catalog
         await send_view(
-            message, menu_view(catalog.content, catalog.ui, lang, intro=catalog.ui.t("unknown_command", lang))
+            message, menu_view(catalog.content, catalog.ui, context.lang, intro=context.t("unknown_command"))
         )
 
     @staticmethod
@@ -190,10 +176,10 @@ class StaffHandlers:
         username = self.services.settings.bot_username or context.bot.username
         link = deep_link(username, created.code)
         until = f"{local(created.expires_at):%d-%m-%Y %H:%M}"
-        await message.reply_text(self._t(update, context, "staff_enrol_done", until=until, link=html.escape(link)))
+        await message.reply_text(context.staff_t("staff_enrol_done", until=until, link=html.escape(link)))
         await message.reply_document(
             InputFile(qr_png(link), filename="inschrijving.png"),
-            caption=self._t(update, context, "staff_qr_caption", until=until),
+            caption=context.staff_t("staff_qr_caption", until=until),
         )
 
     async def redeem_deep_link(self, update: Update, context: Context, payload: str) -> bool:
@@ -203,18 +189,15 @@ class StaffHandlers:
             return False
         answer = await self.services.db(self.enrolment.check, payload)
         if answer.outcome != "ok":
-            await self._reply(message, self._t(update, context, f"enrol_{answer.outcome}"))
+            await self._reply(message, context.staff_t(f"enrol_{answer.outcome}"))
             return True
-        if context.chat_data is not None:
-            context.chat_data[ENROL_KEY] = code_hash(payload)
-        ui = self.services.knowledge.current.catalog.ui
-        lang = self._lang(update, context)
+        context.state.enrol_code_hash = code_hash(payload)
         keyboard = [
-            [Button(ui.t("button_consent_yes", lang), callbacks.enrol("yes"))],
-            [Button(ui.t("button_consent_no", lang), callbacks.enrol("no"))],
+            [Button(context.t("button_consent_yes"), callbacks.enrol("yes"))],
+            [Button(context.t("button_consent_no"), callbacks.enrol("no"))],
         ]
         days = self.services.settings.purge_after_days
-        await self._reply(message, ui.t("privacy_consent", lang, days=days), keyboard)
+        await self._reply(message, context.t("privacy_consent", days=days), keyboard)
         return True
 
     async def on_consent(self, update: Update, context: Context) -> None:
@@ -223,33 +206,26 @@ class StaffHandlers:
         if query is None or chat is None or not isinstance(query.message, Message):
             raise ApplicationHandlerStop
         await query.answer()
-        hashed = context.chat_data.pop(ENROL_KEY, None) if context.chat_data is not None else None
-        lang = self._lang(update, context)
+        hashed, context.state.enrol_code_hash = context.state.enrol_code_hash, None
+        lang = context.lang
         if callbacks.parse_enrol(query.data or "") == "no":
-            ui = self.services.knowledge.current.catalog.ui
-            await query.message.edit_text(ui.t("consent_declined", lang))
+            await query.message.edit_text(context.t("consent_declined"))
             raise ApplicationHandlerStop
         if hashed is None:
-            await query.message.edit_text(self._t(update, context, "enrol_stale"))
+            await query.message.edit_text(context.staff_t("enrol_stale"))
             raise ApplicationHandlerStop
-        rules = (
-            self.services.reminders.rules
-            if self.services.reminders is not None
-            else self.services.knowledge.current.catalog.reminder_rules
-        )
+        rules = self.services.reminders.rules
         result = await self.services.db(self.enrolment.redeem, hashed, chat.id, lang, rules)
         if result.outcome != "ok":
-            await query.message.edit_text(self._t(update, context, f"enrol_{result.outcome}"))
+            await query.message.edit_text(context.staff_t(f"enrol_{result.outcome}"))
             raise ApplicationHandlerStop
-        if context.chat_data is not None:
-            context.chat_data["lang"] = lang
+        context.state.lang = lang
         self.services.languages.remember(chat.id, lang)
         log.info("enrolment redeemed chat=%s appointments=%d", hash_chat_id(chat.id), result.appointments)
-        text = self._t(update, context, "enrol_done")
+        text = context.staff_t("enrol_done")
         if result.appointments:
-            text += "\n\n" + self._t(update, context, "enrol_done_appointments", count=result.appointments)
-            if self.services.timer is not None:
-                self.services.timer.changed()
+            text += "\n\n" + context.staff_t("enrol_done_appointments", count=result.appointments)
+            self.services.timer.changed()
         await query.message.edit_text(text)
         raise ApplicationHandlerStop
 
@@ -257,14 +233,11 @@ class StaffHandlers:
 
     async def broadcast(self, update: Update, context: Context) -> None:
         """Step 1: the audience."""
-        if context.chat_data is not None:
-            context.chat_data[DRAFT_KEY] = Draft()
-        await self._reply(
-            update.effective_message, self._t(update, context, "staff_bc_audience"), self._audiences(update, context)
-        )
+        context.state.staff_draft = Draft()
+        await self._reply(update.effective_message, context.staff_t("staff_bc_audience"), self._audiences(context))
 
-    def _audiences(self, update: Update, context: Context) -> Keyboard:
-        lang = self._lang(update, context)
+    def _audiences(self, context: Context) -> Keyboard:
+        lang = context.lang
         catalog = self.services.knowledge.current.catalog
         rows = [[Button(audience_label("all", self.texts_now, catalog, lang), callbacks.bc_audience("all"))]]
         rows += [
@@ -275,26 +248,26 @@ class StaffHandlers:
 
     async def on_draft_text(self, update: Update, context: Context) -> None:
         """Step 2 by typing: staff's own text becomes the draft (only with an open draft)."""
-        draft = context.chat_data.get(DRAFT_KEY) if context.chat_data is not None else None
+        draft = context.state.staff_draft
         message = update.effective_message
-        if not isinstance(draft, Draft) or draft.step != "content" or message is None or not message.text:
+        if draft is None or draft.step != "content" or message is None or not message.text:
             return  # not ours: the alarm layer and the other handlers go on as usual
         if not self._is_staff(update):
             return
         try:
             ready = draft.with_text(message.text)
         except TextTooLong as exc:  # never cut a message without a word: say so, keep the draft open
-            await self._reply(message, self._t(update, context, "staff_bc_too_long", length=exc.length, limit=MAX_TEXT))
+            await self._reply(message, context.staff_t("staff_bc_too_long", length=exc.length, limit=MAX_TEXT))
             raise ApplicationHandlerStop from None
         await self._preview(update, context, ready, message)
         raise ApplicationHandlerStop
 
     async def cancel_draft(self, update: Update, context: Context) -> None:
         """/annuleer while composing; otherwise left to the other handlers."""
-        if context.chat_data is None or DRAFT_KEY not in context.chat_data or not self._is_staff(update):
+        if context.state.staff_draft is None or not self._is_staff(update):
             return
-        del context.chat_data[DRAFT_KEY]
-        await self._reply(update.effective_message, self._t(update, context, "staff_bc_cancelled"))
+        context.state.staff_draft = None
+        await self._reply(update.effective_message, context.staff_t("staff_bc_cancelled"))
         raise ApplicationHandlerStop
 
     def _bc_button(self, action: ButtonAction) -> Handler:
@@ -310,15 +283,14 @@ class StaffHandlers:
                 log_refused("bc-button", user.id if user else None)
                 await self._unknown_command(update, context)
                 raise ApplicationHandlerStop
-            chat_data = context.chat_data if context.chat_data is not None else {}
-            await action(BroadcastTap(update, context, query.data, query.message, chat_data))
+            await action(BroadcastTap(update, context, query.data, query.message))
             raise ApplicationHandlerStop
 
         return handle
 
     async def on_stale(self, tap: BroadcastTap) -> None:
         """A button of a draft that is gone, or of another step."""
-        await tap.message.edit_text(self._t(tap.update, tap.context, "staff_bc_stale"))
+        await tap.message.edit_text(tap.context.staff_t("staff_bc_stale"))
 
     async def on_updated(self, tap: BroadcastTap) -> None:
         """`bc:upd` under a reload report: preview a notice of the changed chapters."""
@@ -334,11 +306,9 @@ class StaffHandlers:
         if tap.draft() is None or not valid_audience(audience):
             await self.on_stale(tap)
             return
-        tap.chat_data[DRAFT_KEY] = Draft(audience=audience, step="content")
-        keyboard = [[Button(self._t(tap.update, tap.context, "staff_bc_choose_chapter"), callbacks.BC_CHOOSE)]]
-        await tap.message.edit_text(
-            self._t(tap.update, tap.context, "staff_bc_content"), reply_markup=to_markup(keyboard)
-        )
+        tap.context.state.staff_draft = Draft(audience=audience, step="content")
+        keyboard = [[Button(tap.context.staff_t("staff_bc_choose_chapter"), callbacks.BC_CHOOSE)]]
+        await tap.message.edit_text(tap.context.staff_t("staff_bc_content"), reply_markup=to_markup(keyboard))
 
     async def on_choose_chapter(self, tap: BroadcastTap) -> None:
         """Step 2 by button: the chapters to choose from."""
@@ -365,7 +335,7 @@ class StaffHandlers:
         if draft is None or kind is None:
             await self.on_stale(tap)
             return
-        del tap.chat_data[DRAFT_KEY]  # a second tap finds no draft: never two broadcasts
+        tap.context.state.staff_draft = None  # a second tap finds no draft: never two broadcasts
         await self._confirm(tap.update, tap.context, draft, urgent=kind == "urgent", message=tap.message)
 
     async def on_cancel(self, tap: BroadcastTap) -> None:
@@ -373,32 +343,30 @@ class StaffHandlers:
         if tap.draft() is None:
             await self.on_stale(tap)
             return
-        tap.chat_data.pop(DRAFT_KEY, None)
-        await tap.message.edit_text(self._t(tap.update, tap.context, "staff_bc_cancelled"))
+        tap.context.state.staff_draft = None
+        await tap.message.edit_text(tap.context.staff_t("staff_bc_cancelled"))
 
     async def _preview(self, update: Update, context: Context, draft: Draft, message: Message) -> None:
         """Step 3: the message as the patient sees it, the recipient count, and the confirmation buttons."""
         composer = self._composer()
-        lang = self._lang(update, context)
+        lang = context.lang
         rendered = composer.preview(draft, lang)
         if rendered is None:
-            await message.reply_text(self._t(update, context, "staff_bc_stale"))
+            await message.reply_text(context.staff_t("staff_bc_stale"))
             return
-        if context.chat_data is not None:
-            context.chat_data[DRAFT_KEY] = draft
+        context.state.staff_draft = draft
         now = self.services.clock.now()
         count = await self.services.db(composer.recipients, draft, now)
-        await message.reply_text(self._t(update, context, "staff_bc_preview"))
+        await message.reply_text(context.staff_t("staff_bc_preview"))
         await message.reply_text(rendered[0], reply_markup=to_markup(rendered[1]))
         label = audience_label(draft.audience, self.texts_now, composer.catalog, lang)
-        lines = [self._t(update, context, "staff_bc_count", count=count, audience=html.escape(label))]
-        sender = self.outbox
-        if sender is not None and sender.in_quiet_hours(now):
-            lines.append(self._t(update, context, "staff_bc_quiet"))
+        lines = [context.staff_t("staff_bc_count", count=count, audience=html.escape(label))]
+        if self.services.outbox.in_quiet_hours(now):
+            lines.append(context.staff_t("staff_bc_quiet"))
         keyboard = [
-            [Button(self._t(update, context, "staff_bc_send", count=count), callbacks.bc_send("send"))],
-            [Button(self._t(update, context, "staff_bc_send_urgent"), callbacks.bc_send("urgent"))],
-            [Button(self._t(update, context, "staff_bc_cancel"), callbacks.BC_CANCEL)],
+            [Button(context.staff_t("staff_bc_send", count=count), callbacks.bc_send("send"))],
+            [Button(context.staff_t("staff_bc_send_urgent"), callbacks.bc_send("urgent"))],
+            [Button(context.staff_t("staff_bc_cancel"), callbacks.BC_CANCEL)],
         ]
         await message.reply_text("\n".join(lines), reply_markup=to_markup(keyboard))
 
@@ -406,16 +374,15 @@ class StaffHandlers:
         """Step 4: store the broadcast with its outbox rows (audited) and wake the sender."""
         composer, now = self._composer(), self.services.clock.now()
         if await self.services.db(composer.recipients, draft, now) == 0:
-            await message.edit_text(self._t(update, context, "staff_bc_none"))
+            await message.edit_text(context.staff_t("staff_bc_none"))
             return
         user, chat = update.effective_user, update.effective_chat
         stored = await self.services.db(
             composer.confirm, draft, now, user.id if user else None, urgent, chat.id if chat else None
         )
         log.info("broadcast %d confirmed: %d recipients, urgent=%s", stored.id, stored.recipients, urgent)
-        await message.edit_text(self._t(update, context, "staff_bc_queued", id=stored.id, count=stored.recipients))
-        if self.outbox is not None:
-            self.outbox.wake()
+        await message.edit_text(context.staff_t("staff_bc_queued", id=stored.id, count=stored.recipients))
+        self.services.outbox.wake()
 
     # -- /herladen, /gemist -------------------------------------------------------------------
 
@@ -426,10 +393,8 @@ class StaffHandlers:
         keyboard: Keyboard = ()
         if report.ok and (report.changed or report.added):
             self.last_changed = tuple(report.changed + report.added)
-            keyboard = [[Button(self._t(update, context, "staff_reload_notify"), callbacks.BC_UPDATED)]]
-        await self._reply(
-            update.effective_message, format_reload(report, self.texts_now, self._lang(update, context)), keyboard
-        )
+            keyboard = [[Button(context.staff_t("staff_reload_notify"), callbacks.BC_UPDATED)]]
+        await self._reply(update.effective_message, format_reload(report, self.texts_now, context.lang), keyboard)
 
     async def reload_from_signal(self) -> None:
         """SIGHUP: reload, and tell every staff member the outcome (problems with file and line)."""
@@ -452,9 +417,9 @@ class StaffHandlers:
         today = local(self.services.clock.now()).date()
         rows = await self.services.db(self.services.storage.miss_counts, today - timedelta(days=MISSES_DAYS))
         if not rows:
-            await self._reply(update.effective_message, self._t(update, context, "staff_misses_none", days=MISSES_DAYS))
+            await self._reply(update.effective_message, context.staff_t("staff_misses_none", days=MISSES_DAYS))
             return
-        lines = [self._t(update, context, "staff_misses_title", days=MISSES_DAYS)]
+        lines = [context.staff_t("staff_misses_title", days=MISSES_DAYS)]
         lines += [f"{day:%a %d-%m}: {count}" for day, count in rows]
         lines.append(f"Σ {sum(count for _, count in rows)}")
         await self._reply(update.effective_message, "\n".join(lines))
@@ -471,11 +436,9 @@ class StaffHandlers:
         try:
             link = await self.services.db(create_signin_link, queries, url, user.id, now)
         except TooManyLinks:
-            await self._reply(update.effective_message, self._t(update, context, "staff_console_refused"))
+            await self._reply(update.effective_message, context.staff_t("staff_console_refused"))
             return
-        await self._reply(
-            update.effective_message, self._t(update, context, "staff_console_link", link=html.escape(link))
-        )
+        await self._reply(update.effective_message, context.staff_t("staff_console_link", link=html.escape(link)))
 
 
 def install_sighup(app: Application[Any, Any, Any, Any, Any, Any], staff: StaffHandlers) -> bool:
