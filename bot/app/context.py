@@ -20,6 +20,8 @@ from bot.app.instrumented import InstrumentedApplication
 from bot.app.services import Services
 from bot.content.model import Lang
 from bot.content.ui import pick_lang
+from bot.knowledge import Knowledge
+from bot.replying.compose import Assessment, assess
 from bot.staff.compose import Draft
 from bot.storage.records import AppointmentType
 
@@ -91,6 +93,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, dict[Any, 
         self.services: Services = application.services
         self._update: Update | None = None
         self._chatless: ChatData | None = None
+        self._assessed: tuple[str, Knowledge, Assessment] | None = None
 
     @classmethod
     def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> Context:
@@ -126,6 +129,13 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, dict[Any, 
             return known
         user = update.effective_user if update is not None else None
         return pick_lang(user.language_code if user else None)
+
+    def assessment(self, text: str, knowledge: Knowledge) -> Assessment:
+        """What `text` is (alarm, question, language), read once per update: the alarm layer and the
+        question handler both need it, and the context lives exactly as long as the update."""
+        if self._assessed is None or self._assessed[0] != text or self._assessed[1] is not knowledge:
+            self._assessed = (text, knowledge, assess(text, knowledge))
+        return self._assessed[2]
 
     def t(self, key: str, **values: object) -> str:
         """The interface text `key` (content/ui.yaml) in the chat's language, `values` filled in."""

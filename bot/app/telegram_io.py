@@ -124,9 +124,11 @@ class RetryingRequest(HTTPXRequest):
     at least once — but not for sends marked at most once by `TelegramSender` (reminders,
     broadcasts): those raise `Unconfirmed` and are recorded as sent without confirmation.
 
-    Requests wait for a free connection here, in arrival order, rather than in httpx's pool: httpcore
-    walks its whole queue against every connection each time one is taken or given back, which with
-    a burst of hundreds of replies cost more than building and sending them.
+    Connections are shared out in two fixed parts: replies in a chat (the alarm reply among them) and
+    the at-most-once sends (reminders, broadcasts) each have their own, so a broadcast whose requests
+    hang can never hold up a reply. Requests wait for their part's free connection here, in arrival
+    order, rather than in httpx's pool: httpcore walks its whole queue against every connection each
+    time one is taken or given back, which in a burst of replies cost more than building and sending them.
     """
 
     def __init__(
@@ -135,14 +137,19 @@ class RetryingRequest(HTTPXRequest):
         delays: Sequence[float] = (0.25, 1.0, 3.0),
         max_retry_after: float = 10.0,
         sleep: Sleep = asyncio.sleep,
-        connection_pool_size: int = 16,
+        reply_connections: int = 8,
+        background_connections: int = 8,
         **kwargs: Any,
     ) -> None:
-        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
+        super().__init__(connection_pool_size=reply_connections + background_connections, **kwargs)
         self._delays = tuple(delays)
         self._max_retry_after = max_retry_after
         self._sleep = sleep
-        self._connections = asyncio.Semaphore(connection_pool_size)
+        # Keyed by _AT_MOST_ONCE: False for replies in a chat, True for reminders and broadcasts.
+        self._connections = {
+            False: asyncio.Semaphore(reply_connections),
+            True: asyncio.Semaphore(background_connections),
+        }
 
     async def do_request(
         self,
@@ -161,7 +168,7 @@ class RetryingRequest(HTTPXRequest):
         attempt = 0
         while True:
             try:
-                async with self._connections:
+                async with self._connections[_AT_MOST_ONCE.get()]:
                     code, payload = await super().do_request(url, method, request_data, *timeouts)
             except (TimedOut, NetworkError) as exc:  # timeouts and connection errors from httpx
                 if _AT_MOST_ONCE.get() and isinstance(exc.__cause__, _MAYBE_REACHED):

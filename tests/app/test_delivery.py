@@ -3,6 +3,7 @@ is handled once, also when the copy reaches another instance."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from bot.app.assembly import build_application
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
 from tests.app.helpers import SECRET, URL, free_port, update
-from tests.chats import Chat, make_settings
+from tests.chats import PATIENT, Chat, make_settings
 
 REMINDED = 1500
 
@@ -32,6 +33,23 @@ async def test_a_telegram_answer_held_20_s_does_not_produce_a_second_reminder(ch
     assert len(chat.fake.messages_to(REMINDED)) == 1
     sent = [r for r in services.storage.reminders_of(appointment.id) if r.status == "sent"]
     assert [(r.attempts, r.error) for r in sent] == [(1, "unconfirmed")]  # recorded, not resent
+
+
+async def test_broadcast_sends_whose_answers_hang_do_not_hold_up_an_alarm_reply(chat: Chat) -> None:
+    # Twenty broadcast messages whose answers Telegram holds: more than every connection the bot has.
+    held = range(3000, 3020)
+    for chat_id in held:
+        chat.fake.fail_next("sendMessage", "slow", chat_id=chat_id, hold=1.5)
+    sender = chat.assembly.services.sender
+    sends = [asyncio.create_task(sender.send_message(chat_id, "Nieuws")) for chat_id in held]
+    await chat.fake.wait_until(lambda: bool(chat.fake.messages_to(3000)), within=5)
+    chat.fake.send_text(PATIENT, "ik heb sinds vanmiddag 39,6 koorts")
+    await chat.fake.wait_until(lambda: bool(chat.fake.messages_to(PATIENT)), within=1, what="the alarm reply")
+    assert "112" in (chat.fake.messages_to(PATIENT)[0].text or "")
+    # Answered while broadcast messages still waited for their own connections.
+    assert sum(1 for chat_id in held if chat.fake.messages_to(chat_id)) < len(held)
+    await asyncio.gather(*sends)
+    assert all(len(chat.fake.messages_to(chat_id)) == 1 for chat_id in held)
 
 
 async def test_a_webhook_update_posted_twice_to_two_instances_is_handled_once(

@@ -14,7 +14,7 @@ from bot.app.handlers.safety import alarm_answered
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.clock import local
-from bot.replying.compose import assess, text_reply
+from bot.replying.compose import text_reply
 
 
 class QuestionHandlers:
@@ -36,7 +36,7 @@ class QuestionHandlers:
         knowledge = self.services.knowledge.current
         lang = context.lang
         now = self.services.clock.now()
-        assessment = assess(message.text, knowledge)
+        assessment = context.assessment(message.text, knowledge)
         reply = text_reply(assessment, now, lang, knowledge, after_alarm=alarm_answered(update, context))
         if reply is None:
             return  # the alarm reply already told the patient whom to call

@@ -21,7 +21,7 @@ from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.clock import local
 from bot.observability.pseudonyms import hash_chat_id
-from bot.replying.compose import alarm_reply, assess
+from bot.replying.compose import alarm_reply
 from bot.storage.offload import DatabaseUnavailable
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
@@ -65,7 +65,7 @@ class SafetyHandlers:
             return
         text = message.text or message.caption or ""
         knowledge = self.services.knowledge.current
-        assessment = assess(text, knowledge)
+        assessment = context.assessment(text, knowledge)
         result = assessment.result
         if not assessment.alarm:
             if update.edited_message is not None:
