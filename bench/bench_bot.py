@@ -58,6 +58,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler,
 from bench.fake_process import FakeProcess  # noqa: E402
 from bot.app.assembly import build_application  # noqa: E402
 from bot.app.groups import Group  # noqa: E402
+from bot.app.memory import keep_long_lived_out_of_gc  # noqa: E402
 from bot.clock import AMSTERDAM, ManualClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
@@ -125,7 +126,9 @@ def build_full_bot(base_url: str, database_dir: Path) -> AnyApp:
         base_url=base_url,
         database_url=f"sqlite:///{database_dir / 'bench.db'}",
     )
-    return build_application(settings, clock=ManualClock(OFFICE_HOURS)).app
+    app = build_application(settings, clock=ManualClock(OFFICE_HOURS)).app
+    keep_long_lived_out_of_gc()  # as `python -m bot run` does once the bot is built
+    return app
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

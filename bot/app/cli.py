@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cliargs
 from bot.app.assembly import ALLOWED_UPDATES, build_application
+from bot.app.memory import keep_long_lived_out_of_gc
 from bot.app.webhook import use_strict_json_handler
 from bot.knowledge import ContentLoadError
 from bot.observability.logs import configure_logging
@@ -78,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"database unavailable, not starting: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
     _use_log_salt(settings, assembly.services.storage)
+    keep_long_lived_out_of_gc()
     if args.webhook:
         if not settings.webhook_secret:
             print("--webhook needs WEBHOOK_SECRET: Telegram sends it with every update", file=sys.stderr)
