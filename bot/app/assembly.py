@@ -64,6 +64,7 @@ class Assembly:
     dialogs: DialogSync
     observability: ObservabilityServer | None = None
     listener: Listener | None = None
+    drained: bool = False
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
@@ -98,6 +99,9 @@ class Assembly:
     async def stop(self, _app: object = None) -> None:
         """Drain (python-telegram-bot's post_stop, while the bot can still send): the reminder batch and
         the broadcast messages in flight finish and are recorded, unsent claims go back, counts are written."""
+        if self.drained:
+            return  # post_stop ran already; post_shutdown calls this again for a stop that skipped it
+        self.drained = True
         services = self.services
         services.db.hurry()  # a database that does not answer must not hold up the stop
         if self.listener is not None:

@@ -30,7 +30,7 @@ import functools
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future
 from typing import Any, ParamSpec, TypeVar
 
@@ -62,6 +62,17 @@ class Offload:
         self.patience = patience
         self.available = True
         self._pool: DaemonPool | None = None
+        self._waits: set[asyncio.Timeout] = set()  # the deadlines of the waits in progress, for `hurry`
+        self._hurried_by: float | None = None  # loop time by which writes that must land give up
+
+    async def _within(self, awaitable: Awaitable[T], seconds: float) -> T:
+        """`await awaitable`, raising TimeoutError after `seconds` (or sooner, after `hurry`)."""
+        async with asyncio.timeout(seconds) as limit:
+            self._waits.add(limit)
+            try:
+                return await awaitable
+            finally:
+                self._waits.discard(limit)
 
     def _executor(self) -> DaemonPool:
         if self._pool is None:
@@ -73,7 +84,7 @@ class Offload:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor(), functools.partial(fn, *args, **kwargs))
         try:
-            result = await asyncio.wait_for(future, self.deadline)
+            result = await self._within(future, self.deadline)
         except TimeoutError as exc:
             self._down("timeout", getattr(fn, "__name__", "call"))
             raise DatabaseUnavailable(f"no answer within {self.deadline:g} s") from exc
@@ -95,7 +106,7 @@ class Offload:
         done = executor.submit(fn, *args, **kwargs)
         taken = asyncio.wrap_future(done)
         try:
-            result = await asyncio.wait_for(asyncio.shield(taken), self.deadline)
+            result = await self._within(asyncio.shield(taken), self.deadline)
         except BaseException as exc:
             taken.add_done_callback(_retrieve)
             if not done.cancel():  # already running: whatever it claims goes back when it completes
@@ -116,9 +127,11 @@ class Offload:
         give_up = loop.time() + self.patience
         delay = 0.1
         while True:
+            if self._hurried_by is not None:
+                give_up = min(give_up, self._hurried_by)
             future = loop.run_in_executor(self._executor(), functools.partial(fn, *args, **kwargs))
             try:
-                result = await asyncio.wait_for(asyncio.shield(future), max(0.01, give_up - loop.time()))
+                result = await self._within(asyncio.shield(future), max(0.01, give_up - loop.time()))
             except TimeoutError as exc:
                 # The call stays queued or running and lands once the database answers again.
                 self._down("timeout", getattr(fn, "__name__", "call"))
@@ -144,9 +157,19 @@ class Offload:
         self.available = False
 
     def hurry(self, seconds: float = 1.0) -> None:
-        """Stopping: wait at most `seconds` per call from now on, writes that must land included."""
+        """Stopping: wait at most `seconds` per call from now on, writes that must land included; the
+        waits already in progress end within `seconds` too (a stop must not wait out their deadlines)."""
         self.deadline = min(self.deadline, seconds)
         self.patience = min(self.patience, seconds)
+        try:
+            now = asyncio.get_running_loop().time()
+        except RuntimeError:  # not called from the loop: no wait can be in progress on it
+            return
+        self._hurried_by = now + seconds
+        for limit in self._waits:
+            when = limit.when()
+            if when is None or when > self._hurried_by:
+                limit.reschedule(self._hurried_by)
 
     def close(self) -> None:
         """Stop the pool without waiting for calls stuck on an unanswering database."""

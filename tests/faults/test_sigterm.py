@@ -103,7 +103,8 @@ async def test_sigterm_while_postgres_hangs_still_exits_0_promptly(pg_url: str) 
                 started = time.monotonic()
                 code, stderr = await terminate(proc)
                 assert code == 0, stderr
-                assert time.monotonic() - started < 15  # the waiting handler's 5 s deadline, then 1 s per write
+                # Waits in progress end within 1 s of the stop, writes give up 1 s later, the listener is closed.
+                assert time.monotonic() - started < 8
             finally:
                 relay.resume()
                 if proc.returncode is None:

@@ -122,3 +122,20 @@ async def test_a_claim_that_is_awaited_returns_its_rows_and_gives_nothing_back()
     await asyncio.sleep(0.05)
     assert given_back == []
     offload.close()
+
+
+async def test_hurry_ends_the_waits_already_in_progress_too() -> None:
+    offload = Offload(deadline=30, workers=2, patience=30)
+    release = threading.Event()
+    call = asyncio.create_task(offload(release.wait, 10))
+    write = asyncio.create_task(offload.record(release.wait, 10))
+    await asyncio.sleep(0.05)  # both are waiting on the stuck database
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    offload.hurry(0.2)
+    for task in (call, write):
+        with pytest.raises(DatabaseUnavailable):
+            await task
+    assert loop.time() - started < 2  # not their 30 s
+    release.set()
+    offload.close()
