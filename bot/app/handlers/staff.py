@@ -36,7 +36,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
-from bot.app.memory import keep_long_lived_out_of_gc
+from bot.app.memory import keep_reloaded_out_of_gc
 from bot.app.replies import send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
@@ -413,7 +413,7 @@ class StaffHandlers:
         services = self.services
         report = reload_content(services.knowledge, services.storage, services.clock, actor, services.reminders)
         if report.ok:
-            keep_long_lived_out_of_gc()  # the new content lives as long as the old did
+            keep_reloaded_out_of_gc()  # the new content lives as long as the old did
         return report
 
     async def misses(self, update: Update, context: Context) -> None:
