@@ -47,6 +47,8 @@ NEW_CASES = [
     ("mijn moeder is opeens helemaal in de war en praat wartaal", EMERGENCY, "confusion"),
     ("pa herkent ons niet meer sinds vanmiddag", EMERGENCY, "confusion"),
     ("she is suddenly very confused", EMERGENCY, "confusion"),
+    ("ik ben zo in de war, weet niet waar ik ben", EMERGENCY, "confusion"),
+    ("mijn vader is erg in de war sinds vanochtend", EMERGENCY, "confusion"),
     ("zijn gezicht hangt scheef aan de linkerkant", EMERGENCY, "stroke"),
     ("ze praat met een dubbele tong en haar linkerarm is slap", EMERGENCY, "stroke"),
     ("hij kan zijn arm niet meer optillen", EMERGENCY, "stroke"),
@@ -69,6 +71,10 @@ NEW_CASES = [
     ("er komt troebel vocht langs de drain", URGENT, "wound_infection"),
     ("er komt pus uit de snee", URGENT, "wound_pus"),
     ("my wound is swollen and hot", URGENT, "wound_infection"),
+    # urgent beyond the folder: cannot pass urine
+    ("ik kan niet meer plassen", URGENT, "cannot_urinate"),
+    ("sinds vanochtend lukt plassen niet meer", URGENT, "cannot_urinate"),
+    ("I can't pee since this morning", URGENT, "cannot_urinate"),
     # other languages: the commonest words
     ("Ateşim var", URGENT, "other_language_fever"),
     ("bardzo boli", URGENT, "other_language_pain"),

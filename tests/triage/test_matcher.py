@@ -114,6 +114,9 @@ def test_every_concept_has_a_test(triage: Triage) -> None:
         "Mag ik mijn vrouw meenemen?",
         "breken",  # a real word, never read as "braken"
         "Het glas is gebroken",
+        "ik was zo in de war van die brief",  # mixed up about something: no confusion
+        "de brief bracht me in de war",
+        "mag ik plassen voor de mri?",
         "We gaan de dosis verhogen zei de arts",
         "Mag ik eten en drinken voor de MRI?",
         "Wat is een leverpunctie?",
