@@ -54,6 +54,8 @@ NEW_CASES = [
     ("hij kan zijn arm niet meer optillen", EMERGENCY, "stroke"),
     ("mijn vader lalt en zijn mondhoek hangt", EMERGENCY, "stroke"),
     ("I think she is having a stroke, her speech is slurred", EMERGENCY, "stroke"),
+    ("ik zie ineens dubbel", EMERGENCY, "stroke"),
+    ("I feel like I'm going to pass out", EMERGENCY, "unconscious"),
     # suicidal intent or plans
     ("ik wil niet meer verder, ik maak er vanavond een eind aan", EMERGENCY, "suicidal"),
     ("ik heb al mijn slaappillen ingenomen", EMERGENCY, "suicidal"),
@@ -71,6 +73,9 @@ NEW_CASES = [
     ("er komt troebel vocht langs de drain", URGENT, "wound_infection"),
     ("er komt pus uit de snee", URGENT, "wound_pus"),
     ("my wound is swollen and hot", URGENT, "wound_infection"),
+    # urgent beyond the folder: a swollen, hard belly
+    ("mijn buik is opgezet en hard als een plank", URGENT, "swollen_belly"),
+    ("my belly is hard and swollen", URGENT, "swollen_belly"),
     # urgent beyond the folder: cannot pass urine
     ("ik kan niet meer plassen", URGENT, "cannot_urinate"),
     ("sinds vanochtend lukt plassen niet meer", URGENT, "cannot_urinate"),

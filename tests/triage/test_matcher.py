@@ -117,6 +117,7 @@ def test_every_concept_has_a_test(triage: Triage) -> None:
         "ik was zo in de war van die brief",  # mixed up about something: no confusion
         "de brief bracht me in de war",
         "mag ik plassen voor de mri?",
+        "mijn buik is weer plat na de operatie",
         "We gaan de dosis verhogen zei de arts",
         "Mag ik eten en drinken voor de MRI?",
         "Wat is een leverpunctie?",
