@@ -82,9 +82,13 @@ class Offload:
     async def __call__(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn(*args, **kwargs)` off the loop; raise `DatabaseUnavailable` when it takes too long."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor(), functools.partial(fn, *args, **kwargs))
+        return await self._answer(fn, loop.run_in_executor(self._executor(), functools.partial(fn, *args, **kwargs)))
+
+    async def _answer(self, fn: Callable[..., Any], awaitable: Awaitable[T]) -> T:
+        """`await awaitable` within the deadline; no answer in time, or a refused connection, is
+        `DatabaseUnavailable`."""
         try:
-            result = await self._within(future, self.deadline)
+            result = await self._within(awaitable, self.deadline)
         except TimeoutError as exc:
             self._down("timeout", getattr(fn, "__name__", "call"))
             raise DatabaseUnavailable(f"no answer within {self.deadline:g} s") from exc
@@ -106,20 +110,12 @@ class Offload:
         done = executor.submit(fn, *args, **kwargs)
         taken = asyncio.wrap_future(done)
         try:
-            result = await self._within(asyncio.shield(taken), self.deadline)
-        except BaseException as exc:
+            return await self._answer(fn, asyncio.shield(taken))
+        except BaseException:
             taken.add_done_callback(_retrieve)
             if not done.cancel():  # already running: whatever it claims goes back when it completes
                 done.add_done_callback(functools.partial(_give_back_unseen, executor, give_back))
-            if isinstance(exc, TimeoutError):
-                self._down("timeout", getattr(fn, "__name__", "claim"))
-                raise DatabaseUnavailable(f"no answer within {self.deadline:g} s") from exc
-            if isinstance(exc, OperationalError | PoolTimeout):
-                self._down(_reason(exc), getattr(fn, "__name__", ""))
-                raise DatabaseUnavailable(type(exc).__name__) from exc
             raise
-        self._up()
-        return result
 
     async def record(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a write that must land: never cancelled, retried while the database refuses, up to `patience` s."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.observability.metrics import Metrics
+from tests.cli import start_bot
 
 REPO = Path(__file__).resolve().parents[2]
 COMMAND_TIMEOUT = 60.0  # only bounds a hanging command; they normally take about a second
@@ -32,16 +32,7 @@ async def run_bot(*args: str) -> Completed:
     Async so that a server running on the test's loop can answer the subprocess meanwhile.
     """
     env = {k: v for k, v in os.environ.items() if k not in {"METRICS_PORT", "DATABASE_URL"}}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_bot(*args, env=env)
     try:
         async with asyncio.timeout(COMMAND_TIMEOUT):
             out, err = await process.communicate()
