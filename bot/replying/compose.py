@@ -132,9 +132,13 @@ class Reply:
 
 def assess(text: str, knowledge: Knowing) -> Assessment:
     """Triage `text` and decide whether the bot reads its language. Pure and in memory."""
-    result = knowledge.triage.assess(text)
-    matched = {word for match in result.matches for word in match.words}
-    return Assessment(text, result, read_language(text, matched))
+    triage = knowledge.triage
+    result = triage.assess(text)
+    reading = read_language(text, triage.read_words(result))
+    if reading is Reading.READABLE and triage.foreign_alarm(result):
+        # "j'ai de la fièvre", "mama is tay7at en makatfi9ch": the alarm is answered in Dutch and English.
+        reading = Reading.FOREIGN_WORDS
+    return Assessment(text, result, reading)
 
 
 def reply_langs(lang: Lang, reading: Reading) -> tuple[Lang, ...]:

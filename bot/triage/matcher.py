@@ -25,6 +25,7 @@ Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", 
 # step below is linear in the number of tokens, and per-word work is cached.
 _CACHE_LIMIT = 50_000
 _DEVOICE = str.maketrans("vz", "fs")
+_LETTER_RUN = re.compile(r"[a-z]{4,}")
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
 
@@ -102,6 +103,8 @@ class Triage:
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
         self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
+        # The other-language concepts are those with only `exact` words (no Dutch or English terms).
+        self._foreign = frozenset(c.id for c in vocabulary.concepts if c.exact and not (c.nl or c.en or c.misspellings))
         self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
             for text in concept.nl + concept.en:
@@ -177,6 +180,15 @@ class Triage:
                 keys[key] = method
         if f"={word}" in self._keys:
             keys[f"={word}"] = "exact"
+        if not word.isalpha() and word.isalnum():
+            # A Latin word with a digit in it ("tay7at", or "pijn8" typed without a space): its letter
+            # runs of four or more also count, as written or stemmed, never as typos.
+            for part in _LETTER_RUN.findall(word):
+                for key in self._message_keys(part):
+                    if key in self._keys:
+                        keys.setdefault(key, "exact" if part in self._surface else "stem")
+                if f"={part}" in self._keys:
+                    keys.setdefault(f"={part}", "exact")
         for suffix, suffix_key in self._compounds:
             if len(word) >= len(suffix) + 3 and self._compound_of(word, suffix):
                 keys.setdefault(suffix_key, "compound")
@@ -241,7 +253,8 @@ class Triage:
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
         rule = self.vocabulary.temperature
-        context = any(m.concept == self._fever for m in matches) or any(t.text in rule.context for t in tokens)
+        fever_like = rule.context_concepts | {self._fever}
+        context = any(m.concept in fever_like for m in matches) or any(t.text in rule.context for t in tokens)
         for reading in read_temperatures(tokens, rule, context):
             matches.append(
                 Match(
@@ -262,6 +275,15 @@ class Triage:
         result = TriageResult(level, tuple(matches))
         contacts = tuple(dict.fromkeys(c for concept in result.concepts for c in self._contacts.get(concept, ())))
         return TriageResult(level, result.matches, contacts) if contacts else result
+
+    def read_words(self, result: TriageResult) -> set[str]:
+        """The message words a Dutch or English alarm concept matched, typos included ("koortss"): words
+        the bot reads. Alarm words of other languages are left out: they do not make a message Dutch."""
+        return {word for m in result.matches if m.concept not in self._foreign for word in m.words}
+
+    def foreign_alarm(self, result: TriageResult) -> bool:
+        """True when an alarm word of another language was found (not cancelled)."""
+        return any(not m.negated and m.concept in self._foreign for m in result.matches)
 
     def _combine(self, tokens: Sequence[Token], matches: Sequence[Match]) -> list[Match]:
         """Concepts made of others (`all_of`) found in one sentence: black stools with dizziness."""

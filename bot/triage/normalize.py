@@ -22,9 +22,15 @@ _MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 _APOSTROPHES = re.compile("['’‘`´]")
 _RUNS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)?)"
-    # Arabic script is kept as words, so a reviewed list of the commonest Arabic alarm words can match.
-    r"|(?P<word>[a-z]+|[\u0621-\u064a\u066e-\u06d3]+)"
+    # Moroccan Arabic in Latin letters writes some sounds as digits (3 = ع, 7 = ح, 9 = ق, 5 = خ, 2 = ء):
+    # "tay7at", "n9derch", "wja3", "3lih" are one word each. Only a single digit between, after or
+    # (with two letters following) before letters counts, so "39,5", "38c", "3x" and "covid19" stay
+    # numbers; the matcher also reads the letters of such a word on their own ("pijn8" is still "pijn").
+    r"(?P<arabizi>(?<!\d)[2-9][a-z]{2,}(?:[2-9](?!\d)[a-z]*)*|[a-z]+(?:[2-9](?!\d)[a-z]*)+)"
+    r"|(?P<number>\d+(?:[.,]\d+)?)"
+    # Arabic and Cyrillic script are kept as words, so reviewed lists of the commonest Arabic, Russian
+    # and Ukrainian alarm words can match (accents are already gone: й is и, ї is і, ё is е).
+    r"|(?P<word>[a-z]+|[\u0621-\u064a\u066e-\u06d3]+|[\u0430-\u045f\u0491]+)"
     r"|(?P<emoji>[\u2600-\u27bf\U0001f000-\U0001faff])"
     r"|(?P<end>[.!?\n]|[\u061f])"
     r"|(?P<break>[;:,()\[\]\u060c]|\s-\s)"
@@ -69,6 +75,8 @@ def tokenize(text: str) -> list[Token]:
                     tokens[-1] = Token(mark, "break")
             elif tokens:
                 tokens.append(Token(mark, "break"))
+        elif kind == "arabizi":
+            tokens.append(Token(match.group(), "word"))
         elif kind is not None:
             tokens.append(Token(match.group(), kind))  # type: ignore[arg-type]
     return tokens

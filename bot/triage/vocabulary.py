@@ -67,6 +67,7 @@ _TEMPERATURE_KEYS = {
     "fahrenheit",
     "not_after",
     "not_before",
+    "context_concepts",
 }
 
 
@@ -123,6 +124,7 @@ class TemperatureRule:
     not_before: frozenset[str]
     above: frozenset[str] = frozenset()
     fahrenheit: frozenset[str] = frozenset()
+    context_concepts: frozenset[str] = frozenset()  # other concepts whose words make a number a temperature
 
 
 @dataclass(frozen=True)
@@ -368,13 +370,19 @@ def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> Temp
         root.line_of("temperature"),
         "temperature",
         _TEMPERATURE_KEYS,
-        _TEMPERATURE_KEYS - {"above", "fahrenheit"},
+        _TEMPERATURE_KEYS - {"above", "fahrenheit", "context_concepts"},
     )
     if raw is None:
         return None
     concept = raw.get("concept")
     if not isinstance(concept, str) or concept not in concept_ids:
         check.add(raw.line_of("concept"), f"temperature: 'concept' must be one of the concept ids, not {concept!r}")
+    context_concepts = check.strings(raw, "context_concepts", "temperature", allow_empty=True)
+    for other in context_concepts:
+        if other not in concept_ids:
+            check.add(
+                raw.line_of("context_concepts"), f"temperature: 'context_concepts' names unknown concept {other!r}"
+            )
     rule = TemperatureRule(
         concept=str(concept),
         urgent_from=check.number(raw, "urgent_from", "temperature"),
@@ -388,6 +396,7 @@ def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> Temp
         not_before=check.word_set(raw, "not_before", "temperature"),
         above=_optional_words(check, raw, "above"),
         fahrenheit=_optional_words(check, raw, "fahrenheit"),
+        context_concepts=frozenset(context_concepts),
     )
     if not rule.min <= rule.urgent_from <= rule.seh_above <= rule.max:
         check.add(raw.line, "temperature: need min <= urgent_from <= seh_above <= max")

@@ -181,6 +181,17 @@ def test_yaml_booleans_and_bad_temperature_are_caught(tmp_path: Path) -> None:
     assert any("temperature: 'concept' must be one of the concept ids" in m for m in messages)
 
 
+def test_temperature_context_concepts_must_exist(tmp_path: Path) -> None:
+    text = GOOD_HEAD.replace(
+        "  not_before: [jaar]\n", "  not_before: [jaar]\n  context_concepts: [fever, koorts_elders]\n"
+    )
+    vocab, problems = load_alarms(write(tmp_path, text + FEVER))
+    assert vocab is None
+    assert [p.message for p in problems] == ["temperature: 'context_concepts' names unknown concept 'koorts_elders'"]
+    vocab, problems = load_alarms(write(tmp_path, text.replace(", koorts_elders", "") + FEVER))
+    assert vocab is not None and vocab.temperature.context_concepts == {"fever"}, problems
+
+
 def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
     vocab, problems = load_alarms(write(tmp_path, "concepts: [\n"))
     assert vocab is None and problems and problems[0].line > 0
