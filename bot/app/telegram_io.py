@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import json
 import logging
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
@@ -49,6 +51,59 @@ def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 # Set while a reminder, broadcast or other at-most-once message is sent (see RetryingRequest).
 _AT_MOST_ONCE: ContextVar[bool] = ContextVar("at_most_once", default=False)
+# Set while an alarm reply or another reply carrying the spoed lines is sent (see `urgent`).
+_URGENT: ContextVar[bool] = ContextVar("urgent", default=False)
+
+
+@contextmanager
+def urgent() -> Iterator[None]:
+    """Requests made inside go before every waiting ordinary request for a connection (alarm replies)."""
+    token = _URGENT.set(True)
+    try:
+        yield
+    finally:
+        _URGENT.reset(token)
+
+
+class Connections:
+    """A fixed number of connections, given out in arrival order, urgent requests first.
+
+    An alarm reply that finds every connection busy with folder answers waits only for the first one
+    to come free, not behind the answers queued before it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: list[tuple[bool, int, asyncio.Future[None]]] = []  # a heap: urgent first, then by arrival
+        self._arrival = itertools.count()
+
+    @asynccontextmanager
+    async def hold(self, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold one connection for the duration of the block."""
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+        else:
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (not urgent, next(self._arrival), turn))
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._give_back()  # handed over just as the waiter was cancelled
+                raise
+        try:
+            yield
+        finally:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():  # a cancelled waiter stays in the heap until it comes up; skip it
+                turn.set_result(None)
+                return
+        self._free += 1
+
 
 # httpx errors raised after the request may have been written to Telegram: it may have acted on it.
 _MAYBE_REACHED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.RemoteProtocolError)
@@ -126,9 +181,10 @@ class RetryingRequest(HTTPXRequest):
 
     Connections are shared out in two fixed parts: replies in a chat (the alarm reply among them) and
     the at-most-once sends (reminders, broadcasts) each have their own, so a broadcast whose requests
-    hang can never hold up a reply. Requests wait for their part's free connection here, in arrival
-    order, rather than in httpx's pool: httpcore walks its whole queue against every connection each
-    time one is taken or given back, which in a burst of replies cost more than building and sending them.
+    hang can never hold up a reply. Requests wait for their part's free connection here (`Connections`:
+    alarm replies first, then in arrival order) rather than in httpx's pool: httpcore walks its whole
+    queue against every connection each time one is taken or given back, which in a burst of replies
+    cost more than building and sending them.
     """
 
     def __init__(
@@ -146,10 +202,7 @@ class RetryingRequest(HTTPXRequest):
         self._max_retry_after = max_retry_after
         self._sleep = sleep
         # Keyed by _AT_MOST_ONCE: False for replies in a chat, True for reminders and broadcasts.
-        self._connections = {
-            False: asyncio.Semaphore(reply_connections),
-            True: asyncio.Semaphore(background_connections),
-        }
+        self._connections = {False: Connections(reply_connections), True: Connections(background_connections)}
 
     async def do_request(
         self,
@@ -168,7 +221,7 @@ class RetryingRequest(HTTPXRequest):
         attempt = 0
         while True:
             try:
-                async with self._connections[_AT_MOST_ONCE.get()]:
+                async with self._connections[_AT_MOST_ONCE.get()].hold(urgent=_URGENT.get()):
                     code, payload = await super().do_request(url, method, request_data, *timeouts)
             except (TimedOut, NetworkError) as exc:  # timeouts and connection errors from httpx
                 if _AT_MOST_ONCE.get() and isinstance(exc.__cause__, _MAYBE_REACHED):

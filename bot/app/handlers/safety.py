@@ -19,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
+from bot.app.telegram_io import urgent
 from bot.clock import local
 from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply
@@ -89,7 +90,8 @@ class SafetyHandlers:
         if reply is None:  # alarm_reply answers every level above none
             return
         try:
-            await message.reply_text(reply.text)
+            with urgent():
+                await message.reply_text(reply.text)
         except TelegramError as exc:
             # Retries are spent. Try the short fallback once more, and never let a folder answer go out
             # in place of the alarm reply.
@@ -97,7 +99,8 @@ class SafetyHandlers:
             log.error("alarm reply not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat_id))
             try:
                 fallback = render_error_fallback(now, content, lang, knowledge.catalog.alarm_replies)
-                await context.bot.send_message(chat_id, fallback)
+                with urgent():
+                    await context.bot.send_message(chat_id, fallback)
             except TelegramError as again:
                 self.services.metrics.telegram_error(again)
                 log.error("alarm fallback not delivered: %s chat=%s", type(again).__name__, hash_chat_id(chat_id))
@@ -114,7 +117,8 @@ class SafetyHandlers:
         catalog = self.services.knowledge.current.catalog
         lang = context.lang
         now = self.services.clock.now()
-        await message.reply_text(render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies))
+        with urgent():
+            await message.reply_text(render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies))
         raise ApplicationHandlerStop
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -142,7 +146,8 @@ class SafetyHandlers:
                 text = render_with_spoed_lines(first, now, catalog.content, lang, catalog.alarm_replies)
             else:
                 text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
-            await context.bot.send_message(chat.id, text)
+            with urgent():
+                await context.bot.send_message(chat.id, text)
         except Exception as exc:  # the fallback itself failed; nothing more we can do than log
             log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))
 
