@@ -58,6 +58,8 @@ class SearchVocabulary:
     context_markers: tuple[str, ...] = ()
     # Words of topics the folder never covers (weather, sport, cooking, other illnesses).
     other_topics: tuple[str, ...] = ()
+    # Words of the folder's subject itself ("lever", "uitzaaiingen"): nearly every question names them.
+    subject: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -72,7 +74,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     problems = check_keys(
         doc,
         file,
-        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics"},
+        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics", "subject"},
         {"chapters"},
         "search.yaml",
     )
@@ -91,9 +93,12 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     others: tuple[str, ...] = ()
     if "other_topics" in doc:
         others = _terms(doc["other_topics"], doc.line_of("other_topics"), file, "other_topics", problems)
+    subject: tuple[str, ...] = ()
+    if "subject" in doc:
+        subject = _terms(doc["subject"], doc.line_of("subject"), file, "subject", problems)
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others), []
+    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others, subject), []
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:
