@@ -179,6 +179,7 @@ class SearchIndex:
         other_topics: frozenset[str],
         keyword_phrases: dict[str, tuple[str, ...]] | None = None,
         subject: frozenset[str] = frozenset(),
+        setting: frozenset[str] = frozenset(),
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -205,6 +206,7 @@ class SearchIndex:
         self._markers = markers
         self._other_topics = other_topics
         self._subject = subject
+        self._setting = setting
         # Keyword phrases by each of their stems, so a question only tries the phrases it can complete.
         self._phrases: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for term, stems in (keyword_phrases or {}).items():
@@ -328,6 +330,9 @@ class SearchIndex:
             frozenset(
                 stem(w) for t in vocab.subject for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
             ),
+            frozenset(
+                stem(w) for t in vocab.setting for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
+            ),
         )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
@@ -368,6 +373,14 @@ class SearchIndex:
             return SearchResult((), "", False)
         top = ranked[0][0]
         importance = [self._importance(t) for t in tokens]
+        if len(tokens) > 1:
+            # The hospital setting ("is er een kapel in het ziekenhuis") is no evidence that the folder
+            # answers: beside other words it counts for nothing in the coverage, either way, unless it
+            # completes a keyword phrase ("eigen ziekenhuis", "expertise ziekenhuis").
+            phrases = {term for t in tokens for term, _ in t.candidates if term.startswith(PHRASE_MARK)}
+            importance = [
+                0.0 if self._is_setting(t, phrases) else imp for t, imp in zip(tokens, importance, strict=True)
+            ]
         # A token that found a section counts for its chapter too (the chapter was lifted for it). The
         # folder's subject is what every chapter is about: it counts as found in any chapter. A word of
         # an ask ("waar zit", "welk nummer") counts as found in the chapters that answer the ask.
@@ -592,6 +605,11 @@ class SearchIndex:
                 if joined not in joins[at]:
                     joins[at].append(joined)
         return dict(joins), forced
+
+    def _is_setting(self, token: _Token, phrases: set[str]) -> bool:
+        """A word of the hospital setting that completes none of the question's keyword phrases."""
+        stem = token.candidates[0][0]
+        return stem in self._setting and not any(term in phrases for term, _ in self._phrases.get(stem, ()))
 
     def _beyond_subject(self, tokens: list[_Token]) -> list[_Token]:
         """Weigh down the words of the folder's subject when the question has other topic words."""

@@ -60,6 +60,8 @@ class SearchVocabulary:
     other_topics: tuple[str, ...] = ()
     # Words of the folder's subject itself ("lever", "uitzaaiingen"): nearly every question names them.
     subject: tuple[str, ...] = ()
+    # Words of the hospital setting ("ziekenhuis", "afdeling"): any question about a hospital names them.
+    setting: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -74,7 +76,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     problems = check_keys(
         doc,
         file,
-        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics", "subject"},
+        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics", "subject", "setting"},
         {"chapters"},
         "search.yaml",
     )
@@ -96,9 +98,12 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     subject: tuple[str, ...] = ()
     if "subject" in doc:
         subject = _terms(doc["subject"], doc.line_of("subject"), file, "subject", problems)
+    setting: tuple[str, ...] = ()
+    if "setting" in doc:
+        setting = _terms(doc["setting"], doc.line_of("setting"), file, "setting", problems)
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others, subject), []
+    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others, subject, setting), []
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:
