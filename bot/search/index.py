@@ -11,24 +11,44 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content.model import Content
 from bot.search.compound import Splitter
 from bot.search.passage import Unit, best_passage, split_units
-from bot.search.text import EN_STOP, NL_STOP, QueryLang, guess_lang, is_stop, stem_en, stem_nl, words
+from bot.search.text import (
+    EN_STOP,
+    NL_STOP,
+    PARTICLES,
+    QueryLang,
+    guess_lang,
+    infinitives,
+    is_real_word,
+    is_stop,
+    question_positions,
+    stem_en,
+    stem_nl,
+    words,
+)
 from bot.search.vocab import SearchVocabulary
 
 # Field weights: a word in the title or in the clinicians' keywords says more than one in the text.
 W_TITLE = 2.5
 W_KEYWORDS = 2.0
 W_PART = 0.5  # a compound part ("lever" in "leverpunctie") counts half in a chapter
+# A keyword of several words ("stuk minder", "welke dagen") counts in full only when the question has
+# all its words; a word of it alone ("stuk", "dagen") counts this much of a keyword.
+W_PHRASE_WORD = 0.5
+PHRASE_MARK = "~"  # phrase terms start with it, so they never collide with a word's stem
 K1 = 2.0
 B = 0.5
 # Candidate weights in a question, relative to the word as typed.
 Q_PART = 0.6
 Q_SYNONYM = 0.8
 Q_TYPO = 0.7
+# A long word with one known word a typo or two away is that word: "casemaneger", "spoetlijn".
+Q_SURE_TYPO = 0.9
+SURE_TYPO_LENGTH = 8
 Q_OTHER_LANG = 0.5
 # What the question asks ("welk nummer", "hoe lang duurt") lifts the chapters that answer that ask
 # above chapters that only share a word of context with it.
@@ -54,6 +74,18 @@ SECTIONS_FOR_PARENT = 3
 NAMED_SECTION_BONUS = 1.5
 # A question that names a chapter's title ("wat doet de lever?") gets this much per title fraction.
 TITLE_BONUS = 1.0
+
+# In a message of several sentences, a topic word outside the sentences that ask ("mijn man is vorige
+# maand geopereerd. ... kan hij in de MRI?") tells the story around the question: it counts this much
+# when the asking sentences have a topic word of their own.
+STORY_WEIGHT = 0.5
+
+# A word of the folder's subject ("lever", "uitzaaiingen", "metastases") counts this much when the
+# question has topic words of its own: "symptoms of liver metastases" asks about symptoms.
+SUBJECT_WEIGHT = 0.5
+
+# How far after a verb its separated particle may stand ("hoe komen de uitzaaiingen in de lever terecht").
+PARTICLE_REACH = 8
 
 # A runner-up with at least this share of the best score is a close second, worth a button of its own.
 CLOSE_RATIO = 0.8
@@ -115,6 +147,9 @@ class _Token:
     candidates: tuple[tuple[str, float], ...]  # (term, weight), best weight first
     weight: float = 1.0  # less for a word that only gives context
     other_topic: bool = False  # a word of a topic the folder never covers
+    rank_weight: float = 1.0  # less for a word of the folder's subject, in the ranking only
+    subject: bool = False  # a word of the folder's subject, with other topic words beside it
+    answered_by: frozenset[int] = frozenset()  # for a word of an ask ("waar zit"): the chapters that answer it
 
 
 @dataclass(frozen=True)
@@ -142,6 +177,9 @@ class SearchIndex:
         senses: dict[str, list[tuple[frozenset[str], tuple[str, ...], int | None]]],
         markers: frozenset[str],
         other_topics: frozenset[str],
+        keyword_phrases: dict[str, tuple[str, ...]] | None = None,
+        subject: frozenset[str] = frozenset(),
+        setting: frozenset[str] = frozenset(),
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -156,8 +194,8 @@ class SearchIndex:
         self._title_terms = title_terms
         # Ask phrases by their first word, so a question only tries the phrases that can start in it.
         self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float, frozenset[str]]]] = defaultdict(list)
-        for phrases, chapters, weight, answer in asks:
-            for phrase in phrases:
+        for ask_phrases, chapters, weight, answer in asks:
+            for phrase in ask_phrases:
                 if phrase:
                     self._asks[phrase[0]].append((phrase, chapters, weight, answer))
         self._multi_synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
@@ -167,9 +205,17 @@ class SearchIndex:
         self._senses = senses
         self._markers = markers
         self._other_topics = other_topics
+        self._subject = subject
+        self._setting = setting
+        # Keyword phrases by each of their stems, so a question only tries the phrases it can complete.
+        self._phrases: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for term, stems in (keyword_phrases or {}).items():
+            for stem in set(stems):
+                self._phrases[stem].append((term, frozenset(stems)))
         position = {c.id: i for i, c in enumerate(content.chapters)}
         self._parent = {i: position[c.parent] for i, c in enumerate(content.chapters) if c.parent in position}
         self._names = _section_names(content)
+        self._families = _family_words(content)
 
     @classmethod
     def build(cls, content: Content, vocab: SearchVocabulary) -> SearchIndex:
@@ -180,6 +226,7 @@ class SearchIndex:
         titles: list[list[str]] = []
         kws: list[list[str]] = []
         kws_en: list[list[str]] = []
+        phrases: list[dict[str, tuple[str, ...]]] = []  # per chapter: phrase term -> its stems
         for chapter in chapters:
             entry = vocab.chapters.get(chapter.id)
             title = " ".join(t for t in (chapter.title, chapter.subtitle, chapter.button) if t)
@@ -188,13 +235,17 @@ class SearchIndex:
             kws.append([w for k in (entry.keywords if entry else ()) for w in _content_words(k, NL_STOP)])
             kws_en.append([w for k in (entry.keywords_en if entry else ()) for w in _content_words(k, EN_STOP)])
             lexicon.update(titles[-1], texts[-1], kws[-1])
+            phrases.append(_phrases(entry.keywords if entry else (), entry.keywords_en if entry else ()))
         synonym_words = [w for g in vocab.groups for t in g for w in _content_words(t, NL_STOP)]
         synonym_words += [w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)]
         lexicon.update(synonym_words)
         # Known, so that "voetbalwedstrijd" splits into a topic the folder never covers.
         lexicon.update(w for t in vocab.other_topics for w in _content_words(t, NL_STOP))
         lexicon.update(piece for w in list(lexicon) if "-" in w for piece in (w.replace("-", ""), *w.split("-")))
-        splitter = Splitter(lexicon)
+        # The folder's own compounds split into any known tail ("terugbelafspraak": terugbel + afspraak);
+        # a question's only when the head is a real word too ("uitkering" is no "uitke" + "ring").
+        folder_splitter = Splitter(lexicon)
+        splitter = Splitter(lexicon, is_real_word)
 
         def bag(tokens: Iterable[str]) -> dict[str, float]:
             counts: dict[str, float] = defaultdict(float)
@@ -202,7 +253,7 @@ class SearchIndex:
                 counts[stem_nl(token.replace("-", ""))] += 1.0
                 # The parts of "MRI-scan" are whole words; those of "leverpunctie" count half.
                 weight = 1.0 if "-" in token else W_PART
-                for part in splitter.split(token):
+                for part in folder_splitter.split(token):
                     counts[stem_nl(part)] += weight
             return counts
 
@@ -214,10 +265,17 @@ class SearchIndex:
             combined: dict[str, float] = defaultdict(float)
             for term, tf in bag(titles[i]).items():
                 combined[term] += W_TITLE * tf
+            entry = vocab.chapters.get(chapters[i].id)
+            in_phrase = {stem for stems in phrases[i].values() for stem in stems}
+            in_phrase -= _single_stems(entry.keywords if entry else (), entry.keywords_en if entry else ())
             for term, tf in bag(kws[i]).items():
-                combined[term] += W_KEYWORDS * tf
+                # A word that is only part of a phrase ("stuk" of "stuk minder") counts for less on its own.
+                combined[term] += W_KEYWORDS * tf * (W_PHRASE_WORD if term in in_phrase else 1.0)
             for word in kws_en[i]:
-                combined[stem_en(word)] += W_KEYWORDS
+                term = stem_en(word)
+                combined[term] += W_KEYWORDS * (W_PHRASE_WORD if term in in_phrase else 1.0)
+            for term in phrases[i]:
+                combined[term] += W_KEYWORDS
             for term, tf in bag(texts[i]).items():
                 combined[term] += tf / norm
             fields.append(combined)
@@ -268,6 +326,13 @@ class SearchIndex:
             dict(senses),
             markers,
             others,
+            {term: stems for chapter_phrases in phrases for term, stems in chapter_phrases.items()},
+            frozenset(
+                stem(w) for t in vocab.subject for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
+            ),
+            frozenset(
+                stem(w) for t in vocab.setting for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
+            ),
         )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
@@ -277,13 +342,17 @@ class SearchIndex:
         if not tokens and not query.asked:
             return SearchResult((), "", False)
         per_token: list[dict[int, float]] = []
+        damped: dict[int, float] = defaultdict(float)
         for token in tokens:
             best: dict[int, float] = {}
             for term, weight in () if token.other_topic else token.candidates:
                 for chapter, value in self._postings.get(term, {}).items():
                     if weight * value > best.get(chapter, 0.0):
                         best[chapter] = weight * value
-            per_token.append({chapter: token.weight * value for chapter, value in best.items()})
+            per_token.append({chapter: token.weight * token.rank_weight * value for chapter, value in best.items()})
+            if token.rank_weight < 1.0:  # the confidence counts a word of the subject in full
+                for chapter, value in best.items():
+                    damped[chapter] += token.weight * (1.0 - token.rank_weight) * value
         totals: dict[int, float] = defaultdict(float)
         for best in per_token:
             for chapter, value in best.items():
@@ -293,8 +362,9 @@ class SearchIndex:
             title = self._title_terms[i]
             if title:
                 totals[i] += TITLE_BONUS * (len(title & asked) / len(title)) ** 2
-        self._lift_parent(tokens, per_token, totals)
-        base = dict(totals)  # what the topic words alone say, for the confidence
+        named = self._lift_parent(tokens, per_token, totals)
+        base = {i: total + damped.get(i, 0.0) for i, total in totals.items()}  # the topic words, for the confidence
+        self._lift_family(tokens, named, totals)
         for i, lift in query.asked.items():
             totals[i] += lift
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 1)]
@@ -303,19 +373,30 @@ class SearchIndex:
             return SearchResult((), "", False)
         top = ranked[0][0]
         importance = [self._importance(t) for t in tokens]
-        # A token that found a section counts for its chapter too (the chapter was lifted for it).
+        if len(tokens) > 1:
+            # The hospital setting ("is er een kapel in het ziekenhuis") is no evidence that the folder
+            # answers: beside other words it counts for nothing in the coverage, either way, unless it
+            # completes a keyword phrase ("eigen ziekenhuis", "expertise ziekenhuis").
+            phrases = {term for t in tokens for term, _ in t.candidates if term.startswith(PHRASE_MARK)}
+            importance = [
+                0.0 if self._is_setting(t, phrases) else imp for t, imp in zip(tokens, importance, strict=True)
+            ]
+        # A token that found a section counts for its chapter too (the chapter was lifted for it). The
+        # folder's subject is what every chapter is about: it counts as found in any chapter. A word of
+        # an ask ("waar zit", "welk nummer") counts as found in the chapters that answer the ask.
         matched = sum(
             imp
-            for imp, best in zip(importance, per_token, strict=True)
-            if top in best or any(self._parent.get(c) == top for c in best)
+            for imp, best, token in zip(importance, per_token, tokens, strict=True)
+            if top in best or any(self._parent.get(c) == top for c in best) or token.subject or top in token.answered_by
         )
-        coverage = matched / sum(importance) if importance else 0.0  # only an ask ("bij wie moet ik zijn?")
+        coverage = matched / sum(importance) if sum(importance) else 0.0  # only an ask ("bij wie moet ik zijn?")
         # A chapter that only groups sections (Contact) is as sure as its best section.
         sure = max([base.get(top, 0.0)] + [base.get(i, 0.0) for i, parent in self._parent.items() if parent == top])
         # A long story with a strong match is sure too: patients wrap their question in words of their own.
-        confident = sure >= MIN_SCORE and (
-            coverage >= MIN_COVERAGE or (sure >= STRONG_SCORE and coverage >= STRONG_COVERAGE)
-        )
+        # Not when the words around the match are of a topic the folder never covers ("wat kost een MRI",
+        # "is het ziekenhuis met de tram te bereiken"): that topic is what is asked.
+        strong = sure >= STRONG_SCORE and coverage >= STRONG_COVERAGE and not any(t.other_topic for t in tokens)
+        confident = sure >= MIN_SCORE and (coverage >= MIN_COVERAGE or strong)
         source = self._passage_source(top, totals)
         passage = self._passage(source, tokens, query.answer)
         return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
@@ -327,9 +408,12 @@ class SearchIndex:
         sections = [i for i, parent in self._parent.items() if parent == top]
         return max(sections, key=lambda i: (totals.get(i, 0.0), -i), default=top)
 
-    def _lift_parent(self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]) -> None:
+    def _lift_parent(
+        self, tokens: list[_Token], per_token: list[dict[int, float]], totals: dict[int, float]
+    ) -> set[int]:
         """Put a chapter first when the question names several of its sections by their titles;
-        lift the one section it names when it names only one ("een ct: krijg ik vloeistof?")."""
+        lift the one section it names when it names only one ("een ct: krijg ik vloeistof?").
+        Returns the chapters with a section named."""
         named: dict[int, set[int]] = defaultdict(set)
         for token, best in zip(tokens, per_token, strict=True):
             if token.weight < 1.0:
@@ -343,6 +427,19 @@ class SearchIndex:
                 totals[parent] = max(totals.values()) + ASK_BONUS
             elif len(sections) == 1:
                 totals[next(iter(sections))] += NAMED_SECTION_BONUS
+        return set(named)
+
+    def _lift_family(self, tokens: list[_Token], named: set[int], totals: dict[int, float]) -> None:
+        """A word the sections share in their titles ("scan"), with no section named ("welke scans
+        krijg ik?"), is about the chapter that holds them all: lift it as a section named is lifted."""
+        lifted: set[int] = set()
+        for token in tokens:
+            if token.weight >= 1.0:
+                for term, weight in token.candidates:
+                    parent = self._families.get(term)
+                    if weight >= 1.0 and parent is not None and parent not in named | lifted:
+                        totals[parent] += NAMED_SECTION_BONUS
+                        lifted.add(parent)
 
     def _importance(self, token: _Token) -> float:
         """How much a token says: idf of its own stem, or the most for words no chapter has."""
@@ -366,19 +463,22 @@ class SearchIndex:
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
 
-    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], set[int], frozenset[str]]:
-        """Lift per chapter that answers what the question asks, the positions of the words that ask it,
-        and the terms of the sentence that would answer it."""
+    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
+        """Lift per chapter that answers what the question asks, the positions of the words that ask it
+        (with the chapters that answer them), and the terms of the sentence that would answer it."""
         lift: dict[int, float] = {}
-        used: set[int] = set()
+        used: dict[int, set[int]] = defaultdict(set)
         answer: set[str] = set()
-        for word in set(all_words):
-            for phrase, chapters, weight, answer_terms in self._asks.get(word, ()):
-                at = _find(all_words, phrase)
+        # A verb in an ask matches its other forms too ("verzetten": "verzet", "verplaatst", "afgezegd").
+        forms = [frozenset(infinitives(w)) for w in all_words]
+        for form in {f for word_forms in forms for f in word_forms}:
+            for phrase, chapters, weight, answer_terms in self._asks.get(form, ()):
+                at = _find(forms, phrase)
                 if at:
                     for chapter in chapters:
                         lift[chapter] = max(lift.get(chapter, 0.0), weight * ASK_BONUS)
-                    used.update(at)
+                    for position in at:
+                        used[position].update(chapters)
                     answer |= answer_terms
         return lift, used, frozenset(answer)
 
@@ -413,9 +513,12 @@ class SearchIndex:
             for i, w in enumerate(all_words)
             if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP) and w not in self._markers
         ]
+        joins, forced = self._separable_verbs(all_words, set(positions))
+        positions = sorted({*positions, *forced})
         kept = [all_words[i] for i in positions]
         context = self._context(all_words, positions)
-        asked, asking, answer = self._asked(all_words)
+        asked, answered_by, answer = self._asked(all_words)
+        asking = set(answered_by)
         if all(p in asking for p in positions):
             asking = set()  # "welk nummer?" alone: the ask is all there is to search on
         stems = {stem_nl(w) for w in kept}
@@ -447,9 +550,17 @@ class SearchIndex:
                 add(stem_nl(part), own * (1.0 if "-" in word else Q_PART))
                 if lang == "en":
                     add(stem_en(part), Q_PART)
+            if position in forced:  # a stop word ("komt ... op") only as part of its separable verb
+                tokens.append(_Token(tuple((stem_nl(j), own) for j in joins[position]), factor))
+                continue
+            for joined in joins.get(position, ()):
+                add(stem_nl(joined), own)
             if not parts and not self._splitter.knows(word):
-                for near in self._splitter.near(word):
-                    add(stem_nl(near), own * Q_TYPO)
+                # A real word is never a typo ("lenen" is not "lezen"), but its d/t ending may be wrong.
+                fixes = self._splitter.spelling(word) if is_real_word(word) else self._splitter.near(word)
+                sure = len(fixes) == 1 and len(word) >= SURE_TYPO_LENGTH
+                for near in fixes:
+                    add(stem_nl(near), own * (Q_SURE_TYPO if sure else Q_TYPO))
             for source, weight in list(cands.items()):
                 for target in self._synonyms.get((source,), ()):
                     add(target, weight * Q_SYNONYM)
@@ -458,23 +569,124 @@ class SearchIndex:
                     for target in targets:
                         add(target, own * Q_SYNONYM)
             ordered = sorted(cands.items(), key=lambda kv: -kv[1])
-            tokens.append(_Token(tuple(ordered), factor))
-        return _Query(tokens, asked, answer)
+            chapters = frozenset(answered_by.get(position, ()))
+            if factor == ASK_WORD_WEIGHT and len(chapters) == 1 and self._matches(ordered, next(iter(chapters))):
+                factor = 1.0  # the topic of the one chapter the ask is about ("mail" in "een mail sturen")
+            tokens.append(_Token(tuple(ordered), factor, answered_by=chapters))
+        tokens = self._with_phrases(tokens, every)
+        tokens = self._beyond_subject(tokens)
+        return _Query(self._focus(question, positions, tokens, asking), asked, answer)
+
+    def _matches(self, candidates: list[tuple[str, float]], chapter: int) -> bool:
+        """Whether one of the candidate terms occurs in the chapter."""
+        return any(chapter in self._postings.get(term, {}) for term, _ in candidates)
+
+    def _separable_verbs(self, all_words: list[str], kept: set[int]) -> tuple[dict[int, list[str]], set[int]]:
+        """Known separable verbs the question splits ("valt ... af": afvallen), by the position of the
+        token that gets them: the verb, else its particle ("komen ... terecht": on "terecht"), else the
+        verb as a token of its own (returned as forced too). The particle stands after the verb in the
+        same clause, or written apart just before it ("af zeggen")."""
+        joins: dict[int, list[str]] = defaultdict(list)
+        forced: set[int] = set()
+        for i, verb in enumerate(all_words):
+            if verb in PARTICLES or len(verb) < 2:
+                continue
+            after = range(i + 1, min(i + 1 + PARTICLE_REACH, len(all_words)))
+            before = [i - 1] if i and all_words[i - 1] in PARTICLES else []
+            for j in [*after, *before]:
+                if all_words[j] not in PARTICLES:
+                    continue
+                joined = self._splitter.separable(verb, all_words[j])
+                if not joined:
+                    continue
+                at = i if i in kept else j if j in kept else i
+                if at not in kept:
+                    forced.add(at)
+                if joined not in joins[at]:
+                    joins[at].append(joined)
+        return dict(joins), forced
+
+    def _is_setting(self, token: _Token, phrases: set[str]) -> bool:
+        """A word of the hospital setting that completes none of the question's keyword phrases."""
+        stem = token.candidates[0][0]
+        return stem in self._setting and not any(term in phrases for term, _ in self._phrases.get(stem, ()))
+
+    def _beyond_subject(self, tokens: list[_Token]) -> list[_Token]:
+        """Weigh down the words of the folder's subject when the question has other topic words."""
+        if not self._subject:
+            return tokens
+        about = [t.candidates[0][0] in self._subject for t in tokens]
+        if not any(
+            not is_subject and not t.other_topic and any(term in self._postings for term, _ in t.candidates)
+            for t, is_subject in zip(tokens, about, strict=True)
+        ):
+            return tokens
+        return [
+            replace(t, rank_weight=SUBJECT_WEIGHT, subject=True) if is_subject else t
+            for t, is_subject in zip(tokens, about, strict=True)
+        ]
+
+    def _with_phrases(self, tokens: list[_Token], question_stems: set[str]) -> list[_Token]:
+        """Give the first token of each keyword phrase the question completes ("stuk" ... "minder") the
+        phrase as a candidate, with the weight its word has. The question's stop words count for
+        completing a phrase ("slecht horen": "ik hoor slecht")."""
+        terms = [{term: weight for term, weight in t.candidates} for t in tokens]
+        every = set(question_stems).union(*terms)
+        extra: dict[int, dict[str, float]] = defaultdict(dict)
+        seen: set[str] = set()
+        for i, cands in enumerate(terms):
+            for stem, weight in cands.items():
+                for phrase, needs in self._phrases.get(stem, ()):
+                    if phrase not in seen and needs <= every:
+                        seen.add(phrase)
+                        extra[i][phrase] = weight
+        if not extra:
+            return tokens
+        out: list[_Token] = []
+        for i, token in enumerate(tokens):
+            if i in extra:
+                merged = dict(token.candidates)
+                for phrase, weight in extra[i].items():
+                    merged[phrase] = max(weight, merged.get(phrase, 0.0))
+                token = replace(token, candidates=tuple(sorted(merged.items(), key=lambda kv: -kv[1])))
+            out.append(token)
+        return out
+
+    def _focus(self, question: str, positions: list[int], tokens: list[_Token], ask_words: set[int]) -> list[_Token]:
+        """Weigh down the topic words of the story around the question, when the question has its own
+        (more than the words of an ask: "welk nummer bel ik?" is about the story)."""
+        asking = question_positions(question)
+        if asking is None:
+            return tokens
+        if not any(
+            p in asking
+            and p not in ask_words
+            and not t.other_topic
+            and any(term in self._postings for term, _ in t.candidates)
+            for p, t in zip(positions, tokens, strict=True)
+        ):
+            return tokens
+        return [
+            t if p in asking else replace(t, weight=t.weight * STORY_WEIGHT)
+            for p, t in zip(positions, tokens, strict=True)
+        ]
 
 
-def _find(sentence: list[str], phrase: tuple[str, ...]) -> list[int]:
-    """Positions of the phrase's words, in order with at most ASK_GAP other words between two; [] if absent."""
+def _find(sentence: list[frozenset[str]], phrase: tuple[str, ...]) -> list[int]:
+    """Positions of the phrase's words, in order with at most ASK_GAP other words between two; [] if absent.
+    Each word of the sentence comes with the forms it may stand for."""
     if not phrase:
         return []
-    for start, word in enumerate(sentence):
-        if word != phrase[0]:
+    for start, forms in enumerate(sentence):
+        if phrase[0] not in forms:
             continue
         found = [start]
         for part in phrase[1:]:
             window = sentence[found[-1] + 1 : found[-1] + 2 + ASK_GAP]
-            if part not in window:
+            at = next((i for i, forms_here in enumerate(window) if part in forms_here), None)
+            if at is None:
                 break
-            found.append(found[-1] + 1 + window.index(part))
+            found.append(found[-1] + 1 + at)
         if len(found) == len(phrase):
             return found
     return []
@@ -489,6 +701,44 @@ def _section_names(content: Content) -> dict[int, frozenset[str]]:
             own[i] = {stem_nl(w.replace("-", "")) for w in title} | {stem_nl(p) for w in title for p in w.split("-")}
     shared = Counter(term for terms in own.values() for term in terms)
     return {i: frozenset(t for t in terms if shared[t] == 1) for i, terms in own.items()}
+
+
+def _phrases(keywords: Iterable[str], keywords_en: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The keywords of several words ("stuk minder", "clinical trial"): phrase term -> the stems it needs."""
+    out: dict[str, tuple[str, ...]] = {}
+    for stop, stem, found in ((NL_STOP, _stem_nl_word, keywords), (EN_STOP, stem_en, keywords_en)):
+        for keyword in found:
+            stems = tuple(stem(w) for w in _content_words(keyword, stop))
+            if len(set(stems)) >= 2:
+                out[PHRASE_MARK + " ".join(stems)] = stems
+    return out
+
+
+def _single_stems(keywords: Iterable[str], keywords_en: Iterable[str]) -> set[str]:
+    """Stems of the keywords of one word, which count in full even when a phrase has them too."""
+    out: set[str] = set()
+    for stop, stem, found in ((NL_STOP, _stem_nl_word, keywords), (EN_STOP, stem_en, keywords_en)):
+        for keyword in found:
+            content = _content_words(keyword, stop)
+            if len(content) == 1:
+                out.add(stem(content[0]))
+    return out
+
+
+def _stem_nl_word(word: str) -> str:
+    return stem_nl(word.replace("-", ""))
+
+
+def _family_words(content: Content) -> dict[str, int]:
+    """Stems that the titles of two or more sections of one chapter share ("scan"), with that chapter."""
+    position = {c.id: i for i, c in enumerate(content.chapters)}
+    count: Counter[tuple[str, int]] = Counter()
+    for chapter in content.chapters:
+        if chapter.parent in position:
+            title = _content_words(chapter.title, NL_STOP)
+            stems = {stem_nl(p) for w in title for p in w.split("-")}
+            count.update((stem, position[chapter.parent]) for stem in stems)
+    return {stem: parent for (stem, parent), n in count.items() if n >= 2}
 
 
 def _content_words(text: str, stop: frozenset[str]) -> list[str]:

@@ -58,6 +58,10 @@ class SearchVocabulary:
     context_markers: tuple[str, ...] = ()
     # Words of topics the folder never covers (weather, sport, cooking, other illnesses).
     other_topics: tuple[str, ...] = ()
+    # Words of the folder's subject itself ("lever", "uitzaaiingen"): nearly every question names them.
+    subject: tuple[str, ...] = ()
+    # Words of the hospital setting ("ziekenhuis", "afdeling"): any question about a hospital names them.
+    setting: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -72,7 +76,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     problems = check_keys(
         doc,
         file,
-        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics"},
+        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics", "subject", "setting"},
         {"chapters"},
         "search.yaml",
     )
@@ -91,9 +95,15 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     others: tuple[str, ...] = ()
     if "other_topics" in doc:
         others = _terms(doc["other_topics"], doc.line_of("other_topics"), file, "other_topics", problems)
+    subject: tuple[str, ...] = ()
+    if "subject" in doc:
+        subject = _terms(doc["subject"], doc.line_of("subject"), file, "subject", problems)
+    setting: tuple[str, ...] = ()
+    if "setting" in doc:
+        setting = _terms(doc["setting"], doc.line_of("setting"), file, "setting", problems)
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others), []
+    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others, subject, setting), []
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.search.compound import Splitter
+from bot.search.compound import Splitter, dt_variants
 from bot.search.passage import best_passage, split_units
-from bot.search.text import fold, guess_lang, words
+from bot.search.text import fold, guess_lang, infinitives, is_real_word, question_positions, words
 
 
 def test_fold_and_words() -> None:
@@ -47,3 +47,66 @@ def test_units_are_exact_slices(text: str) -> None:
     for unit in split_units(text):
         piece = text[unit.start : unit.end]
         assert piece and piece == piece.strip()
+
+
+def test_typos_need_a_budget_by_length() -> None:
+    splitter = Splitter(["mri", "pet", "uitzaaiingen", "spoedlijn", "casemanager", "lezen"])
+    assert splitter.near("mrie") == ("mri",)  # four letters: only a letter too many
+    assert splitter.near("pett") == ("pet",)
+    assert splitter.near("uitzaijingen") == ("uitzaaiingen",)  # long words: two typos
+    assert splitter.near("spoetlijn") == ("spoedlijn",)
+    assert splitter.near("casemaneger") == ("casemanager",)
+    assert splitter.near("mr") == ()
+    assert splitter.near("lzn") == ()
+
+
+def test_unknown_heads_split_off_only_when_they_are_real_words() -> None:
+    lexicon = ["ring", "metaal", "afspraak"]
+    lenient = Splitter(lexicon)
+    strict = Splitter(lexicon, is_real_word)
+    assert lenient.split("uitkering") == ("uitke", "ring")  # the folder's own words: any head
+    assert strict.split("uitkering") == ()  # a question's: "uitke" is no word
+    assert strict.split("trouwring") == ("trouw", "ring")
+    assert lenient.split("terugbelafspraak") == ("terugbel", "afspraak")
+
+
+def test_real_words_are_not_typos_but_d_and_t_are_checked() -> None:
+    assert is_real_word("lenen") and is_real_word("bedoelt") and is_real_word("uitkering")
+    assert not is_real_word("uitzaijingen") and not is_real_word("spoetlijn") and not is_real_word("mrie")
+    assert dt_variants("bedoelt") == ("bedoeld", "bedoeldt")
+    assert dt_variants("duurd") == ("duurt", "duurdt")
+    assert dt_variants("wordt") == ("word", "wort")
+    splitter = Splitter(["bedoeld", "duurt"])
+    assert splitter.spelling("bedoelt") == ("bedoeld",)
+    assert splitter.spelling("duurd") == ("duurt",)
+    assert splitter.spelling("lezen") == ()
+
+
+def test_infinitives_and_separable_verbs() -> None:
+    assert "vallen" in infinitives("valt")
+    assert "sturen" in infinitives("stuurt")
+    assert "komen" in infinitives("komt")
+    assert "verzetten" in infinitives("verzet")
+    assert "verplaatsen" in infinitives("verplaatst")
+    assert "annuleren" in infinitives("geannuleerd")
+    assert "afzeggen" in infinitives("afgezegd")
+    assert "blijven" in infinitives("blijf")
+    splitter = Splitter(["afvallen", "terechtkomen", "inplannen"])
+    assert splitter.separable("valt", "af") == "afvallen"
+    assert splitter.separable("komen", "terecht") == "terechtkomen"
+    assert splitter.separable("plant", "in") == "inplannen"
+    assert splitter.separable("valt", "in") is None
+
+
+def test_question_sentences_of_a_longer_message() -> None:
+    text = "Mijn man heeft een pacemaker. Kan hij in de MRI?"
+    asking = question_positions(text)
+    assert asking is not None
+    assert [w for i, w in enumerate(words(text)) if i in asking] == ["kan", "hij", "in", "de", "mri"]
+    # Without a question mark the last sentence asks when it starts like a question.
+    asking = question_positions("ik heb koorts. wie moet ik bellen")
+    assert asking is not None and 0 not in asking and 3 in asking
+    assert question_positions("wie moet ik bellen?") is None  # one sentence
+    assert question_positions("ik ben bang voor de straling. is dat gevaarlijk?") is None  # points back
+    assert question_positions("ik heb koorts. en pijn.") is None  # nothing asks
+    assert question_positions("koorts van 38.5 graden, wat nu?") is None  # a decimal point ends no sentence

@@ -97,7 +97,9 @@ def test_asks_senses_markers_and_other_topics(tmp_path: Path, small_content: Con
         "    answer: [duurt, minuten]\n"
         "senses:\n  - word: onderzoek\n    near: [meedoen, niet]\n    means: [chemotherapie]\n    within: 3\n"
         "context_markers: [sinds, na]\n"
-        "other_topics: [voetbal, recept]\n",
+        "other_topics: [voetbal, recept]\n"
+        "subject: [lever, uitzaaiingen]\n"
+        "setting: [ziekenhuis]\n",
     )
     assert problems == []
     assert vocab is not None
@@ -107,6 +109,8 @@ def test_asks_senses_markers_and_other_topics(tmp_path: Path, small_content: Con
     assert vocab.senses[0].within == 3  # type: ignore[attr-defined]
     assert vocab.context_markers == ("sinds", "na")  # type: ignore[attr-defined]
     assert vocab.other_topics == ("voetbal", "recept")  # type: ignore[attr-defined]
+    assert vocab.subject == ("lever", "uitzaaiingen")  # type: ignore[attr-defined]
+    assert vocab.setting == ("ziekenhuis",)  # type: ignore[attr-defined]
 
 
 def test_bad_asks_and_senses(tmp_path: Path, small_content: Content) -> None:
