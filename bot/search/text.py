@@ -67,6 +67,7 @@ PARTICLES = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # pure, per word; patients reuse the same verbs
 def infinitives(verb: str) -> tuple[str, ...]:
     """Guesses at the infinitive of a Dutch verb form, the form itself first: "valt" -> "vallen",
     "stuurt" -> "sturen", "komt" -> "komen", "doet" -> "doen", and past participles: "geannuleerd" ->
@@ -106,6 +107,8 @@ _en_stemmer = snowballstemmer.stemmer("english")
 
 def fold(text: str) -> str:
     """Lower case without accents ("Diëtist" -> "dietist"), so typed and written forms agree."""
+    if text.isascii():
+        return text.lower()  # nothing to strip: most messages, at a fraction of the cost
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
