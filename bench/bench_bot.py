@@ -3,26 +3,29 @@
     .venv/bin/python -m bench.bench_bot          (BENCH_QUICK=1 for a short run)
 
 The fake (`bot.fakeapi.FakeBotApi`) runs in a child process (`bench.fake_process`), as Telegram runs
-elsewhere: its request parsing, HTML checks and JSON answers no longer run in the bot's event loop.
-Its response time still counts wherever the bot awaits an answer, as Telegram's would. The bot runs
-in this process with plain polling (initialize, start, start_polling); the clocks below run here.
-Two figures, both over loopback:
+elsewhere: its request parsing, HTML checks and JSON answers do not run in the bot's event loop. Its
+response time still counts wherever the bot awaits an answer, as Telegram's would. Each app has its
+own fake; the bots run in this process with plain polling (initialize, start, start_polling).
+
+Both apps stay up for the whole run and are measured in turns, in alternating order (full, echo;
+echo, full; …), so that a machine that slows down or speeds up during the run weighs on both alike.
+A single pass per app moved the ratios by ±30 % between runs on the same machine.
 
 * throughput: N patient messages from many chats are injected at once (one control call). The
   clock starts just before that call and stops when python-telegram-bot has processed N updates
-  (a counting handler in group -1000 saw N) and ``update_queue.join()`` returned, i.e. every
-  handler, and so every reply, is done. Measured for the full bot (alarm triage, routing, search,
-  storage, reply) and for a bare PTB echo bot; the ratio full / echo should be >= 0.7.
-* latency: one message at a time, from just before the inject call until ``process_update`` for
-  that update returned here: all blocking handlers ran and every reply they awaited was answered by
-  the fake. For an alarm that also asks a question this covers both replies (alarm reply, then the
-  answer). p50 and p99 for both apps; the goal is a ratio, since absolute times move with the
-  machine: the full bot's p99 <= 1.25 x the echo bot's p99 in the same run.
-* first reply: from just before the inject call until the fake accepted the first message to that
-  chat (the fake's clock is the same monotonic clock). It is what a patient waits for: for an alarm,
-  the alarm reply. It differs from the latency above for the messages that get two replies (an alarm
-  that also asks a question: the alarm reply, then the folder's answer), whose second round trip
-  the latency above includes and the echo bot never makes.
+  (a counting handler saw N) and ``update_queue.join()`` returned, i.e. every handler, and so every
+  reply, is done. Figure: the median over the rounds of full / echo in the same round; goal >= 0.7.
+* reply latency: one message at a time, from just before the inject call until the fake accepted
+  the first message to that chat (the fake's clock is the same monotonic clock). It is what a
+  patient waits for: for an alarm, the alarm reply. p50 and p99 over every round's samples; the goal
+  is a ratio, since absolute times move with the machine: the full bot's p99 <= 1.25 x the echo
+  bot's p99.
+* update latency: the same messages, until ``process_update`` for that update returned here: every
+  reply of the update was answered. Reported, without a goal: an alarm that also asks a question
+  gets the alarm reply first and then the folder's answer, two round trips one after the other by
+  design (the alarm reply goes out before the answer is looked for, so nothing in the search can
+  hold it up), and the echo bot has no second message to compare with. `two_reply_share` is the
+  share of latency samples that got two replies.
 
 The full bot schedules updates as in production (chats in parallel, each chat in order); the echo
 bot uses PTB's default (one at a time). The full bot is started without `Assembly.startup`
@@ -35,6 +38,7 @@ Returns a dict of figures (and prints it); not a test: timings vary by machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
@@ -204,122 +208,144 @@ async def _handle_all(fake: FakeProcess, app: AnyApp, probe: _Probe, messages: l
     return time.perf_counter() - start
 
 
-async def _throughput(fake: FakeProcess, app: AnyApp, probe: _Probe, texts: list[str], chats: int) -> float:
-    """Messages handled per second with all of `texts` queued at once."""
-    messages = [(100_000 + i % chats, text) for i, text in enumerate(texts)]
-    seconds = await _handle_all(fake, app, probe, messages)
-    return len(texts) / seconds
-
-
-async def _latency(fake: FakeProcess, app: AnyApp, probe: _Probe, texts: list[str]) -> tuple[list[float], list[float]]:
-    """Milliseconds from injection to the end of ``process_update``, and to the first reply the fake
-    accepted, one message at a time."""
-    samples, firsts = [], []
-    for i, text in enumerate(texts):
-        chat_id = 200_000 + i
-        start = time.perf_counter()
-        _, update_id = await fake.inject([(chat_id, text)])
-        firsts.append((await fake.first_reply(chat_id) - start) * 1000)
-        samples.append((await probe.wait_finished(update_id, within=10) - start) * 1000)
-        await fake.wait_confirmed(update_id)  # the next long poll is waiting again
-        await asyncio.wait_for(app.update_queue.join(), 10)
-    return samples, firsts
-
-
 def _percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _measure(
-    build: Callable[[str, Path], AnyApp], texts: list[str], latency_texts: list[str], chats: int
-) -> dict[str, float]:
-    polling_errors: list[Exception] = []
-    with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
-        async with FakeProcess() as fake:
-            app = build(fake.base_url, Path(tmp))
-            probe = _Probe(app)
-            assert app.updater is not None, "the Application needs an Updater for polling"
-            await app.initialize()
-            try:
-                await app.start()
-                await app.updater.start_polling(
-                    poll_interval=0, timeout=timedelta(seconds=10), error_callback=polling_errors.append
-                )
-                await _handle_all(fake, app, probe, [(1, "hallo")])  # warm-up: first replies, connections
-                await _throughput(fake, app, probe, texts[: len(texts) // 10], chats)  # warm-up
-                before = await fake.stats()
-                per_second = await _throughput(fake, app, probe, texts, chats)
-                after = await fake.stats()
-                latencies, firsts = await _latency(fake, app, probe, latency_texts)
-            finally:
-                if app.updater.running:
-                    await app.updater.stop()
-                if app.running:
-                    await app.stop()
-                await app.shutdown()
-    if probe.errors or polling_errors:
-        raise RuntimeError(f"the bot raised during the benchmark: {(probe.errors + polling_errors)[:3]!r}")
-    replies = after["accepted"] - before["accepted"]
-    if replies < len(texts) or after["rejected_429"]:
-        raise RuntimeError(f"{replies} replies to {len(texts)} messages, {after['rejected_429']} answered 429")
-    return {
-        "per_second": per_second,
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": _percentile(latencies, 0.99),
-        "first_p50_ms": statistics.median(firsts),
-        "first_p99_ms": _percentile(firsts, 0.99),
-    }
+@dataclasses.dataclass
+class _Running:
+    """One app polling its own fake, measured round after round; use ``async with``."""
+
+    build: Callable[[str, Path], AnyApp]
+    database_dir: Path
+    per_second: list[float] = dataclasses.field(default_factory=list)
+    firsts: list[float] = dataclasses.field(default_factory=list)  # ms to the first reply
+    updates: list[float] = dataclasses.field(default_factory=list)  # ms to the end of process_update
+    two_replies: int = 0
+    _next_chat: int = 200_000
+
+    async def __aenter__(self) -> _Running:
+        self._stack = contextlib.AsyncExitStack()
+        await self._stack.__aenter__()
+        try:
+            self.fake = await self._stack.enter_async_context(FakeProcess())
+            self.app = self.build(self.fake.base_url, self.database_dir)
+            self.probe = _Probe(self.app)
+            self._polling_errors: list[Exception] = []
+            await self.app.initialize()
+            self._stack.push_async_callback(self.app.shutdown)
+            await self.app.start()
+            self._stack.push_async_callback(self.app.stop)
+            assert self.app.updater is not None, "the Application needs an Updater for polling"
+            await self.app.updater.start_polling(
+                poll_interval=0, timeout=timedelta(seconds=10), error_callback=self._polling_errors.append
+            )
+            self._stack.push_async_callback(self.app.updater.stop)
+            await _handle_all(self.fake, self.app, self.probe, [(1, "hallo")])  # first replies, connections
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+        self.check()
+
+    def check(self) -> None:
+        """Raise when the app raised while being measured."""
+        if self.probe.errors or self._polling_errors:
+            errors = (self.probe.errors + self._polling_errors)[:3]
+            raise RuntimeError(f"the bot raised during the benchmark: {errors!r}")
+
+    def forget(self) -> None:
+        """Drop the figures measured so far (after a warm-up)."""
+        self.per_second.clear()
+        self.firsts.clear()
+        self.updates.clear()
+        self.two_replies = 0
+
+    async def round(self, texts: list[str], latency_texts: list[str], chats: int) -> None:
+        """One throughput burst, then the latency samples one at a time."""
+        messages = [(100_000 + i % chats, text) for i, text in enumerate(texts)]
+        before = await self.fake.stats()
+        seconds = await _handle_all(self.fake, self.app, self.probe, messages)
+        after = await self.fake.stats()
+        replies = after["accepted"] - before["accepted"]
+        if replies < len(texts) or after["rejected_429"]:
+            raise RuntimeError(f"{replies} replies to {len(texts)} messages, {after['rejected_429']} answered 429")
+        self.per_second.append(len(texts) / seconds)
+        chat_ids = []
+        for text in latency_texts:
+            chat_id, self._next_chat = self._next_chat, self._next_chat + 1
+            chat_ids.append(chat_id)
+            start = time.perf_counter()
+            _, update_id = await self.fake.inject([(chat_id, text)])
+            self.firsts.append((await self.fake.first_reply(chat_id) - start) * 1000)
+            self.updates.append((await self.probe.wait_finished(update_id, within=10) - start) * 1000)
+            await self.fake.wait_confirmed(update_id)  # the next long poll is waiting again
+            await asyncio.wait_for(self.app.update_queue.join(), 10)
+        self.two_replies += sum(count > 1 for count in await self.fake.replies(chat_ids))
+        self.check()
 
 
-async def _run(n: int, latency_n: int, chats: int) -> dict[str, Any]:
+async def _run(n: int, latency_n: int, chats: int, rounds: int) -> dict[str, Any]:
     texts = patient_messages(n)
     latency_texts = patient_messages(latency_n, seed=12)
-    full = await _measure(build_full_bot, texts, latency_texts, chats)
-    echo = await _measure(build_echo_bot, texts, latency_texts, chats)
-    ratio = full["per_second"] / echo["per_second"]
-    p99_ratio = full["p99_ms"] / echo["p99_ms"]
-    first_p99_ratio = full["first_p99_ms"] / echo["first_p99_ms"]
+    with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
+        async with _Running(build_full_bot, Path(tmp)) as full, _Running(build_echo_bot, Path(tmp)) as echo:
+            for app in (full, echo):  # warm-up: connections, caches, the first long polls
+                await app.round(texts[: len(texts) // 10], latency_texts[:10], chats)
+                app.forget()
+            for turn in range(rounds):
+                for app in (full, echo) if turn % 2 == 0 else (echo, full):
+                    await app.round(texts, latency_texts, chats)
+    ratio = statistics.median(f / e for f, e in zip(full.per_second, echo.per_second, strict=True))
+    p99_ratio = _percentile(full.firsts, 0.99) / _percentile(echo.firsts, 0.99)
+    samples = latency_n * rounds
     return {
         "messages": n,
         "chats": chats,
-        "full_per_second": round(full["per_second"], 1),
-        "echo_per_second": round(echo["per_second"], 1),
+        "rounds": rounds,
+        "full_per_second": round(statistics.median(full.per_second), 1),
+        "echo_per_second": round(statistics.median(echo.per_second), 1),
+        "ratios": [round(f / e, 3) for f, e in zip(full.per_second, echo.per_second, strict=True)],
         "ratio": round(ratio, 3),
-        "latency_samples": latency_n,
-        "p50_ms": round(full["p50_ms"], 3),
-        "p99_ms": round(full["p99_ms"], 3),
-        "echo_p50_ms": round(echo["p50_ms"], 3),
-        "echo_p99_ms": round(echo["p99_ms"], 3),
+        "latency_samples": samples,
+        "p50_ms": round(statistics.median(full.firsts), 3),
+        "p99_ms": round(_percentile(full.firsts, 0.99), 3),
+        "echo_p50_ms": round(statistics.median(echo.firsts), 3),
+        "echo_p99_ms": round(_percentile(echo.firsts, 0.99), 3),
         "p99_ratio": round(p99_ratio, 3),
-        "first_p50_ms": round(full["first_p50_ms"], 3),
-        "first_p99_ms": round(full["first_p99_ms"], 3),
-        "echo_first_p50_ms": round(echo["first_p50_ms"], 3),
-        "echo_first_p99_ms": round(echo["first_p99_ms"], 3),
-        "first_p99_ratio": round(first_p99_ratio, 3),
+        "update_p50_ms": round(statistics.median(full.updates), 3),
+        "update_p99_ms": round(_percentile(full.updates, 0.99), 3),
+        "echo_update_p99_ms": round(_percentile(echo.updates, 0.99), 3),
+        "update_p99_ratio": round(_percentile(full.updates, 0.99) / _percentile(echo.updates, 0.99), 3),
+        "two_reply_share": round(full.two_replies / samples, 3),
         "ok": bool(ratio >= GOAL_RATIO and p99_ratio <= GOAL_P99_RATIO),
     }
 
 
 def run(quick: bool | None = None) -> dict[str, Any]:
-    """Measure both apps; `quick` (default: env BENCH_QUICK=1) uses fewer messages."""
+    """Measure both apps; `quick` (default: env BENCH_QUICK=1) uses fewer messages and rounds."""
     if quick is None:
         quick = os.environ.get("BENCH_QUICK") == "1"
-    n, latency_n = (300, 100) if quick else (2_000, 500)
+    n, latency_n, rounds = (300, 100, 2) if quick else (1_500, 300, 4)
     quiet = logging.getLogger()
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        result = asyncio.run(_run(n, latency_n, chats=200))
+        result = asyncio.run(_run(n, latency_n, chats=200, rounds=rounds))
     finally:
         quiet.setLevel(level)
     print(
         f"bot: {result['full_per_second']:,.0f} msg/s vs echo {result['echo_per_second']:,.0f} msg/s "
-        f"= ratio {result['ratio']} (goal >= {GOAL_RATIO}); latency p50 {result['p50_ms']} ms, "
-        f"p99 {result['p99_ms']} ms; echo p50 {result['echo_p50_ms']} ms, p99 {result['echo_p99_ms']} ms; "
-        f"p99 ratio {result['p99_ratio']} (goal <= {GOAL_P99_RATIO}); first reply p50 {result['first_p50_ms']} ms, "
-        f"p99 {result['first_p99_ms']} ms; echo p50 {result['echo_first_p50_ms']} ms, "
-        f"p99 {result['echo_first_p99_ms']} ms; ratio {result['first_p99_ratio']}"
+        f"= ratio {result['ratio']} (median of {result['ratios']}; goal >= {GOAL_RATIO}); "
+        f"reply latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; echo p50 {result['echo_p50_ms']} ms, "
+        f"p99 {result['echo_p99_ms']} ms; p99 ratio {result['p99_ratio']} (goal <= {GOAL_P99_RATIO}); "
+        f"whole update p50 {result['update_p50_ms']} ms, p99 {result['update_p99_ms']} ms vs echo "
+        f"{result['echo_update_p99_ms']} ms (ratio {result['update_p99_ratio']}; "
+        f"{result['two_reply_share']:.0%} of the samples got two replies)"
     )
     return result
 

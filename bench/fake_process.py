@@ -12,7 +12,7 @@ of its original stdout (the child points fd 1 at stderr, so a stray print cannot
 channel). Requests: ``inject`` (messages as [chat_id, text] pairs; answers the first and last
 update_id), ``stats``, ``confirmed`` (wait until getUpdates confirmed an update_id), ``first_reply``
 (wait for the first message to a chat; answers the child's ``time.perf_counter()`` then, which on
-Linux is the same monotonic clock as the parent's), ``stop``.
+Linux is the same monotonic clock as the parent's), ``replies`` (messages accepted per chat), ``stop``.
 The child ignores SIGINT (the parent owns its lifetime) and exits when its stdin closes, so it
 cannot outlive a parent that died; `FakeProcess` always ends it: stop, then terminate, then kill.
 """
@@ -66,6 +66,8 @@ async def _handle(fake: FakeBotApi, request: dict[str, Any]) -> dict[str, Any]:
         # A counter, not messages_to(): that walks every message kept, and this runs on each request.
         await fake.wait_until(lambda: fake.stats.per_chat[chat_id] > 0, float(request.get("within", 10.0)))
         return {"ok": True, "at": time.perf_counter()}
+    if op == "replies":
+        return {"ok": True, "counts": [fake.stats.per_chat[int(chat_id)] for chat_id in request["chat_ids"]]}
     if op == "stop":
         return {"ok": True}
     return {"ok": False, "error": f"unknown op {op!r}"}
@@ -169,6 +171,11 @@ class FakeProcess:
         """The `time.perf_counter()` at which the fake accepted its first message to `chat_id` (waits for it)."""
         answer = await self._call({"op": "first_reply", "chat_id": chat_id, "within": within}, within=within + 5.0)
         return float(answer["at"])
+
+    async def replies(self, chat_ids: Sequence[int]) -> list[int]:
+        """How many messages the fake accepted to each of `chat_ids`."""
+        answer = await self._call({"op": "replies", "chat_ids": list(chat_ids)})
+        return [int(count) for count in answer["counts"]]
 
     async def stop(self) -> None:
         """Ask the child to stop; terminate, and finally kill, it when it does not go. Idempotent."""

@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from telegram.ext import Application
 
 from bot.app.assembly import Assembly, build_application
 from bot.app.handlers.staff import StaffHandlers
+from bot.app.http_client import AiohttpRequest
 from bot.clock import AMSTERDAM, ManualClock
 from bot.fakeapi.harness import BotHarness, Reply
 from bot.fakeapi.server import FakeBotApi
@@ -90,14 +90,12 @@ def make_settings(tmp_path: Path, base_url: str, **changes: object) -> Settings:
 def shorten_request_timeout(app: Application, seconds: float) -> None:  # type: ignore[type-arg]
     """Give the bot's (non-getUpdates) request a short default timeout.
 
-    `build_application` has no parameter for it; python-telegram-bot takes the default timeouts of a
-    call from the httpx client of the request object, so the client's timeout is replaced (and the
-    kwargs it is rebuilt from on `initialize`, should the client have been closed).
+    `build_application` has no parameter for it; the request object gives a call without timeouts
+    its own defaults.
     """
     request = app.bot.request
-    timeout = httpx.Timeout(seconds, pool=1.0)
-    request._client.timeout = timeout  # type: ignore[attr-defined]
-    request._client_kwargs["timeout"] = timeout  # type: ignore[attr-defined]
+    assert isinstance(request, AiohttpRequest)
+    request.set_timeouts(seconds)
 
 
 @asynccontextmanager

@@ -14,12 +14,12 @@ from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
-import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.app.http_client import AiohttpRequest, maybe_reached
 from bot.sending import Blocked, Document, Keyboard, MaybeDelivered, Rejected, RetryLater, Transient
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,6 @@ class Connections:
         self._free += 1
 
 
-# httpx errors raised after the request may have been written to Telegram: it may have acted on it.
-_MAYBE_REACHED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.RemoteProtocolError)
-
-
 class Unconfirmed(TimedOut):
     """The request may have reached Telegram, but no answer came (an at-most-once send is not repeated)."""
 
@@ -164,8 +160,8 @@ async def _mapped_errors() -> AsyncIterator[None]:
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class RetryingRequest(HTTPXRequest):
-    """HTTPXRequest that retries timeouts, network and server errors and short 429s, with backoff.
+class RetryingRequest(AiohttpRequest):
+    """AiohttpRequest that retries timeouts, network and server errors and short 429s, with backoff.
 
     A patient's reply that fails once must still arrive: a duplicate after a timeout is far better
     than a lost alarm answer. getUpdates is left to the Updater, which has its own retry loop. A 429
@@ -182,9 +178,7 @@ class RetryingRequest(HTTPXRequest):
     Connections are shared out in two fixed parts: replies in a chat (the alarm reply among them) and
     the at-most-once sends (reminders, broadcasts) each have their own, so a broadcast whose requests
     hang can never hold up a reply. Requests wait for their part's free connection here (`Connections`:
-    alarm replies first, then in arrival order) rather than in httpx's pool: httpcore walks its whole
-    queue against every connection each time one is taken or given back, which in a burst of replies
-    cost more than building and sending them.
+    alarm replies first, then in arrival order) rather than in the client's pool.
     """
 
     def __init__(
@@ -223,8 +217,8 @@ class RetryingRequest(HTTPXRequest):
             try:
                 async with self._connections[_AT_MOST_ONCE.get()].hold(urgent=_URGENT.get()):
                     code, payload = await super().do_request(url, method, request_data, *timeouts)
-            except (TimedOut, NetworkError) as exc:  # timeouts and connection errors from httpx
-                if _AT_MOST_ONCE.get() and isinstance(exc.__cause__, _MAYBE_REACHED):
+            except (TimedOut, NetworkError) as exc:  # timeouts and connection errors (bot.app.http_client)
+                if _AT_MOST_ONCE.get() and maybe_reached(exc.__cause__):
                     raise Unconfirmed(f"no answer from Telegram ({type(exc.__cause__).__name__})") from exc
                 if attempt >= len(self._delays):
                     raise
