@@ -21,6 +21,8 @@ kilobytes, documents a few hundred), and the read timeout then covers Telegram's
 from __future__ import annotations
 
 import ssl
+import urllib.parse
+import urllib.request
 
 import aiohttp
 import certifi
@@ -63,6 +65,7 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None], str | None] = {}  # (scheme, host) -> proxy URL
 
     @property
     def read_timeout(self) -> float | None:
@@ -81,7 +84,9 @@ class AiohttpRequest(BaseRequest):
                 limit_per_host=0,
                 ssl=ssl.create_default_context(cafile=certifi.where()),
             )
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            # Not trust_env: aiohttp would then read ~/.netrc and the proxy variables in a thread on every
+            # request (two thread hops per reply); the proxy is looked up once per host instead.
+            self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -118,12 +123,23 @@ class AiohttpRequest(BaseRequest):
                 data=_body(request_data),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
+                proxy=self._proxy(url),
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy for `url` from HTTPS_PROXY / HTTP_PROXY and NO_PROXY, as httpx reads them (cached per host)."""
+        parts = urllib.parse.urlsplit(url)
+        key = (parts.scheme, parts.hostname)
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies_environment()
+            bypass = parts.hostname is not None and urllib.request.proxy_bypass_environment(parts.hostname, proxies)  # type: ignore[attr-defined]
+            self._proxies[key] = None if bypass else proxies.get(parts.scheme)
+        return self._proxies[key]
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app.http_client import AiohttpRequest
 from bot.app.telegram_io import TelegramSender
 from bot.sending import MaybeDelivered, Transient
 from tests.app.helpers import free_port
@@ -30,3 +31,13 @@ async def test_telegram_out_of_reach_is_a_transient_error_for_an_at_most_once_se
     unreachable = type(bot)(bot.token, base_url=f"http://127.0.0.1:{free_port()}/bot", request=request)
     with pytest.raises(Transient):  # nothing can have reached Telegram: the caller may try again
         await TelegramSender(unreachable).send_message(PATIENT, "Herinnering")
+
+
+def test_the_proxy_comes_from_the_environment_once_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.ziekenhuis.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    request = AiohttpRequest()
+    assert request._proxy("https://api.telegram.org/bot1:x/sendMessage") == "http://proxy.ziekenhuis.example:3128"
+    assert request._proxy("http://127.0.0.1:8081/bot1:x/sendMessage") is None
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert request._proxy("https://api.telegram.org/bot1:x/getMe") == "http://proxy.ziekenhuis.example:3128"  # cached
