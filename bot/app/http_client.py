@@ -60,10 +60,12 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
     ) -> None:
         self._pool_size = connection_pool_size
+        del write_timeout  # accepted for HTTPXRequest's signature; see the module docstring
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout  # accepted for HTTPXRequest's signature; see the module docstring
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
+        # Read the certificate bundle here, at assembly, not in `initialize` on the running event loop.
+        self._ssl = ssl.create_default_context(cafile=certifi.where())
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[tuple[str, str | None], str | None] = {}  # (scheme, host) -> proxy URL
 
@@ -74,7 +76,7 @@ class AiohttpRequest(BaseRequest):
 
     def set_timeouts(self, seconds: float) -> None:
         """Read, write and connect timeouts for calls that give none (the pool timeout stays)."""
-        self._read_timeout = self._write_timeout = self._connect_timeout = seconds
+        self._read_timeout = self._connect_timeout = seconds
 
     async def initialize(self) -> None:
         """Open the session (it must be made inside the running event loop)."""
@@ -82,7 +84,7 @@ class AiohttpRequest(BaseRequest):
             connector = aiohttp.TCPConnector(
                 limit=self._pool_size,
                 limit_per_host=0,
-                ssl=ssl.create_default_context(cafile=certifi.where()),
+                ssl=self._ssl,
             )
             # Not trust_env: aiohttp would then read ~/.netrc and the proxy variables in a thread on every
             # request (two thread hops per reply); the proxy is looked up once per host instead.
