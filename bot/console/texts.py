@@ -109,6 +109,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appt_outcome": ("Uitkomst", "Outcome"),
     "appt_done": ("Gedaan.", "Done."),
     "appt_failed": ("Niet gelukt", "Failed"),
+    "appt_nothing_imported": (
+        "Niets geïmporteerd: het bestand gaat in zijn geheel of niet. Verbeter de regels hieronder en importeer opnieuw.",
+        "Nothing imported: a file goes in whole or not at all. Fix the rows below and import again.",
+    ),
+    "appt_refused_title": ("Niet ingepland bij inschrijving", "Not planned at enrolment"),
+    "appt_refused_intro": (
+        "Deze afspraken wachtten op een inschrijfcode, maar konden bij de inschrijving niet worden ingepland. "
+        "De patiënt is wel ingeschreven. Voer de afspraak opnieuw in met de code van de patiënt.",
+        "These appointments waited for an enrolment code but could not be planned when the patient enrolled. "
+        "The patient is enrolled. Enter the appointment again with the patient's code.",
+    ),
     # broadcasts
     "bc_title": ("Berichten", "Broadcasts"),
     "bc_compose": ("Nieuw bericht", "New broadcast"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from bot.storage import schema as s
@@ -32,8 +33,10 @@ from bot.storage.rows import broadcast_row, dialect_insert, enrolment_row, inser
 from bot.storage.signals import OUTBOX, REMINDERS, notify
 from bot.storage.types import as_utc_or_none, require_aware
 
-# (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
+# (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller; it raises
+# ValueError (the reason, for staff) for an appointment that cannot be planned.
 MomentsFor = Callable[[str, datetime], Iterable[tuple[str, datetime]]]
+REFUSED_AT_ENROLMENT = "enrol-appointment-refused"  # the audit action staff see on the console's appointments page
 TERMINAL: tuple[OutboxStatus, ...] = ("sent", "failed", "blocked", "skipped")
 
 
@@ -63,16 +66,27 @@ class StaffQueries:
 
     # -- audit ----------------------------------------------------------------------------------
 
-    def audit(self, now: datetime, actor: int | None, action: str, detail: str) -> None:
-        """Record a staff action (no patient text, no names)."""
+    def audit(self, now: datetime, actor: int | None, action: str, detail: str, chat_id: int | None = None) -> None:
+        """Record a staff action (no patient text, no names); `chat_id`: the patient it concerns (unlinked by /stop)."""
         require_aware(now)
         with self.engine.begin() as conn:
-            write_audit(conn, now, actor, action, detail)
+            write_audit(conn, now, actor, action, detail, None, chat_id)
 
     def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
         """The newest audit entries, newest first."""
+        return self._audit(select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit))
+
+    def audit_entries_of(self, action: str, since: datetime, limit: int = 50) -> list[AuditEntry]:
+        """The newest entries of one action since `since`, newest first (e.g. what enrolment refused)."""
+        require_aware(since)
+        a = s.audit_log.c
+        return self._audit(
+            select(s.audit_log).where(a.action == action, a.at >= since).order_by(a.id.desc()).limit(limit)
+        )
+
+    def _audit(self, query: Select[Any]) -> list[AuditEntry]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit))
+            rows = conn.execute(query)
             return [
                 AuditEntry(
                     id=int(m["id"]),
@@ -177,40 +191,63 @@ class StaffQueries:
                 .on_conflict_do_update(index_elements=[s.patients.c.chat_id], set_={"consent_at": now, "active": True})
             )
             conn.execute(update(s.enrolments).where(e.id == enrolment.id).values(redeemed_at=now, chat_id=chat_id))
-            moved = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
+            moved, refused = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
             if moved:
                 notify(conn, REMINDERS)
             write_audit(
                 conn, now, None, "enrol-redeem", f"enrolment {enrolment.id}, {moved} appointment(s)", None, chat_id
             )
-        return Redemption("ok", moved)
+        return Redemption("ok", moved, refused)
 
     def _move_pending(
         self, conn: Connection, enrolment_id: int, chat_id: int, now: datetime, moments_for: MomentsFor
-    ) -> int:
+    ) -> tuple[int, int]:
+        """Move the waiting appointments to the chat: (moved, refused).
+
+        A row that cannot be planned (`moments_for` raises ValueError with the reason, or its external
+        id was taken meanwhile) never fails the enrolment: it is left out and audited for staff.
+        """
         pa = s.pending_appointments.c
         rows = conn.execute(select(s.pending_appointments).where(pa.enrolment_id == enrolment_id)).all()
-        moved = 0
+        moved = refused = 0
         for row in rows:
             m = row._mapping
             start: datetime = m["start_at"]
-            if start > now:  # an appointment that passed while the code waited is dropped
-                new_id = conn.execute(
-                    insert(s.appointments)
-                    .values(
-                        chat_id=chat_id,
-                        type=m["type"],
-                        start_at=start,
-                        source="staff",
-                        external_id=m["external_id"],
-                        created_at=now,
-                    )
-                    .returning(s.appointments.c.id)
-                ).scalar_one()
-                insert_reminders(conn, new_id, moments_for(m["type"], start))
+            if start <= now:  # an appointment that passed while the code waited is dropped
+                continue
+            try:
+                with conn.begin_nested():
+                    self._move_one(conn, m, chat_id, now, moments_for)
                 moved += 1
+            except (ValueError, ArithmeticError, LookupError, IntegrityError) as exc:
+                refused += 1
+                reason = str(exc) if isinstance(exc, ValueError) else f"cannot plan its reminders ({type(exc).__name__})"
+                external = f" ({m['external_id']})" if m["external_id"] else ""
+                detail = f"enrolment {enrolment_id}: waiting appointment {m['id']}{external} not planned: {reason}"
+                write_audit(conn, now, None, REFUSED_AT_ENROLMENT, detail, None, chat_id)
         conn.execute(delete(s.pending_appointments).where(pa.enrolment_id == enrolment_id))
-        return moved
+        return moved, refused
+
+    def _move_one(self, conn: Connection, m: Any, chat_id: int, now: datetime, moments_for: MomentsFor) -> None:
+        external_id = m["external_id"]
+        if external_id is not None:
+            taken = select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)
+            if conn.execute(taken).first() is not None:
+                raise ValueError(f"external_id {external_id!r} belongs to another patient's appointment")
+        moments = list(moments_for(m["type"], m["start_at"]))  # raises ValueError for what cannot be planned
+        new_id = conn.execute(
+            insert(s.appointments)
+            .values(
+                chat_id=chat_id,
+                type=m["type"],
+                start_at=m["start_at"],
+                source="staff",
+                external_id=external_id,
+                created_at=now,
+            )
+            .returning(s.appointments.c.id)
+        ).scalar_one()
+        insert_reminders(conn, new_id, moments)
 
     def purge_enrolments(self, now: datetime) -> int:
         """Delete codes that expired unredeemed, with their waiting appointments; return how many codes."""
