@@ -130,11 +130,12 @@ async def change(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
     if which not in ("appt", "pending"):
         return plain_error(ctx, request, 404)
     cancel = field_text(form, "action", 10) == "cancel"
-    start = None
+    start: datetime | None = None
     if not cancel:
-        start = read_time(field_text(form, "at", FIELD))
-        if isinstance(start, Refusal):
-            return await page(ctx, request, staff, error=start.message)
+        read = read_time(field_text(form, "at", FIELD))
+        if isinstance(read, Refusal):
+            return await page(ctx, request, staff, error=read.message)
+        start = read
         why = check_start(start, ctx.clock.now())
         if why:  # a year typo would move it into the past (dropping its reminders) or to 2062
             return await page(ctx, request, staff, error=f"the new time: {why}")
@@ -168,7 +169,9 @@ async def upload(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
     limit = ctx.settings.console_max_upload_bytes
     data = await upload_file.read(limit + 1)
     if len(data) > limit:
-        return await page(ctx, request, staff, error=f"the file is larger than {limit} bytes (CONSOLE_MAX_UPLOAD_BYTES)")
+        return await page(
+            ctx, request, staff, error=f"the file is larger than {limit} bytes (CONSOLE_MAX_UPLOAD_BYTES)"
+        )
     name = Path(upload_file.filename or "upload").name[:100]
     report = await ctx.db(import_upload, ctx, data, name)
     detail = f"{report.batch.count} row(s): {report.summary()}"  # no file name: it may name a patient

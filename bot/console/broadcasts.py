@@ -185,5 +185,5 @@ def routes(ctx: ConsoleContext) -> list[Route]:
         Route("/broadcasts/confirm", staff_page(ctx, confirm), methods=["POST"]),
         Route("/broadcasts/edit", staff_page(ctx, edit), methods=["POST"]),
         Route("/broadcasts/{broadcast_id:int}", staff_page(ctx, report), methods=["GET"]),
-        Route("/broadcasts/{broadcast_id:int}/progress", staff_page(ctx, progress), methods=["GET"]),
+        Route("/broadcasts/{broadcast_id:int}/progress", staff_page(ctx, progress, background=True), methods=["GET"]),
     ]

@@ -40,6 +40,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forbidden": ("Dit verzoek is geweigerd.", "This request was refused."),
     "not_found_title": ("Niet gevonden", "Not found"),
     "not_found": ("Deze pagina bestaat niet.", "This page does not exist."),
+    "bad_request_title": ("Niet gelukt", "Not accepted"),
+    "bad_request": (
+        "Dit formulier kon niet worden gelezen: te veel of te lange velden.",
+        "This form could not be read: too many or too long fields.",
+    ),
+    "too_large_title": ("Te groot", "Too large"),
+    "too_large": (
+        "Dit verzoek is te groot. Een bestand mag hoogstens {limit} MB zijn (CONSOLE_MAX_UPLOAD_BYTES).",
+        "This request is too large. A file may be at most {limit} MB (CONSOLE_MAX_UPLOAD_BYTES).",
+    ),
+    "server_error_title": ("Er ging iets mis", "Something went wrong"),
+    "server_error": (
+        "Er ging iets mis aan onze kant. Probeer het opnieuw, of geef de foutcode door aan de beheerder.",
+        "Something went wrong on our side. Try again, or give the error code to the administrator.",
+    ),
+    "request_id": ("Foutcode", "Error code"),
     "too_many": (
         "Te veel pogingen. Probeer het over een paar minuten opnieuw.",
         "Too many attempts. Try again in a few minutes.",

@@ -112,13 +112,19 @@ class ImportBatch:
         return len(self.rows) + len(self.pending) + len(self.cancelled) + len({p.line for p in self.problems})
 
 
-def parse_row(source: str, line: int, raw: dict[str, Any], limits: ImportLimits | None = None) -> ImportRow | list[Problem]:
+def parse_row(
+    source: str, line: int, raw: dict[str, Any], limits: ImportLimits | None = None
+) -> ImportRow | list[Problem]:
     """One row from any source as `ImportRow`, or every problem it has."""
     limits = limits or ImportLimits()
     for name, value in raw.items():
         if isinstance(value, str) and len(value) > limits.max_field_chars:
             return [
-                Problem(source, line, f"{name} is {len(value)} characters long; a field holds at most {limits.max_field_chars}")
+                Problem(
+                    source,
+                    line,
+                    f"{name} is {len(value)} characters long; a field holds at most {limits.max_field_chars}",
+                )
             ]
     problems = [Problem(source, line, f"missing {f}") for f in FIELDS if str(raw.get(f) or "").strip() == ""]
     if problems:
@@ -201,7 +207,9 @@ def _yaml_records(path: Path, limits: ImportLimits) -> tuple[list[tuple[int, dic
     return records, problems
 
 
-def _batch(source: str, records: list[tuple[int, dict[str, Any]]], problems: list[Problem], limits: ImportLimits) -> ImportBatch:
+def _batch(
+    source: str, records: list[tuple[int, dict[str, Any]]], problems: list[Problem], limits: ImportLimits
+) -> ImportBatch:
     batch = ImportBatch(source, problems=list(problems))
     for line, raw in records:
         result = parse_row(source, line, raw, limits)
@@ -311,7 +319,9 @@ def plan_import(batch: ImportBatch, lookup: ImportLookup, now: datetime) -> Impo
         seen = lines[row.external_id]
         if len(seen) > 1:
             others = ", ".join(str(n) for n in seen if n != row.line)
-            plan.problems.append(Problem(row.source, row.line, f"external_id {row.external_id!r} is also on line {others}"))
+            plan.problems.append(
+                Problem(row.source, row.line, f"external_id {row.external_id!r} is also on line {others}")
+            )
             continue
         if isinstance(row, ImportRow):
             problem = _check_row(row, lookup, now, plan)

@@ -165,7 +165,9 @@ def _write_waiting(
         )
     for move in moves:
         require_aware(move.start_at)
-        if not conn.execute(update(s.pending_appointments).where(p.id == move.pending_id).values(start_at=move.start_at)).rowcount:
+        if not conn.execute(
+            update(s.pending_appointments).where(p.id == move.pending_id).values(start_at=move.start_at)
+        ).rowcount:
             raise ImportConflict(f"waiting appointment {move.pending_id} moved to its patient meanwhile")
     for pending_id in drops:
         conn.execute(delete(s.pending_appointments).where(p.id == pending_id))

@@ -221,7 +221,9 @@ class StaffQueries:
                 moved += 1
             except (ValueError, ArithmeticError, LookupError, IntegrityError) as exc:
                 refused += 1
-                reason = str(exc) if isinstance(exc, ValueError) else f"cannot plan its reminders ({type(exc).__name__})"
+                reason = (
+                    str(exc) if isinstance(exc, ValueError) else f"cannot plan its reminders ({type(exc).__name__})"
+                )
                 external = f" ({m['external_id']})" if m["external_id"] else ""
                 detail = f"enrolment {enrolment_id}: waiting appointment {m['id']}{external} not planned: {reason}"
                 write_audit(conn, now, None, REFUSED_AT_ENROLMENT, detail, None, chat_id)
