@@ -153,6 +153,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bc_edit": ("Aanpassen", "Edit"),
     "bc_none": ("Er zijn geen ontvangers voor deze keuze.", "There are no recipients for this choice."),
     "bc_empty": ("Vul een tekst in of kies een hoofdstuk.", "Enter a text or choose a chapter."),
+    "bc_too_long": (
+        "De tekst is {length} tekens; een bericht mag hoogstens {limit} tekens zijn (zoals bij /bericht). "
+        "Er is niets verstuurd. Maak de tekst korter.",
+        "The text is {length} characters; a message holds at most {limit} (as with /bericht). "
+        "Nothing was sent. Make the text shorter.",
+    ),
+    "bc_limit": ("Hoogstens {limit} tekens.", "At most {limit} characters."),
     "bc_history": ("Eerdere berichten", "Earlier broadcasts"),
     "bc_history_none": ("Nog geen berichten verstuurd.", "No broadcasts yet."),
     "bc_progress": ("Voortgang", "Progress"),
