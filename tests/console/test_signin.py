@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from ipaddress import ip_network
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
