@@ -494,8 +494,15 @@ class StaffQueries:
         return min(times) if times else None
 
 
+SCRUBBED = "detail deleted with the patient's data (/stop)"
+
+
 def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
-    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat id in audit entries."""
+    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat in audit entries.
+
+    An audit entry about the chat keeps what was done, when and by whom, but loses the chat and its
+    detail (which may name an appointment's id, type or external id): nothing of the patient is left.
+    """
     e = s.enrolments.c
     linked = select(e.id).where(e.chat_id == chat_id)
     conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
@@ -505,23 +512,49 @@ def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
         "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
         "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
         "audit_references": conn.execute(
-            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None)
+            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None, detail=SCRUBBED)
         ).rowcount,
     }
 
 
-def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Part of `Storage.export_chat`: enrolment links and broadcast deliveries of the chat (no code hashes)."""
-    e, o = s.enrolments.c, s.outbox.c
-    enrolments = conn.execute(
-        select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.chat_id == chat_id).order_by(e.id)
-    ).all()
-    deliveries = conn.execute(
-        select(o.broadcast_id, o.status, o.sent_at).where(o.chat_id == chat_id).order_by(o.id)
-    ).all()
-    audit = conn.execute(select(s.audit_log.c.at, s.audit_log.c.action).where(s.audit_log.c.chat_id == chat_id)).all()
+def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, Any]:
+    """Part of `Storage.export_chat`: every stored field of the staff tables about the chat.
+
+    Its enrolments (with the keyed hash of the hospital patient number linked to them, and any
+    appointment still waiting), its broadcast deliveries and the audit entries about it; and, when the
+    chat is a staff member's, what they did: audit entries, broadcasts, enrolment codes, console
+    sign-ins and sign-offs (secrets of live sessions left out).
+    """
+    e, o, a = s.enrolments.c, s.outbox.c, s.audit_log.c
+    linked = select(e.id).where(e.chat_id == chat_id)
+    pi, pa = s.patient_identifiers.c, s.pending_appointments.c
+    links, sessions = s.console_links.c, s.console_sessions.c
+    b = s.broadcasts.c
+
+    def rows(query: Select[Any]) -> list[dict[str, Any]]:
+        return [plain(r) for r in conn.execute(query).all()]
+
     return {
-        "enrolments": [plain(r) for r in enrolments],
-        "broadcast_deliveries": [plain(r) for r in deliveries],
-        "audit_references": [plain(r) for r in audit],
+        "enrolments": rows(select(s.enrolments).where(e.chat_id == chat_id).order_by(e.id)),
+        "hospital_patient_numbers": rows(
+            select(pi.enrolment_id, pi.identifier_hash).where(pi.enrolment_id.in_(linked)).order_by(pi.enrolment_id)
+        ),
+        "waiting_appointments": rows(select(s.pending_appointments).where(pa.enrolment_id.in_(linked)).order_by(pa.id)),
+        "broadcast_deliveries": rows(select(s.outbox).where(o.chat_id == chat_id).order_by(o.id)),
+        "audit_references": rows(select(s.audit_log).where(a.chat_id == chat_id).order_by(a.id)),
+        # When the chat is a staff member's: what they did.
+        "staff_audit_entries": rows(select(s.audit_log).where(a.actor == chat_id).order_by(a.id)),
+        "staff_broadcasts": rows(
+            select(s.broadcasts).where(or_(b.created_by == chat_id, b.report_chat_id == chat_id)).order_by(b.id)
+        ),
+        "staff_enrolments_created": rows(
+            select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.created_by == chat_id).order_by(e.id)
+        ),
+        "staff_console_links": rows(
+            select(links.created_at, links.expires_at, links.used_at).where(links.user_id == chat_id)
+        ),
+        "staff_console_sessions": rows(
+            select(sessions.created_at, sessions.last_seen_at).where(sessions.user_id == chat_id)
+        ),
+        "staff_concept_signoffs": rows(select(s.concept_signoffs).where(s.concept_signoffs.c.signed_by == chat_id)),
     }
