@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
+from bot.clock import AMSTERDAM
 from bot.console.app import build_console_app
 from bot.console.cli import build_context
 from bot.console.web import ConsoleContext
+from bot.staff.enrolment import EnrolmentService, code_hash
 from bot.storage.store import open_storage
 from tests.cli import ROOT
 from tests.console.conftest import CONSOLE_URL, console_settings, sign_in
@@ -159,3 +162,17 @@ def test_on_postgres_a_long_external_id_is_refused_and_nothing_is_imported(pg_ct
     assert pg_ctx.storage.list_appointments() == []  # the good first row is not imported either
     [entry] = [e for e in pg_ctx.storage.staff.audit_entries() if e.action == "appointment-import"]
     assert "nothing imported" in entry.detail
+
+
+def test_staff_see_what_the_enrolment_could_not_plan(client: TestClient, ctx: ConsoleContext) -> None:
+    # Issue 25, finding 1: the patient is enrolled, and the row that could not be planned is on the page.
+    csrf = sign_in(client, ctx)
+    code = _code(client, csrf)
+    [enrolment] = ctx.queries.list_enrolments()
+    open_end = datetime(9999, 12, 31, 10, 0, tzinfo=AMSTERDAM)
+    ctx.storage.staff.add_pending_appointment(enrolment.id, "mri", open_end, ctx.clock.now(), "HIX-OPEN")
+    rules = ctx.knowledge.current.catalog.reminder_rules
+    redeemed = EnrolmentService(ctx.storage, ctx.clock).redeem(code_hash(code), 2000, "nl", rules)
+    assert (redeemed.outcome, redeemed.appointments, redeemed.refused) == ("ok", 0, 1)
+    page = client.get("/appointments")
+    assert "Niet ingepland bij inschrijving" in page.text and "HIX-OPEN" in page.text
