@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -15,7 +17,8 @@ from bot.clock import ManualClock
 from bot.console.app import build_console_app
 from bot.console.links import LINK_LIMIT, TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
-from tests.cli import run_bot
+from tests.app.helpers import free_port
+from tests.cli import clean_env, finish, run_bot, start_bot
 from tests.console.conftest import CONSOLE_URL, STAFF, STRANGER, csrf_of, sign_in
 from tests.console.helpers import subscribers
 
@@ -283,3 +286,27 @@ def test_the_secure_flag_follows_the_scheme_of_console_url(ctx: ConsoleContext, 
         )
         cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("console_session="))
         assert ("Secure" in cookie) is secure
+
+
+async def test_the_served_console_ignores_a_spoofed_forwarded_address_from_loopback(tmp_path: Path) -> None:
+    # uvicorn trusted X-Forwarded-For from 127.0.0.1: each junk request could pose as a new address.
+    port = free_port()
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", STAFF_USER_IDS=str(STAFF))
+    process = await start_bot("console", "--port", str(port), env=env)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                try:
+                    await client.get("/nowhere")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+            answers = []
+            for n in range(12):
+                spoofed = {"X-Forwarded-For": f"198.51.100.{n}"}
+                answers.append(
+                    (await client.post("/signin", data={"csrf": "x", "token": "y"}, headers=spoofed)).status_code
+                )
+    finally:
+        await finish(process, stop=True)
+    assert answers[:10] == [403] * 10 and answers[-1] == 429
