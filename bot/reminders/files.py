@@ -37,9 +37,9 @@ from bot.yamlsrc import Problem
 def read_appointments(
     name: str, data: bytes, settings: Settings, storage: Storage, now: Callable[[], datetime]
 ) -> ImportBatch:
-    """The rows of an uploaded or given file: a FHIR bundle by its content, else CSV."""
+    """The rows of an uploaded or given file: a FHIR bundle by its content (or a .json name), else CSV."""
     limits = ImportLimits.from_settings(settings)
-    if not looks_like_bundle(data):
+    if not looks_like_bundle(data) and not name.lower().endswith(".json"):
         return read_csv_data(name, data, limits)
     codes, problems = load_type_codes(Path(settings.schedules_dir) / CODES_FILE)
     if problems:

@@ -518,7 +518,7 @@ def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
 
 
 def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, Any]:
-    """Part of `Storage.export_chat`: every stored field of the staff tables about the chat.
+    """Part of `Storage.export_chat`: every stored field of the staff tables about the chat (no secrets).
 
     Its enrolments (with the keyed hash of the hospital patient number linked to them, and any
     appointment still waiting), its broadcast deliveries and the audit entries about it; and, when the
@@ -535,7 +535,10 @@ def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, Any]:
         return [plain(r) for r in conn.execute(query).all()]
 
     return {
-        "enrolments": rows(select(s.enrolments).where(e.chat_id == chat_id).order_by(e.id)),
+        # Every field but the code's hash: a secret of the code, not data about the patient.
+        "enrolments": rows(
+            select(*(c for c in s.enrolments.c if c.name != "code_hash")).where(e.chat_id == chat_id).order_by(e.id)
+        ),
         "hospital_patient_numbers": rows(
             select(pi.enrolment_id, pi.identifier_hash).where(pi.enrolment_id.in_(linked)).order_by(pi.enrolment_id)
         ),
