@@ -98,11 +98,14 @@ def long_messages(repeat: int = 20) -> dict[str, float]:
     """
     sys.path.insert(0, str(ROOT))
     from bot.triage.matcher import Triage
+    from bot.triage.qualifiers import load_context_rules
     from bot.triage.vocabulary import load_alarms
 
     vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
     assert vocabulary is not None, problems
-    triage = Triage(vocabulary)
+    qualifiers, problems = load_context_rules(ROOT / "content" / "context_rules.yaml")
+    assert qualifiers is not None, problems
+    triage = Triage(vocabulary, qualifiers)
     rng = random.Random(11)
     figures: dict[str, float] = {}
     for size in (4096, 10_000):
