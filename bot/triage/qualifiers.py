@@ -168,10 +168,15 @@ def doc_words(tokens: Sequence[Token]) -> list[str]:
 
 
 class ContextPipeline:
-    """clinlp's context algorithm on a blank "clinlp" spaCy pipeline whose tokenizer is the matcher's."""
+    """clinlp's context algorithm on a blank "clinlp" spaCy pipeline whose tokenizer is the matcher's.
+
+    Only sentences that hold a complaint and a word that can start a cancelling cue are given to clinlp:
+    a sentence without such a word leaves its complaints as they are (most alarm messages), and a long
+    message costs the sentences that matter, not its length.
+    """
 
     def __init__(self, rules: dict[str, Any]) -> None:
-        """Build the pipeline: import spaCy and clinlp, compile every pattern (about 0.1 s)."""
+        """Build the pipeline: import spaCy and clinlp, compile every pattern (about 0.3 s)."""
         import spacy
         from clinlp.ie.qualifier import ContextAlgorithm  # registers the "clinlp" language too
         from spacy.tokens import Doc, Span
@@ -188,20 +193,69 @@ class ContextPipeline:
         nlp.tokenizer = make_doc
         self._nlp = nlp
         self._algorithm = ContextAlgorithm(nlp=nlp, rules=rules)
+        self._cue_starts, self._any_start = _cue_starts(rules)
 
     def qualify(self, tokens: Sequence[Token], spans: Sequence[tuple[int, int]]) -> list[frozenset[str]]:
-        """The qualifiers ("Presence.Absent", ...) of each span (first, last token index) of the tokens."""
+        """The qualifiers ("Presence.Absent", ...) of each span (first, last token index) of the tokens;
+        an empty set for a span in a sentence without any cue (every qualifier its default)."""
         if not spans:
             return []
         words = doc_words(tokens)
-        starts: list[bool | int | None] = [True]
-        for previous in words[:-1]:
-            starts.append(previous in (".", "?"))
-        doc = self._doc_type(self._nlp.vocab, words=words, sent_starts=starts)
-        ents = [self._span_type(doc, start, end + 1, label="complaint") for start, end in spans]
-        doc.spans["ents"] = ents
+        sentence: list[int] = []
+        number = 0
+        for word in words:
+            sentence.append(number)
+            if word in (".", "?"):
+                number += 1
+        cued = {sentence[i] for i, word in enumerate(words) if word in self._cue_starts}
+        if self._any_start:
+            cued = set(sentence)
+        wanted = sorted({sentence[start] for start, _ in spans} & cued)
+        if not wanted:
+            return [frozenset()] * len(spans)
+        # The Doc holds only the wanted sentences; `offset` maps a message token to its Doc token.
+        keep = set(wanted)
+        offset: dict[int, int] = {}
+        doc_words_kept: list[str] = []
+        starts: list[bool | int | None] = []
+        for i, word in enumerate(words):
+            if sentence[i] in keep:
+                starts.append(not doc_words_kept or sentence[i] != sentence[i - 1])
+                offset[i] = len(doc_words_kept)
+                doc_words_kept.append(word)
+        doc = self._doc_type(self._nlp.vocab, words=doc_words_kept, sent_starts=starts)
+        inside = [k for k, (start, _) in enumerate(spans) if start in offset]
+        doc.spans["ents"] = [
+            self._span_type(doc, offset[spans[k][0]], offset[spans[k][1]] + 1, label="complaint") for k in inside
+        ]
         self._algorithm(doc)
-        return [frozenset(str(q) for q in (ent._.qualifiers or ())) for ent in doc.spans["ents"]]
+        out = [frozenset[str]()] * len(spans)
+        for k, ent in zip(inside, doc.spans["ents"], strict=True):
+            out[k] = frozenset(str(q) for q in (ent._.qualifiers or ()))
+        return out
+
+
+def _cue_starts(rules: dict[str, Any]) -> tuple[frozenset[str], bool]:
+    """The words that can start a cue of a cancelling qualifier; True when some cue can start anywhere."""
+    relevant = set(CANCELS) | set(HYPOTHETICAL_TOGETHER)
+    starts: set[str] = set()
+    anywhere = False
+    for rule in rules["rules"]:
+        if rule["qualifier"] not in relevant or rule["direction"] in ("pseudo", "termination"):
+            continue
+        for pattern in rule["patterns"]:
+            if isinstance(pattern, str):
+                starts.update(pattern_words(pattern)[:1])
+                continue
+            first = pattern[0]
+            value = next((first[key] for key in ("LOWER", "TEXT", "ORTH", "NORM") if key in first), None)
+            if isinstance(value, str) and "OP" not in first:
+                starts.add(value.lower())
+            elif isinstance(value, dict) and set(value) == {"IN"} and "OP" not in first:
+                starts.update(str(v).lower() for v in value["IN"])
+            else:
+                anywhere = True
+    return frozenset(starts), anywhere
 
 
 _PIPELINES: dict[str, ContextPipeline] = {}
