@@ -182,12 +182,12 @@ def _written(concept: str, seed: str, text: str, lang: str, prefix: str) -> Iter
     for hedge in before:
         yield Variant(concept, seed, f"{prefix}hedge before: {hedge}", f"{hedge} {_lower_first(text)}")
     for hedge in after:
-        yield Variant(concept, seed, f"{prefix}hedge after: {hedge}", f"{_sentence(text)} {hedge[:1].upper()}{hedge[1:]}.")
+        yield Variant(
+            concept, seed, f"{prefix}hedge after: {hedge}", f"{_sentence(text)} {hedge[:1].upper()}{hedge[1:]}."
+        )
     for first in before:
         for last in after:
-            yield Variant(
-                concept, seed, f"{prefix}hedges: {first} / {last}", f"{first} {_lower_first(text)}, {last}"
-            )
+            yield Variant(concept, seed, f"{prefix}hedges: {first} / {last}", f"{first} {_lower_first(text)}, {last}")
     for number, story in enumerate(STORIES[lang], 1):
         yield Variant(concept, seed, f"{prefix}in story {number}", in_story(text, story))
     if lang == "nl":
@@ -223,7 +223,9 @@ def run_together_variants(entry: ConceptSeeds) -> Iterator[Variant]:
 def quiet_variants(entry: ConceptSeeds) -> Iterator[Variant]:
     """The negated, past and hypothetical forms, as written, in capitals, without punctuation, in a story."""
     for kind, text in entry.quiet:
-        lang = "nl" if any(w in text.lower().split() for w in ("ik", "de", "het", "mijn", "een", "stel", "wat")) else "en"
+        lang = (
+            "nl" if any(w in text.lower().split() for w in ("ik", "de", "het", "mijn", "een", "stel", "wat")) else "en"
+        )
         yield Variant(entry.concept, text, f"{kind}", text)
         yield Variant(entry.concept, text, f"{kind}, capitals", caps(text))
         yield Variant(entry.concept, text, f"{kind}, no punctuation", no_punctuation(text))

@@ -47,7 +47,9 @@ def test_no_transform_lowers_the_level(triage: Triage, concept: str) -> None:
     for variant in alarm_variants(entry):
         level = triage.assess(variant.text).level
         if level < floors[variant.seed]:
-            failures.append(f"{variant.transform}: {level.label} < {floors[variant.seed].label}: {variant.text[:160]!r}")
+            failures.append(
+                f"{variant.transform}: {level.label} < {floors[variant.seed].label}: {variant.text[:160]!r}"
+            )
     assert not failures, f"{len(failures)} level drops:\n" + "\n".join(failures)
 
 
