@@ -106,15 +106,16 @@ class ContextRule:
 
 
 def _compact(pattern: list[dict[str, Any]]) -> str:
-    """A token pattern in brief: "[is|zijn|was...] * [weg|over|voorbij...]"."""
+    """A token pattern in brief: "[is|zijn|was...] [al|nu|weer...]* [weg|over|voorbij...]"."""
     parts = []
     for token in pattern:
-        value = next(iter(token.get("LOWER", token.get("TEXT", {"": "*"})).values()), "*") if token else "*"
-        if isinstance(token.get("LOWER"), str):
-            value = token["LOWER"]
-        if isinstance(value, list):
-            value = "[" + "|".join(map(str, value[:3])) + ("..." if len(value) > 3 else "") + "]"
-        parts.append(f"{value}{token.get('OP', '')}" if value != "*" or "OP" not in token else "*")
+        value = token.get("LOWER", token.get("TEXT", token.get("NORM")))
+        if isinstance(value, dict) and isinstance(value.get("IN"), list):
+            choices = value["IN"]
+            text = "[" + "|".join(map(str, choices[:3])) + ("..." if len(choices) > 3 else "") + "]"
+        else:
+            text = value if isinstance(value, str) else "*"
+        parts.append(text + (str(token.get("OP", "")) if text != "*" else ""))
     return " ".join(parts)
 
 

@@ -198,3 +198,32 @@ def test_a_signed_off_rule_is_no_longer_listed(tmp_path: Path) -> None:
     assert problems == [] and rules is not None
     assert [rule.id for rule in rules.awaiting_signoff()] == ["open"]
     assert "gien" in rules.awaiting_signoff()[0].describe()
+
+
+def test_describe_shows_token_patterns_in_brief(tmp_path: Path) -> None:
+    text = RULES_HEAD + (
+        "rules:\n"
+        "  - id: brief\n"
+        "    qualifier: Presence.Absent\n"
+        "    direction: following\n"
+        "    patterns: [[{LOWER: is}, {LOWER: {IN: [al, nu, weer, toch]}, OP: '*'}, {LOWER: weg}], [{OP: '?'}]]\n"
+        "    reviewed_by: null\n"
+        "    reviewed_on: null\n"
+    )
+    rules, problems = load_context_rules(_write(tmp_path, text))
+    assert problems == [] and rules is not None
+    assert rules.added[0].describe() == "Presence.Absent following: is [al|nu|weer...]* weg, *"
+
+
+def test_qualifying_reads_no_file(triage: Triage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline is built when the rules load; the alarm path opens nothing."""
+    import builtins
+    import io
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a file was opened on the alarm path: {args[:1]}")
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(io, "open", refuse)
+    assert triage.assess("Stel dat ik koorts krijg in het weekend, gin pijn, mijn buurvrouw is ziek").level == NONE
+    assert triage.assess("ik heb geen koorts maar wel hevige buikpijn").level == URGENT
