@@ -15,6 +15,7 @@ from bot.catalog import load_catalog
 from bot.content.loader import load_content
 from bot.settings import Settings
 from bot.storage.console_queries import read_signoffs
+from bot.triage.qualifiers import CONTEXT_RULES_FILE
 from bot.triage.signoffs import as_lookup, review_of, unreviewed
 
 
@@ -60,6 +61,14 @@ def _check(args: argparse.Namespace) -> int:
         print(f"alarm concepts beyond the folder awaiting a clinician's sign-off ({len(awaiting)}):")
         for concept in awaiting:
             print(f"  {concept.id} ({concept.level.label}): {concept.folder}")
+    rules = catalog.context_rules.awaiting_signoff()
+    if rules:
+        print(
+            f"context rules beyond clinlp's defaults awaiting a clinician's sign-off ({len(rules)}; "
+            f"fill in reviewed_by and reviewed_on in {CONTEXT_RULES_FILE}):"
+        )
+        for rule in rules:
+            print(f"  {rule.id} (line {rule.line}): {rule.describe()}")
     for contact in catalog.content.contacts.values():
         if contact.awaiting_sign_off:
             print(
