@@ -1,0 +1,143 @@
+"""Transcripts: a question the folder cannot answer goes to the team only when the patient presses the button."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app.assembly import build_application
+from bot.clock import ManualClock
+from bot.fakeapi.harness import BotHarness
+from bot.fakeapi.server import FakeBotApi
+from bot.inbox.crypto import InboxCipher
+from bot.storage import schema as s
+from tests.chats import PATIENT, TUESDAY_10_30, Chat, make_settings
+from tests.inbox.conftest import KEY
+
+UNKNOWN = "Mag mijn hond mee naar de poli?"
+SEND = "Stuur mijn vraag naar het team"
+
+
+def stored_texts(chat: Chat) -> list[str]:
+    """Every stored message text of the inbox, decrypted (the rows themselves hold only tokens)."""
+    with chat.assembly.services.storage.engine.connect() as conn:
+        bodies = list(conn.execute(select(s.inbox_messages.c.body).order_by(s.inbox_messages.c.id)).scalars())
+    cipher = InboxCipher(KEY)
+    return [cipher.open(body) for body in bodies]
+
+
+def count(chat: Chat, table: object) -> int:
+    with chat.assembly.services.storage.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+async def test_the_button_is_offered_and_only_the_press_stores_the_question(chat: Chat) -> None:
+    reply = await chat.say(PATIENT, UNKNOWN)
+    reply.assert_contains("niet vinden in de folder", "112")
+    assert SEND in reply.labels
+    asked = chat.fake.messages_to(PATIENT)[-1]
+    assert asked.reply_to is not None  # the reply quotes the patient's message: the button refers to it
+    assert count(chat, s.inbox_threads) == 0 and count(chat, s.inbox_messages) == 0  # nothing before the press
+
+    pressed = await chat.press(PATIENT, SEND)
+    pressed.assert_contains(
+        "Uw vraag is naar het HPB team gestuurd",
+        "casemanager of verpleegkundige",
+        "uiterlijk donderdag 3 december",  # Tuesday 10:30 + 2 working days
+        "niet voor spoed",
+        "112",
+        "versleuteld",
+        "/stop",
+    )
+    assert SEND not in [b.label for b in chat.fake.message(PATIENT, asked.message_id).flat_buttons]
+    assert stored_texts(chat) == [UNKNOWN]
+    with chat.assembly.services.storage.engine.connect() as conn:
+        raw = conn.execute(select(s.inbox_messages.c.body)).scalar_one()
+        thread = conn.execute(select(s.inbox_threads)).one()._mapping
+    assert UNKNOWN not in raw and "hond" not in raw  # encrypted at rest
+    assert thread["status"] == "new" and thread["level"] == "none" and thread["language"] == "nl"
+
+    # The same button once more (a double tap, or the old message on another phone): stored once.
+    again = chat.fake.press_button(PATIENT, asked.message_id, "tq:send:" + str(asked.reply_to), check=False)
+    (await chat.harness.settle(chat.fake.pending_updates[-1])).assert_contains("al naar het team gestuurd")
+    assert again and stored_texts(chat) == [UNKNOWN]
+
+
+async def test_answers_and_small_talk_get_no_button(chat: Chat) -> None:
+    answered = await chat.say(PATIENT, "moet mijn gehoorapparaat uit bij de MRI?")
+    answered.assert_contains("Dit staat in de folder")
+    assert SEND not in answered.labels
+    assert SEND not in (await chat.say(PATIENT, "Goedemorgen")).labels
+    assert SEND not in (await chat.say(PATIENT, "/menu")).labels
+
+
+async def test_without_the_key_there_is_no_button_and_nothing_is_stored(keyless: Chat) -> None:
+    reply = await keyless.say(PATIENT, UNKNOWN)
+    reply.assert_contains("niet vinden in de folder")
+    assert SEND not in reply.labels
+    assert keyless.fake.messages_to(PATIENT)[-1].reply_to is None  # the reply is as it was
+    (await keyless.say(PATIENT, "/vraag Mag mijn hond mee?")).assert_contains("kan nu niet via de chatbot")
+    assert count(keyless, s.inbox_threads) == 0 and count(keyless, s.inbox_messages) == 0
+    # An old button from when the key was set: nothing is stored either.
+    keyless.fake.press_button(PATIENT, keyless.fake.messages_to(PATIENT)[0].message_id, "tq:send:1", check=False)
+    (await keyless.harness.settle(keyless.fake.pending_updates[-1])).assert_contains("kan nu niet via de chatbot")
+    assert count(keyless, s.inbox_messages) == 0
+
+
+async def test_vraag_sends_a_question_typed_on_purpose(chat: Chat) -> None:
+    (await chat.say(PATIENT, "/vraag")).assert_contains("Typ /vraag met uw vraag erachter")
+    assert count(chat, s.inbox_threads) == 0
+    reply = await chat.say(PATIENT, "/vraag Hoe lang moet ik\nna de operatie thuis blijven van mijn werk?")
+    reply.assert_contains("Uw vraag is naar het HPB team gestuurd", "112")
+    assert stored_texts(chat) == ["Hoe lang moet ik\nna de operatie thuis blijven van mijn werk?"]
+
+
+async def test_an_alarm_is_answered_first_and_the_question_is_flagged(chat: Chat) -> None:
+    reply = await chat.say(PATIENT, "Ik heb 39,5 koorts en rillingen, mag mijn hond dan nog bij mij slapen?")
+    assert "112" in (reply[0].text or "") and "spoedeisende hulp" in (reply[0].text or "")  # the alarm reply, first
+    assert SEND not in [b.label for b in reply[0].flat_buttons]  # never on the alarm reply itself
+    assert reply[-1].reply_to is not None and SEND in [b.label for b in reply[-1].flat_buttons]
+    pressed = await chat.press(PATIENT, SEND)
+    pressed.assert_contains("Uw vraag is naar het HPB team gestuurd")
+    everything = chat.fake.messages_to(PATIENT)
+    alarm_at = next(i for i, m in enumerate(everything) if "spoedeisende hulp" in m.body)
+    confirmed_at = next(i for i, m in enumerate(everything) if "HPB team gestuurd" in m.body)
+    assert alarm_at < confirmed_at
+    with chat.assembly.services.storage.engine.connect() as conn:
+        assert conn.execute(select(s.inbox_threads.c.level)).scalar_one() == "seh"
+
+
+async def test_an_alarm_only_message_gets_no_button_but_vraag_still_sends_it_after_the_alarm_reply(chat: Chat) -> None:
+    alarm = await chat.say(PATIENT, "ik heb 39,5 koorts")
+    assert SEND not in alarm.labels and count(chat, s.inbox_threads) == 0
+    reply = await chat.say(PATIENT, "/vraag ik heb 39,5 koorts sinds vanochtend")
+    assert "spoedeisende hulp" in (reply[0].text or "")  # the alarm reply first, as for any message
+    reply.assert_contains("Uw vraag is naar het HPB team gestuurd")
+    with chat.assembly.services.storage.engine.connect() as conn:
+        assert conn.execute(select(s.inbox_threads.c.level)).scalar_one() == "seh"
+
+
+async def test_a_deleted_message_is_not_sent(chat: Chat) -> None:
+    await chat.say(PATIENT, UNKNOWN)
+    shown = chat.fake.messages_to(PATIENT)[-1]
+    assert shown.reply_to is not None
+    chat.fake._messages[(PATIENT, shown.reply_to)].deleted = True  # the patient deleted their message
+    (await chat.press(PATIENT, SEND)).assert_contains("kan uw vraag niet meer terugvinden", "/vraag")
+    assert count(chat, s.inbox_threads) == 0
+
+
+async def test_the_press_works_after_a_restart_because_telegram_holds_the_text(tmp_path: Path) -> None:
+    clock = ManualClock(TUESDAY_10_30)
+    async with FakeBotApi() as fake:
+        settings = dataclasses.replace(make_settings(tmp_path, fake.base_url), inbox_key=KEY)
+        first = build_application(settings, clock=clock, retry_delays=(0.0, 0.0, 0.0))
+        async with BotHarness(first.app, fake) as harness:
+            await harness.say(PATIENT, UNKNOWN)
+        second = build_application(settings, clock=clock, retry_delays=(0.0, 0.0, 0.0))
+        async with BotHarness(second.app, fake) as harness:
+            (await harness.press(PATIENT, SEND)).assert_contains("Uw vraag is naar het HPB team gestuurd")
+        detail = second.services.storage.inbox.list_threads(open_only=True)
+        assert len(detail) == 1
+
