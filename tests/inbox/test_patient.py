@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -141,3 +142,70 @@ async def test_the_press_works_after_a_restart_because_telegram_holds_the_text(t
         detail = second.services.storage.inbox.list_threads(open_only=True)
         assert len(detail) == 1
 
+
+
+async def test_the_team_answer_arrives_once_and_the_patient_replies_once_in_the_same_thread(chat: Chat) -> None:
+    await chat.say(PATIENT, UNKNOWN)
+    await chat.press(PATIENT, SEND)
+    services = chat.assembly.services
+    inbox = services.inbox
+    assert inbox is not None
+    [thread] = services.storage.inbox.list_threads(open_only=True)
+    answer = "Ja, aangelijnd mag hij mee in de hal. Op de afdeling niet."
+    action = services.storage.inbox.answer(
+        thread.id, 4242, thread.revision, inbox.cipher.seal(answer), len(answer), chat.clock.now(), lambda _: timedelta(0)
+    )
+    assert action.outcome == "ok"
+    await inbox.answers.delivery.run_due()
+    await inbox.answers.delivery.run_due()  # a second turn finds nothing more to send
+    arrived = [m for m in chat.fake.messages_to(PATIENT) if "Antwoord van het HPB team" in m.body]
+    assert len(arrived) == 1
+    assert "aangelijnd" in arrived[0].body and "Mag mijn hond mee naar de poli?" in arrived[0].body
+    assert [b.label for b in arrived[0].flat_buttons] == ["Reageer op dit antwoord"]
+
+    (await chat.press(PATIENT, "Reageer op dit antwoord")).assert_contains("Typ nu uw reactie")
+    follow = await chat.say(PATIENT, "Dank u. En mag mijn partner ook mee?")
+    follow.assert_contains("Uw reactie is naar het HPB team gestuurd", "112").assert_not_contains("niet vinden")
+    [again] = services.storage.inbox.list_threads(open_only=True)
+    assert again.id == thread.id and again.status == "new" and again.follow_up_used
+    assert stored_texts(chat) == [UNKNOWN, answer, "Dank u. En mag mijn partner ook mee?"]
+    # Once only: the button now says so, and an ordinary message is an ordinary message again.
+    (await chat.press(PATIENT, "Reageer op dit antwoord")).assert_contains("niet meer reageren", "/vraag")
+    (await chat.say(PATIENT, "Hoe lang duurt een MRI?")).assert_contains("Dit staat in de folder")
+
+
+async def test_never_mind_sends_nothing_and_a_lapsed_prompt_is_forgotten(chat: Chat) -> None:
+    await chat.say(PATIENT, "/vraag Mag mijn hond mee?")
+    services = chat.assembly.services
+    inbox = services.inbox
+    assert inbox is not None
+    [thread] = services.storage.inbox.list_threads(open_only=True)
+    services.storage.inbox.answer(
+        thread.id, 4242, thread.revision, inbox.cipher.seal("Ja."), 3, chat.clock.now(), lambda _: timedelta(0)
+    )
+    await inbox.answers.delivery.run_due()
+    await chat.press(PATIENT, "Reageer op dit antwoord")
+    (await chat.press(PATIENT, "Toch niet")).assert_contains("er is niets verstuurd")
+    (await chat.say(PATIENT, "Mag mijn kat mee?")).assert_contains("niet vinden in de folder")
+    await chat.press(PATIENT, "Reageer op dit antwoord")
+    chat.clock.advance(timedelta(minutes=31))
+    (await chat.say(PATIENT, "Mag mijn kat mee?")).assert_contains("niet vinden in de folder")
+    assert len(stored_texts(chat)) == 2  # the question and the answer only
+
+
+async def test_an_alarm_as_the_reply_is_answered_first_and_reaches_the_team_flagged(chat: Chat) -> None:
+    await chat.say(PATIENT, "/vraag Mag mijn hond mee?")
+    services = chat.assembly.services
+    inbox = services.inbox
+    assert inbox is not None
+    [thread] = services.storage.inbox.list_threads(open_only=True)
+    services.storage.inbox.answer(
+        thread.id, 4242, thread.revision, inbox.cipher.seal("Ja."), 3, chat.clock.now(), lambda _: timedelta(0)
+    )
+    await inbox.answers.delivery.run_due()
+    await chat.press(PATIENT, "Reageer op dit antwoord")
+    reply = await chat.say(PATIENT, "ik heb nu 39,5 koorts")
+    assert "spoedeisende hulp" in (reply[0].text or "")
+    reply.assert_contains("Uw reactie is naar het HPB team gestuurd")
+    [again] = services.storage.inbox.list_threads(open_only=True)
+    assert again.level == "seh"
