@@ -38,12 +38,13 @@ def format_day(day: date, lang: str) -> str:
 
 
 def format_age(age: timedelta, lang: str) -> str:
-    """A waiting time in words: "35 minuten", "2 uur", "11 uur" (of working time: office hours only)."""
+    """A waiting time in words: "35 minuten", "2,5 uur", "11 uur" (of working time: office hours only)."""
     minutes = max(0, int(age.total_seconds() // 60))
     if minutes < 60:
         return f"{minutes} {'minuten' if lang == 'nl' else 'minutes'}"
-    hours = minutes // 60
-    return f"{hours} {'uur' if lang == 'nl' else ('hour' if hours == 1 else 'hours')}"
+    hours = round(minutes / 60, 1) if minutes < 600 else minutes // 60
+    number = f"{hours:g}".replace(".", "," if lang == "nl" else ".")
+    return f"{number} {'uur' if lang == 'nl' else ('hour' if hours == 1 else 'hours')}"
 
 
 def confirmation(catalog: Catalog, lang: Lang, now: datetime, retention_days: int, *, follow_up: bool = False) -> str:

@@ -303,6 +303,12 @@ class InboxQueries:
             write_audit(conn, now, actor, "inbox-read", f"thread {thread_id}", chat_id=detail.thread.chat_id)
         return detail
 
+    def thread_detail(self, thread_id: int) -> ThreadDetail | None:
+        """A thread with its (sealed) messages, not audited: for a page whose opening was (the answer's
+        preview and length check, which show the staff member what they already read)."""
+        with self.engine.connect() as conn:
+            return self._detail(conn, thread_id)
+
     def get_thread(self, thread_id: int) -> Thread | None:
         """The thread without its texts (no audit: nothing of the patient's is read)."""
         with self.engine.connect() as conn:
