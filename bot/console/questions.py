@@ -121,7 +121,8 @@ def _preview_values(thread: Thread, question: Shown | None, text: str, ctx: Cons
     )
     length = visible_length(rendered)
     return {
-        "preview": Markup(rendered.replace("\n", "<br>")),  # noqa: S704 - render_answer escapes every typed text
+        # Telegram starts a line after a quote block by itself; one line break less shows it as the app does.
+        "preview": Markup(rendered.replace("</blockquote>\n", "</blockquote>").replace("\n", "<br>")),  # noqa: S704 - render_answer escapes every typed text
         "length": length,
         "limit": TELEGRAM_LIMIT,
         "text_length": len(text),

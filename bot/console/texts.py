@@ -234,7 +234,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_follow_up": ("vervolgvraag", "follow-up"),
     "q_undelivered": ("antwoord niet afgeleverd", "answer not delivered"),
     "q_level_none": ("geen alarm", "no alarm"),
-    "q_level_flag": ("⚠ alarm: {level}", "⚠ alarm: {level}"),
     "q_alarm_note": (
         "Dit bericht bevatte een alarm. De bot gaf de patiënt eerst het alarmantwoord (wie te bellen, 112).",
         "This message contained an alarm. The bot first gave the patient the alarm reply (whom to call, 112).",
@@ -250,6 +249,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_claim": ("Oppakken", "Claim"),
     "q_take_over": ("Overnemen", "Take over"),
     "q_answer": ("Antwoord aan de patiënt", "Answer to the patient"),
+    "q_your_answer": ("Uw antwoord", "Your answer"),
     "q_answer_help": (
         "Gewone tekst; de patiënt krijgt het in Telegram als antwoord van het HPB team, met de vraag erboven "
         "en één keer de knop om te reageren. Geen namen nodig.",

@@ -85,7 +85,7 @@ def test_the_list_shows_no_text_and_opening_a_question_is_audited(ctx: ConsoleCo
     assert listing.status_code == 200
     assert "hond" not in listing.text and "koorts" not in listing.text  # no texts in the list
     assert "2,5 uur" in listing.text  # asked Tuesday 07:30, before opening: 08:00-10:30 is 2.5 office hours
-    assert "⚠ alarm: seh" in listing.text and "nieuw" in listing.text
+    assert "⚠ Alarm: SEH" in listing.text and "nieuw" in listing.text
     assert listing.text.index(f"/questions/{plain}") < listing.text.index(f"/questions/{alarm}")
     opened = client.get(f"/questions/{plain}")
     assert opened.status_code == 200

@@ -143,7 +143,6 @@ async def test_the_press_works_after_a_restart_because_telegram_holds_the_text(t
         assert len(detail) == 1
 
 
-
 async def test_the_team_answer_arrives_once_and_the_patient_replies_once_in_the_same_thread(chat: Chat) -> None:
     await chat.say(PATIENT, UNKNOWN)
     await chat.press(PATIENT, SEND)
@@ -153,7 +152,13 @@ async def test_the_team_answer_arrives_once_and_the_patient_replies_once_in_the_
     [thread] = services.storage.inbox.list_threads(open_only=True)
     answer = "Ja, aangelijnd mag hij mee in de hal. Op de afdeling niet."
     action = services.storage.inbox.answer(
-        thread.id, 4242, thread.revision, inbox.cipher.seal(answer), len(answer), chat.clock.now(), lambda _: timedelta(0)
+        thread.id,
+        4242,
+        thread.revision,
+        inbox.cipher.seal(answer),
+        len(answer),
+        chat.clock.now(),
+        lambda _: timedelta(0),
     )
     assert action.outcome == "ok"
     await inbox.answers.delivery.run_due()

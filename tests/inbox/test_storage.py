@@ -44,7 +44,9 @@ def ask(storage: Storage, text: str = "Mag mijn hond mee?", chat: int = CHAT, me
 def inbox_rows(storage: Storage, chat: int) -> dict[str, int]:
     with storage.engine.connect() as conn:
         return {
-            table.name: int(conn.execute(select(func.count()).select_from(table).where(table.c.chat_id == chat)).scalar_one())
+            table.name: int(
+                conn.execute(select(func.count()).select_from(table).where(table.c.chat_id == chat)).scalar_one()
+            )
             for table in (s.inbox_threads, s.inbox_messages)
         }
 
@@ -57,7 +59,9 @@ def test_a_question_is_stored_once_and_sealed(storage: Storage) -> None:
     assert detail is not None and len(detail.messages) == 1
     assert "hond" not in detail.messages[0].body and CIPHER.open(detail.messages[0].body) == "Mag mijn hond mee?"
     audit = storage.staff.audit_entries(5)
-    assert audit[0].action == "inbox-read" and audit[0].detail == f"thread {thread_id}" and "hond" not in audit[0].detail
+    assert (
+        audit[0].action == "inbox-read" and audit[0].detail == f"thread {thread_id}" and "hond" not in audit[0].detail
+    )
 
 
 def test_two_staff_answering_at_once_one_wins_and_the_other_sees_it(engine_factory: Callable[[], Engine]) -> None:
@@ -138,7 +142,9 @@ async def test_an_answer_is_delivered_once_with_the_reminders_rules(storage: Sto
     report = await delivery.run_due(NOW)
     assert [m.chat_id for m in sender.sent] == [CHAT]
     body = sender.sent[0].html
-    assert "Antwoord van het HPB team" in body and "Vraag een" in body and f"Antwoord &lt;{first}&gt; &amp; meer" in body
+    assert (
+        "Antwoord van het HPB team" in body and "Vraag een" in body and f"Antwoord &lt;{first}&gt; &amp; meer" in body
+    )
     assert [[b.callback_data for b in row] for row in sender.sent[0].keyboard] == [[f"tq:reply:{first}"]]
     assert sorted(report.sent) != [] and len(report.retry) == 1
     # The unconfirmed one is never sent again; the network failure is retried after a minute.
@@ -152,7 +158,9 @@ async def test_an_answer_is_delivered_once_with_the_reminders_rules(storage: Sto
                 select(s.inbox_messages.c.chat_id, s.inbox_messages.c.error).where(s.inbox_messages.c.author == "team")
             ).all()
         )
-        statuses = set(conn.execute(select(s.inbox_messages.c.status).where(s.inbox_messages.c.author == "team")).scalars())
+        statuses = set(
+            conn.execute(select(s.inbox_messages.c.status).where(s.inbox_messages.c.author == "team")).scalars()
+        )
     assert statuses == {"sent"} and rows[CHAT + 1] == "unconfirmed"
     # A chat that blocked the bot: failed, and shown as undelivered in the console's list.
     fourth = ask(storage, "Vraag vier", CHAT + 3, 4)

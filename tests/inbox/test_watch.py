@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.app.inbox_watch import watch_inbox
 from bot.clock import AMSTERDAM
@@ -12,7 +12,7 @@ from bot.inbox.texts import format_age
 from tests.chats import Chat
 from tests.inbox.conftest import STAFF
 
-OFFICE = WeeklyHours(frozenset(range(5)), datetime(2026, 1, 1, 8).time(), datetime(2026, 1, 1, 17).time(), "NL")
+OFFICE = WeeklyHours(frozenset(range(5)), time(8), time(17), "NL")
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
@@ -50,7 +50,9 @@ async def test_opted_in_staff_get_one_notice_per_interval_and_metrics_show_the_w
     inbox = services.inbox
     assert inbox is not None
     now = chat.clock.now()  # Tuesday 10:30
-    services.storage.inbox.open_thread(1000, "nl", "none", inbox.cipher.seal("Mag mijn hond mee?"), 1, now - timedelta(hours=2))
+    services.storage.inbox.open_thread(
+        1000, "nl", "none", inbox.cipher.seal("Mag mijn hond mee?"), 1, now - timedelta(hours=2)
+    )
     assert await watch_inbox(services) == 0  # nobody asked for notices
     services.storage.inbox.set_notify(STAFF, True, now)
     assert await watch_inbox(services) == 1
