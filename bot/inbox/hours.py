@@ -55,11 +55,6 @@ def answer_due(asked: datetime, hours: WeeklyHours, working_days: int) -> date:
     return day
 
 
-def in_office_hours(now: datetime, hours: WeeklyHours) -> bool:
-    """Whether the team works now (`office_hours`)."""
-    return is_open(hours, now)
-
-
 def office_slot(now: datetime, hours: WeeklyHours, every_hours: int) -> datetime | None:
     """The start of the office-hours interval `now` falls in (every `every_hours` from opening), or None
     outside office hours. Staff get at most one notice per interval."""

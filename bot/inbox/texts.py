@@ -61,11 +61,6 @@ def confirmation(catalog: Catalog, lang: Lang, now: datetime, retention_days: in
     return f"{first}\n{who}\n\n{urgent}\n{net}\n\n<i>{privacy}</i>"
 
 
-def offer_button(ui: UiText, lang: Lang, message_id: int) -> Button:
-    """The button under a reply without a confident answer: send the quoted message to the team."""
-    return Button(ui.t("button_send_to_team", lang), callbacks.tq_send(message_id))
-
-
 def render_answer(ui: UiText, lang: str, answer: str, question: str | None, asked_at: datetime | None) -> str:
     """The team's answer as the patient gets it: marked as from the team, with the question it answers."""
     parts = [ui.t("inbox_answer_header", lang)]

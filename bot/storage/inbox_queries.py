@@ -26,7 +26,6 @@ from bot.storage.signals import INBOX, notify
 from bot.storage.types import as_utc, as_utc_or_none, require_aware
 
 ThreadStatus = Literal["new", "claimed", "answered", "closed"]
-THREAD_STATUSES: tuple[ThreadStatus, ...] = ("new", "claimed", "answered", "closed")
 OPEN: tuple[ThreadStatus, ...] = ("new", "claimed")
 # Why staff close a thread: fixed codes (texts in the console), so no free text is ever stored for it.
 CLOSE_REASONS = ("answered_by_phone", "duplicate", "not_a_question", "referred", "other")
@@ -308,12 +307,6 @@ class InboxQueries:
         preview and length check, which show the staff member what they already read)."""
         with self.engine.connect() as conn:
             return self._detail(conn, thread_id)
-
-    def get_thread(self, thread_id: int) -> Thread | None:
-        """The thread without its texts (no audit: nothing of the patient's is read)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(s.inbox_threads).where(s.inbox_threads.c.id == thread_id)).first()
-        return _thread(row._mapping) if row else None
 
     def claim(self, thread_id: int, actor: int, revision: int, now: datetime) -> StaffAction:
         """Take a thread on (others see who); also taking it over from a colleague. Audited."""

@@ -73,7 +73,8 @@ def test_strangers_and_forms_without_csrf_are_refused(ctx: ConsoleContext, clien
         assert wrong.status_code == 403, action
     assert client.post("/questions/notify", data={"notify": "on"}).status_code == 403
     assert team_messages(ctx) == 0
-    thread = ctx.storage.inbox.get_thread(thread_id)
+    detail = ctx.storage.inbox.thread_detail(thread_id)
+    thread = detail.thread if detail else None
     assert thread and thread.status == "new" and thread.revision == 1
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app.assembly import build_application
@@ -13,8 +15,9 @@ from bot.clock import ManualClock
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi
 from bot.inbox.crypto import InboxCipher
+from bot.observability.logs import configure_logging
 from bot.storage import schema as s
-from tests.chats import PATIENT, TUESDAY_10_30, Chat, make_settings
+from tests.chats import PATIENT, TUESDAY_10_30, Chat, make_settings, running_bot
 from tests.inbox.conftest import KEY
 
 UNKNOWN = "Mag mijn hond mee naar de poli?"
@@ -214,3 +217,60 @@ async def test_an_alarm_as_the_reply_is_answered_first_and_reaches_the_team_flag
     reply.assert_contains("Uw reactie is naar het HPB team gestuurd")
     [again] = services.storage.inbox.list_threads(open_only=True)
     assert again.level == "seh"
+
+
+async def test_no_question_or_answer_text_reaches_the_logs(
+    tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The production logging set-up at its most talkative, as tests/app/test_operations.py does.
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, logging.getLogger("telegram").level)
+    configure_logging(json=False, level=logging.DEBUG)
+    root.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.DEBUG)
+    question, answer, follow_up = "Mag mijn hond Bello mee?", "Alleen hulphonden, helaas.", "Jammer, dank u wel"
+    try:
+        async with running_bot(tmp_path, clock, inbox_key=KEY) as chat:
+            await chat.say(PATIENT, question)
+            await chat.press(PATIENT, SEND)
+            services = chat.assembly.services
+            assert services.inbox is not None
+            [thread] = services.storage.inbox.list_threads(open_only=True)
+            sealed = services.inbox.cipher.seal(answer)
+            services.storage.inbox.answer(thread.id, 4242, 1, sealed, len(answer), clock.now(), lambda _: timedelta(0))
+            await services.inbox.answers.delivery.run_due()
+            await chat.press(PATIENT, "Reageer op dit antwoord")
+            await chat.say(PATIENT, follow_up)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        logging.getLogger("telegram").setLevel(saved[2])
+        logging.captureWarnings(False)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "question to the team stored" in logged and "team answer" in logged
+    for fragment in ("Bello", "hulphonden", "Jammer", KEY, KEY[:12]):
+        assert fragment not in logged, fragment
+
+
+async def test_privacy_says_what_is_kept_of_questions_to_the_team(chat: Chat) -> None:
+    (await chat.say(PATIENT, "/privacy")).assert_contains("versleuteld", "30 dagen nadat het team")
+
+
+async def test_without_the_key_privacy_does_not_mention_them(keyless: Chat) -> None:
+    (await keyless.say(PATIENT, "/privacy")).assert_not_contains("versleuteld")
+
+
+async def test_stop_deletes_the_questions_in_every_table(chat: Chat) -> None:
+    await chat.say(PATIENT, UNKNOWN)
+    await chat.press(PATIENT, SEND)
+    await chat.say(PATIENT, "/vraag Nog een vraag")
+    assert count(chat, s.inbox_threads) == 2 and count(chat, s.inbox_messages) == 2
+    await chat.say(PATIENT, "/stop")
+    (await chat.press(PATIENT, "Ja, alles wissen")).assert_contains("Gewist")
+    storage = chat.assembly.services.storage
+    with storage.engine.connect() as conn:
+        for table in s.metadata.sorted_tables:
+            if "chat_id" in table.c:
+                left = conn.execute(select(func.count()).select_from(table).where(table.c.chat_id == PATIENT)).scalar()
+                assert left == 0, table.name
+    assert count(chat, s.inbox_threads) == 0 and count(chat, s.inbox_messages) == 0

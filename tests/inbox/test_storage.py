@@ -120,7 +120,8 @@ def test_the_one_follow_up_reopens_the_thread(storage: Storage) -> None:
     assert storage.inbox.follow_up_open(thread_id, CHAT) and not storage.inbox.follow_up_open(thread_id, CHAT + 1)
     later = NOW + timedelta(hours=2)
     assert storage.inbox.add_follow_up(thread_id, CHAT, CIPHER.seal("Ook in de wachtkamer?"), "urgent", later)
-    thread = storage.inbox.get_thread(thread_id)
+    detail = storage.inbox.thread_detail(thread_id)
+    thread = detail.thread if detail else None
     assert thread and thread.status == "new" and thread.waiting_since == later and thread.level == "urgent"
     assert not storage.inbox.add_follow_up(thread_id, CHAT, CIPHER.seal("En nog iets"), "none", later)
     assert storage.inbox.waiting().new == 1
@@ -209,7 +210,7 @@ def test_stop_purge_and_export_reach_every_inbox_row(storage: Storage) -> None:
     assert storage.inbox.purge(NOW + timedelta(days=29), 30) == {"inbox_messages": 0, "inbox_threads": 0}
     assert storage.inbox.purge(NOW + timedelta(days=31), 30) == {"inbox_messages": 1, "inbox_threads": 1}
     assert inbox_rows(storage, CHAT + 1) == {"inbox_threads": 0, "inbox_messages": 0}
-    assert storage.inbox.get_thread(waiting) is not None
+    assert storage.inbox.thread_detail(waiting) is not None
 
 
 def test_staff_notices_are_taken_once_per_interval(storage: Storage) -> None:
