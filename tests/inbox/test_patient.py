@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -274,3 +275,21 @@ async def test_stop_deletes_the_questions_in_every_table(chat: Chat) -> None:
                 left = conn.execute(select(func.count()).select_from(table).where(table.c.chat_id == PATIENT)).scalar()
                 assert left == 0, table.name
     assert count(chat, s.inbox_threads) == 0 and count(chat, s.inbox_messages) == 0
+
+
+async def test_a_press_while_the_database_is_locked_loses_nothing(tmp_path: Path, clock: ManualClock) -> None:
+    async with running_bot(tmp_path, clock, inbox_key=KEY, fail_on_handler_errors=False) as chat:
+        await chat.say(PATIENT, UNKNOWN)
+        shown = chat.fake.messages_to(PATIENT)[-1]
+        # Another connection holds SQLite's write lock, as a long import would.
+        other = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, timeout=0.1)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            locked = await chat.press(PATIENT, SEND)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        locked.assert_contains("Dit lukt nu even niet", "112")
+        assert SEND in [b.label for b in chat.fake.message(PATIENT, shown.message_id).flat_buttons]  # still there
+        (await chat.press(PATIENT, SEND)).assert_contains("Uw vraag is naar het HPB team gestuurd")
+        assert stored_texts(chat) == [UNKNOWN]

@@ -98,13 +98,14 @@ class InboxHandlers:
             await shown.reply_text(context.t("inbox_lost"))
             return
         level = context.assessment(text, self.services.knowledge.current).result.level.label
-        await _drop_send_button(shown)
-        await self._store(shown, context, text, level, source.message_id)
+        if await self._store(shown, context, text, level, source.message_id):
+            await _drop_send_button(shown)  # only once stored: when the database was away, the button still works
 
-    async def _store(self, message: Message, context: Context, text: str, level: str, source_id: int) -> None:
+    async def _store(self, message: Message, context: Context, text: str, level: str, source_id: int) -> bool:
+        """Store the question (once) and confirm; True when it is stored now or was before."""
         inbox = self.inbox
         if inbox is None:
-            return
+            return False
         services = self.services
         now = services.clock.now()
         chat_id = message.chat_id
@@ -114,12 +115,13 @@ class InboxHandlers:
         )
         if not opened.created:
             await message.reply_text(context.t("inbox_already_sent"))
-            return
+            return True
         log.info(
             "question to the team stored: thread %d level=%s chat=%s", opened.thread_id, level, hash_chat_id(chat_id)
         )
         catalog = services.knowledge.current.catalog
         await message.reply_text(confirmation(catalog, context.lang, now, services.settings.inbox_purge_days))
+        return True
 
     # -- the one reply to an answer ------------------------------------------------------------------
 
@@ -158,14 +160,15 @@ class InboxHandlers:
             return False
         services = self.services
         now = services.clock.now()
-        context.state.inbox_reply = None
         if pending.idle(now):
+            context.state.inbox_reply = None
             return False  # lapsed: an ordinary message again
         level = context.assessment(message.text, services.knowledge.current).result.level.label
         sealed = inbox.cipher.seal(message.text[:MAX_QUESTION])
         added = await services.db(
             services.storage.inbox.add_follow_up, pending.thread_id, message.chat_id, sealed, level, now
         )
+        context.state.inbox_reply = None  # only now: when the database was away, the next try is still the reply
         if not added:
             await message.reply_text(context.t("inbox_reply_closed"))
             return True
