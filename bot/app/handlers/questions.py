@@ -1,6 +1,8 @@
 """Free text: short replies to greetings and thanks, the folder's passage that answers, or the safety net.
 
-The reply itself is composed in bot.replying.compose (shared with `python -m bot reply`).
+The reply itself is composed in bot.replying.compose (shared with `python -m bot reply`). With
+INBOX_KEY, a reply without a confident answer offers to send the question to the team
+(bot.app.handlers.inbox), and an awaited reply to the team's answer is taken before anything else.
 """
 
 from __future__ import annotations
@@ -44,17 +46,18 @@ class QuestionHandlers:
         assessment = context.assessment(message.text, knowledge)
         after_alarm = alarm_answered(update, context)
         reply = text_reply(assessment, now, lang, knowledge, after_alarm=after_alarm)
-        offer = self.inbox.offer(context, message.message_id)
         if reply is None:
             # The alarm reply already told the patient whom to call; the question itself may still go to the team.
-            if after_alarm and offer is not None:
+            offer = self.inbox.offer(context, message.message_id) if after_alarm else None
+            if offer is not None:
                 await send_view(message, View([context.t("inbox_offer_after_alarm")], [[offer]]), quote=True)
             return
         if reply.kind in ("not_found", "foreign"):
             self.services.misses.add(local(now).date())
         elif reply.kind == "answer":
             self.services.misses.count(local(now).date(), "answered")  # for the console's statistics
-        if reply.kind == "not_found" and offer is not None:
+        offer = self.inbox.offer(context, message.message_id) if reply.kind == "not_found" else None
+        if offer is not None:
             # Offer, never assume: the reply quotes the message, which the button sends when pressed.
             view = reply.view
             await send_view(message, View(view.messages, [[offer], *view.keyboard]), quote=True)
