@@ -80,6 +80,8 @@ BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
         },
     ),
     ("bench_bot", {"quick": True}, {"ratio": at_least(0.7), "p99_ratio": at_most(1.25), "ok": TRUE}),
+    # The team-question button: its cost on a not-understood reply (reported), none on the alarm reply.
+    ("bench_inbox", {"quick": True}, {"alarm_p50_ratio": at_most(1.1), "ok": TRUE}),
     (
         "bench_signals",
         {"quick": True},
