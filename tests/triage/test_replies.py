@@ -38,9 +38,12 @@ def reply(
     return render_alarm_reply(result, route(result.level, now, content), content, lang, replies)
 
 
-def test_urgent_in_office_uses_the_folder_sentence(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+def test_urgent_in_office_instructs_then_quotes_the_folder(
+    triage: Triage, content: Content, replies: AlarmReplies
+) -> None:
     text = reply(triage, content, replies, "ik moet steeds overgeven", OFFICE)
-    assert text.startswith("<b>")
+    assert text.startswith(f"<b>Bel nu de spoedlijn: {SPOEDLIJN}.</b>\n")
+    assert "Bel dan 112." in text.splitlines()[1]  # the one escalation line
     assert f"Neem dan contact op met de verpleegkundige spoedlijn {SPOEDLIJN}." in text
     assert f"Bij levensbedreigende situaties belt u {ALARM}." in text
     assert "huisartsenpost" not in text
@@ -48,6 +51,7 @@ def test_urgent_in_office_uses_the_folder_sentence(triage: Triage, content: Cont
 
 def test_urgent_at_night_names_the_huisartsenpost(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "ik heb diarree", NIGHT)
+    assert text.startswith("<b>Bel nu uw huisartsenpost.</b>")
     assert "Buiten kantooruren kunt u bij spoed contact opnemen met uw huisartsenpost." in text
     assert SPOEDLIJN not in text
     assert ALARM in text
@@ -58,15 +62,17 @@ def test_seh_adds_the_seh_number(triage: Triage, content: Content, replies: Alar
     assert SEH in text and "dienstdoende arts" in text and ALARM in text
 
 
-def test_emergency_puts_112_first(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+def test_emergency_puts_112_first_and_alone(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "he is not breathing", OFFICE, "en")
-    assert text.splitlines()[0] == f"<b>In life-threatening situations, call {ALARM}.</b>"
+    assert text.split("\n\n")[0] == f"<b>Call {ALARM} now.</b>"
+    assert SEH not in text  # the SEH sentence is about fever
+    assert f"In life-threatening situations, call {ALARM}." in text  # the folder's own, under it
 
 
 def test_none_gets_the_spreekuur(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "Hoe lang duurt een MRI?", NIGHT)
     assert "020 444 11 00" in text
-    assert "donderdag 23-4 om 10:00" in text
+    assert "Het spreekuur is weer open: morgen, donderdag 23 april, 10:00." in text
     assert "medische vraag (1)" in text
 
 
