@@ -25,6 +25,7 @@ from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
+from bot.app.handlers.dialogue import DialogueHandlers, EnrolmentConsent
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
@@ -208,15 +209,17 @@ def build_application(
     safety = SafetyHandlers(services)
     dialogs = DialogSync(services, every_update=dedupe_updates)
     processor.after = dialogs.after_update
+    appointments = AppointmentHandlers(services, stale=content_handlers.stale)
+    questions = QuestionHandlers(services)
     for group, handler in handler_order(
         PrivateChatsOnly(services).handlers(),
         dialogs.handlers(app),
         staff_handlers.handlers(),
         safety.handlers(),
-        AppointmentHandlers(services, stale=content_handlers.stale).handlers(),
+        DialogueHandlers(services, questions, [appointments, EnrolmentConsent()]).handlers() + appointments.handlers(),
         content_handlers,
         PrivacyHandlers(services).handlers(),
-        QuestionHandlers(services).handlers(),
+        questions.handlers(),
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
@@ -250,7 +253,7 @@ def handler_order(
         *safety,  # SAFETY, UNREADABLE
         # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
         (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern=callbacks.EMPTY_PATTERN)),
-        *appointments,  # DIALOGUE (typed dates, /annuleer), then its commands and buttons
+        *appointments,  # DIALOGUE (typed text in a dialogue, /annuleer), then the appointment commands and buttons
         *content.handlers(),
         *privacy,
         # Catch-alls come last in the default group.

@@ -40,7 +40,7 @@ class QuestionHandlers:
         reply = text_reply(assessment, now, lang, knowledge, after_alarm=alarm_answered(update, context))
         if reply is None:
             return  # the alarm reply already told the patient whom to call
-        if reply.kind in ("not_found", "foreign"):
+        if reply.kind in ("not_found", "foreign", "body"):
             self.services.misses.add(local(now).date())
         elif reply.kind == "answer":
             self.services.misses.count(local(now).date(), "answered")  # for the console's statistics
