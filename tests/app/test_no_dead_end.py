@@ -101,7 +101,10 @@ async def test_every_patient_step_answers_a_symptom_help_and_stoppen(tmp_path: P
             (await chat.say(who, "stoppen")).assert_contains("Gestopt. Er is niets opgeslagen.")
             assert storage.list_appointments(chat_id=who) == [], name
             (await chat.say(who, "hoe lang duurt een MRI?")).assert_contains("30 minuten")
-            assert not chat.assembly.app.chat_data[who].appointment and not chat.assembly.app.chat_data[who].enrol_code_hash
+            assert (
+                not chat.assembly.app.chat_data[who].appointment
+                and not chat.assembly.app.chat_data[who].enrol_code_hash
+            )
 
 
 @pytest.mark.parametrize("now", [WEDNESDAY_02_30, WEDNESDAY_11_00], ids=["02:30", "11:00"])
@@ -112,7 +115,9 @@ async def test_fear_questions_and_dont_know_inside_the_date_step(tmp_path: Path,
         reply.assert_contains("Het is heel begrijpelijk dat u bang bent", "casemanager", "psycholoog")
         reply.assert_contains("Typ de datum en de tijd van uw afspraak").assert_not_contains("kan ik niet lezen")
         reply = await chat.say(PATIENT, "wat moet ik meenemen naar de MRI?")
-        reply.assert_contains("Dit staat in de folder", "Typ de datum en de tijd").assert_not_contains("kan ik niet lezen")
+        reply.assert_contains("Dit staat in de folder", "Typ de datum en de tijd").assert_not_contains(
+            "kan ik niet lezen"
+        )
         reply = await chat.say(PATIENT, "ik voel me niet goed")
         spoed_and_112(reply, now)
         # Still in the dialogue: a date is read as one.
