@@ -240,7 +240,9 @@ def _mapping(raw: Any, line: int, what: str, check: Checker) -> LineDict:
     if isinstance(raw, LineDict):
         return raw
     check.add(line, f"{what}: must be a mapping")
-    return LineDict()
+    empty = LineDict()
+    empty.line, empty.key_lines = line, {}
+    return empty
 
 
 def _strings(mapping: LineDict, key: str, check: Checker, what: str) -> list[str]:
