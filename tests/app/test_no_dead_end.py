@@ -90,7 +90,8 @@ async def test_every_patient_step_answers_a_symptom_help_and_stoppen(tmp_path: P
             spoed_and_112(reply, now)
             reply.assert_contains("Is een van deze dingen nu zo? Bel dan meteen 112.")
             reply.assert_not_contains("kan ik niet lezen", "spreekuur is weer open")
-            reply.assert_contains("Typ stop")  # the step is still open, and says how to leave it
+            if name != "enrolment":  # the step is still open, and says how to leave it
+                reply.assert_contains("Typ stop")
 
             # "help": what the step waits for, and the spoed route with 112 (it may be a cry for help).
             reply = await chat.say(who, "help")

@@ -170,6 +170,10 @@ class AppointmentHandlers:
         step = draft.step if draft is not None else "when"
         return context.t(f"appt_help_{step}", example=self._example(context))
 
+    def reminder(self, context: Context) -> str | None:
+        """After the reply to a message that was not an answer: the step again."""
+        return self.waiting_for(context)
+
     async def stop(self, update: Update, context: Context) -> None:
         """ "stop", "stoppen", "annuleren": leave the dialogue; nothing is saved."""
         context.state.appointment = None

@@ -38,6 +38,10 @@ class PatientDialogue(Protocol):
         """What the open step waits for, and how to stop (Telegram HTML)."""
         ...
 
+    def reminder(self, context: Context) -> str | None:
+        """What to say after the reply to a message that was not an answer (None: nothing)."""
+        ...
+
     async def stop(self, update: Update, context: Context) -> None:
         """Leave the dialogue and say so."""
         ...
@@ -61,6 +65,10 @@ class EnrolmentConsent:
     def waiting_for(self, context: Context) -> str:
         """Tap a consent button, or stop."""
         return context.t("enrol_help")
+
+    def reminder(self, context: Context) -> str | None:
+        """Nothing: the consent buttons stay where they are, and the code may wait for days."""
+        return None
 
     async def stop(self, update: Update, context: Context) -> None:
         """Forget the code: nothing is stored."""
@@ -111,6 +119,7 @@ class DialogueHandlers:
             return  # the alarm reply said whom to call; the question handler answers what was asked
         elif not await dialogue.answer(update, context):
             await self.questions.on_text(update, context)
-            if dialogue.is_open(context):
-                await message.reply_text(dialogue.waiting_for(context))
+            reminder = dialogue.reminder(context) if dialogue.is_open(context) else None
+            if reminder:
+                await message.reply_text(reminder)
         raise ApplicationHandlerStop
