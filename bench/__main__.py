@@ -69,6 +69,8 @@ BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
             "blind_questions.top1": at_least(0.9),
         },
     ),
+    # What harmless messages and alarms get to read (tests/replying/reply_amount.tsv; other sets as arguments).
+    ("bench_replies", {}, {"alarm_lines.median": at_most(1), "unsafe": at_most(0)}),
     (
         "bench_reminders",
         {},

@@ -4,7 +4,9 @@ Data is a short prefixed string (Telegram allows 64 bytes). Buttons already sent
 their data for weeks, so these strings never change shape:
 
 menu                      the main menu
+spoed                     the menu's "Spoed — wie bel ik?": whom to call now
 ch:<chapter-id>           open a chapter
+pg:<chapter-id>:<n>       page n (from 1) of a long chapter
 lang:<nl|en>              /taal
 appt:consent:<yes|no>     /afspraak: consent before anything is stored
 appt:type:<type>          /afspraak: the kind of appointment
@@ -54,7 +56,10 @@ def _yes_no(raw: str) -> YesNo | None:
 
 MENU = "menu"
 MENU_PATTERN = rf"^{MENU}$"
+SPOED = "spoed"
+SPOED_PATTERN = rf"^{SPOED}$"
 CHAPTER_PATTERN = r"^ch:"
+CHAPTER_PAGE_PATTERN = r"^pg:"
 LANGUAGE_PATTERN = r"^lang:"
 
 
@@ -66,6 +71,18 @@ def chapter(chapter_id: str) -> str:
 def parse_chapter(data: str) -> str:
     """The chapter id of `ch:` data (unknown ids are the handler's to judge)."""
     return data.removeprefix("ch:")
+
+
+def chapter_page(chapter_id: str, page: int) -> str:
+    """Callback data that opens page `page` (from 1) of a chapter."""
+    return f"pg:{chapter_id}:{page}"
+
+
+def parse_chapter_page(data: str) -> tuple[str, int] | None:
+    """(chapter id, page) of `pg:` data, or None (unknown ids and pages are the handler's to judge)."""
+    chapter_id, _, page = data.removeprefix("pg:").rpartition(":")
+    number = _number(page)
+    return (chapter_id, number) if data.startswith("pg:") and chapter_id and number else None
 
 
 def language(lang: Literal["nl", "en"]) -> str:

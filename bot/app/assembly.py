@@ -25,6 +25,7 @@ from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
+from bot.app.handlers.dialogue import DialogueHandlers, EnrolmentConsent
 from bot.app.handlers.inbox import InboxHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
@@ -225,16 +226,18 @@ def build_application(
     dialogs = DialogSync(services, every_update=dedupe_updates)
     processor.after = dialogs.after_update
     inbox_handlers = InboxHandlers(services)
+    appointments = AppointmentHandlers(services, stale=content_handlers.stale)
+    questions = QuestionHandlers(services, inbox_handlers)
     for group, handler in handler_order(
         PrivateChatsOnly(services).handlers(),
         dialogs.handlers(app),
         staff_handlers.handlers(),
         safety.handlers(),
-        AppointmentHandlers(services, stale=content_handlers.stale).handlers(),
+        DialogueHandlers(services, questions, [appointments, EnrolmentConsent()]).handlers() + appointments.handlers(),
         content_handlers,
         PrivacyHandlers(services).handlers(),
         inbox_handlers.handlers(),
-        QuestionHandlers(services, inbox_handlers).handlers(),
+        questions.handlers(),
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
@@ -269,7 +272,7 @@ def handler_order(
         *safety,  # SAFETY, UNREADABLE
         # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
         (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern=callbacks.EMPTY_PATTERN)),
-        *appointments,  # DIALOGUE (typed dates, /annuleer), then its commands and buttons
+        *appointments,  # DIALOGUE (typed text in a dialogue, /annuleer), then the appointment commands and buttons
         *content.handlers(),
         *privacy,
         *inbox,  # /vraag and the buttons of the questions to the team

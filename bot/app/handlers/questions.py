@@ -52,7 +52,7 @@ class QuestionHandlers:
             if offer is not None:
                 await send_view(message, View([context.t("inbox_offer_after_alarm")], [[offer]]), quote=True)
             return
-        if reply.kind in ("not_found", "foreign"):
+        if reply.kind in ("not_found", "foreign", "body"):
             self.services.misses.add(local(now).date())
         elif reply.kind == "answer":
             self.services.misses.count(local(now).date(), "answered")  # for the console's statistics
