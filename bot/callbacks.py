@@ -4,7 +4,9 @@ Data is a short prefixed string (Telegram allows 64 bytes). Buttons already sent
 their data for weeks, so these strings never change shape:
 
 menu                      the main menu
+spoed                     the menu's "Spoed — wie bel ik?": whom to call now
 ch:<chapter-id>           open a chapter
+pg:<chapter-id>:<n>       page n (from 1) of a long chapter
 lang:<nl|en>              /taal
 appt:consent:<yes|no>     /afspraak: consent before anything is stored
 appt:type:<type>          /afspraak: the kind of appointment
@@ -20,6 +22,9 @@ bc:aud:<audience>         staff broadcast: the audience ("all" or "type:<type>")
 bc:chs, bc:ch:<id>        staff broadcast: choose a chapter, the chapter chosen
 bc:send|urgent|cancel     staff broadcast: the confirmation
 bc:upd                    staff: announce the chapters a reload changed
+tq:send:<message-id>      send the patient's message (the one the reply quotes) to the team
+tq:reply:<thread-id>      reply once to the team's answer
+tq:noreply                do not reply after all
 
 Each `*_PATTERN` is the regular expression of the handler for that data; a `parse_*` function
 returns None for data that does not fit, which the handler treats as a stale button.
@@ -51,7 +56,10 @@ def _yes_no(raw: str) -> YesNo | None:
 
 MENU = "menu"
 MENU_PATTERN = rf"^{MENU}$"
+SPOED = "spoed"
+SPOED_PATTERN = rf"^{SPOED}$"
 CHAPTER_PATTERN = r"^ch:"
+CHAPTER_PAGE_PATTERN = r"^pg:"
 LANGUAGE_PATTERN = r"^lang:"
 
 
@@ -63,6 +71,18 @@ def chapter(chapter_id: str) -> str:
 def parse_chapter(data: str) -> str:
     """The chapter id of `ch:` data (unknown ids are the handler's to judge)."""
     return data.removeprefix("ch:")
+
+
+def chapter_page(chapter_id: str, page: int) -> str:
+    """Callback data that opens page `page` (from 1) of a chapter."""
+    return f"pg:{chapter_id}:{page}"
+
+
+def parse_chapter_page(data: str) -> tuple[str, int] | None:
+    """(chapter id, page) of `pg:` data, or None (unknown ids and pages are the handler's to judge)."""
+    chapter_id, _, page = data.removeprefix("pg:").rpartition(":")
+    number = _number(page)
+    return (chapter_id, number) if data.startswith("pg:") and chapter_id and number else None
 
 
 def language(lang: Literal["nl", "en"]) -> str:
@@ -237,3 +257,27 @@ def bc_send(kind: Send) -> str:
 def parse_bc_send(data: str) -> Send | None:
     """ "send" or "urgent" of `bc:send` / `bc:urgent`, or None."""
     return "send" if data == "bc:send" else "urgent" if data == "bc:urgent" else None
+
+
+# -- questions to the team --------------------------------------------------------------------------
+
+TQ_SEND_PATTERN = r"^tq:send:\d+$"
+TQ_REPLY_PATTERN = r"^tq:reply:\d+$"
+TQ_NO_REPLY_PATTERN = r"^tq:noreply$"
+TQ_NO_REPLY = "tq:noreply"
+
+
+def tq_send(message_id: int) -> str:
+    """Send the patient's message `message_id` (the one the bot's reply quotes) to the team."""
+    return f"tq:send:{message_id}"
+
+
+def tq_reply(thread_id: int) -> str:
+    """Reply once to the team's answer in thread `thread_id`."""
+    return f"tq:reply:{thread_id}"
+
+
+def parse_tq_number(data: str) -> int | None:
+    """The number after `tq:send:` or `tq:reply:`, or None."""
+    prefix, _, raw = data.rpartition(":")
+    return _number(raw) if prefix in ("tq:send", "tq:reply") else None

@@ -11,10 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from bot.catalog import load_catalog
+from bot.catalog import Catalog, load_catalog
 from bot.content.loader import load_content
+from bot.content.plain import PLAIN_FILE, bot_texts, check_plain_language, load_plain_rules
 from bot.settings import Settings
 from bot.storage.console_queries import read_signoffs
+from bot.triage.qualifiers import CONTEXT_RULES_FILE
 from bot.triage.signoffs import as_lookup, review_of, unreviewed
 
 
@@ -60,13 +62,52 @@ def _check(args: argparse.Namespace) -> int:
         print(f"alarm concepts beyond the folder awaiting a clinician's sign-off ({len(awaiting)}):")
         for concept in awaiting:
             print(f"  {concept.id} ({concept.level.label}): {concept.folder}")
+    rules = catalog.context_rules.awaiting_signoff()
+    if rules:
+        print(
+            f"context rules beyond clinlp's defaults awaiting a clinician's sign-off ({len(rules)}; "
+            f"fill in reviewed_by and reviewed_on in {CONTEXT_RULES_FILE}):"
+        )
+        for rule in rules:
+            print(f"  {rule.id} (line {rule.line}): {rule.describe()}")
     for contact in catalog.content.contacts.values():
         if contact.awaiting_sign_off:
             print(
                 f"awaiting sign-off: contact '{contact.id}' ({contact.label('nl')}) is beyond the folder; "
                 f"a clinician fills in reviewed_by and reviewed_on in contacts.yaml"
             )
-    return 0
+    _wording_awaiting_sign_off(catalog)
+    return _plain_language(content_dir)
+
+
+def _wording_awaiting_sign_off(catalog: Catalog) -> None:
+    """The bot's own reply wording beyond the folder that no clinician has signed off yet."""
+    if catalog.alarm_replies.review.awaiting_sign_off:
+        print(
+            "awaiting sign-off: the short instructions of alarm_replies.yaml (call, escalate, spoed_line, "
+            "body_*, spoed_*, not_found*) are beyond the folder; a clinician fills in review.reviewed_by and "
+            "review.reviewed_on"
+        )
+    feelings = catalog.conversation.awaiting_sign_off()
+    if feelings:
+        print(f"awaiting sign-off: the replies to feelings in conversation.yaml ({len(feelings)}):")
+        for feeling in feelings:
+            print(f"  {feeling.id}: {feeling.text('nl')}")
+
+
+def _plain_language(content_dir: Path) -> int:
+    """The B1 check of every text the bot writes itself; exit 1 when a text breaks a rule."""
+    rules, problems = load_plain_rules(content_dir / PLAIN_FILE)
+    if rules is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    report = check_plain_language(list(bot_texts(content_dir)), rules)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    verdict = "OK" if not report.problems else f"{len(report.problems)} problem(s)"
+    print(f"plain language (B1) of the bot's own texts: {verdict}: {report.summary(rules)}")
+    return 1 if report.problems else 0
 
 
 def _dump(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ as a negative retention that deletes upcoming appointments. An empty variable me
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,10 +36,12 @@ RANGES: dict[str, tuple[int, int]] = {
     "CONSOLE_IDLE_MINUTES": (1, 24 * 60),
     "CONSOLE_SESSION_HOURS": (1, 7 * 24),
     "CONSOLE_SIGNIN_ATTEMPTS": (1, 1000),
+    "INBOX_PURGE_DAYS": (1, 3650),
 }
 # Telegram user ids are positive and below 2**52 (Bot API documentation).
 MAX_TELEGRAM_ID = 2**52
 DATABASE_SCHEMES = ("sqlite", "postgresql")
+FERNET_KEY_BYTES = 32  # a Fernet key: 32 bytes, written as 44 characters of url-safe base64
 
 
 class SettingsError(ValueError):
@@ -107,6 +110,24 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[IPv4Network | IPv6Netw
     return tuple(networks)
 
 
+def _fernet_keys(env: Mapping[str, str], name: str) -> str | None:
+    """Comma-separated Fernet keys (the first encrypts, every one decrypts), checked without cryptography."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    for part in raw.split(","):
+        try:
+            decoded = base64.urlsafe_b64decode(part.strip().encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            decoded = b""
+        if len(decoded) != FERNET_KEY_BYTES:
+            raise SettingsError(
+                f"{name} must be Fernet keys (44 characters of url-safe base64, comma-separated); "
+                "make one with: python -m bot inbox-key"
+            )
+    return ",".join(part.strip() for part in raw.split(","))
+
+
 def _url(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(name, "").strip()
     if raw and not raw.startswith(("http://", "https://")):
@@ -145,6 +166,8 @@ class Settings:
     console_session_hours: int = 12
     console_signin_attempts: int = 10  # failed sign-ins per client address per minute
     console_trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    inbox_key: str | None = None  # questions to the team: off without it (bot/inbox)
+    inbox_purge_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -183,4 +206,6 @@ class Settings:
             console_session_hours=_int(env, "CONSOLE_SESSION_HOURS", defaults.console_session_hours),
             console_signin_attempts=_int(env, "CONSOLE_SIGNIN_ATTEMPTS", defaults.console_signin_attempts),
             console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
+            inbox_key=_fernet_keys(env, "INBOX_KEY"),
+            inbox_purge_days=_int(env, "INBOX_PURGE_DAYS", defaults.inbox_purge_days),
         )

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"  # the shape of a real token; the fake takes any
 BOT_VARIABLES = (
     "TELEGRAM_", "DATABASE_URL", "STAFF_USER_IDS", "PURGE_", "ENROL_", "BROADCAST_", "METRICS_", "LOG_",
-    "WEBHOOK_", "JSON_", "CONSOLE_", "IMPORT_", "PATIENT_ID_KEY", "INBOX_KEY",
+    "INBOX_", "WEBHOOK_", "JSON_", "CONSOLE_", "IMPORT_", "PATIENT_ID_KEY",
 )  # fmt: skip
 
 

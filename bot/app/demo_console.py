@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -58,7 +59,7 @@ class _Console:
             lines = body.splitlines() or [""]
             self.write(prefix + lines[0])
             for line in lines[1:]:
-                self.write("     " + line)
+                self.write(("     " + line).rstrip())
         for row_start, row in self._numbered_rows(message):
             self.write(
                 "     "
@@ -134,6 +135,20 @@ class _Console:
                 if self.harness.has_unseen():
                     with contextlib.suppress(AssertionError):
                         self.show(await self.harness.settle())
+
+
+async def demo_transcript(harness: BotHarness, lines: list[str], chat_id: int = 1000, language_code: str = "nl") -> str:
+    """What the demo prints for `lines` typed one after the other (each echoed as "> line"), without colour.
+
+    The README's transcripts come from here (tests/app/test_readme_transcripts.py keeps them true).
+    """
+    out = io.StringIO()
+    console = _Console(harness, out, chat_id, language_code)
+    for line in lines:
+        if not line.isdigit():  # a pressed button echoes itself as "> [label]"
+            console.write(f"> {line}")
+        await console.step(line)
+    return out.getvalue()
 
 
 async def run_console(

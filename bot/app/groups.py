@@ -34,7 +34,7 @@ REASONS: dict[Group, str] = {
     Group.SAFETY: "the alarm check sees every text before any dialogue or database read",
     Group.UNREADABLE: "voice, photo, sticker, …: a reply with the spoed lines and 112",
     Group.DIALOG_STATE: "everyone else: read the dialog state only after the alarm reply went out",
-    Group.DIALOGUE: "typed dates and /annuleer inside /afspraak, before the commands of group 0",
+    Group.DIALOGUE: "typed text inside a dialogue (stop, help, a date) and /annuleer, before the commands of group 0",
     Group.STAFF: "staff commands and buttons, before the unknown-command catch-all",
     Group.DEFAULT: "commands, buttons and questions; the catch-alls come last",
 }

@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 
-from bot.console import appointments, broadcasts, content, enrolment, stats
+from bot.console import appointments, broadcasts, content, enrolment, questions, stats
 from bot.console.guard import BODY_OVERHEAD, BodyTooLarge, ConsoleGuard
 from bot.console.links import new_secret, same_secret, secret_hash
 from bot.console.web import (
@@ -193,7 +193,7 @@ def build_console_app(ctx: ConsoleContext) -> ASGIApp:
         Route("/lang/{code}", switch_lang, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    for module in (enrolment, appointments, broadcasts, content, stats):
+    for module in (enrolment, appointments, broadcasts, questions, content, stats):
         routes += module.routes(ctx)
     app = Starlette(
         routes=routes,

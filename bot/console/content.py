@@ -18,7 +18,7 @@ from bot.clock import AMSTERDAM, local
 from bot.console.broadcasts import as_html
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
 from bot.staff.reload import reload_content
-from bot.triage.matcher import TriageResult
+from bot.triage.matcher import Match, TriageResult
 from bot.triage.replies import render_alarm_reply
 from bot.triage.routing import route
 from bot.triage.signoffs import Review, as_lookup, concept_hash, review_of
@@ -73,7 +73,8 @@ async def review(ctx: ConsoleContext, request: Request, staff: Staff, **values: 
     replies = []
     for key, weekday, at in MOMENTS:
         when = moment(now, weekday, at)
-        result = TriageResult(concept.level, ())
+        # As if the concept itself was found: the reply shows what depends on the reason (fever's SEH sentence).
+        result = TriageResult(concept.level, (Match(concept.id, concept.level, (), "exact", False, ""),))
         body = render_alarm_reply(
             result, route(concept.level, when, catalog.content), catalog.content, "nl", catalog.alarm_replies
         )

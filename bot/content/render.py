@@ -1,4 +1,4 @@
-"""Turn chapter text into Telegram HTML, split to fit Telegram's message limit."""
+"""Turn chapter text into Telegram HTML, split to fit Telegram's message limit (pages: bot.views)."""
 
 from __future__ import annotations
 
@@ -80,9 +80,3 @@ def _cut(block: str, limit: int) -> list[str]:
     if current.strip():
         pieces.append(current.rstrip())
     return pieces
-
-
-def chapter_messages(chapter: Chapter, parent: Chapter | None = None, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """A chapter as one or more Telegram HTML messages."""
-    blocks = [heading_html(chapter, parent)] + [paragraph_html(p) for p in paragraphs(chapter.text)]
-    return split_messages(blocks, limit)

@@ -47,6 +47,7 @@ _NOISY_LOGGERS: Final = ("httpx", "httpcore", "tornado.access")
 def secrets_of(env: Mapping[str, str]) -> list[str]:
     """The secret values in `env`: each secret variable, the token's part after the colon, the database password."""
     found = [env.get(name, "").strip() for name in SECRET_VARIABLES]
+    found += [key.strip() for key in env.get("INBOX_KEY", "").split(",")]  # several keys: each one alone too
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     if ":" in token and len(token.split(":", 1)[1]) >= 6:  # Telegram quotes it without the bot id too
         found.append(token.split(":", 1)[1])

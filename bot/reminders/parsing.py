@@ -304,6 +304,17 @@ def _exists(day: date, at: time) -> bool:
     return True
 
 
+_DATE_WORDS = re.compile(
+    r"\d|\b(?:overmorgen|morgen|vandaag|tomorrow|today|uur|half|kwart|volgende|next|week|noon|middernacht)\b|"
+    rf"{_WEEKDAY}|\b{_MONTH}(?!\w)"
+)
+
+
+def mentions_date_or_time(text: str) -> bool:
+    """True when `text` has anything of a date or a time in it: a digit, a weekday, a month, "morgen", "uur"."""
+    return _DATE_WORDS.search(_normalise(text)) is not None
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
     return " ".join(text.split())

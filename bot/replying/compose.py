@@ -2,9 +2,15 @@
 
 The Telegram handlers and `python -m bot reply` both build their replies here, so what a clinician
 reviews on the command line is what a patient gets. Two parts, because Telegram answers them from
-two handlers: the alarm reply (sent at once, before any conversation state) and the text reply (a
-greeting, a folder answer, or the safety net). Every reply that is not a confident answer starts
-with the spoed routing for this moment and 112.
+two handlers: the alarm reply (sent at once, before any conversation state) and the text reply.
+
+The text reply fits what was written, with as much safety text as the message calls for:
+* a question the folder answers: the answer;
+* a message about the body or a complaint that the bot does not understand: first the 112 situations,
+  then the spoed route for this moment (`render_body_check`), never the spreekuur;
+* a feeling (fear, grief, …): one reviewed sentence and the folder's support route, no 112;
+* anything else: the folder's passage or "not in the folder" with one contact line, and the spoed route
+  as one short line at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Literal, Protocol
 
 from bot import callbacks
 from bot.catalog import Catalog
+from bot.content.conversation import Feeling
 from bot.content.model import LANGS, Lang
 from bot.search.index import SearchIndex
 from bot.search.smalltalk import classify_smalltalk
@@ -26,16 +33,20 @@ from bot.triage.levels import Level
 from bot.triage.matcher import Triage, TriageResult, looks_like_question
 from bot.triage.replies import (
     alarm_roles,
+    body_check_roles,
+    not_found_roles,
     render_alarm_reply,
+    render_body_check,
     render_foreign_reply,
+    render_not_found,
     render_safety_net,
-    render_spreekuur_reply,
+    render_spoed_line,
     safety_net_roles,
 )
 from bot.triage.routing import SPREEKUUR, route
 from bot.views import View, menu_button
 
-Kind = Literal["smalltalk", "answer", "not_found", "foreign"]
+Kind = Literal["smalltalk", "answer", "not_found", "foreign", "body", "feeling", "help", "stop"]
 
 # Question syntax, Dutch and English: a question word opening a clause, or a verb before its subject.
 _QUESTION_WORDS = frozenset(
@@ -159,13 +170,14 @@ def alarm_reply(assessment: Assessment, now: dt.datetime, lang: Lang, catalog: C
         render_alarm_reply(result, routing, content, each, catalog.alarm_replies)
         for each in reply_langs(lang, assessment.reading)
     )
-    return AlarmReply(result.level, alarm_roles(result, routing, content), text, looks_like_question(assessment.text))
+    roles = alarm_roles(result, routing, content, catalog.alarm_replies)
+    return AlarmReply(result.level, roles, text, looks_like_question(assessment.text))
 
 
 def text_reply(
     assessment: Assessment, now: dt.datetime, lang: Lang, knowledge: Knowing, *, after_alarm: bool = False
 ) -> TextReply | None:
-    """A greeting, the folder's passage, or the safety net; None when the alarm reply already said enough."""
+    """What the message calls for (see the module docstring); None when the alarm reply already said enough."""
     catalog = knowledge.catalog
     ui = catalog.ui
     text = assessment.text
@@ -173,38 +185,116 @@ def text_reply(
         kind = classify_smalltalk(text)
         if kind is not None:
             return TextReply("smalltalk", View([ui.t(f"smalltalk_{kind}", lang)]))
+        intent = catalog.conversation.intent(text)
+        if intent == "help":
+            return help_reply(now, lang, catalog)
+        if intent == "stop":
+            return TextReply("stop", View([ui.t("stop_nothing_open", lang)], [[menu_button(ui, lang)]]))
+    answer = None
     if assessment.reading is not Reading.FOREIGN_SCRIPT:
         answer = _folder_answer(text, lang, knowledge)
-        if answer is not None and not after_alarm and not asks_a_question(text):
-            # A statement ("mijn ogen zijn geel geworden") was not asked of the folder: the passage the
-            # search found may not be what the patient needs, so the spoed lines and 112 come first.
-            net = render_safety_net(now, catalog.content, lang, catalog.alarm_replies)
-            messages = [f"{net}\n\n{answer.view.messages[0]}", *answer.view.messages[1:]]
-            return TextReply("answer", View(messages, answer.view.keyboard), safety_net_roles(now, catalog.content))
-        if answer is not None:
-            return answer
     if after_alarm:
-        return None  # the alarm reply already told the patient whom to call
+        return answer  # the alarm reply already told the patient whom to call
     if assessment.reading.foreign:
         langs = reply_langs(lang, assessment.reading)
         foreign = render_foreign_reply(now, catalog.content, langs, catalog.alarm_replies)
         return TextReply("foreign", View([foreign], [[menu_button(ui, lang)]]), safety_net_roles(now, catalog.content))
+    conversation = catalog.conversation
+    complaint = conversation.mentions_complaint(text)
+    feeling = conversation.feeling(text)
+    asks = asks_a_question(text)
+    if answer is not None and asks:
+        reply = _with_first(answer, feeling.text(lang) if feeling else None)
+        return _with_spoed_line(reply, now, lang, catalog) if complaint else reply
+    if complaint:
+        # Without the passage: for a statement it may reassure where it should not.
+        return body_reply(now, lang, catalog, feeling.text(lang) if feeling else None)
+    if feeling is not None:
+        return feeling_reply(feeling, lang, catalog)
+    if answer is not None:
+        # A statement ("ik ben mijn afsprakenkaart kwijt") was not asked of the folder: the passage may
+        # not be what the patient needs, so the spoed route follows as one short line.
+        return _with_spoed_line(answer, now, lang, catalog)
     return not_found_reply(now, lang, catalog)
 
 
+def _with_spoed_line(reply: TextReply, now: dt.datetime, lang: Lang, catalog: Catalog) -> TextReply:
+    """`reply` with the spoed route as one short line at the end."""
+    line = render_spoed_line(now, catalog.content, lang, catalog.alarm_replies)
+    messages = [*reply.view.messages[:-1], f"{reply.view.messages[-1]}\n\n{line}"]
+    roles = tuple(dict.fromkeys((*reply.roles, *safety_net_roles(now, catalog.content))))
+    return TextReply(reply.kind, View(messages, reply.view.keyboard), roles)
+
+
+def _with_first(reply: TextReply, first: str | None) -> TextReply:
+    """`reply` with `first` (a sentence of the bot's own) on top of its first message."""
+    if not first:
+        return reply
+    messages = [f"{html.escape(first, quote=False)}\n\n{reply.view.messages[0]}", *reply.view.messages[1:]]
+    return TextReply(reply.kind, View(messages, reply.view.keyboard), reply.roles)
+
+
 def not_found_reply(now: dt.datetime, lang: Lang, catalog: Catalog) -> TextReply:
-    """The safety net (spoed routing and 112) first, then "not in the folder", the spreekuur and e-mail."""
+    """ "Not in the folder" with one contact line, and the spoed route as one short line at the end."""
     ui, content = catalog.ui, catalog.content
-    email = content.contacts["email"].email if "email" in content.contacts else None
-    parts = [
-        render_safety_net(now, content, lang, catalog.alarm_replies),
-        ui.t("not_found", lang),
-        render_spreekuur_reply(now, content, lang, catalog.alarm_replies),
-    ]
-    if email:
-        parts.append(ui.t("not_found_casemanager", lang, email=html.escape(email)))
-    roles = (*safety_net_roles(now, content), SPREEKUUR)
-    return TextReply("not_found", View(["\n\n".join(parts)], [[menu_button(ui, lang)]]), roles)
+    text = render_not_found(now, content, lang, catalog.alarm_replies)
+    return TextReply("not_found", View([text], [[menu_button(ui, lang)]]), not_found_roles(now, content))
+
+
+def body_reply(now: dt.datetime, lang: Lang, catalog: Catalog, feeling: str | None = None) -> TextReply:
+    """A message about the body or a complaint that the bot does not understand: the 112 situations
+    first, then the spoed route for this moment; a feeling's sentence after them."""
+    ui, content = catalog.ui, catalog.content
+    parts = [render_body_check(now, content, lang, catalog.alarm_replies)]
+    if feeling:
+        parts.append(html.escape(feeling, quote=False))
+    return TextReply("body", View(["\n\n".join(parts)], [[menu_button(ui, lang)]]), body_check_roles(now, content))
+
+
+def feeling_reply(feeling: Feeling, lang: Lang, catalog: Catalog) -> TextReply:
+    """One reviewed sentence for a feeling and, where it fits, the folder's own support route."""
+    ui, content, conversation = catalog.ui, catalog.content, catalog.conversation
+    parts = [html.escape(feeling.text(lang), quote=False)]
+    keyboard: list[list[Button]] = []
+    roles: tuple[str, ...] = ()
+    if feeling.support:
+        parts.append(support_html(lang, catalog))
+        chapter = content.chapter(conversation.support_chapter)
+        if chapter is not None:
+            keyboard.append([Button(ui.t("button_read", lang, title=chapter.label), callbacks.chapter(chapter.id))])
+        roles = tuple(r for r in ("email", SPREEKUUR) if r in content.contacts)
+    keyboard.append([menu_button(ui, lang)])
+    return TextReply("feeling", View(["\n\n".join(parts)], keyboard), roles)
+
+
+def support_html(lang: Lang, catalog: Catalog) -> str:
+    """The folder's support route: the casemanager (who can refer to a diëtist or psycholoog), the
+    folder's own sentence, and how to reach her."""
+    ui, content, conversation = catalog.ui, catalog.content, catalog.conversation
+    email = content.contacts.get("email")
+    spreekuur = content.contacts.get(SPREEKUUR)
+    contact = ui.t(
+        "support_contact",
+        lang,
+        email=html.escape(email.email or "") if email else "",
+        spreekuur=html.escape(spreekuur.phone or "") if spreekuur else "",
+    )
+    sentence = html.escape(conversation.support_sentence, quote=False)
+    return f"{ui.t('support_intro', lang)}\n<i>{sentence}</i>\n{contact}"
+
+
+def help_reply(now: dt.datetime, lang: Lang, catalog: Catalog) -> TextReply:
+    """ "help" on its own: the spoed line first (it may be a cry for help), then how the bot works."""
+    ui, content = catalog.ui, catalog.content
+    text = f"{render_safety_net(now, content, lang, catalog.alarm_replies)}\n\n{ui.t('help', lang)}"
+    return TextReply("help", View([text], [[menu_button(ui, lang)]]), safety_net_roles(now, content))
+
+
+def not_an_answer(text: str, catalog: Catalog) -> bool:
+    """True when a message typed where a dialogue waits for an answer speaks of a complaint, a feeling
+    or asks something: it gets the reply it calls for, not "I cannot read that date"."""
+    conversation = catalog.conversation
+    return conversation.mentions_complaint(text) or conversation.feeling(text) is not None or asks_a_question(text)
 
 
 def asks_a_question(text: str) -> bool:

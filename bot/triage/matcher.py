@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -16,6 +16,7 @@ from bot.triage.levels import Level
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
+from bot.triage.qualifiers import QualifierRules, cancel_cue
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
@@ -43,7 +44,8 @@ class Match:
     celsius: float | None = None
     start: int = 0
     end: int = 0
-    cue: str = ""  # the context rule that cancelled it ("idiom", "pet", "resolved", ...); "" for negation
+    cue: str = ""  # what cancelled it: a qualifier ("negation", "past", "hypothetical", "someone else") or a rule
+    holds_negation: bool = False  # the term denies something itself ("geen lucht"): never cancelled as absent
 
     def explain(self) -> str:
         """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
@@ -83,9 +85,11 @@ class _Term:
 class Triage:
     """Built once from the vocabulary; `assess` is then cheap enough for every message."""
 
-    def __init__(self, vocabulary: AlarmVocabulary, *, preload: bool = True) -> None:
-        """Compile the vocabulary; `preload=False` defers loading the word lists to the first typo."""
+    def __init__(self, vocabulary: AlarmVocabulary, qualifiers: QualifierRules, *, preload: bool = True) -> None:
+        """Compile the vocabulary; `qualifiers` holds clinlp's built pipeline; `preload=False` defers
+        loading the word lists to the first typo."""
         self.vocabulary = vocabulary
+        self.qualifiers = qualifiers
         # Many vocabulary words repeat across terms; stemming is the costly step of building.
         self._stem: Callable[[str], str] = lru_cache(maxsize=100_000)(snowballstemmer.stemmer("dutch").stemWord)
         self._negation = vocabulary.negation
@@ -100,6 +104,7 @@ class Triage:
         self._surface: set[str] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
+        self._term_size: dict[str, int] = {}  # words of each term, to tell a phrase found with gaps
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
         self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
@@ -165,6 +170,7 @@ class Triage:
             negative=not concept.negatable or any(w in self._negation.before for w in kept),
             key_set=frozenset(keys),
         )
+        self._term_size[text] = len(term.keys)
         index = self._single if len(term.keys) == 1 else self._phrases
         index.setdefault(term.keys[0], []).append(term)
 
@@ -269,6 +275,7 @@ class Triage:
                     reading.index,
                 )
             )
+        matches = self._qualify(tokens, matches)
         matches = self._context.apply(tokens, matches)
         matches += self._combine(tokens, matches)
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
@@ -348,30 +355,38 @@ class Triage:
         if (term.concept.id, start, end) in seen:
             return
         seen.add((term.concept.id, start, end))
-        negated = not term.negative and self._negated(tokens, start, end)
         span = tuple(t.text for t in tokens[start : end + 1])
-        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end))
+        matches.append(
+            Match(
+                term.concept.id,
+                term.concept.level,
+                span,
+                method,
+                False,
+                term.text,
+                None,
+                start,
+                end,
+                holds_negation=term.negative,
+            )
+        )
 
-    def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
-        """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause
-        right after it ("de pijn is weg"), with only filler words in between."""
-        neg = self._negation
-        index = start - 1
-        skipped = 0
-        while index >= 0 and tokens[index].text in neg.fillers_before and skipped < 3:
-            index -= 1
-            skipped += 1
-        if index >= 0 and tokens[index].text in neg.before:
-            return True
-        index = end + 1
-        skipped = 0
-        while index < len(tokens) and tokens[index].text in neg.fillers_after and skipped < 3:
-            index += 1
-            skipped += 1
-        if index < len(tokens) and tokens[index].text in neg.after:
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            return following is None or following.kind == "break" or following.text in neg.after_end
-        return False
+    def _qualify(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """clinlp's context algorithm qualifies every match; a clearly absent, past, hypothetical or someone
+        else's complaint is cancelled (`cancel_cue`)."""
+        if not matches:
+            return matches
+        # A phrase found with words in between ("viel vorig jaar flauw") is qualified on its last word:
+        # clinlp ignores a cue inside an entity, and the words in between may be one.
+        spans = [
+            (m.start, m.end) if m.end - m.start < self._term_size.get(m.term, 1) else (m.end, m.end) for m in matches
+        ]
+        found = self.qualifiers.pipeline.qualify(tokens, spans)
+        out: list[Match] = []
+        for match, qualifiers in zip(matches, found, strict=True):
+            cue = cancel_cue(qualifiers, holds_negation=match.holds_negation, level=match.level)
+            out.append(replace(match, negated=True, cue=cue) if cue else match)
+        return out
 
 
 _QUESTION_WORDS = frozenset(

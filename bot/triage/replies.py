@@ -9,52 +9,99 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.clock import AMSTERDAM
-from bot.content.model import LANGS, Contact, Content, Lang
+from bot.content.model import LANGS, SOURCES, Contact, Content, Lang
+from bot.reminders.dates import format_when
 from bot.triage.levels import Level
 from bot.triage.matcher import TriageResult
-from bot.triage.routing import ALARMNUMMER, ROLES, Routing, route, spreekuur_status
+from bot.triage.routing import (
+    ALARMNUMMER,
+    HUISARTSENPOST,
+    ROLES,
+    SEH,
+    SPOEDLIJN,
+    SPREEKUUR,
+    Routing,
+    office_open,
+    route,
+    spreekuur_status,
+)
 from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
 REPLIES_FILE = "alarm_replies.yaml"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _TEXT_KEYS = {
+    "escalate": (ALARMNUMMER,),
+    "from_folder": (),
+    "extra_line": ("name", "number"),
+    "spoed_line": ("call", ALARMNUMMER),
+    "body_check": (ALARMNUMMER,),
+    "body_signs": (),
+    "body_else": ("call",),
+    "body_unsure": (),
+    "not_found": (),
+    "not_found_contact": ("email", SPREEKUUR),
+    "spoed_title": (),
+    "spoed_emergency": (ALARMNUMMER,),
+    "spoed_seh": (SEH,),
+    "spoed_other": ("call",),
+    "spoed_none": (SPREEKUUR,),
+    "spoed_folder": (),
     "unreadable": (),
     "foreign": (),
     "error": (),
-    "spoed": (),
-    "spreekuur_title": ("spreekuur",),
+    "spreekuur_title": (SPREEKUUR,),
     "spreekuur_hours": ("days", "start", "end"),
     "spreekuur_open": (),
-    "spreekuur_next": ("day", "time"),
+    "spreekuur_next": ("when",),
     "spreekuur_menu": ("menu",),
     "and": (),
-    "extra_line": ("name", "number"),
 }
-_LANG_KEYS = {"lines", "days", *_TEXT_KEYS}
+_LANG_KEYS = {"lines", "call", "days", *_TEXT_KEYS}
 # Optional: a line of its own for an extra contact an alarm concept names (e.g. 113 after 112).
 _OPTIONAL_KEYS = {"extra_lines"}
+_TOP_KEYS = {*LANGS, "folder_lines_for", "review"}
+_REVIEW_KEYS = {"source", "reviewed_by", "reviewed_on"}
+# The roles whose call is the instruction of an alarm reply (the spreekuur is never an alarm's).
+_CALL_ROLES = (ALARMNUMMER, SEH, SPOEDLIJN, HUISARTSENPOST)
 
 
 @dataclass(frozen=True)
 class LangReplies:
-    """The templates of one language."""
+    """The templates of one language: the folder's `lines`, the bot's `call` lines and texts."""
 
     lines: dict[str, str]
     texts: dict[str, str]
     days: tuple[str, ...]
     extra_lines: dict[str, str] = field(default_factory=dict)
+    call: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Whether the bot's own wording (everything but the folder's `lines`) is signed off."""
+
+    source: str = "beyond-folder"
+    reviewed_by: str | None = None
+    reviewed_on: dt.date | None = None
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        """True while no clinician has signed the wording off."""
+        return self.source != "folder" and (not self.reviewed_by or self.reviewed_on is None)
 
 
 @dataclass(frozen=True)
 class AlarmReplies:
-    """All reply templates, by language."""
+    """All reply templates, by language; which folder lines depend on the alarm's reason; the sign-off."""
 
     langs: dict[str, LangReplies]
+    folder_lines_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    review: Review = Review()
 
     def get(self, lang: str) -> LangReplies:
         """Templates for `lang`, falling back to Dutch."""
@@ -70,7 +117,7 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
         return None, [exc.problem]
     if not isinstance(doc, LineDict):
         return None, [Problem(file, 1, "alarm_replies.yaml: must be a mapping with nl and en")]
-    problems = check_keys(doc, file, set(LANGS), set(LANGS), "alarm_replies.yaml")
+    problems = check_keys(doc, file, _TOP_KEYS, set(LANGS), "alarm_replies.yaml")
     langs: dict[str, LangReplies] = {}
     for lang in LANGS:
         entry = doc.get(lang)
@@ -82,8 +129,11 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
             entry.line_of("lines"),
             file,
             f"{lang}.lines",
-            {r: (r,) for r in ROLES if r != "spreekuur"},
+            {r: (r,) for r in ROLES if r != SPREEKUUR},
             problems,
+        )
+        call = _templates(
+            entry.get("call"), entry.line_of("call"), file, f"{lang}.call", {r: (r,) for r in _CALL_ROLES}, problems
         )
         extra = entry.get("extra_lines")
         extra_lines = (
@@ -106,10 +156,62 @@ def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:
         if not isinstance(days, LineList) or len(days) != 7 or not all(isinstance(d, str) for d in days):
             problems.append(Problem(file, entry.line_of("days"), f"{lang}.days: must list the 7 weekdays"))
             days = [""] * 7
-        langs[lang] = LangReplies(lines, texts, tuple(days), extra_lines)
+        langs[lang] = LangReplies(lines, texts, tuple(days), extra_lines, call)
+    folder_lines_for = _folder_lines_for(doc, file, problems)
+    review = _review(doc, file, problems)
     if problems:
         return None, sorted(problems)
-    return AlarmReplies(langs), []
+    return AlarmReplies(langs, folder_lines_for, review), []
+
+
+def _folder_lines_for(doc: LineDict, file: str, problems: list[Problem]) -> dict[str, frozenset[str]]:
+    raw = doc.get("folder_lines_for")
+    if raw is None:
+        return {}
+    line = doc.line_of("folder_lines_for")
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, line, "folder_lines_for: must map a role to a list of alarm concept ids"))
+        return {}
+    result = {}
+    for role, concepts in raw.items():
+        if role not in ROLES:
+            problems.append(
+                Problem(file, raw.line_of(role), f"folder_lines_for: '{role}' is not a role ({', '.join(ROLES)})")
+            )
+        elif not isinstance(concepts, LineList) or not all(isinstance(c, str) for c in concepts):
+            problems.append(Problem(file, raw.line_of(role), f"folder_lines_for.{role}: must be a list of concept ids"))
+        else:
+            result[str(role)] = frozenset(str(c) for c in concepts)
+    return result
+
+
+def _review(doc: LineDict, file: str, problems: list[Problem]) -> Review:
+    raw = doc.get("review")
+    if raw is None:
+        return Review()
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, doc.line_of("review"), "review: must be a mapping"))
+        return Review()
+    problems += check_keys(raw, file, _REVIEW_KEYS, {"source"}, "review")
+    source = str(raw.get("source", ""))
+    if source not in SOURCES:
+        problems.append(Problem(file, raw.line_of("source"), f"review.source: must be one of {', '.join(SOURCES)}"))
+    on = raw.get("reviewed_on")
+    if on is not None and not isinstance(on, dt.date):
+        problems.append(Problem(file, raw.line_of("reviewed_on"), "review.reviewed_on: must be a date (YYYY-MM-DD)"))
+        on = None
+    by = raw.get("reviewed_by")
+    return Review(source, str(by) if by else None, on)
+
+
+def check_reason_concepts(replies: AlarmReplies, concept_ids: set[str], path: Path) -> list[Problem]:
+    """Every concept that `folder_lines_for` names must be an alarm concept of alarms.yaml."""
+    return [
+        Problem(str(path), 0, f"folder_lines_for.{role}: '{cid}' is not an alarm concept in alarms.yaml")
+        for role, concepts in replies.folder_lines_for.items()
+        for cid in sorted(concepts)
+        if cid not in concept_ids
+    ]
 
 
 def check_extra_contacts(replies: AlarmReplies, content: Content, path: Path) -> list[Problem]:
@@ -170,9 +272,20 @@ def _contact_values(content: Content, lang: Lang) -> dict[str, str]:
     return {cid: contact_html(contact, lang) for cid, contact in content.contacts.items()}
 
 
-def _routing_lines(routing: Routing, content: Content, lang: Lang, templates: LangReplies) -> list[str]:
-    values = _contact_values(content, lang)
-    return [_fill(templates.lines[c.role], values) for c in routing.contacts if c.role in templates.lines]
+def _hour_role(now: dt.datetime, content: Content) -> str:
+    """The folder's spoed route for this moment: the spoedlijn in office hours, else the huisartsenpost."""
+    return SPOEDLIJN if office_open(now, content) else HUISARTSENPOST
+
+
+def _call(role: str, content: Content, lang: Lang, templates: LangReplies) -> str | None:
+    """The instruction "Bel nu …" for `role`; None when its contact is missing (reported by `content check`)."""
+    if role not in content.contacts or role not in templates.call:
+        return None
+    return _fill(templates.call[role], _contact_values(content, lang))
+
+
+def _text(key: str, templates: LangReplies, values: dict[str, str]) -> str:
+    return _fill(templates.texts[key], values)
 
 
 def _extra_line(contact_id: str, content: Content, lang: Lang, templates: LangReplies) -> str | None:
@@ -189,64 +302,145 @@ def _extra_line(contact_id: str, content: Content, lang: Lang, templates: LangRe
     )
 
 
-def _alarm_lines(
-    result: TriageResult, routing: Routing, content: Content, lang: Lang, templates: LangReplies
-) -> list[tuple[str, str]]:
-    """(role, HTML line) in the order shown: the routing, 112 always, extra contacts right after 112."""
-    values = _contact_values(content, lang)
-    lines = [(c.role, _fill(templates.lines[c.role], values)) for c in routing.contacts if c.role in templates.lines]
-    if ALARMNUMMER not in routing.roles and ALARMNUMMER in templates.lines:
-        lines.append((ALARMNUMMER, _fill(templates.lines[ALARMNUMMER], values)))
-    extra = [
-        (cid, line)
-        for cid in dict.fromkeys(result.extra_contacts)
-        if (line := _extra_line(cid, content, lang, templates)) is not None
-    ]
-    at = next((i + 1 for i, (role, _) in enumerate(lines) if role == ALARMNUMMER), len(lines))
-    return lines[:at] + extra + lines[at:]
+@dataclass(frozen=True)
+class _AlarmPlan:
+    """What an alarm reply shows: the instruction's role, extra contacts, and the folder lines' roles."""
+
+    instruction: str
+    extras: tuple[str, ...]
+    folder: tuple[str, ...]
 
 
-def alarm_roles(result: TriageResult, routing: Routing, content: Content) -> tuple[str, ...]:
+def _plan(result: TriageResult, routing: Routing, content: Content, replies: AlarmReplies) -> _AlarmPlan:
+    reasons = set(result.concepts)
+    roles = [*routing.roles, *([] if ALARMNUMMER in routing.roles else [ALARMNUMMER])]
+    # A folder line that names a reason (the SEH sentence names fever) shows only for that reason.
+    folder = tuple(r for r in roles if r not in replies.folder_lines_for or reasons & replies.folder_lines_for[r])
+    extras = tuple(cid for cid in dict.fromkeys(result.extra_contacts) if cid in content.contacts)
+    return _AlarmPlan(roles[0], extras, folder)
+
+
+def alarm_roles(result: TriageResult, routing: Routing, content: Content, replies: AlarmReplies) -> tuple[str, ...]:
     """The contacts an alarm reply shows, in order (roles and extra contact ids), as `render_alarm_reply`."""
-    roles = [*routing.roles] + ([] if ALARMNUMMER in routing.roles else [ALARMNUMMER])
-    at = roles.index(ALARMNUMMER) + 1
-    extra = [cid for cid in result.extra_contacts if cid in content.contacts]
-    return tuple(dict.fromkeys([*roles[:at], *extra, *roles[at:]]))
+    plan = _plan(result, routing, content, replies)
+    return tuple(dict.fromkeys([plan.instruction, *plan.extras, *plan.folder]))
 
 
 def render_alarm_reply(
     result: TriageResult, routing: Routing, content: Content, lang: Lang, replies: AlarmReplies
 ) -> str:
-    """The alarm reply: the routed lines in order, the first in bold; always with the 112 line, and the
-    extra contacts of the alarm (e.g. 113) right after it.
+    """The alarm reply: first, alone and in bold, what to do now ("Bel nu 112."); extra contacts (113)
+    right after it; below any instruction other than 112, when to call 112 after all; then the folder's
+    own sentences for this moment, the SEH sentence only when fever is a reason.
 
     For a message without alarm (level none) this is the spreekuur reply.
     """
     templates = replies.get(lang)
     if result.level is Level.NONE or routing.level is Level.NONE:
         return render_spreekuur_reply(routing.at, content, lang, replies)
-    lines = [line for _, line in _alarm_lines(result, routing, content, lang, templates)]
-    if lines:
-        lines[0] = f"<b>{lines[0]}</b>"
-    return "\n\n".join(lines)
+    plan = _plan(result, routing, content, replies)
+    values = _contact_values(content, lang)
+    paragraphs = []
+    call = _call(plan.instruction, content, lang, templates)
+    first = f"<b>{call}</b>" if call else ""
+    if plan.instruction != ALARMNUMMER:
+        first = "\n".join(x for x in (first, _text("escalate", templates, values)) if x)
+    paragraphs.append(first)
+    paragraphs += [line for cid in plan.extras if (line := _extra_line(cid, content, lang, templates))]
+    folder = [_fill(templates.lines[role], values) for role in plan.folder if role in templates.lines]
+    if folder:
+        paragraphs.append("\n".join([f"<i>{_text('from_folder', templates, {})}</i>", *folder]))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def safety_net_roles(now: dt.datetime, content: Content) -> tuple[str, ...]:
-    """The contacts the safety net shows: the spoed routing for this moment and 112."""
+    """The contacts the safety net shows: the spoed route for this moment and 112."""
     return route(Level.URGENT, now, content).roles
 
 
-def render_safety_net(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
-    """The folder's spoed sentences for this moment (spoedlijn or huisartsenpost) and 112, one per line.
-
-    Goes on top of every reply that is not a confident answer, so nobody is left with only the spreekuur.
-    """
+def render_spoed_line(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """One short line with the spoed route for this moment and 112 ("Spoed? Bel nu uw huisartsenpost. …"),
+    for the end of a reply to a harmless message, and on top of every reply the bot cannot give."""
     templates = replies.get(lang)
-    return "\n".join(_routing_lines(route(Level.URGENT, now, content), content, lang, templates))
+    call = _call(_hour_role(now, content), content, lang, templates) or ""
+    return _text("spoed_line", templates, {**_contact_values(content, lang), "call": call}).replace("  ", " ")
+
+
+def render_safety_net(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """The spoed line in bold: on top of every reply that cannot help (unreadable, another language, a crash)."""
+    return f"<b>{render_spoed_line(now, content, lang, replies)}</b>"
+
+
+def render_body_check(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """For a message about the body or a complaint that the bot does not understand: first, plainly, the
+    112 situations; then the spoed route for this moment. Never the spreekuur: this may not wait."""
+    templates = replies.get(lang)
+    values = _contact_values(content, lang)
+    call = _call(_hour_role(now, content), content, lang, templates) or ""
+    return "\n\n".join(
+        [
+            f"<b>{_text('body_check', templates, values)}</b>\n{_text('body_signs', templates, {})}",
+            f"<b>{_text('body_else', templates, {'call': call}).strip()}</b>",
+            _text("body_unsure", templates, {}),
+        ]
+    )
+
+
+def body_check_roles(now: dt.datetime, content: Content) -> tuple[str, ...]:
+    """The contacts the body check shows: 112, then the spoed route for this moment."""
+    return tuple(r for r in (ALARMNUMMER, _hour_role(now, content)) if r in content.contacts)
+
+
+def render_not_found(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """ "Not in the folder", one contact line, and the spoed line at the end."""
+    templates = replies.get(lang)
+    email = content.contacts.get("email")
+    values = {
+        **_contact_values(content, lang),
+        "email": html.escape(email.email) if email is not None and email.email else "",
+    }
+    return "\n\n".join(
+        [
+            f"{_text('not_found', templates, {})}\n{_text('not_found_contact', templates, values)}",
+            render_spoed_line(now, content, lang, replies),
+        ]
+    )
+
+
+def not_found_roles(now: dt.datetime, content: Content) -> tuple[str, ...]:
+    """The contacts the short "not in the folder" reply shows, in order."""
+    return tuple(r for r in ("email", SPREEKUUR, *safety_net_roles(now, content)) if r in content.contacts)
+
+
+def render_spoed_overview(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """The menu's "Spoed — wie bel ik?": whom to call, by how bad it is, for this moment."""
+    templates = replies.get(lang)
+    values = _contact_values(content, lang)
+    call = _call(_hour_role(now, content), content, lang, templates) or ""
+    lines = [
+        f"<b>{_text('spoed_title', templates, {})}</b>",
+        _text("spoed_emergency", templates, values),
+        _text("spoed_seh", templates, values),
+        _text("spoed_other", templates, {"call": call}),
+    ]
+    status = spreekuur_status(now, content)
+    none = _text("spoed_none", templates, values)
+    if status.open_now:
+        none += " " + _text("spreekuur_open", templates, {})
+    elif status.next_open is not None:
+        when = html.escape(format_when(status.next_open, lang, now))
+        none += " " + _text("spreekuur_next", templates, {"when": when})
+    return "\n\n".join([lines[0], "\n".join(lines[1:]), none, _text("spoed_folder", templates, {})])
+
+
+def spoed_overview_roles(now: dt.datetime, content: Content) -> tuple[str, ...]:
+    """The contacts the spoed overview shows, in order."""
+    roles = (ALARMNUMMER, SEH, _hour_role(now, content), SPREEKUUR)
+    return tuple(r for r in roles if r in content.contacts)
 
 
 def render_foreign_reply(now: dt.datetime, content: Content, langs: tuple[Lang, ...], replies: AlarmReplies) -> str:
-    """For a message in a language the bot does not read: the safety net and "I cannot read this",
+    """For a message in a language the bot does not read: the spoed line and "I cannot read this",
     once per language in `langs` (Dutch and English); the numbers carry the message."""
     blocks = [
         f"{render_safety_net(now, content, lang, replies)}\n{_fill(replies.get(lang).texts['foreign'], {})}"
@@ -255,28 +449,19 @@ def render_foreign_reply(now: dt.datetime, content: Content, langs: tuple[Lang, 
     return "\n\n".join(blocks)
 
 
-def _spoed_reply(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
-    templates = replies.get(lang)
-    routing = route(Level.URGENT, now, content)
-    lines = [_fill(first, {}), _fill(templates.texts["spoed"], {}), *_routing_lines(routing, content, lang, templates)]
-    return "\n\n".join(lines)
+def render_with_spoed_lines(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
+    """Any first line (e.g. "this is not possible right now"), then the spoed line with 112."""
+    return f"{_fill(first, {})}\n\n{render_safety_net(now, content, lang, replies)}"
 
 
 def render_unreadable_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
-    """For voice, photo, sticker …: "I cannot read this", then the spoed lines and 112."""
-    templates = replies.get(lang)
-    return _spoed_reply(templates.texts["unreadable"], now, content, lang, replies)
-
-
-def render_with_spoed_lines(first: str, now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
-    """Any first line (e.g. "this is not possible right now"), then the spoed lines and 112."""
-    return _spoed_reply(first, now, content, lang, replies)
+    """For voice, photo, sticker …: "I cannot read this", then the spoed line with 112."""
+    return render_with_spoed_lines(replies.get(lang).texts["unreadable"], now, content, lang, replies)
 
 
 def render_error_fallback(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
-    """When a handler crashed: say so, then the spoed lines and 112."""
-    templates = replies.get(lang)
-    return _spoed_reply(templates.texts["error"], now, content, lang, replies)
+    """When a handler crashed: say so, then the spoed line with 112."""
+    return render_with_spoed_lines(replies.get(lang).texts["error"], now, content, lang, replies)
 
 
 def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, replies: AlarmReplies) -> str:
@@ -288,7 +473,7 @@ def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, repli
     day_names = [templates.days[d] for d in sorted(hours.days)]
     days = ", ".join(day_names[:-1]) + f" {texts['and']} {day_names[-1]}" if len(day_names) > 1 else "".join(day_names)
     lines = []
-    if "spreekuur" in content.contacts:
+    if SPREEKUUR in content.contacts:
         lines.append(f"<b>{_fill(texts['spreekuur_title'], values)}</b>")
     lines.append(
         _fill(
@@ -300,16 +485,7 @@ def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, repli
     if status.open_now:
         lines.append(_fill(texts["spreekuur_open"], {}))
     elif status.next_open is not None:
-        opening = status.next_open.astimezone(AMSTERDAM)
-        lines.append(
-            _fill(
-                texts["spreekuur_next"],
-                {
-                    "day": html.escape(f"{templates.days[opening.weekday()]} {opening.day}-{opening.month}"),
-                    "time": f"{opening:%H:%M}",
-                },
-            )
-        )
+        lines.append(_fill(texts["spreekuur_next"], {"when": html.escape(format_when(status.next_open, lang, now))}))
     if content.spreekuur_menu:
         menu = ", ".join(f"{c.label.get(lang) or c.label.get('nl', '')} ({c.choice})" for c in content.spreekuur_menu)
         lines.append(_fill(texts["spreekuur_menu"], {"menu": html.escape(menu)}))

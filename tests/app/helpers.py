@@ -39,8 +39,6 @@ async def enter_mri(chat: Chat) -> None:
         "MRI-scan", "Annuleren"
     )
     (await chat.press(PATIENT, "MRI-scan")).assert_contains("Wanneer is uw MRI-scan?")
-    (await chat.say(PATIENT, "10 december 13.15")).assert_contains(
-        "Klopt het: MRI-scan op donderdag 10 december om 13:15?"
-    )
+    (await chat.say(PATIENT, "10 december 13.15")).assert_contains("Klopt dit? MRI-scan: donderdag 10 december, 13:15.")
     reply = await chat.press(PATIENT, "Ja, opslaan")
-    reply.assert_contains("Opgeslagen", "woensdag 9 december om 18:00", "donderdag 10 december om 11:15")
+    reply.assert_contains("Opgeslagen", "• woensdag 9 december, 18:00", "• donderdag 10 december, 11:15")

@@ -16,13 +16,17 @@ async def test_self_service_with_an_alarm_in_the_middle(chat: Chat) -> None:
     alarm = await chat.say(PATIENT, "ik heb 39,5 koorts")
     alarm.assert_count(1).assert_contains("112").assert_not_contains("Klopt het")
     (await chat.say(PATIENT, "overmorgen om half tien")).assert_contains(
-        "Klopt het: MRI-scan op donderdag 3 december om 09:30?"
+        "Klopt dit? MRI-scan: donderdag 3 december, 09:30."
     )
-    (await chat.press(PATIENT, "Nee, opnieuw")).assert_contains("Wanneer is uw MRI-scan?")
+    (await chat.press(PATIENT, "Nee, opnieuw")).assert_contains(
+        "Wanneer is uw MRI-scan?", "Bijvoorbeeld: wo 2 dec 10:00"
+    )
     (await chat.say(PATIENT, "gisteren 10:00")).assert_contains("al voorbij")
-    (await chat.say(PATIENT, "blabla")).assert_contains("kan ik niet lezen")
-    (await chat.say(PATIENT, "3-12 om 9.30")).assert_contains("Klopt het")
-    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 3 december om 09:30")
+    (await chat.say(PATIENT, "12 blabla")).assert_contains("kan ik niet lezen", "Bijvoorbeeld: wo 2 dec 10:00")
+    # Text with nothing of a date in it is not an answer: it gets its own reply, then the step again.
+    (await chat.say(PATIENT, "blabla")).assert_contains("Dit staat niet in de folder", "Typ de datum en de tijd")
+    (await chat.say(PATIENT, "3-12 om 9.30")).assert_contains("Klopt dit?")
+    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan, donderdag 3 december, 09:30.")
     appointments = chat.assembly.services.storage.list_appointments(chat_id=PATIENT)
     assert [(a.type, a.source) for a in appointments] == [("mri", "patient")]
 
@@ -40,12 +44,12 @@ async def test_annuleer_leaves_the_dialogue_and_saves_nothing(chat: Chat) -> Non
 async def test_list_cancel_and_calendar_file(chat: Chat) -> None:
     await enter_mri(chat)
     reply = await chat.say(PATIENT, "/afspraken")
-    reply.assert_contains("Uw komende afspraken", "MRI-scan: donderdag 10 december om 13:15")
-    reply = await chat.press(PATIENT, "📅 In agenda: MRI-scan 10 december om 13:15")
+    reply.assert_contains("Uw komende afspraken", "MRI-scan: donderdag 10 december, 13:15")
+    reply = await chat.press(PATIENT, "📅 In agenda: MRI-scan 10 december, 13:15")
     document = reply[0].document
     assert document is not None and document.filename.endswith(".ics")
     assert b"BEGIN:VEVENT" in document.content
-    reply = await chat.press(PATIENT, "🔕 Geen herinneringen meer: MRI-scan 10 december om 13:15")
+    reply = await chat.press(PATIENT, "🔕 Geen herinneringen meer: MRI-scan 10 december, 13:15")
     reply.assert_contains("zijn gestopt", "afsprakenlijn", "020 444 11 00")
     (await chat.say(PATIENT, "/afspraken")).assert_contains("geen komende afspraken")
 
@@ -60,7 +64,7 @@ async def test_reminder_arrives_with_folder_facts_and_buttons(chat: Chat) -> Non
     await chat.harness.settle()
     reminder = chat.harness.last(PATIENT)
     text = reminder.text or ""
-    assert "Herinnering: uw MRI-scan is op donderdag 10 december om 13:15" in text
+    assert "Herinnering: uw MRI-scan is op donderdag 10 december, 13:15" in text
     assert "alle voorwerpen van metaal" in text
     (await chat.press(PATIENT, "Gelezen")).assert_count(1)
     assert "Gelezen" not in [b.label for b in chat.harness.last(PATIENT).flat_buttons]

@@ -71,7 +71,7 @@ async def start_dialogue(chat: Chat) -> None:
     (await chat.say(PATIENT, "/afspraak")).assert_contains("Gaat u akkoord?")
     await chat.press(PATIENT, "Akkoord")
     await chat.press(PATIENT, "MRI-scan")
-    (await chat.say(PATIENT, "10 december 13.15")).assert_contains("Klopt het")
+    (await chat.say(PATIENT, "10 december 13.15")).assert_contains("Klopt dit?")
 
 
 def due_reminder(chat: Chat) -> None:
@@ -109,7 +109,7 @@ async def run_stall(chat: Chat, stall: Stall, *, write_during_stall: bool) -> No
         reply.assert_contains("lukt nu even niet", "112")
         assert (await chat.assembly._health())["database"] is False
     # Back: the dialogue started before the stall completes, the pending reminder goes out once.
-    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan op donderdag 10 december om 13:15")
+    (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan, donderdag 10 december, 13:15.")
     assert len(services.storage.list_appointments(chat_id=PATIENT)) == 1
     assert (await chat.assembly._health())["database"] is True
     services.timer.signal()  # type: ignore[union-attr]

@@ -99,7 +99,7 @@ async def test_two_webhook_instances_take_turns_in_one_afspraak_and_one_bericht(
             assert "Gaat u akkoord?" in await deliver(fake.send_text(PATIENT, "/afspraak"))
             assert "Voor welk onderzoek" in await deliver(press(fake, PATIENT, "Akkoord"))
             assert "Wanneer is uw MRI-scan?" in await deliver(press(fake, PATIENT, "MRI-scan"))
-            assert "Klopt het" in await deliver(fake.send_text(PATIENT, "10 december 13.15"))
+            assert "Klopt dit?" in await deliver(fake.send_text(PATIENT, "10 december 13.15"))
             assert "Opgeslagen" in await deliver(press(fake, PATIENT, "Ja, opslaan"))
             await deliver(press(fake, PATIENT, "Ja, opslaan"))  # a second tap: no second appointment
             storage = instances[0][0].services.storage
@@ -148,7 +148,7 @@ async def test_sigkill_halfway_through_afspraak_then_the_next_message_continues(
             await proc.wait()
         proc = await start_bot("run", env=env)
         try:
-            await step("overmorgen om half tien", "Klopt het: MRI-scan op")
+            await step("overmorgen om half tien", "Klopt dit? MRI-scan:")
             await step(press(fake, PATIENT, "Ja, opslaan"), "Opgeslagen: MRI-scan")
         finally:
             proc.send_signal(signal.SIGTERM)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from tests.chats import PATIENT, Chat
 
 
-async def test_start_shows_welcome_112_and_menu(chat: Chat) -> None:
+async def test_start_shows_a_short_welcome_112_and_menu_with_spoed_first(chat: Chat) -> None:
     reply = await chat.say(PATIENT, "/start")
     reply.assert_count(1).assert_contains("Welkom", "vervang uw behandelteam niet", "112", "Inhoud van de folder")
     reply.assert_buttons("Het team", "De lever", "Behandelingen", "Contact")
+    assert reply.labels[0] == "🚨 Spoed — wie bel ik?"
+    assert len(reply.text.split("Inhoud van de folder")[0]) <= 250  # the welcome before the menu
 
 
 async def test_chapter_navigation_edits_in_place(chat: Chat) -> None:
@@ -43,9 +45,17 @@ async def test_deep_link_opens_chapter(chat: Chat) -> None:
     reply.assert_contains("Spoed", "06 25 71 60 27", "huisartsenpost", "112")
 
 
-async def test_contact_shows_all_numbers(chat: Chat) -> None:
+async def test_contact_shows_all_numbers_on_two_pages(chat: Chat) -> None:
     reply = await chat.say(PATIENT, "/contact")
-    reply.assert_contains("020 444 44 44", "020 444 11 00", "06 25 71 60 27", "gioca-crc@amsterdamumc.nl")
+    reply.assert_count(1).assert_contains("020 444 44 44", "020 444 11 00").assert_buttons("Verder (2/2) ▶")
+    assert len(reply[0].text or "") < 1000
+    first = reply[0].message_id
+    reply = await chat.press(PATIENT, "Verder (2/2) ▶")
+    reply.assert_contains("Contact (2/2)", "06 25 71 60 27", "gioca-crc@amsterdamumc.nl").assert_buttons(
+        "◀ Terug (1/2)"
+    )
+    assert reply[0].message_id == first  # the page turns in place
+    (await chat.press(PATIENT, "◀ Terug (1/2)")).assert_contains("020 444 44 44")
 
 
 async def test_help_and_unknown_command(chat: Chat) -> None:
@@ -65,7 +75,7 @@ async def test_stale_and_tampered_buttons_get_the_menu(chat: Chat) -> None:
 
 async def test_english_interface_from_language_code_and_taal(chat: Chat) -> None:
     reply = await chat.say(PATIENT, "/start", language_code="en")
-    reply.assert_contains("Welcome", "call 112").assert_buttons("Het team")
+    reply.assert_contains("Welcome", "Call 112").assert_buttons("Het team", "🚨 Urgent — whom do I call?")
     reply = await chat.say(PATIENT, "/taal", language_code="en")
     reply = await chat.press(PATIENT, "Nederlands")
     reply.assert_contains("Ik gebruik nu het Nederlands")

@@ -102,25 +102,24 @@ TUESDAY_11_00 = datetime(2027, 6, 1, 11, 0, tzinfo=AMSTERDAM)
 
 
 @pytest.mark.parametrize("now", [TUESDAY_00_30, TUESDAY_11_00], ids=["night", "office"])
-async def test_what_the_bot_does_not_understand_starts_with_spoed_and_112(tmp_path: Path, now: datetime) -> None:
-    spoed = "huisartsenpost" if now == TUESDAY_00_30 else "spoedlijn 06 25 71 60 27"
+async def test_what_the_bot_does_not_understand_carries_spoed_and_112(tmp_path: Path, now: datetime) -> None:
+    spoed = "Bel nu uw huisartsenpost." if now == TUESDAY_00_30 else "Bel nu de spoedlijn: 06 25 71 60 27."
     async with running_bot(tmp_path, ManualClock(now)) as chat:
         for text in ("Yarın randevum saat kaçta?", "أين يمكنني ركن سيارتي؟", "Sonuçlarımı ne zaman öğreneceğim?"):
             reply = (await chat.say(PATIENT, text)).assert_count(1)
             lines = reply.text.splitlines()
-            assert spoed in lines[0] and "112" in lines[1]
+            assert spoed in lines[0] and "Levensgevaar? Bel 112." in lines[0]  # the spoed line comes first
             reply.assert_contains("Ik begrijp alleen Nederlands en Engels", "I only understand Dutch and English")
             assert reply.text.count("112") == 2  # Dutch and English: the numbers carry the message
+        # A harmless question not in the folder: short, one contact line, the spoed route as the last line.
         reply = (await chat.say(PATIENT, "hoe laat gaat de trein naar Utrecht?")).assert_count(1)
-        lines = reply.text.splitlines()
-        assert spoed in lines[0] and lines[1] == "Bij levensbedreigende situaties belt u 112."
-        assert (
-            reply.text.index("112") < reply.text.index("niet vinden in de folder") < reply.text.index("020 444 11 00")
-        )
+        lines = [line for line in reply.text.splitlines() if line.strip()]
+        assert lines[0] == "Dit staat niet in de folder." and "020 444 11 00" in lines[1]
+        assert lines[-1] == f"Spoed? {spoed} Levensgevaar? Bel 112." and len(lines) == 3
         english = await chat.say(PATIENT, "what is the capital of Peru?", language_code="en")
-        assert english.text.splitlines()[1] == "In life-threatening situations, call 112."
+        assert english.text.splitlines()[-1].endswith("Life in danger? Call 112.")
 
 
 async def test_long_and_empty_looking_messages_are_answered(chat: Chat) -> None:
-    (await chat.say(PATIENT, "x" * 4000)).assert_contains("niet vinden in de folder")
+    (await chat.say(PATIENT, "x" * 4000)).assert_contains("Dit staat niet in de folder")
     (await chat.say(PATIENT, "koorts " + "bla " * 900)).assert_contains("112")

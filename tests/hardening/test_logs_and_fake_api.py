@@ -56,7 +56,7 @@ async def test_fake_api_command_serves_run_base_url_as_the_readme_shows(tmp_path
         seen = ""
         while "Welkom" not in seen:
             seen += (await asyncio.wait_for(fake.stdout.readline(), 60)).decode()
-        fake.stdin.write(b"1\n")  # the first button of the menu: a chapter
+        fake.stdin.write(b"2\n")  # the second button of the menu (after "Spoed — wie bel ik?"): a chapter
         await fake.stdin.drain()
         while not (line := (await asyncio.wait_for(fake.stdout.readline(), 60)).decode()).startswith("bot"):
             pass

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import AMSTERDAM
-from bot.reminders.dates import format_when
+from bot.reminders.dates import example_when, format_when
 from bot.reminders.loader import load_reminder_rules
+from bot.reminders.parsing import parse_appointment_time
 from bot.reminders.rules import QuietHours, ReminderRules, outside_quiet_hours, reminder_moments
 from bot.reminders.texts import render_reminder
 from bot.storage.records import Appointment
@@ -143,21 +144,37 @@ def test_dst_changes(rules: ReminderRules, start: datetime, day_before_utc: date
 
 def test_dutch_and_english_dates() -> None:
     when = ams(2024, 12, 10, 13, 15).astimezone(UTC)
-    assert format_when(when, "nl") == "dinsdag 10 december om 13:15"
-    assert format_when(when, "en") == "Tuesday 10 December at 13:15"
+    assert format_when(when, "nl") == "dinsdag 10 december, 13:15"
+    assert format_when(when, "en") == "Tuesday 10 December, 13:15"
+    # "vandaag" and "morgen" where they apply, so nobody has to work out which day it is
+    assert format_when(when, "nl", ams(2024, 12, 10, 8, 0)) == "vandaag, 13:15"
+    assert format_when(when, "nl", ams(2024, 12, 9, 23, 59)) == "morgen, dinsdag 10 december, 13:15"
+    assert format_when(when, "en", ams(2024, 12, 9, 8, 0)) == "tomorrow, Tuesday 10 December, 13:15"
+    assert format_when(when, "nl", ams(2024, 12, 8, 8, 0)) == "dinsdag 10 december, 13:15"
+
+
+def test_the_example_date_is_a_coming_working_day_the_parser_reads() -> None:
+    for offset in range(400):
+        now = ams(2026, 1, 1, 23, 30) + timedelta(days=offset)
+        for lang in ("nl", "en"):
+            example = example_when(now, lang)
+            parsed = parse_appointment_time(example, now)
+            assert parsed.status == "ok" and parsed.when is not None, (now, example)
+            day = parsed.when.astimezone(AMSTERDAM)
+            assert day.weekday() < 5 and 1 <= (day.date() - now.date()).days <= 3 and day.hour == 10
 
 
 def test_render_reminder(rules: ReminderRules) -> None:
     appt = Appointment(5, 1, "mri", ams(2024, 12, 10, 13, 15).astimezone(UTC), "staff", None, ams(2024, 11, 1))
     html, keyboard = render_reminder(rules, appt, 77, "nl")
-    assert "uw MRI-scan is op dinsdag 10 december om 13:15" in html
+    assert "uw MRI-scan is op dinsdag 10 december, 13:15" in html
     assert "alle voorwerpen van metaal uit of af te doen" in html
     data = [b.callback_data for row in keyboard for b in row]
     assert data == ["rem:read:77", "ch:mri-scan", "rem:move:5"]
     labels = [b.label for row in keyboard for b in row]
     assert labels[0] == "Gelezen" and labels[2] == "Afspraak verzetten?"
     html_en, keyboard_en = render_reminder(rules, appt, 77, "en")
-    assert "Tuesday 10 December at 13:15" in html_en and "metaal" in html_en  # folder facts stay Dutch
+    assert "Tuesday 10 December, 13:15" in html_en and "metaal" in html_en  # folder facts stay Dutch
     assert keyboard_en[0][0].label == "Read"
     for kind, chapter in [
         ("ct", "ch:ct-scan"),

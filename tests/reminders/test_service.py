@@ -48,8 +48,8 @@ async def test_reminder_due_during_downtime_is_sent_once_after_two_restarts(
     second, sender2 = make(fresh(engine_factory), rules, clock)
     report = await second.run_due(clock.now())
     assert len(report.sent) == 1 and len(sender2.sent) == 1
-    assert "dinsdag 10 december om 13:15" not in sender2.sent[0].html  # 2026: a Thursday
-    assert "donderdag 10 december om 13:15" in sender2.sent[0].html
+    assert "dinsdag 10 december, 13:15" not in sender2.sent[0].html  # 2026: a Thursday
+    assert "donderdag 10 december, 13:15" in sender2.sent[0].html
     third, sender3 = make(fresh(engine_factory), rules, clock)
     assert (await third.run_due(clock.now())).handled == 0 and sender3.sent == []
     clock.set(datetime(2026, 12, 10, 11, 16, tzinfo=AMSTERDAM))

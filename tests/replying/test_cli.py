@@ -40,10 +40,11 @@ def test_one_reply_per_line_at_night_and_in_office_hours() -> None:
         assert all(isinstance(m, str) for m in out["messages"])  # type: ignore[attr-defined]
     emergency, question, unknown, foreign, mri = night[:5]
     assert emergency["level"] == "emergency" and emergency["route"][0] == "alarmnummer"  # type: ignore[index]
-    assert emergency["messages"][0].startswith("<b>Bij levensbedreigende situaties belt u 112.")  # type: ignore[index]
-    assert SEH in emergency["messages"][0]  # type: ignore[index]
+    assert emergency["messages"][0].startswith("<b>Bel nu 112.</b>\n\n")  # type: ignore[index]
+    assert SEH not in emergency["messages"][0]  # type: ignore[index]  # the SEH sentence is about fever
     assert question["kind"] == ["alarm", "answer"] and len(question["messages"]) == 2  # type: ignore[arg-type]
-    assert unknown["kind"] == ["not_found"] and unknown["route"] == ["huisartsenpost", "alarmnummer", "spreekuur"]
+    assert unknown["kind"] == ["not_found"]
+    assert unknown["route"] == ["email", "spreekuur", "huisartsenpost", "alarmnummer"]
     assert foreign["kind"] == ["foreign"] and "I only understand Dutch and English" in foreign["messages"][0]  # type: ignore[index]
     assert mri["kind"] == ["answer"] and mri["route"] == [] and mri["buttons"][0] == ["📖 MRI-scan"]  # type: ignore[index]
     assert SPOEDLIJN in office[2]["messages"][0] and "huisartsenpost" not in office[2]["messages"][0]  # type: ignore[index, operator]
@@ -52,7 +53,7 @@ def test_one_reply_per_line_at_night_and_in_office_hours() -> None:
 
 def test_an_english_chat() -> None:
     [out] = replies("what is the capital of Peru?\n", "--lang", "en", "--at", "2026-12-01T00:30")
-    assert "In life-threatening situations, call 112." in out["messages"][0]  # type: ignore[index]
+    assert "Life in danger? Call 112." in out["messages"][0]  # type: ignore[index]
 
 
 def test_bad_arguments_and_bad_content() -> None:

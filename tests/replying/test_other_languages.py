@@ -22,9 +22,10 @@ def test_every_other_language_alarm_is_answered_with_its_numbers_in_dutch_and_en
         reply = compose(text, now, "nl", knowledge)
         assert reply.level == level and reply.alarm is not None, (lang, text)
         message = reply.alarm.text
+        assert "Bel nu" in message and "Call" in message, (lang, text)  # the instruction, in both
         assert "belt u 112" in message and "call 112" in message, (lang, text)
         assert (SPOEDLIJN in message) if now == OFFICE else ("huisartsenpost" in message), (lang, text)
-        if level >= Level.SEH:
+        if level is Level.SEH:  # under "Bel nu 112." the SEH sentence shows only when fever is a reason
             assert SEH in message, (lang, text)
 
 
@@ -35,6 +36,8 @@ def test_other_language_messages_without_an_alarm_get_the_spoed_lines_and_112(
     for lang, text in OTHER_LANGUAGE_BENIGN + FALLS:
         reply = compose(text, now, "nl", knowledge)
         assert reply.level == Level.NONE and reply.text is not None, (lang, text)
+        if reply.text.kind == "feeling":  # "merci beaucoup": a thank-you is understood, and needs no 112
+            continue
         message = "\n".join(reply.messages)
         assert "112" in message, (lang, text, reply.text.kind)
         assert (SPOEDLIJN in message) if now == OFFICE else ("huisartsenpost" in message), (lang, text)

@@ -157,10 +157,14 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "outbox": 0,
         "enrolments": 0,
         "audit_references": 0,
+        "inbox_messages": 0,
+        "inbox_threads": 0,
     }
     exported = storage.export_chat(2)
     assert exported["patient"] is None and not any(exported.values())
-    assert {"appointments", "reminders", "dialogs", "enrolments", "hospital_patient_numbers"} <= set(exported)
+    assert {"appointments", "reminders", "dialogs", "enrolments", "hospital_patient_numbers", "inbox_threads"} <= set(
+        exported
+    )
 
 
 def test_hash_chat_id_hides_the_id() -> None:

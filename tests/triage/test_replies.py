@@ -11,10 +11,11 @@ import pytest
 from bot.clock import AMSTERDAM
 from bot.content.model import Contact, Content, Lang
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage
+from bot.triage.matcher import Match, Triage, TriageResult
 from bot.triage.replies import (
     AlarmReplies,
     check_extra_contacts,
+    check_reason_concepts,
     load_alarm_replies,
     render_alarm_reply,
     render_error_fallback,
@@ -38,9 +39,12 @@ def reply(
     return render_alarm_reply(result, route(result.level, now, content), content, lang, replies)
 
 
-def test_urgent_in_office_uses_the_folder_sentence(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+def test_urgent_in_office_instructs_then_quotes_the_folder(
+    triage: Triage, content: Content, replies: AlarmReplies
+) -> None:
     text = reply(triage, content, replies, "ik moet steeds overgeven", OFFICE)
-    assert text.startswith("<b>")
+    assert text.startswith(f"<b>Bel nu de spoedlijn: {SPOEDLIJN}.</b>\n")
+    assert "Bel dan 112." in text.splitlines()[1]  # the one escalation line
     assert f"Neem dan contact op met de verpleegkundige spoedlijn {SPOEDLIJN}." in text
     assert f"Bij levensbedreigende situaties belt u {ALARM}." in text
     assert "huisartsenpost" not in text
@@ -48,6 +52,7 @@ def test_urgent_in_office_uses_the_folder_sentence(triage: Triage, content: Cont
 
 def test_urgent_at_night_names_the_huisartsenpost(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "ik heb diarree", NIGHT)
+    assert text.startswith("<b>Bel nu uw huisartsenpost.</b>")
     assert "Buiten kantooruren kunt u bij spoed contact opnemen met uw huisartsenpost." in text
     assert SPOEDLIJN not in text
     assert ALARM in text
@@ -58,15 +63,17 @@ def test_seh_adds_the_seh_number(triage: Triage, content: Content, replies: Alar
     assert SEH in text and "dienstdoende arts" in text and ALARM in text
 
 
-def test_emergency_puts_112_first(triage: Triage, content: Content, replies: AlarmReplies) -> None:
+def test_emergency_puts_112_first_and_alone(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "he is not breathing", OFFICE, "en")
-    assert text.splitlines()[0] == f"<b>In life-threatening situations, call {ALARM}.</b>"
+    assert text.split("\n\n")[0] == f"<b>Call {ALARM} now.</b>"
+    assert SEH not in text  # the SEH sentence is about fever
+    assert f"In life-threatening situations, call {ALARM}." in text  # the folder's own, under it
 
 
 def test_none_gets_the_spreekuur(triage: Triage, content: Content, replies: AlarmReplies) -> None:
     text = reply(triage, content, replies, "Hoe lang duurt een MRI?", NIGHT)
     assert "020 444 11 00" in text
-    assert "donderdag 23-4 om 10:00" in text
+    assert "Het spreekuur is weer open: morgen, donderdag 23 april, 10:00." in text
     assert "medische vraag (1)" in text
 
 
@@ -136,3 +143,33 @@ def test_extra_lines_are_checked(tmp_path: Path, content: Content) -> None:
         "nl.extra_lines: 'zelfmoordpreventie' is not a contact in contacts.yaml",
         "en.extra_lines: 'zelfmoordpreventie' is not a contact in contacts.yaml",
     ]
+
+
+def _result(level: Level, *concepts: str) -> TriageResult:
+    return TriageResult(level, tuple(Match(c, level, (c,), "exact", False, c) for c in concepts))
+
+
+@pytest.mark.parametrize("now", [OFFICE, NIGHT])
+def test_the_seh_sentence_goes_with_fever_only(content: Content, replies: AlarmReplies, now: dt.datetime) -> None:
+    """A concept at SEH level for another reason (a black tarry stool, a red swollen calf) gets the SEH
+    instruction without the folder's fever sentence; fever gets it at every level, also under 112."""
+    folder_seh = "Bij koorts (&gt; 38,5 °C)"
+    other = render_alarm_reply(
+        _result(Level.SEH, "black_stool"), route(Level.SEH, now, content), content, "nl", replies
+    )
+    assert other.startswith(f"<b>Bel nu de Spoedeisende Hulp van het VUmc: {SEH}.</b>") and folder_seh not in other
+    fever = render_alarm_reply(_result(Level.SEH, "fever"), route(Level.SEH, now, content), content, "nl", replies)
+    assert folder_seh in fever
+    collapse = _result(Level.EMERGENCY, "unconscious")
+    text = render_alarm_reply(collapse, route(Level.EMERGENCY, now, content), content, "nl", replies)
+    assert text.startswith("<b>Bel nu 112.</b>\n\n") and SEH not in text
+    both = _result(Level.EMERGENCY, "unconscious", "high_fever")
+    assert folder_seh in render_alarm_reply(both, route(Level.EMERGENCY, now, content), content, "nl", replies)
+
+
+def test_reasons_name_alarm_concepts_and_the_wording_awaits_sign_off(tmp_path: Path) -> None:
+    replies, problems = load_alarm_replies(CONTENT_DIR / "alarm_replies.yaml")
+    assert replies is not None and replies.review.awaiting_sign_off, problems
+    assert check_reason_concepts(replies, {"fever", "high_fever"}, tmp_path / "x.yaml")[0].message == (
+        "folder_lines_for.seh: 'other_language_fever' is not an alarm concept in alarms.yaml"
+    )

@@ -5,7 +5,9 @@ and time in the patient's own Dutch words, and confirms before saving. Its state
 in the chat's state (`ChatData.appointment`, kept in the database by bot.app.chat_state), so it continues after
 a restart and on whichever instance gets the next update; each handler checks the draft's step, and
 a button from another step is stale. The safety layer runs in an earlier handler group, so an alarm
-typed in the middle of it is still answered first.
+typed in the middle of it is still answered first. Typed text reaches the dialogue through
+bot.app.handlers.dialogue, which first reads "stop", "help" and "weet ik niet"; what is clearly not an
+answer gets the reply it calls for there, never "Die datum kan ik niet lezen".
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
 from bot.app.context import AppointmentDraft, AppointmentStep, Context
@@ -25,10 +27,11 @@ from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
 from bot.observability.pseudonyms import hash_chat_id
-from bot.reminders.dates import format_when
+from bot.reminders.dates import example_when, format_day, format_when
 from bot.reminders.ics import appointment_ics
-from bot.reminders.parsing import parse_appointment_time
+from bot.reminders.parsing import ParsedTime, mentions_date_or_time, parse_appointment_time
 from bot.reminders.validation import PAST, check_start
+from bot.replying.compose import not_an_answer
 from bot.sending import Button, Document
 from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
 
@@ -46,9 +49,7 @@ class AppointmentHandlers:
     def handlers(self) -> list[Registration]:
         """The dialogue's handlers (typed dates and /annuleer first), the list and the reminder buttons."""
         only_new = filters.UpdateType.MESSAGE
-        text = filters.TEXT & ~filters.COMMAND & only_new
         return [
-            (Group.DIALOGUE, MessageHandler(text, self.on_text)),
             (Group.DIALOGUE, CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new)),
             (Group.DIALOGUE, CallbackQueryHandler(self.cancel, pattern=callbacks.APPOINTMENT_CANCEL_PATTERN)),
             (Group.DEFAULT, CommandHandler("afspraak", self.start, filters=only_new)),
@@ -154,48 +155,84 @@ class AppointmentHandlers:
             await self._ask_type(update, context)
             return
         label = self._type_label(appointment_type, context.lang)
-        await self._say(update, context.t("appt_ask_when", type=html.escape(label)))
+        await self._say(update, context.t("appt_ask_when", type=html.escape(label), example=self._example(context)))
         now = self.services.clock.now()
         context.state.appointment = draft.at("when", now, type=_as_type(appointment_type), day=None, when=None)
 
-    async def on_text(self, update: Update, context: Context) -> None:
-        """Typed text while a date and time are asked for; any other text is not ours."""
-        if self._draft(context, "when", "confirm") is None:
-            return
-        await self.on_when(update, context)
-        raise ApplicationHandlerStop
+    # -- typed text, through bot.app.handlers.dialogue ----------------------------------------------
 
-    async def on_when(self, update: Update, context: Context) -> None:
-        """Read the date and time; confirm, ask again, or ask which one was meant."""
+    def is_open(self, context: Context) -> bool:
+        """True while an appointment is being entered (and the draft has not lapsed)."""
+        return self._draft(context) is not None
+
+    def waiting_for(self, context: Context) -> str:
+        """What the open step waits for, and how to stop."""
+        draft = self._draft(context)
+        step = draft.step if draft is not None else "when"
+        return context.t(f"appt_help_{step}", example=self._example(context))
+
+    def reminder(self, context: Context) -> str | None:
+        """After the reply to a message that was not an answer: the step again."""
+        return self.waiting_for(context)
+
+    async def stop(self, update: Update, context: Context) -> None:
+        """ "stop", "stoppen", "annuleren": leave the dialogue; nothing is saved."""
+        context.state.appointment = None
+        await self._say(update, context.t("appt_cancelled_conversation"))
+
+    async def dont_know(self, update: Update, context: Context) -> None:
+        """ "weet ik niet": without a date there is nothing to remind of, so stop; elsewhere explain the step."""
+        if self._draft(context, "when", "confirm") is None:
+            await self._say(update, self.waiting_for(context))
+            return
+        context.state.appointment = None
+        await self._say(update, context.t("appt_dont_know"))
+
+    async def answer(self, update: Update, context: Context) -> bool:
+        """Read typed text as the step's answer; False when it is clearly not one (the caller replies to it)."""
         message = update.effective_message
+        if self._draft(context, "when", "confirm") is None or message is None or not message.text:
+            return False  # the other steps wait for a button
+        text = message.text[:200]
+        draft = context.state.appointment
+        parsed = parse_appointment_time(text, self.services.clock.now(), day=draft.day if draft else None)
+        if parsed.status == "error" and parsed.reason == "unreadable":
+            catalog = self.services.knowledge.current.catalog
+            if not mentions_date_or_time(text) or not_an_answer(text, catalog):
+                return False
+        await self._on_when(update, context, parsed)
+        return True
+
+    def _example(self, context: Context) -> str:
+        return html.escape(example_when(self.services.clock.now(), context.lang))
+
+    async def _on_when(self, update: Update, context: Context, parsed: ParsedTime) -> None:
+        """The date and time read: confirm, ask again, or ask which one was meant."""
         draft = self._draft(context, "when", "confirm")
-        if message is None or not message.text or draft is None or draft.type is None:
+        if draft is None or draft.type is None:
             return
         lang = context.lang
         label = html.escape(self._type_label(draft.type, lang))
         now = self.services.clock.now()
-        parsed = parse_appointment_time(message.text[:200], now, day=draft.day)
         if parsed.status == "ok" and parsed.when is not None:
             await self._confirm(update, context, parsed.when)
             return
         context.state.appointment = draft.at("when", now)
         if parsed.status == "error":
             key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
-            await self._say(update, context.t(key))
+            await self._say(update, context.t(key, example=self._example(context)))
             return
         if parsed.question in ("ask_time", "nonexistent") and parsed.day is not None:
             context.state.appointment = draft.at("when", now, day=parsed.day)
             if parsed.question == "nonexistent":  # 02:30 on the night the clocks skip it: ask, never shift
                 await self._say(update, parsed.question_text(lang) or "")
                 return
-            date_text = format_when(
-                datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12), lang
-            )
-            date_text = date_text.rsplit(" ", 2)[0]  # the date without "om 12:00"
+            noon = datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+            date_text = format_day(noon, lang)
             await self._say(update, context.t("appt_ask_time", type=label, date=date_text))
             return
         if parsed.candidates:
-            options = [format_when(c, lang) for c in parsed.candidates[:4]]
+            options = [format_when(c, lang, now) for c in parsed.candidates[:4]]
             keyboard = [
                 [Button(o, callbacks.appointment_pick(int(c.timestamp())))]
                 for o, c in zip(options, parsed.candidates, strict=False)
@@ -206,7 +243,9 @@ class AppointmentHandlers:
                 keyboard,
             )
             return
-        await self._say(update, parsed.question_text(lang) or context.t("appt_unreadable"))
+        await self._say(
+            update, parsed.question_text(lang) or context.t("appt_unreadable", example=self._example(context))
+        )
 
     async def on_pick(self, update: Update, context: Context) -> None:
         """One of the offered times was chosen."""
@@ -232,7 +271,8 @@ class AppointmentHandlers:
         refused = check_start(when, now)  # the rules every way in shares (bot.reminders.validation)
         if refused:
             context.state.appointment = draft.at("when", now)
-            await self._say(update, context.t("appt_past" if refused == PAST else "appt_too_far"))
+            key = "appt_past" if refused == PAST else "appt_too_far"
+            await self._say(update, context.t(key, example=self._example(context)))
             return
         label = html.escape(self._type_label(draft.type, lang))
         keyboard = [
@@ -240,7 +280,8 @@ class AppointmentHandlers:
             [Button(context.t("button_no_again"), callbacks.appointment_confirm("again"))],
             [Button(context.t("button_cancel"), callbacks.appointment_confirm("cancel"))],
         ]
-        await self._say(update, context.t("appt_confirm", type=label, when=format_when(when, lang)), keyboard)
+        when_text = format_when(when, lang, now)
+        await self._say(update, context.t("appt_confirm", type=label, when=when_text), keyboard)
         context.state.appointment = draft.at("confirm", now, when=when.astimezone(UTC))
 
     async def on_again(self, update: Update, context: Context) -> None:
@@ -253,7 +294,7 @@ class AppointmentHandlers:
         if query:
             await query.answer()
         label = html.escape(self._type_label(draft.type or "overig", context.lang))
-        await self._say(update, context.t("appt_ask_when", type=label))
+        await self._say(update, context.t("appt_ask_when", type=label, example=self._example(context)))
         context.state.appointment = draft.at("when", self.services.clock.now(), when=None, day=None)
 
     async def on_save(self, update: Update, context: Context) -> None:
@@ -276,12 +317,13 @@ class AppointmentHandlers:
             raise
         self.services.timer.changed()
         lang = context.lang
+        now = self.services.clock.now()
         label = html.escape(self._type_label(appointment.type, lang))
-        lines = [context.t("appt_saved", type=label, when=format_when(appointment.start_at, lang))]
+        lines = [context.t("appt_saved", type=label, when=format_when(appointment.start_at, lang, now))]
         stored = await self.services.db(self.services.storage.reminders_of, appointment.id)
         pending = [r for r in stored if r.status == "pending"]
         if pending:
-            moments = ", ".join(format_when(r.due_at, lang) for r in pending)
+            moments = "\n".join(f"• {format_when(r.due_at, lang, now)}" for r in pending)
             lines.append(context.t("appt_saved_reminders", moments=moments))
         else:
             lines.append(context.t("appt_saved_no_reminders"))

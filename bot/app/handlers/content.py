@@ -1,4 +1,5 @@
-"""/start, /menu, /help, /contact, /taal, deep links and chapter navigation."""
+"""/start, /menu, /help, /contact, /taal, deep links, chapter navigation (pages of long chapters) and the
+menu's "Spoed — wie bel ik?"."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.app.replies import edit_view, send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
+from bot.replying.spoed import spoed_view
 from bot.sending import Button
 from bot.views import View, chapter_view, menu_button, menu_view
 
@@ -41,7 +43,9 @@ class ContentHandlers:
             (Group.DEFAULT, CommandHandler("contact", self.contact, filters=only_new)),
             (Group.DEFAULT, CommandHandler(["taal", "language"], self.language, filters=only_new)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_menu, pattern=callbacks.MENU_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_spoed, pattern=callbacks.SPOED_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_chapter, pattern=callbacks.CHAPTER_PATTERN)),
+            (Group.DEFAULT, CallbackQueryHandler(self.on_page, pattern=callbacks.CHAPTER_PAGE_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_language, pattern=callbacks.LANGUAGE_PATTERN)),
         ]
 
@@ -49,12 +53,12 @@ class ContentHandlers:
         knowledge = self.services.knowledge.current
         return menu_view(knowledge.catalog.content, knowledge.catalog.ui, lang, intro)
 
-    def _chapter(self, chapter_id: str, lang: Lang) -> View | None:
+    def _chapter(self, chapter_id: str, lang: Lang, page: int = 1) -> View | None:
         knowledge = self.services.knowledge.current
         chapter = knowledge.catalog.content.chapter(chapter_id)
         if chapter is None:
             return None
-        return chapter_view(knowledge.catalog.content, knowledge.catalog.ui, chapter, lang)
+        return chapter_view(knowledge.catalog.content, knowledge.catalog.ui, chapter, lang, page)
 
     async def start(self, update: Update, context: Context) -> None:
         """Welcome and menu; `/start <chapter-id>` (a deep link) opens that chapter."""
@@ -104,6 +108,32 @@ class ContentHandlers:
         if query:
             await query.answer()
             await edit_view(query, self._menu(context.lang))
+
+    async def on_spoed(self, update: Update, context: Context) -> None:
+        """The menu's first button: whom to call, for this moment (a new message, so the menu stays)."""
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        catalog = self.services.knowledge.current.catalog
+        view = spoed_view(self.services.clock.now(), context.lang, catalog)
+        if isinstance(query.message, Message):
+            await send_view(query.message, view)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, view.messages[0], reply_markup=to_markup(view.keyboard)
+            )
+
+    async def on_page(self, update: Update, context: Context) -> None:
+        """A page button of a long chapter: show that page in place."""
+        query = update.callback_query
+        parsed = callbacks.parse_chapter_page(query.data or "") if query is not None else None
+        view = self._chapter(parsed[0], context.lang, parsed[1]) if parsed is not None else None
+        if query is None or view is None:
+            await self.stale(update, context)
+            return
+        await query.answer()
+        await edit_view(query, view)
 
     async def on_chapter(self, update: Update, context: Context) -> None:
         """A chapter button: show the chapter in place; an unknown chapter is a stale button."""

@@ -252,13 +252,22 @@ class StaffHandlers:
         return rows
 
     async def on_draft_text(self, update: Update, context: Context) -> None:
-        """Step 2 by typing: staff's own text becomes the draft (only with an open draft)."""
+        """Step 2 by typing: staff's own text becomes the draft (only with an open draft). In every step
+        "stop" (or "annuleren", "cancel") ends the draft and "help" says what the step waits for."""
         draft = context.state.staff_draft
         message = update.effective_message
-        if draft is None or draft.step != "content" or message is None or not message.text:
+        if draft is None or message is None or not message.text or not self._is_staff(update):
             return  # not ours: the alarm layer and the other handlers go on as usual
-        if not self._is_staff(update):
-            return
+        intent = self.services.knowledge.current.catalog.conversation.intent(message.text)
+        if intent == "stop":
+            context.state.staff_draft = None
+            await self._reply(message, context.staff_t("staff_bc_cancelled"))
+            raise ApplicationHandlerStop
+        if intent == "help":
+            await self._reply(message, context.staff_t(f"staff_bc_help_{draft.step}"))
+            raise ApplicationHandlerStop
+        if draft.step != "content":
+            return  # a button is awaited; the text goes on to the alarm layer and the question handler
         try:
             ready = draft.with_text(message.text)
         except TextTooLong as exc:  # never cut a message without a word: say so, keep the draft open
