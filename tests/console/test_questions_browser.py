@@ -86,7 +86,7 @@ async def test_a_question_reaches_the_team_and_the_answer_reaches_the_patient(tm
                 try:
                     # The patient: not in the folder -> the button -> the confirmation.
                     reply = await patient.say(PATIENT, QUESTION)
-                    reply.assert_contains("niet vinden in de folder")
+                    reply.assert_contains("niet in de folder")
                     confirmed = await patient.press(PATIENT, "Stuur mijn vraag naar het team")
                     confirmed.assert_contains("Uw vraag is naar het HPB team gestuurd", "112")
                     [thread_id] = [t.id for t in ctx.storage.inbox.list_threads(open_only=True) if t.chat_id == PATIENT]
