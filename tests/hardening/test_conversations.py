@@ -50,7 +50,7 @@ async def test_afspraak_refuses_a_year_typo_as_every_way_in_does(chat: Chat) -> 
     (await chat.say(PATIENT, "10-12-2062 om 10:00")).assert_contains("meer dan twee jaar").assert_not_contains(
         "Klopt het:"
     )
-    (await chat.say(PATIENT, "10-12-2026 om 10:00")).assert_contains("Klopt het: MRI-scan op donderdag 10 december")
+    (await chat.say(PATIENT, "10-12-2026 om 10:00")).assert_contains("Klopt dit? MRI-scan: donderdag 10 december")
     assert chat.assembly.services.storage.list_appointments() == []
 
 
