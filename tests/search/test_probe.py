@@ -48,7 +48,6 @@ KNOWN_CONFIDENT = {
     "wat trek ik aan naar de afspraak",
     "hoe duur is een nacht in het ziekenhuis",
     "wordt mijn eigen risico aangesproken voor de scan",
-    "hoe lang moet ik thuisblijven van mijn werk",
 }
 
 

@@ -1,0 +1,81 @@
+"""Phrases matched by their words in any order, close together: how patients describe a thing they
+cannot name ("die vergadering waar de dokters over mij praten" is the MDO, "een bankje door een ring"
+the CT) and where they stand in their treatment ("alle scans zijn klaar").
+
+A phrase matches when every one of its words is in the question within REACH words of each other;
+a word matches in any of its forms (stem, English stem, verb forms, the synonyms the index knows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.search.text import infinitives, stem_en, stem_nl, words
+
+# How far apart the first and last word of a described phrase may stand.
+REACH = 10
+
+
+def phrase_forms(word: str) -> frozenset[str]:
+    """The forms a phrase's word is written in: its Dutch and English stem, the stems of its verb forms."""
+    return frozenset({stem_nl(word), stem_en(word), *(stem_nl(form) for form in infinitives(word)[1:])})
+
+
+def question_forms(word: str, synonyms: Callable[[str], Iterable[str]]) -> frozenset[str]:
+    """The forms a question's word may stand for: stems, the stems of its verb forms, synonyms."""
+    found = {stem_nl(word), stem_en(word)}
+    found.update(stem_nl(form) for form in infinitives(word)[1:])
+    found.update(synonyms(stem_nl(word)))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A phrase found in a question: the positions of its words and what it stands for."""
+
+    positions: tuple[int, ...]
+    value: str
+
+
+class PhraseMatcher:
+    """Finds phrases in questions, each phrase standing for a value (a term, a chapter)."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        self._by_anchor: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = defaultdict(list)
+        for phrase, value in phrases:
+            needed = tuple(phrase_forms(w) for w in words(phrase))
+            if needed:
+                for form in needed[0]:
+                    self._by_anchor[form].append((needed, value))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_anchor)
+
+    def find(self, forms: list[frozenset[str]]) -> list[Match]:
+        """Every phrase whose words are all in the question (`forms` per word), each once, longest first."""
+        found: dict[tuple[tuple[frozenset[str], ...], str], Match] = {}
+        for anchor, word_forms in enumerate(forms):
+            for form in word_forms:
+                for needed, value in self._by_anchor.get(form, ()):
+                    if (needed, value) in found:
+                        continue
+                    at = _place(forms, needed, anchor)
+                    if at is not None:
+                        found[(needed, value)] = Match(at, value)
+        return sorted(found.values(), key=lambda m: (-len(m.positions), m.positions))
+
+
+def _place(forms: list[frozenset[str]], needed: tuple[frozenset[str], ...], anchor: int) -> tuple[int, ...] | None:
+    """Positions for the phrase's other words near `anchor` (each word at its own position), or None."""
+    low, high = max(anchor - REACH, 0), min(anchor + REACH + 1, len(forms))
+    taken = [anchor]
+    for want in needed[1:]:
+        at = next((j for j in range(low, high) if j not in taken and not want.isdisjoint(forms[j])), None)
+        if at is None:
+            return None
+        taken.append(at)
+    if max(taken) - min(taken) > REACH:
+        return None
+    return tuple(sorted(taken))
