@@ -2,8 +2,10 @@
 cannot name ("die vergadering waar de dokters over mij praten" is the MDO, "een bankje door een ring"
 the CT) and where they stand in their treatment ("alle scans zijn klaar").
 
-A phrase matches when every one of its words is in the question within REACH words of each other;
-a word matches in any of its forms (stem, English stem, verb forms, the synonyms the index knows).
+A phrase matches when every one of its words is in the question, close together: the first and last
+stand at most REACH words apart plus REACH_PER_WORD for every word of the phrase after the second
+("vergadering ... dokters": five; "dokters praten over mij": nine). A word matches in any of its forms
+(stem, English stem, verb forms, the synonyms the index knows).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 
 from bot.search.text import infinitives, stem_en, stem_nl, words
 
-# How far apart the first and last word of a described phrase may stand.
-REACH = 10
+# How far apart the first and last word of a described phrase of two words may stand, and how much
+# further for each word more.
+REACH = 5
+REACH_PER_WORD = 2
 
 
 def phrase_forms(word: str) -> frozenset[str]:
@@ -69,13 +73,14 @@ class PhraseMatcher:
 
 def _place(forms: list[frozenset[str]], needed: tuple[frozenset[str], ...], anchor: int) -> tuple[int, ...] | None:
     """Positions for the phrase's other words near `anchor` (each word at its own position), or None."""
-    low, high = max(anchor - REACH, 0), min(anchor + REACH + 1, len(forms))
+    reach = REACH + REACH_PER_WORD * max(len(needed) - 2, 0)
+    low, high = max(anchor - reach, 0), min(anchor + reach + 1, len(forms))
     taken = [anchor]
     for want in needed[1:]:
         at = next((j for j in range(low, high) if j not in taken and not want.isdisjoint(forms[j])), None)
         if at is None:
             return None
         taken.append(at)
-    if max(taken) - min(taken) > REACH:
+    if max(taken) - min(taken) > reach:
         return None
     return tuple(sorted(taken))

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.content.model import Content
 from bot.search.compound import Splitter
@@ -66,6 +66,10 @@ ASK_WORD_WEIGHT = 0.3
 # A sentence with a word that answers the ask ("belt", "minuten") is quoted before one that only
 # shares the topic: it gets this much on top.
 ANSWER_WEIGHT = 1.5
+# ... once per answer word it has, up to this many.
+ASK_ANSWERS = 2
+# In the choice of the sentence, a word of the chapter's title counts this much: it says which chapter.
+TITLE_IN_PASSAGE = 0.3
 # Words an ask phrase may skip between its words ("wie stuurt mij door").
 ASK_GAP = 2
 # How far after a context marker its topic word may stand ("na de eerste punctie").
@@ -101,6 +105,7 @@ ANSWER_WORD_BONUS = 1.0
 # strongly (times the highest idf): like a keyword found only there.
 JOURNEY_WEIGHT = 2.0
 NEXT = "@next:"  # the term that stands for "the next stage is this chapter"
+REPORTED = "reported"  # the value of a phrase that only says who said something
 
 # Calibrated on the dev questions, the tests' own questions and out-of-folder questions
 # (tests/search): a question must share enough of its informative words with the best chapter
@@ -170,6 +175,9 @@ class _Query:
     tokens: list[_Token]
     asked: dict[int, float]  # lift for the chapters that answer what the question asks
     answer: frozenset[str]  # terms of the sentence that answers the ask ("belt", "minuten")
+    # The words of the things described ("een stukje weefsel"): the ranking counts what they name
+    # (the punctie), the choice of the sentence counts the words too.
+    described: tuple[_Token, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,8 @@ class _Readers:
     stands_for: dict[str, list[tuple[tuple[str, float], ...]]]
     # per chapter, per unit: the terms of the folder sentence's own answer words
     unit_answers: list[list[frozenset[str]]]
+    # per chapter: the terms of its title and their parts ("leveruitzaaiingen": lever, uitzaaiingen)
+    title_parts: list[frozenset[str]] = field(default_factory=list)
 
 
 class SearchIndex:
@@ -253,6 +263,7 @@ class SearchIndex:
         self._stages = readers.stages
         self._stands_for = readers.stands_for
         self._unit_answers = readers.unit_answers
+        self._title_parts = readers.title_parts
         single = {k[0]: v for k, v in synonyms.items() if len(k) == 1}
 
         def forms(word: str) -> frozenset[str]:
@@ -352,6 +363,7 @@ class SearchIndex:
             for c, chapter_units in zip(chapters, units, strict=True)
         ]
         title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
+        title_parts = [frozenset(bag(t)) for t in titles]
         position = {c.id: i for i, c in enumerate(chapters)}
         asks = [
             (
@@ -369,7 +381,7 @@ class SearchIndex:
             senses[stem_nl(sense.word)].append((near, means, sense.within))
         markers = frozenset(w for m in vocab.context_markers for w in words(m))
         others = frozenset(stem_nl(w) for t in vocab.other_topics for w in _content_words(t, NL_STOP))
-        readers = _readers(content, vocab, lexicon, units, synonyms, idf, postings)
+        readers = replace(_readers(content, vocab, lexicon, units, synonyms, idf, postings), title_parts=title_parts)
         return cls(
             content,
             vocab,
@@ -457,7 +469,7 @@ class SearchIndex:
         strong = sure >= STRONG_SCORE and coverage >= STRONG_COVERAGE and not any(t.other_topic for t in tokens)
         confident = sure >= MIN_SCORE and (coverage >= MIN_COVERAGE or strong)
         source = self._passage_source(top, totals)
-        passage = self._passage(source, tokens, query.answer)
+        passage = self._passage(source, [*tokens, *query.described], query.answer)
         return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
 
     def _passage_source(self, top: int, totals: dict[int, float]) -> int:
@@ -512,17 +524,24 @@ class SearchIndex:
     def _passage(self, chapter: int, tokens: list[_Token], answer: frozenset[str]) -> str:
         terms = self._unit_terms[chapter]
         answers = self._unit_answers[chapter]
+        title = self._title_parts[chapter]
+        # A word of the chapter's title ("spreekuur", "punctie") says which chapter, not which sentence.
+        weights = [t.weight * (TITLE_IN_PASSAGE if t.candidates[0][0] in title else 1.0) for t in tokens]
 
         def score(i: int) -> float:
             # A word the sentence has, or a word of the questions the sentence answers (search.yaml).
             both = terms[i] | answers[i]
             topic = sum(
-                token.weight
-                * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in both), default=0.0)
-                for token in tokens
+                weight * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in both), default=0.0)
+                for token, weight in zip(tokens, weights, strict=True)
             )
-            answered = sum(token.weight for token in tokens if any(t in answers[i] for t, _ in token.candidates))
-            return topic + ANSWER_WORD_BONUS * answered + (ANSWER_WEIGHT if answer & terms[i] else 0.0)
+            answered = sum(
+                weight
+                for token, weight in zip(tokens, weights, strict=True)
+                if any(t in answers[i] for t, _ in token.candidates)
+            )
+            asked = min(len(answer & terms[i]), ASK_ANSWERS)
+            return topic + ANSWER_WORD_BONUS * answered + ANSWER_WEIGHT * asked
 
         return best_passage(self.content.chapters[chapter].text, self._units[chapter], score, self._spans[chapter])
 
@@ -603,10 +622,17 @@ class SearchIndex:
                 continue
             at.append(position)
             chapters = frozenset(answered_by.get(position, ()))
-            tokens.append(self._token(all_words, position, lang, factor, chapters, (joins, forced), (stems, every, all_stems)))
+            tokens.append(
+                self._token(all_words, position, lang, factor, chapters, (joins, forced), (stems, every, all_stems))
+            )
         tokens = self._with_phrases(tokens, every)
         tokens = self._beyond_subject(tokens)
-        return _Query(self._focus(question, at, tokens, asking), asked, answer)
+        words_of = tuple(
+            self._token(all_words, p, lang, 1.0, frozenset(), (joins, forced), (stems, every, all_stems))
+            for p in sorted(consumed)
+            if all_words[p] and not is_stop(all_words[p], lang) and all_words[p] not in self._markers
+        )
+        return _Query(self._focus(question, at, tokens, asking), asked, answer, words_of)
 
     def _token(
         self,
@@ -666,7 +692,9 @@ class SearchIndex:
             factor = 1.0  # the topic of the one chapter the ask is about ("mail" in "een mail sturen")
         return _Token(tuple(ordered), factor, answered_by=chapters)
 
-    def _described(self, forms: list[frozenset[str]]) -> tuple[dict[int, list[tuple[tuple[str, float], ...]]], set[int]]:
+    def _described(
+        self, forms: list[frozenset[str]]
+    ) -> tuple[dict[int, list[tuple[tuple[str, float], ...]]], set[int]]:
         """The things the question describes instead of naming ("de vergadering waar de dokters over mij
         praten": the MDO) and where it says the patient stands ("alle scans zijn klaar") when it asks a
         vague "wat nu?": per first position of such a phrase, the tokens it stands for; and the positions
@@ -677,12 +705,18 @@ class SearchIndex:
         vague = self._journey_asks.find(forms) if self._journey_asks else []
         if vague:
             matches += self._stages.find(forms)
+        taken: dict[int, str] = {}  # position -> the value of the phrase that took it
         for match in matches:
-            if used.intersection(match.positions):
-                continue  # the longer phrase already took these words
-            used.update(match.positions)
-            out.setdefault(match.positions[0], []).extend(self._stands_for[match.value])
-        if out:
+            overlap = {taken[p] for p in match.positions if p in taken}
+            if overlap:
+                if overlap == {match.value}:  # another way of saying the same thing: its words are taken too
+                    taken.update(dict.fromkeys(match.positions, match.value))
+                continue  # a longer phrase already took these words
+            taken.update(dict.fromkeys(match.positions, match.value))
+            if self._stands_for[match.value]:
+                out.setdefault(match.positions[0], []).extend(self._stands_for[match.value])
+        used.update(taken)
+        if any(value.startswith(NEXT) for value in taken.values()):
             for match in vague:
                 used.update(match.positions)  # "wat gebeurt er nu" asked for the next stage; it is no topic
         return out, used
@@ -889,14 +923,14 @@ def _answer_phrases(answers: Iterable[Answer]) -> dict[str, tuple[str, ...]]:
 
 
 def _answer_terms(answer: Answer) -> frozenset[str]:
-    """The terms a question may share with a sentence's answer words: Dutch and English stems, phrases."""
+    """The terms a question may share with a sentence's answer words: the phrase terms of the phrases, and
+    the stem of an entry with one word that counts in its language ("hoeveel mensen": "mensen")."""
     terms: set[str] = set(_answer_phrases((answer,)))
     for phrase in answer.words:
-        for word in words(phrase):
-            if word not in NL_STOP:
-                terms.add(stem_nl(word))
-            if word not in EN_STOP:
-                terms.add(stem_en(word))
+        for stop, stem in ((NL_STOP, stem_nl), (EN_STOP, stem_en)):
+            content = _content_words(phrase, stop)
+            if len(content) == 1:
+                terms.add(stem(content[0]))
     return frozenset(terms)
 
 
@@ -934,6 +968,9 @@ def _readers(
                 tokens.append(((stem, 1.0), *((t, Q_SYNONYM) for t in synonyms.get((stem,), ()) if t != stem)))
         stands_for[key] = tokens
         described += [(phrase, key) for phrase in description.says]
+    # "de dokter zei ...": who said it is not what is asked; these words count for nothing.
+    stands_for[REPORTED] = []
+    described += [(phrase, REPORTED) for phrase in vocab.reported]
     position = {c.id: i for i, c in enumerate(content.chapters)}
     top = max(idf.values(), default=1.0)
     stages: list[tuple[str, str]] = []

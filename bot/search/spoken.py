@@ -96,7 +96,9 @@ class Respeller:
             if len(word) >= MIN_SOUND and word.isalpha():
                 by_sound[sound(word)].add(word)
         # A sound that two different words share is no evidence for either.
-        self._sounds = {key: min(found, key=len) for key, found in by_sound.items() if len({stem_nl(w) for w in found}) == 1}
+        self._sounds = {
+            key: min(found, key=len) for key, found in by_sound.items() if len({stem_nl(w) for w in found}) == 1
+        }
         self._keys = sorted(self._sounds)
         self.respell_word = lru_cache(maxsize=16384)(self._respell_word)
         self._sounds_like = lru_cache(maxsize=16384)(self._sounds_like_uncached)
@@ -124,7 +126,7 @@ class Respeller:
             for stop in range(end, i + 1, -1):  # the longest run of two or more names that spells an acronym
                 spelt = "".join(LETTERS[w] for w in out[i:stop])
                 if spelt in self._acronyms:
-                    out[i : stop] = [spelt] + [""] * (stop - i - 1)
+                    out[i:stop] = [spelt] + [""] * (stop - i - 1)
                     i, done = stop, True
                     break
             if not done:

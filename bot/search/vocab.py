@@ -102,6 +102,8 @@ class SearchVocabulary:
     setting: tuple[str, ...] = ()
     descriptions: tuple[Description, ...] = ()
     journey: Journey = field(default_factory=Journey)
+    # Phrases that only report who said something ("de dokter zei"): not what is asked.
+    reported: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -127,6 +129,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
             "setting",
             "descriptions",
             "journey",
+            "reported",
         },
         {"chapters"},
         "search.yaml",
@@ -158,10 +161,16 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     journey = Journey()
     if "journey" in doc:
         journey = _journey(doc["journey"], doc.line_of("journey"), file, content, problems)
+    reported: tuple[str, ...] = ()
+    if "reported" in doc:
+        reported = _terms(doc["reported"], doc.line_of("reported"), file, "reported", problems, frozenset())
+        for phrase in reported:
+            if len(words(phrase)) < 2:
+                problems.append(Problem(file, doc.line_of("reported"), f"reported '{phrase}': needs two words or more"))
     if problems:
         return None, sorted(problems)
     vocabulary = SearchVocabulary(
-        chapters, groups, mappings, asks, senses, markers, others, subject, setting, descriptions, journey
+        chapters, groups, mappings, asks, senses, markers, others, subject, setting, descriptions, journey, reported
     )
     return vocabulary, []
 
@@ -294,7 +303,9 @@ def _descriptions(raw: Any, line: int, file: str, problems: list[Problem]) -> tu
         says = _terms(entry.get("says"), entry.line_of("says"), file, "descriptions entry says", problems, frozenset())
         for phrase in says:
             if len(words(phrase)) < 2:
-                problems.append(Problem(file, entry.line_of("says"), f"description '{phrase}': needs two words or more"))
+                problems.append(
+                    Problem(file, entry.line_of("says"), f"description '{phrase}': needs two words or more")
+                )
         if means and says:
             out.append(Description(means, tuple(p for p in says if len(words(p)) >= 2)))
     return tuple(out)
