@@ -23,8 +23,9 @@ REACH_PER_WORD = 2
 
 
 def phrase_forms(word: str) -> frozenset[str]:
-    """The forms a phrase's word is written in: its Dutch and English stem, the stems of its verb forms."""
-    return frozenset({stem_nl(word), stem_en(word), *(stem_nl(form) for form in infinitives(word)[1:])})
+    """The forms a phrase's word is written in: its Dutch and English stem. (A question's verb form
+    finds the infinitive: write verbs in a phrase as the infinitive, "regelen", or as patients write them.)"""
+    return frozenset({stem_nl(word), stem_en(word)})
 
 
 def question_forms(word: str, synonyms: Callable[[str], Iterable[str]]) -> frozenset[str]:
@@ -46,13 +47,17 @@ class Match:
 class PhraseMatcher:
     """Finds phrases in questions, each phrase standing for a value (a term, a chapter)."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
-        self._by_anchor: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = defaultdict(list)
+    def __init__(self, phrases: Iterable[tuple[str, str]], stop: frozenset[str] = frozenset()) -> None:
+        # Each phrase is looked up by one of its words: the first that is not a stop word, so that a
+        # question only tries the phrases that can be in it.
+        self._by_anchor: dict[str, list[tuple[tuple[frozenset[str], ...], int, str]]] = defaultdict(list)
         for phrase, value in phrases:
-            needed = tuple(phrase_forms(w) for w in words(phrase))
+            found = words(phrase)
+            needed = tuple(phrase_forms(w) for w in found)
             if needed:
-                for form in needed[0]:
-                    self._by_anchor[form].append((needed, value))
+                anchor = next((i for i, w in enumerate(found) if w not in stop), 0)
+                for form in needed[anchor]:
+                    self._by_anchor[form].append((needed, anchor, value))
 
     def __bool__(self) -> bool:
         return bool(self._by_anchor)
@@ -60,27 +65,33 @@ class PhraseMatcher:
     def find(self, forms: list[frozenset[str]]) -> list[Match]:
         """Every phrase whose words are all in the question (`forms` per word), each once, longest first."""
         found: dict[tuple[tuple[frozenset[str], ...], str], Match] = {}
-        for anchor, word_forms in enumerate(forms):
+        present: set[str] = set().union(*forms)
+        for at, word_forms in enumerate(forms):
             for form in word_forms:
-                for needed, value in self._by_anchor.get(form, ()):
-                    if (needed, value) in found:
+                for needed, anchor, value in self._by_anchor.get(form, ()):
+                    if (needed, value) in found or any(want.isdisjoint(present) for want in needed):
                         continue
-                    at = _place(forms, needed, anchor)
-                    if at is not None:
-                        found[(needed, value)] = Match(at, value)
+                    placed = _place(forms, needed, anchor, at)
+                    if placed is not None:
+                        found[(needed, value)] = Match(placed, value)
         return sorted(found.values(), key=lambda m: (-len(m.positions), m.positions))
 
 
-def _place(forms: list[frozenset[str]], needed: tuple[frozenset[str], ...], anchor: int) -> tuple[int, ...] | None:
-    """Positions for the phrase's other words near `anchor` (each word at its own position), or None."""
+def _place(
+    forms: list[frozenset[str]], needed: tuple[frozenset[str], ...], anchor: int, at: int
+) -> tuple[int, ...] | None:
+    """Positions for the phrase's words with word `anchor` at position `at` (each word at its own
+    position, all close together), or None."""
     reach = REACH + REACH_PER_WORD * max(len(needed) - 2, 0)
-    low, high = max(anchor - reach, 0), min(anchor + reach + 1, len(forms))
-    taken = [anchor]
-    for want in needed[1:]:
-        at = next((j for j in range(low, high) if j not in taken and not want.isdisjoint(forms[j])), None)
-        if at is None:
+    low, high = max(at - reach, 0), min(at + reach + 1, len(forms))
+    taken = [at]
+    for k, want in enumerate(needed):
+        if k == anchor:
+            continue
+        spot = next((j for j in range(low, high) if j not in taken and not want.isdisjoint(forms[j])), None)
+        if spot is None:
             return None
-        taken.append(at)
+        taken.append(spot)
     if max(taken) - min(taken) > reach:
         return None
     return tuple(sorted(taken))

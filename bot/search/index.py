@@ -264,6 +264,11 @@ class SearchIndex:
         self._stands_for = readers.stands_for
         self._unit_answers = readers.unit_answers
         self._title_parts = readers.title_parts
+        # Per chapter: term -> the units whose words (or whose own answer words) have it.
+        self._unit_index = [
+            (_inverted([t | a for t, a in zip(chapter_terms, answers, strict=True)]), _inverted(answers))
+            for chapter_terms, answers in zip(unit_terms, readers.unit_answers, strict=True)
+        ]
         single = {k[0]: v for k, v in synonyms.items() if len(k) == 1}
 
         def forms(word: str) -> frozenset[str]:
@@ -522,28 +527,34 @@ class SearchIndex:
         return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
 
     def _passage(self, chapter: int, tokens: list[_Token], answer: frozenset[str]) -> str:
-        terms = self._unit_terms[chapter]
-        answers = self._unit_answers[chapter]
+        """The sentences of `chapter` that answer: each scores the words it shares with the question (a
+        word of the chapter's title counts less: it says which chapter, not which sentence), more for
+        its own answer words (search.yaml), and more again for the words that answer the ask."""
+        in_text, in_answers = self._unit_index[chapter]
         title = self._title_parts[chapter]
-        # A word of the chapter's title ("spreekuur", "punctie") says which chapter, not which sentence.
-        weights = [t.weight * (TITLE_IN_PASSAGE if t.candidates[0][0] in title else 1.0) for t in tokens]
-
-        def score(i: int) -> float:
-            # A word the sentence has, or a word of the questions the sentence answers (search.yaml).
-            both = terms[i] | answers[i]
-            topic = sum(
-                weight * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in both), default=0.0)
-                for token, weight in zip(tokens, weights, strict=True)
-            )
-            answered = sum(
-                weight
-                for token, weight in zip(tokens, weights, strict=True)
-                if any(t in answers[i] for t, _ in token.candidates)
-            )
-            asked = min(len(answer & terms[i]), ASK_ANSWERS)
-            return topic + ANSWER_WORD_BONUS * answered + ANSWER_WEIGHT * asked
-
-        return best_passage(self.content.chapters[chapter].text, self._units[chapter], score, self._spans[chapter])
+        size = len(self._units[chapter])
+        scores = [0.0] * size
+        for token in tokens:
+            weight = token.weight * (TITLE_IN_PASSAGE if token.candidates[0][0] in title else 1.0)
+            best: dict[int, float] = {}
+            answered: set[int] = set()
+            for term, w in token.candidates:
+                value = w * self._idf.get(term, 0.0)
+                for unit in in_text.get(term, ()):
+                    if value > best.get(unit, 0.0):
+                        best[unit] = value
+                answered.update(in_answers.get(term, ()))
+            for unit, value in best.items():
+                scores[unit] += weight * value
+            for unit in answered:
+                scores[unit] += ANSWER_WORD_BONUS * weight
+        if answer:
+            terms = self._unit_terms[chapter]
+            for unit in range(size):
+                scores[unit] += ANSWER_WEIGHT * min(len(answer & terms[unit]), ASK_ANSWERS)
+        return best_passage(
+            self.content.chapters[chapter].text, self._units[chapter], scores.__getitem__, self._spans[chapter]
+        )
 
     def _asked(self, all_words: list[str]) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
         """Lift per chapter that answers what the question asks, the positions of the words that ask it
@@ -949,12 +960,9 @@ def _readers(
 ) -> _Readers:
     """Build what reads a question before ranking; adds the terms of the journey's stages to the index."""
     acronyms = {m.lower() for c in content.chapters for t in (c.title, c.text) for m in _ACRONYM.findall(t)}
+    # Short keywords too ("seh", "metc"): nobody spells out a real word letter by letter, so "kuur" does no harm.
     acronyms |= {
-        w
-        for entry in vocab.chapters.values()
-        for k in entry.keywords
-        for w in words(k)
-        if len(w) <= 4 and w.isalpha() and not is_real_word(w)
+        w for entry in vocab.chapters.values() for k in entry.keywords for w in words(k) if len(w) <= 4 and w.isalpha()
     }
     respeller = Respeller(lexicon, acronyms, is_real_word, NL_STOP | EN_STOP)
     stands_for: dict[str, list[tuple[tuple[str, float], ...]]] = {}
@@ -989,11 +997,21 @@ def _readers(
                 if answer.sentence in chapter.text[unit.start : unit.end]:
                     found[i] = found[i] | _answer_terms(answer)
         unit_answers.append(found)
+    stop = NL_STOP | EN_STOP
     return _Readers(
         respeller,
-        PhraseMatcher(described),
-        PhraseMatcher((phrase, "vague") for phrase in vocab.journey.asks),
-        PhraseMatcher(stages),
+        PhraseMatcher(described, stop),
+        PhraseMatcher(((phrase, "vague") for phrase in vocab.journey.asks), stop),
+        PhraseMatcher(stages, stop),
         stands_for,
         unit_answers,
     )
+
+
+def _inverted(units: list[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """Term -> the units that have it."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, terms in enumerate(units):
+        for term in terms:
+            found[term].append(i)
+    return {term: tuple(at) for term, at in found.items()}

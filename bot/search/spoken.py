@@ -133,13 +133,17 @@ class Respeller:
                 i += 1
 
     def _joins(self, out: list[str]) -> None:
+        # Only pieces the folder does not know start a join: most questions have none.
+        unknown = [bool(w) and w not in self._lexicon and w not in self._stop for w in out]
+        if not any(unknown):
+            return
         for i in range(len(out)):
             for pieces in range(MAX_PIECES, 1, -1):
+                if not any(unknown[i : i + pieces]):
+                    continue  # "lever functie" is two words the folder knows, not one
                 part = out[i : i + pieces]
                 if len(part) < pieces or not all(w.isalpha() and w not in self._stop for w in part):
                     continue
-                if all(w in self._lexicon for w in part):
-                    continue  # "lever functie" is two words the folder knows, not one
                 joined = "".join(part)
                 if joined in self._lexicon and len(joined) >= MIN_JOINED:
                     target: str | None = joined
