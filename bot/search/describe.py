@@ -2,10 +2,11 @@
 cannot name ("die vergadering waar de dokters over mij praten" is the MDO, "een bankje door een ring"
 the CT) and where they stand in their treatment ("alle scans zijn klaar").
 
-A phrase matches when every one of its words is in the question, close together: the first and last
-stand at most REACH words apart plus REACH_PER_WORD for every word of the phrase after the second
-("vergadering ... dokters": five; "dokters praten over mij": nine). A word matches in any of its forms
-(stem, English stem, verb forms, the synonyms the index knows).
+A phrase of content words matches when every one of its words is in the question, in any order, close
+together: the first and last stand at most REACH words apart plus REACH_PER_WORD for every word of the
+phrase after the second ("vergadering ... dokters": five). A phrase with function words ("over mij
+praten", "ring the nurse") matches in its own order, with at most GAP other words between two of its
+words. A word matches in any of its forms (stem, English stem, verb forms, the synonyms the index knows).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from bot.search.text import infinitives, stem_en, stem_nl, words
 # further for each word more.
 REACH = 5
 REACH_PER_WORD = 2
+# A phrase with function words matches in its order, with at most this many other words between two.
+GAP = 2
 
 
 def phrase_forms(word: str) -> frozenset[str]:
@@ -50,43 +53,53 @@ class PhraseMatcher:
     def __init__(self, phrases: Iterable[tuple[str, str]], stop: frozenset[str] = frozenset()) -> None:
         # Each phrase is looked up by one of its words: the first that is not a stop word, so that a
         # question only tries the phrases that can be in it.
-        self._by_anchor: dict[str, list[tuple[tuple[frozenset[str], ...], int, str]]] = defaultdict(list)
-        for phrase, value in phrases:
-            found = words(phrase)
-            needed = tuple(phrase_forms(w) for w in found)
-            if needed:
-                anchor = next((i for i, w in enumerate(found) if w not in stop), 0)
-                for form in needed[anchor]:
-                    self._by_anchor[form].append((needed, anchor, value))
+        self._by_anchor: dict[str, list[tuple[_Phrase, str]]] = defaultdict(list)
+        for text, value in phrases:
+            found = words(text)
+            if not found:
+                continue
+            phrase = _Phrase(
+                tuple(phrase_forms(w) for w in found),
+                tuple(w in stop for w in found),
+                next((i for i, w in enumerate(found) if w not in stop), 0),
+            )
+            for form in phrase.needed[phrase.anchor]:
+                self._by_anchor[form].append((phrase, value))
 
     def __bool__(self) -> bool:
         return bool(self._by_anchor)
 
     def find(self, forms: list[frozenset[str]]) -> list[Match]:
         """Every phrase whose words are all in the question (`forms` per word), each once, longest first."""
-        found: dict[tuple[tuple[frozenset[str], ...], str], Match] = {}
+        found: dict[tuple[_Phrase, str], Match] = {}
         present: set[str] = set().union(*forms)
         for at, word_forms in enumerate(forms):
             for form in word_forms:
-                for needed, anchor, value in self._by_anchor.get(form, ()):
-                    if (needed, value) in found or any(want.isdisjoint(present) for want in needed):
+                for phrase, value in self._by_anchor.get(form, ()):
+                    if (phrase, value) in found or any(want.isdisjoint(present) for want in phrase.needed):
                         continue
-                    placed = _place(forms, needed, anchor, at)
+                    placed = _place(forms, phrase, at)
                     if placed is not None:
-                        found[(needed, value)] = Match(placed, value)
+                        found[(phrase, value)] = Match(placed, value)
         return sorted(found.values(), key=lambda m: (-len(m.positions), m.positions))
 
 
-def _place(
-    forms: list[frozenset[str]], needed: tuple[frozenset[str], ...], anchor: int, at: int
-) -> tuple[int, ...] | None:
-    """Positions for the phrase's words with word `anchor` at position `at` (each word at its own
-    position, all close together), or None."""
-    reach = REACH + REACH_PER_WORD * max(len(needed) - 2, 0)
+@dataclass(frozen=True)
+class _Phrase:
+    needed: tuple[frozenset[str], ...]  # per word, its forms
+    stop: tuple[bool, ...]  # per word, whether it is a function word ("ring the nurse": "the")
+    anchor: int  # the word it is looked up by
+
+
+def _place(forms: list[frozenset[str]], phrase: _Phrase, at: int) -> tuple[int, ...] | None:
+    """Positions for the phrase's words with its anchor at `at`, or None."""
+    if any(phrase.stop):
+        return _in_order(forms, phrase, at)
+    reach = REACH + REACH_PER_WORD * max(len(phrase.needed) - 2, 0)
     low, high = max(at - reach, 0), min(at + reach + 1, len(forms))
     taken = [at]
-    for k, want in enumerate(needed):
-        if k == anchor:
+    for k, want in enumerate(phrase.needed):
+        if k == phrase.anchor:
             continue
         spot = next((j for j in range(low, high) if j not in taken and not want.isdisjoint(forms[j])), None)
         if spot is None:
@@ -95,3 +108,23 @@ def _place(
     if max(taken) - min(taken) > reach:
         return None
     return tuple(sorted(taken))
+
+
+def _in_order(forms: list[frozenset[str]], phrase: _Phrase, at: int) -> tuple[int, ...] | None:
+    """A phrase with function words ("over mij praten", "ring the nurse") in its order, at most GAP
+    other words between two of its words, its anchor at `at`."""
+    before, after = phrase.needed[: phrase.anchor], phrase.needed[phrase.anchor + 1 :]
+    taken = [at]
+    for want in reversed(before):
+        window = range(taken[0] - 1, max(taken[0] - 2 - GAP, -1), -1)
+        spot = next((j for j in window if not want.isdisjoint(forms[j])), None)
+        if spot is None:
+            return None
+        taken.insert(0, spot)
+    for want in after:
+        window = range(taken[-1] + 1, min(taken[-1] + 2 + GAP, len(forms)))
+        spot = next((j for j in window if not want.isdisjoint(forms[j])), None)
+        if spot is None:
+            return None
+        taken.append(spot)
+    return tuple(taken)

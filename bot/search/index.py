@@ -195,6 +195,8 @@ class _Readers:
     unit_answers: list[list[frozenset[str]]]
     # per chapter: the terms of its title and their parts ("leveruitzaaiingen": lever, uitzaaiingen)
     title_parts: list[frozenset[str]] = field(default_factory=list)
+    # per next-stage term: the words of the sentence to quote for it
+    stage_answers: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class SearchIndex:
@@ -264,6 +266,7 @@ class SearchIndex:
         self._stands_for = readers.stands_for
         self._unit_answers = readers.unit_answers
         self._title_parts = readers.title_parts
+        self._stage_answers = readers.stage_answers
         # Per chapter: term -> the units whose words (or whose own answer words) have it.
         self._unit_index = [
             (_inverted([t | a for t, a in zip(chapter_terms, answers, strict=True)]), _inverted(answers))
@@ -556,14 +559,17 @@ class SearchIndex:
             self.content.chapters[chapter].text, self._units[chapter], scores.__getitem__, self._spans[chapter]
         )
 
-    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
+    def _asked(
+        self, all_words: list[str], taken: set[int]
+    ) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
         """Lift per chapter that answers what the question asks, the positions of the words that ask it
-        (with the chapters that answer them), and the terms of the sentence that would answer it."""
+        (with the chapters that answer them), and the terms of the sentence that would answer it. The
+        words of a described thing (`taken`: "wat willen jullie bereiken") ask nothing ("jullie bereiken")."""
         lift: dict[int, float] = {}
         used: dict[int, set[int]] = defaultdict(set)
         answer: set[str] = set()
         # A verb in an ask matches its other forms too ("verzetten": "verzet", "verplaatst", "afgezegd").
-        forms = [frozenset(infinitives(w)) for w in all_words]
+        forms = [frozenset() if i in taken else frozenset(infinitives(w)) for i, w in enumerate(all_words)]
         for form in {f for word_forms in forms for f in word_forms}:
             for phrase, chapters, weight, answer_terms in self._asks.get(form, ()):
                 at = _find(forms, phrase)
@@ -602,7 +608,7 @@ class SearchIndex:
         all_words = self._respeller.respell(words(question))
         lang: QueryLang = guess_lang(all_words)
         forms = [self._forms(w) if w else frozenset() for w in all_words]
-        described, consumed = self._described(forms)
+        described, consumed, next_answer = self._described(forms)
         positions = [
             i
             for i, w in enumerate(all_words)
@@ -615,7 +621,8 @@ class SearchIndex:
         joins, forced = self._separable_verbs(all_words, set(positions))
         positions = sorted({*positions, *(forced - consumed), *described})
         context = self._context(all_words, positions)
-        asked, answered_by, answer = self._asked(all_words)
+        asked, answered_by, answer = self._asked(all_words, consumed)
+        answer |= next_answer
         asking = set(answered_by)
         if all(p in asking for p in positions):
             asking = set()  # "welk nummer?" alone: the ask is all there is to search on
@@ -705,13 +712,12 @@ class SearchIndex:
 
     def _described(
         self, forms: list[frozenset[str]]
-    ) -> tuple[dict[int, list[tuple[tuple[str, float], ...]]], set[int]]:
+    ) -> tuple[dict[int, list[tuple[tuple[str, float], ...]]], set[int], frozenset[str]]:
         """The things the question describes instead of naming ("de vergadering waar de dokters over mij
         praten": the MDO) and where it says the patient stands ("alle scans zijn klaar") when it asks a
-        vague "wat nu?": per first position of such a phrase, the tokens it stands for; and the positions
-        of all its words, which then count for nothing else."""
+        vague "wat nu?": per first position of such a phrase, the tokens it stands for; the positions of
+        all its words, which then count for nothing else; the answer words of the next stage."""
         out: dict[int, list[tuple[tuple[str, float], ...]]] = {}
-        used: set[int] = set()
         matches = self._descriptions.find(forms) if self._descriptions else []
         vague = self._journey_asks.find(forms) if self._journey_asks else []
         if vague:
@@ -726,11 +732,13 @@ class SearchIndex:
             taken.update(dict.fromkeys(match.positions, match.value))
             if self._stands_for[match.value]:
                 out.setdefault(match.positions[0], []).extend(self._stands_for[match.value])
-        used.update(taken)
-        if any(value.startswith(NEXT) for value in taken.values()):
+        used = set(taken)
+        stages = {value for value in taken.values() if value.startswith(NEXT)}
+        if stages:
             for match in vague:
                 used.update(match.positions)  # "wat gebeurt er nu" asked for the next stage; it is no topic
-        return out, used
+        answer = frozenset(term for value in stages for term in self._stage_answers.get(value, ()))
+        return out, used, answer
 
     def _forms(self, word: str) -> frozenset[str]:
         return self._forms_cache(word)
@@ -982,12 +990,14 @@ def _readers(
     position = {c.id: i for i, c in enumerate(content.chapters)}
     top = max(idf.values(), default=1.0)
     stages: list[tuple[str, str]] = []
+    stage_answers: dict[str, frozenset[str]] = {}
     for stage in vocab.journey.stages:
         term = NEXT + stage.next
         idf[term] = top
         postings[term] = {position[stage.next]: JOURNEY_WEIGHT * top}
         stands_for[term] = [((term, 1.0),)]
         stages += [(phrase, term) for phrase in stage.after]
+        stage_answers[term] = frozenset(stem_nl(w) for a in stage.answer for w in _content_words(a, NL_STOP))
     unit_answers: list[list[frozenset[str]]] = []
     for chapter, chapter_units in zip(content.chapters, units, strict=True):
         found: list[frozenset[str]] = [frozenset()] * len(chapter_units)
@@ -1005,6 +1015,7 @@ def _readers(
         PhraseMatcher(stages, stop),
         stands_for,
         unit_answers,
+        stage_answers=stage_answers,
     )
 
 

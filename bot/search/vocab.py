@@ -53,6 +53,7 @@ class Stage:
 
     after: tuple[str, ...]
     next: str
+    answer: tuple[str, ...] = ()  # words of the sentence of `next` to quote ("herstel-programma's")
 
 
 @dataclass(frozen=True)
@@ -319,14 +320,15 @@ def _journey(raw: Any, line: int, file: str, content: Content, problems: list[Pr
     asks = _terms(raw.get("asks"), raw.line_of("asks"), file, "journey asks", problems, frozenset())
     stages: list[Stage] = []
     for entry, where in _entries(raw.get("stages"), raw.line_of("stages"), file, "journey stages", problems):
-        problems += check_keys(entry, file, {"after", "next"}, {"after", "next"}, "journey stage")
+        problems += check_keys(entry, file, {"after", "next", "answer"}, {"after", "next"}, "journey stage")
         after = _terms(entry.get("after"), entry.line_of("after"), file, "journey stage after", problems, frozenset())
         following = entry.get("next")
         if not isinstance(following, str) or content.chapter(following) is None:
             problems.append(Problem(file, entry.line_of("next"), f"journey stage: unknown chapter id {following!r}"))
             continue
+        answer = _terms(entry.get("answer"), entry.line_of("answer"), file, "journey stage answer", problems)
         if after:
-            stages.append(Stage(after, following))
+            stages.append(Stage(after, following, answer))
     return Journey(asks, tuple(stages))
 
 
