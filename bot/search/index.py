@@ -645,12 +645,15 @@ class SearchIndex:
             )
         tokens = self._with_phrases(tokens, every)
         tokens = self._beyond_subject(tokens)
-        words_of = tuple(
-            self._token(all_words, p, lang, 1.0, frozenset(), (joins, forced), (stems, every, all_stems))
-            for p in sorted(consumed)
-            if all_words[p] and not is_stop(all_words[p], lang) and all_words[p] not in self._markers
+        words_of = self._with_phrases(
+            [
+                self._token(all_words, p, lang, 1.0, frozenset(), (joins, forced), (stems, every, all_stems))
+                for p in sorted(consumed)
+                if all_words[p] and not is_stop(all_words[p], lang) and all_words[p] not in self._markers
+            ],
+            every,
         )
-        return _Query(self._focus(question, at, tokens, asking), asked, answer, words_of)
+        return _Query(self._focus(question, at, tokens, asking), asked, answer, tuple(words_of))
 
     def _token(
         self,
