@@ -21,21 +21,26 @@ from bot.search.text import infinitives, stem_en, stem_nl, words
 # further for each word more.
 REACH = 5
 REACH_PER_WORD = 2
-# A phrase with function words matches in its order, with at most this many other words between two.
+# A phrase with function words matches in its order, with at most this many other words between two,
+# not counting the fillers of spoken language.
 GAP = 2
+FILLERS = frozenset("nou eigenlijk toch even wel nog gewoon echt nu dan ook al eens maar really actually just".split())
+_FILLER = "·filler"  # the form that marks a filler among a question word's forms
 
 
 def phrase_forms(word: str) -> frozenset[str]:
-    """The forms a phrase's word is written in: its Dutch and English stem. (A question's verb form
-    finds the infinitive: write verbs in a phrase as the infinitive, "regelen", or as patients write them.)"""
-    return frozenset({stem_nl(word), stem_en(word)})
+    """The forms a phrase's word is written in: itself, its Dutch and English stem. (A question's verb
+    form finds the infinitive: write verbs in a phrase as the infinitive, "regelen", or as patients do.)"""
+    return frozenset({word, stem_nl(word), stem_en(word)})
 
 
 def question_forms(word: str, synonyms: Callable[[str], Iterable[str]]) -> frozenset[str]:
-    """The forms a question's word may stand for: stems, the stems of its verb forms, synonyms."""
-    found = {stem_nl(word), stem_en(word)}
-    found.update(stem_nl(form) for form in infinitives(word)[1:])
+    """The forms a question's word may stand for: itself, its stems, its verb forms as written
+    ("praat": "praten"), the stems of its synonyms."""
+    found = {stem_nl(word), stem_en(word), *infinitives(word)}
     found.update(synonyms(stem_nl(word)))
+    if word in FILLERS:
+        found.add(_FILLER)
     return frozenset(found)
 
 
@@ -71,20 +76,20 @@ class PhraseMatcher:
 
     def find(self, forms: list[frozenset[str]]) -> list[Match]:
         """Every phrase whose words are all in the question (`forms` per word), each once, longest first."""
-        found: dict[tuple[_Phrase, str], Match] = {}
+        found: dict[int, Match] = {}  # by the id of the phrase entry
         present: set[str] = set().union(*forms)
         for at, word_forms in enumerate(forms):
             for form in word_forms:
                 for phrase, value in self._by_anchor.get(form, ()):
-                    if (phrase, value) in found or any(want.isdisjoint(present) for want in phrase.needed):
+                    if id(phrase) in found or any(want.isdisjoint(present) for want in phrase.needed):
                         continue
                     placed = _place(forms, phrase, at)
                     if placed is not None:
-                        found[(phrase, value)] = Match(placed, value)
+                        found[id(phrase)] = Match(placed, value)
         return sorted(found.values(), key=lambda m: (-len(m.positions), m.positions))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Phrase:
     needed: tuple[frozenset[str], ...]  # per word, its forms
     stop: tuple[bool, ...]  # per word, whether it is a function word ("ring the nurse": "the")
@@ -112,19 +117,31 @@ def _place(forms: list[frozenset[str]], phrase: _Phrase, at: int) -> tuple[int, 
 
 def _in_order(forms: list[frozenset[str]], phrase: _Phrase, at: int) -> tuple[int, ...] | None:
     """A phrase with function words ("over mij praten", "ring the nurse") in its order, at most GAP
-    other words between two of its words, its anchor at `at`."""
+    other words between two of its words (fillers such as "nou" and "eigenlijk" not counted), its
+    anchor at `at`."""
     before, after = phrase.needed[: phrase.anchor], phrase.needed[phrase.anchor + 1 :]
     taken = [at]
     for want in reversed(before):
-        window = range(taken[0] - 1, max(taken[0] - 2 - GAP, -1), -1)
-        spot = next((j for j in window if not want.isdisjoint(forms[j])), None)
+        spot = _next(forms, want, range(taken[0] - 1, -1, -1))
         if spot is None:
             return None
         taken.insert(0, spot)
     for want in after:
-        window = range(taken[-1] + 1, min(taken[-1] + 2 + GAP, len(forms)))
-        spot = next((j for j in window if not want.isdisjoint(forms[j])), None)
+        spot = _next(forms, want, range(taken[-1] + 1, len(forms)))
         if spot is None:
             return None
         taken.append(spot)
     return tuple(taken)
+
+
+def _next(forms: list[frozenset[str]], want: frozenset[str], order: range) -> int | None:
+    """The first position in `order` with a form of `want`, before GAP words that are not fillers."""
+    skipped = 0
+    for j in order:
+        if not want.isdisjoint(forms[j]):
+            return j
+        if _FILLER not in forms[j]:
+            skipped += 1
+            if skipped > GAP:
+                return None
+    return None

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.content.model import Content
 from bot.search.compound import Splitter
 from bot.search.describe import PhraseMatcher, question_forms
 from bot.search.passage import Unit, best_passage, companions, split_units
+from bot.search.spoken import Respeller
 from bot.search.text import (
     EN_STOP,
     NL_STOP,
@@ -33,7 +34,6 @@ from bot.search.text import (
     stem_nl,
     words,
 )
-from bot.search.spoken import Respeller
 from bot.search.vocab import Answer, SearchVocabulary
 
 # Field weights: a word in the title or in the clinicians' keywords says more than one in the text.

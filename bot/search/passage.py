@@ -100,8 +100,11 @@ def companions(text: str, units: Sequence[Unit]) -> tuple[tuple[int, int], ...]:
         i = last + 1
     for j in range(1, len(units)):
         if not units[j].bullet and spans[j] == (j, j) and points_back(text[units[j].start : units[j].end]):
+            # What the sentence before needs comes too ("Ze komen dan ..." after "Cellen van die tumor ..."),
+            # as long as the passage stays short; a list comes whole.
             before = spans[j - 1]
-            spans[j] = (before[0] if units[j - 1].bullet or before[1] > j - 1 else j - 1, j)
+            whole = (before[0], j)
+            spans[j] = whole if units[j - 1].bullet or _sentences(units, *whole) <= MAX_UNITS else (j - 1, j)
     return tuple(spans)
 
 

@@ -58,8 +58,10 @@ MAX_PIECES = 3
 # SOUND_BUDGET_LONG letters may differ from SOUND_LONG letters on, one below.
 MIN_SOUND = 7
 SOUND_LONG = 10
-# Pieces that are all real words only join into a long folder word, one letter apart.
+# Pieces that are all real words only join into a folder word this long.
 MIN_SOUND_REAL = 10
+# A piece this short is a fragment of a word, not a word of its own ("sie" in "lever punt sie").
+FRAGMENT = 3
 MIN_JOINED = 5
 
 
@@ -149,8 +151,10 @@ class Respeller:
                     target: str | None = joined
                 else:
                     real = all(w in self._lexicon or self._is_real(w) for w in part)
-                    # Real words join only into a long folder word they sound like ("lever zitten" is no "leverziektes").
-                    target = self._sounds_like(joined, 1 if real else 2)
+                    # Real words join only into a long folder word they sound exactly like, or one sound
+                    # off when one of them is a mere fragment ("lever punt sie"): "lever functie" stays.
+                    most = 2 if not real else 1 if any(len(w) <= FRAGMENT for w in part) else 0
+                    target = self._sounds_like(joined, most)
                     if target and real and len(target) < MIN_SOUND_REAL:
                         target = None
                 if target:
@@ -166,6 +170,8 @@ class Respeller:
         if key in self._sounds:
             return self._sounds[key]
         budget = min(most, 2 if len(word) >= SOUND_LONG else 1)
+        if not budget:
+            return None
         close = process.extract(key, self._keys, scorer=OSA.distance, score_cutoff=budget, limit=None)
         if not close:
             return None

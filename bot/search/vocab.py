@@ -319,7 +319,7 @@ def _journey(raw: Any, line: int, file: str, content: Content, problems: list[Pr
     problems += check_keys(raw, file, {"asks", "stages"}, {"asks", "stages"}, "journey")
     asks = _terms(raw.get("asks"), raw.line_of("asks"), file, "journey asks", problems, frozenset())
     stages: list[Stage] = []
-    for entry, where in _entries(raw.get("stages"), raw.line_of("stages"), file, "journey stages", problems):
+    for entry, _ in _entries(raw.get("stages"), raw.line_of("stages"), file, "journey stages", problems):
         problems += check_keys(entry, file, {"after", "next", "answer"}, {"after", "next"}, "journey stage")
         after = _terms(entry.get("after"), entry.line_of("after"), file, "journey stage after", problems, frozenset())
         following = entry.get("next")
