@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.content.model import Content
@@ -182,8 +182,9 @@ class _Query:
 
 @dataclass(frozen=True)
 class _Readers:
-    """What reads a question before its words are ranked: speech-to-text and dialect spellings, the
-    things patients describe instead of naming, and where they stand in their treatment."""
+    """What reads a question before its words are ranked (speech-to-text and dialect spellings, the
+    things patients describe instead of naming, where they stand in their treatment), and what picks
+    the sentence to quote beyond the words of the text (the sentences' own answer words)."""
 
     respeller: Respeller
     descriptions: PhraseMatcher
@@ -193,10 +194,10 @@ class _Readers:
     stands_for: dict[str, list[tuple[tuple[str, float], ...]]]
     # per chapter, per unit: the terms of the folder sentence's own answer words
     unit_answers: list[list[frozenset[str]]]
-    # per chapter: the terms of its title and their parts ("leveruitzaaiingen": lever, uitzaaiingen)
-    title_parts: list[frozenset[str]] = field(default_factory=list)
     # per next-stage term: the words of the sentence to quote for it
-    stage_answers: dict[str, frozenset[str]] = field(default_factory=dict)
+    stage_answers: dict[str, frozenset[str]]
+    # per chapter: the terms of its title and their parts ("leveruitzaaiingen": lever, uitzaaiingen)
+    title_parts: list[frozenset[str]]
 
 
 class SearchIndex:
@@ -389,7 +390,7 @@ class SearchIndex:
             senses[stem_nl(sense.word)].append((near, means, sense.within))
         markers = frozenset(w for m in vocab.context_markers for w in words(m))
         others = frozenset(stem_nl(w) for t in vocab.other_topics for w in _content_words(t, NL_STOP))
-        readers = replace(_readers(content, vocab, lexicon, units, synonyms, idf, postings), title_parts=title_parts)
+        readers = _readers(content, vocab, lexicon, units, synonyms, (idf, postings), title_parts)
         return cls(
             content,
             vocab,
@@ -966,10 +967,12 @@ def _readers(
     lexicon: set[str],
     units: list[tuple[Unit, ...]],
     synonyms: dict[tuple[str, ...], tuple[str, ...]],
-    idf: dict[str, float],
-    postings: dict[str, dict[int, float]],
+    statistics: tuple[dict[str, float], dict[str, dict[int, float]]],
+    title_parts: list[frozenset[str]],
 ) -> _Readers:
-    """Build what reads a question before ranking; adds the terms of the journey's stages to the index."""
+    """Build what reads a question before ranking; adds the terms of the journey's stages to the index
+    (`statistics`: its idf and postings)."""
+    idf, postings = statistics
     acronyms = {m.lower() for c in content.chapters for t in (c.title, c.text) for m in _ACRONYM.findall(t)}
     # Short keywords too ("seh", "metc"): nobody spells out a real word letter by letter, so "kuur" does no harm.
     acronyms |= {
@@ -1018,7 +1021,8 @@ def _readers(
         PhraseMatcher(stages, stop),
         stands_for,
         unit_answers,
-        stage_answers=stage_answers,
+        stage_answers,
+        title_parts,
     )
 
 
