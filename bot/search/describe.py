@@ -25,6 +25,7 @@ REACH_PER_WORD = 2
 # not counting the fillers of spoken language.
 GAP = 2
 FILLERS = frozenset("nou eigenlijk toch even wel nog gewoon echt nu dan ook al eens maar really actually just".split())
+MAX_FILLERS = 4  # and at most this many fillers in all
 _FILLER = "·filler"  # the form that marks a filler among a question word's forms
 
 
@@ -137,7 +138,7 @@ def _in_order(forms: list[frozenset[str]], phrase: _Phrase, at: int) -> tuple[in
 def _next(forms: list[frozenset[str]], want: frozenset[str], order: range) -> int | None:
     """The first position in `order` with a form of `want`, before GAP words that are not fillers."""
     skipped = 0
-    for j in order:
+    for j in order[: MAX_FILLERS + GAP + 1]:
         if not want.isdisjoint(forms[j]):
             return j
         if _FILLER not in forms[j]:

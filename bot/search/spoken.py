@@ -54,8 +54,8 @@ LETTERS = {name: letter for letter, names in _LETTER_NAMES.items() for name in n
 _DIALECT = (("oa", "a"), ("ao", "aa"), ("ie", "ij"), ("oe", "ui"), ("eu", "ee"), ("ij", "ie"))
 # Words joined into one: at most this many pieces ("lever punk sie").
 MAX_PIECES = 3
-# A sound-alike is only looked for among folder words this long, and a joined word this long; up to
-# SOUND_BUDGET_LONG letters may differ from SOUND_LONG letters on, one below.
+# A sound-alike is only looked for among folder words this long, and for a word this long; from
+# SOUND_LONG letters on two sounds may differ, below that one.
 MIN_SOUND = 7
 SOUND_LONG = 10
 # Pieces that are all real words only join into a folder word this long.
@@ -91,6 +91,7 @@ class Respeller:
     ) -> None:
         self._lexicon = frozenset(lexicon)
         self._acronyms = frozenset(acronyms)
+        self._longest = max((len(a) for a in self._acronyms), default=0)
         self._is_real = is_real_word
         self._stop = stop
         by_sound: dict[str, set[str]] = defaultdict(set)
@@ -105,9 +106,6 @@ class Respeller:
         self.respell_word = lru_cache(maxsize=16384)(self._respell_word)
         self._sounds_like = lru_cache(maxsize=16384)(self._sounds_like_uncached)
 
-    def knows(self, word: str) -> bool:
-        return word in self._lexicon
-
     def respell(self, found: list[str]) -> list[str]:
         """The words with letter names read as acronyms, pieces joined and unknown words respelt."""
         out = list(found)
@@ -119,20 +117,19 @@ class Respeller:
         return out
 
     def _acronyms_in(self, out: list[str]) -> None:
+        """Runs of two or more letter names that spell an acronym, the longest first ("em er ie")."""
         i = 0
         while i < len(out):
             end = i
-            while end < len(out) and out[end] in LETTERS:
+            while end < min(len(out), i + self._longest) and out[end] in LETTERS:
                 end += 1
-            done = False
-            for stop in range(end, i + 1, -1):  # the longest run of two or more names that spells an acronym
+            for stop in range(end, i + 1, -1):
                 spelt = "".join(LETTERS[w] for w in out[i:stop])
                 if spelt in self._acronyms:
                     out[i:stop] = [spelt] + [""] * (stop - i - 1)
-                    i, done = stop, True
+                    i = stop - 1
                     break
-            if not done:
-                i += 1
+            i += 1
 
     def _joins(self, out: list[str]) -> None:
         # Only pieces the folder does not know start a join: most questions have none.
