@@ -166,3 +166,9 @@ def test_sound() -> None:
     assert sound("casemanager") == "kasemanager"
     assert sound("keesmanager") == "kesmanager"
     assert sound("punctie") == sound("punksie")
+
+
+def test_a_long_run_of_letters_is_read_in_one_pass(respeller: Respeller) -> None:
+    # 5,000 letter names: each run is only tried as long as the longest acronym (once took minutes).
+    assert respeller.respell(["a"] * 5_000) == ["a"] * 5_000
+    assert respeller.respell(["em", "er", "ie"] * 1_000)[:4] == ["mri", "", "", "mri"]
