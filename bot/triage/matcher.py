@@ -13,13 +13,15 @@ import snowballstemmer
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.measurements import MeasurementReader
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
+from bot.triage.segment import MIN_WORD, Segmenter
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "combination"]
+Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "measurement", "combination"]
 
 # The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
 # step below is linear in the number of tokens, and per-word work is cached.
@@ -131,6 +133,13 @@ class Triage:
         self._cache: dict[str, dict[str, Method]] = {}
         self._fever = vocabulary.temperature.concept
         self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
+        self._measurements = MeasurementReader(vocabulary.measurements)
+        self._spellings = vocabulary.spellings
+        known = self._surface | {w for g in vocabulary.word_groups for w in g}
+        known |= {w for standard in vocabulary.spellings.values() for w in standard}
+        self._segmenter = Segmenter(vocabulary.languages, known, preload=preload)
+        self._splits: dict[str, tuple[str, ...] | None] = {}
+        self._levels = {c.id: c.level for c in vocabulary.concepts}
 
     def _key(self, word: str) -> str:
         """The key of a vocabulary word as written."""
@@ -227,9 +236,45 @@ class Triage:
             return True
         return any(word.endswith(suffix + tail) and len(word) > len(suffix + tail) for tail in self._tails)
 
+    def _as_written(self, tokens: list[Token]) -> list[Token]:
+        """The message's words as the vocabulary writes them: dialect and chat spellings replaced
+        ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus")."""
+        out: list[Token] | None = None
+        for index, token in enumerate(tokens):
+            replacement: tuple[str, ...] | None = None
+            if token.kind == "word":
+                replacement = self._spellings.get(token.text)
+                if replacement is None and len(token.text) >= MIN_WORD and token.text not in self._surface:
+                    replacement = self._split(token.text)
+            if replacement is not None and out is None:
+                out = list(tokens[:index])
+            if out is not None:
+                if replacement is None:
+                    out.append(token)
+                else:
+                    out.extend(Token(word, "word") for word in replacement)
+        return tokens if out is None else out
+
+    def _split(self, word: str) -> tuple[str, ...] | None:
+        """The words of a run-together word, when it is no known word and one of them is an alarm word;
+        cached per word. A typo of an alarm word ("bewusteloss") is left to the typo matching."""
+        if word in self._splits:
+            return self._splits[word]
+        found: tuple[str, ...] | None = None
+        if word.isascii() and word.isalpha():
+            keys = self._word_keys(word)
+            if all(method == "compound" for method in keys.values()) and not self._lexicon.is_word(word):
+                pieces = self._segmenter.split(word)
+                if pieces and any(self._word_keys(self._spellings.get(p, (p,))[0]) for p in pieces):
+                    found = pieces
+        if len(self._splits) >= _CACHE_LIMIT:
+            self._splits.clear()
+        self._splits[word] = found
+        return found
+
     def assess(self, text: str) -> TriageResult:
         """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
-        tokens = merge_numbers(tokenize(text))
+        tokens = merge_numbers(self._as_written(tokenize(text)))
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
@@ -252,10 +297,29 @@ class Triage:
                     end = self._phrase_end(term, slots, tokens, start)
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
+        measured = self._measurements.read(tokens)
+        for value in measured:
+            if value.alarm:
+                name = tuple(t.text for t in tokens[value.start : value.index + 1])
+                level = self._levels[value.reading.concept]
+                matches.append(
+                    Match(
+                        value.reading.concept,
+                        level,
+                        name,
+                        "measurement",
+                        False,
+                        f"{value.value:g}",
+                        None,
+                        value.start,
+                        value.index,
+                    )
+                )
         rule = self.vocabulary.temperature
         fever_like = rule.context_concepts | {self._fever}
         context = any(m.concept in fever_like for m in matches) or any(t.text in rule.context for t in tokens)
-        for reading in read_temperatures(tokens, rule, context):
+        claimed = frozenset(i for value in measured for i in value.numbers)
+        for reading in read_temperatures(tokens, rule, context, claimed):
             matches.append(
                 Match(
                     rule.concept,

@@ -1,0 +1,107 @@
+"""Words typed without spaces: "mijnmoederisnietwakkertekrijgen", "ZEKRIJGTGEENADEMZEWORDTBLAUW".
+
+A long word that is no known word is split into known words by dynamic programming over the word: the
+split whose words are the most frequent (wordfreq's ranks, in every language the bot reads, plus the
+alarm vocabulary) wins. Linear in the word's length times the longest piece, cached per word. A split
+into two words is kept only when the first is a small, very common word ("geenkoorts", "ikbloed"):
+two content words make a real compound ("koortsvrij", "leveroperatie"), which stays one word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+# Pieces longer than this are not looked up (no Dutch or English word of the lists is longer).
+_MAX_PIECE = 24
+# Only words this long are tried, and no word longer than this (a pasted link, keyboard mashing).
+MIN_WORD, MAX_WORD = 8, 80
+# Words per language taken from wordfreq's list, most frequent first.
+_TOP_N = 40_000
+# Every piece costs this much on top of its frequency, so fewer, longer words win.
+_PIECE_COST = 2.0
+# The rank an alarm word gets when wordfreq does not rank it higher ("kortademig", "stuipen").
+_VOCABULARY_RANK = 300
+# "The first word is small and very common": a rank within this many words of its language.
+_COMMON_RANK = 150
+# Words of one or two letters are pieces only within this rank ("ik", "ze", "am"), of three letters
+# within _SHORT_RANK ("kan", "ril"): the long tail of the lists holds every short letter string ("ds").
+_TINY_RANK = 400
+_SHORT_RANK = 3_000
+# A split whose pieces are this short on average is letters, not words ("lever met as tas en").
+_MIN_AVERAGE = 3.2
+_CACHE_LIMIT = 20_000
+# The only words of one letter: English "i" and "a" ("iamnotbreathing").
+_LETTER_WORDS = frozenset({"i", "a"})
+
+
+class Segmenter:
+    """Splits run-together words into words of the given languages and the alarm vocabulary."""
+
+    def __init__(self, languages: Iterable[str], vocabulary_words: Iterable[str], *, preload: bool = True) -> None:
+        self._languages = tuple(languages)
+        self._vocabulary = frozenset(w for w in vocabulary_words if w.isascii() and w.isalpha() and len(w) >= 2)
+        self._costs: dict[str, float] | None = None
+        self._common: frozenset[str] = frozenset()
+        self._cache: dict[str, tuple[str, ...] | None] = {}
+        if preload:
+            self._load()
+
+    def _load(self) -> dict[str, float]:
+        import wordfreq  # heavy (word lists): loaded at start-up by the bot, on first use by the CLI
+
+        costs: dict[str, float] = {}
+        common: set[str] = set()
+        for language in self._languages:
+            for rank, word in enumerate(wordfreq.top_n_list(language, _TOP_N)):
+                if not (word.isascii() and word.isalpha()) or (len(word) < 2 and word not in _LETTER_WORDS):
+                    continue
+                if (len(word) <= 2 and rank >= _TINY_RANK) or (len(word) == 3 and rank >= _SHORT_RANK):
+                    continue
+                cost = _PIECE_COST + math.log10(rank + 10)
+                if cost < costs.get(word, math.inf):
+                    costs[word] = cost
+                if rank < _COMMON_RANK and len(word) <= 5:
+                    common.add(word)
+        vocabulary_cost = _PIECE_COST + math.log10(_VOCABULARY_RANK)
+        for word in self._vocabulary:
+            costs[word] = min(costs.get(word, math.inf), vocabulary_cost)
+        self._costs = costs
+        self._common = frozenset(common)
+        return costs
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """The words `word` is made of, or None when it is not clearly several words."""
+        if word in self._cache:
+            return self._cache[word]
+        found = self._split(word) if MIN_WORD <= len(word) <= MAX_WORD and word.isascii() else None
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def _split(self, word: str) -> tuple[str, ...] | None:
+        costs = self._costs if self._costs is not None else self._load()
+        n = len(word)
+        best = [math.inf] * (n + 1)
+        back = [0] * (n + 1)
+        best[0] = 0.0
+        for end in range(1, n + 1):
+            for start in range(max(0, end - _MAX_PIECE), end):
+                if best[start] == math.inf:
+                    continue
+                cost = costs.get(word[start:end])
+                if cost is not None and best[start] + cost < best[end]:
+                    best[end] = best[start] + cost
+                    back[end] = start
+        if best[n] == math.inf:
+            return None
+        pieces: list[str] = []
+        end = n
+        while end > 0:
+            pieces.append(word[back[end] : end])
+            end = back[end]
+        pieces.reverse()
+        if len(pieces) < 2 or (len(pieces) == 2 and pieces[0] not in self._common) or n / len(pieces) < _MIN_AVERAGE:
+            return None
+        return tuple(pieces)

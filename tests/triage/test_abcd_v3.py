@@ -1,0 +1,24 @@
+"""Alarm understanding v3: ABCD by function loss, signs and measured values; clinical words; English
+at parity. The sentences are in tests/triage/cases_v3.py (written for this suite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage.levels import Level
+from bot.triage.matcher import Triage
+from tests.triage.cases_v3 import ALARMS, LOOKALIKES, NORMAL_VALUES
+
+
+@pytest.mark.parametrize(("text", "level", "concept"), ALARMS)
+def test_level_and_concept(triage: Triage, text: str, level: Level, concept: str | None) -> None:
+    result = triage.assess(text)
+    assert result.level == level, result.explain()
+    if concept is not None:
+        assert concept in result.concepts, result.explain()
+
+
+@pytest.mark.parametrize("text", NORMAL_VALUES + LOOKALIKES)
+def test_look_alikes_and_normal_values_do_not_alarm(triage: Triage, text: str) -> None:
+    result = triage.assess(text)
+    assert result.level == Level.NONE, result.explain()
