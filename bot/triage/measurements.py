@@ -46,8 +46,9 @@ class MeasurementReader:
         if not self._by_first:
             return []
         found: list[Value] = []
+        after = 0  # "o2 sat 84" is one value, not a second one at "sat"
         for start, token in enumerate(tokens):
-            candidates = self._by_first.get(token.text) if token.kind == "word" else None
+            candidates = self._by_first.get(token.text) if token.kind == "word" and start >= after else None
             if not candidates:
                 continue
             for name, reading in candidates:
@@ -57,6 +58,7 @@ class MeasurementReader:
                 value = self._value(tokens, start, end, reading)
                 if value is not None:
                     found.append(value)
+                    after = value.numbers[-1] + 1
                     break
         return found
 

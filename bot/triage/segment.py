@@ -29,7 +29,7 @@ _COMMON_RANK = 150
 _TINY_RANK = 400
 _SHORT_RANK = 3_000
 # A split whose pieces are this short on average is letters, not words ("lever met as tas en").
-_MIN_AVERAGE = 3.2
+_MIN_AVERAGE = 3.0
 _CACHE_LIMIT = 20_000
 # The only words of one letter: English "i" and "a" ("iamnotbreathing").
 _LETTER_WORDS = frozenset({"i", "a"})

@@ -13,6 +13,22 @@ from bot.triage.levels import Level
 
 EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
 
+# The examples of issue 20's "Why" that are about concepts and numbers, with the level each must get.
+WHY = [
+    (
+        "Sinds het ontbijt wil mijn linkerhand niet meer meewerken, mijn lepel valt steeds en mijn man zegt dat "
+        "ik zo gek klink. Verder voel ik me prima hoor.",
+        EMERGENCY,
+    ),
+    ("het pleister is helemaal doorgebloed en ook de theedoek eronder is rood, het blijft maar komen", EMERGENCY),
+    ("I have collected all my pills and I am going to take them all tonight", EMERGENCY),
+    ("my dad just threw up a big bowl of bright red blood", EMERGENCY),
+    ("opeens is alles zwart aan mijn rechteroog, als een gordijn dat dichtgaat", EMERGENCY),
+    ("haar tong en lippen zwellen op sinds de nieuwe tabletten en ze krijgt moeilijk lucht", EMERGENCY),
+    ("de thermometer geeft negen en dertig komma vier aan", SEH),
+    ("pols 135, bloeddruk 80/45, hij is grauw en zweet", EMERGENCY),
+]
+
 # D: an arm, hand or leg that does not do what the patient wants; a face that droops.
 LIMB = [
     ("mijn rechterarm doet niet meer wat ik wil", EMERGENCY, "limb_weakness"),
@@ -290,5 +306,5 @@ LOOKALIKES = [
     "mijn ogen zijn moe van het lezen",
 ]
 
-ALARMS = LIMB + SPEECH + EYES + CONSCIOUSNESS + SHOCK_AND_VALUES + ANAPHYLAXIS + BLEEDING + CHEST + SUICIDAL
+ALARMS = [(text, level, None) for text, level in WHY] + LIMB + SPEECH + EYES + CONSCIOUSNESS + SHOCK_AND_VALUES + ANAPHYLAXIS + BLEEDING + CHEST + SUICIDAL
 ALARMS += SEH_CASES + URGENT_CASES
