@@ -93,6 +93,8 @@ EYES = [
     ("it was like a curtain coming down over my eye", EMERGENCY, "vision_loss"),
     ("lost the sight in my left eye all of a sudden", EMERGENCY, "vision_loss"),
     ("I'm seeing double since an hour", EMERGENCY, "stroke"),
+    ("het licht ging uit in mijn rechteroog, ik zie er niks meer mee", EMERGENCY, "vision_loss_sentence"),
+    ("my right eye has just gone dark", EMERGENCY, "vision_loss_sentence"),
 ]
 
 # D: cannot be woken, reacts only to pain, suddenly does not know where or who; new drowsiness.
@@ -304,6 +306,8 @@ LOOKALIKES = [
     "ik heb zwarte koffie gedronken voor de scan",
     "het zwarte pak past niet meer, ik ben 5 kilo aangekomen",
     "mijn ogen zijn moe van het lezen",
+    "ik zag even zwart voor mijn ogen toen ik opstond",
+    "mijn oog traant een beetje, ik zie wel alles",
 ]
 
 ALARMS = [(text, level, None) for text, level in WHY] + LIMB + SPEECH + EYES + CONSCIOUSNESS + SHOCK_AND_VALUES + ANAPHYLAXIS + BLEEDING + CHEST + SUICIDAL
