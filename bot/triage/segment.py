@@ -3,8 +3,9 @@
 A long word that is no known word is split into known words by dynamic programming over the word: the
 split whose words are the most frequent (wordfreq's ranks, in every language the bot reads, plus the
 alarm vocabulary) wins. Linear in the word's length times the longest piece, cached per word. A split
-into two words is kept only when the first is a small, very common word ("geenkoorts", "ikbloed"):
-two content words make a real compound ("koortsvrij", "leveroperatie"), which stays one word.
+into two words is kept only when the first is a small, very common word of two letters or more
+("geenkoorts", "ikbloedt"): two content words make a real compound ("koortsvrij", "leveroperatie"),
+one letter makes a prefix ("afebrile"); both stay one word.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class Segmenter:
             pieces.append(word[back[end] : end])
             end = back[end]
         pieces.reverse()
-        if len(pieces) < 2 or (len(pieces) == 2 and pieces[0] not in self._common) or n / len(pieces) < _MIN_AVERAGE:
+        if len(pieces) < 2 or n / len(pieces) < _MIN_AVERAGE:
             return None
+        if len(pieces) == 2 and (pieces[0] not in self._common or len(pieces[0]) < 2):
+            return None  # a compound ("koortsvrij"), or a prefix ("afebrile" is not "a febrile")
         return tuple(pieces)
