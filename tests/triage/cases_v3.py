@@ -211,6 +211,8 @@ CHEST = [
     ("het knijpt in mijn borst en het trekt naar mijn kaak", EMERGENCY, "chest_pain"),
     ("plots thoraxpijn en dyspneu", EMERGENCY, "chest_pain"),
     ("squeezing in my chest and sweating", EMERGENCY, "chest_pain"),
+    ("I think I'm having a heart attack", EMERGENCY, "chest_pain"),
+    ("I have a pain in the neck and down my left arm", URGENT, "pain"),
 ]
 
 # Suicidal plans.
@@ -306,6 +308,10 @@ LOOKALIKES = [
     "ik heb zwarte koffie gedronken voor de scan",
     "het zwarte pak past niet meer, ik ben 5 kilo aangekomen",
     "mijn ogen zijn moe van het lezen",
+    "I nearly had a heart attack when I saw the bill, when is my next appointment?",
+    "the waiting is killing me, any news on the scan?",
+    "this form is such a pain in the neck",
+    "nearly choked on my coffee when I read the letter",
     "ik zag even zwart voor mijn ogen toen ik opstond",
     "mijn oog traant een beetje, ik zie wel alles",
 ]
