@@ -256,17 +256,23 @@ class Triage:
         return tokens if out is None else out
 
     def _split(self, word: str) -> tuple[str, ...] | None:
-        """The words of a run-together word, when it is no known word and one of them is an alarm word;
-        cached per word. A typo of an alarm word ("bewusteloss") is left to the typo matching."""
+        """The words of a run-together word, when one of them is an alarm word (`Segmenter` splits only
+        words wordfreq does not know); cached per word. A typo of an alarm word ("bewusteloss") is left
+        to the typo matching."""
         if word in self._splits:
             return self._splits[word]
         found: tuple[str, ...] | None = None
         if word.isascii() and word.isalpha():
             keys = self._word_keys(word)
-            if all(method == "compound" for method in keys.values()) and not self._lexicon.is_word(word):
+            if all(method in ("compound", "fuzzy") for method in keys.values()):
                 pieces = self._segmenter.split(word)
-                if pieces and any(self._word_keys(self._spellings.get(p, (p,))[0]) for p in pieces):
-                    found = pieces
+                if pieces:
+                    read = {k for p in pieces for k in self._word_keys(self._spellings.get(p, (p,))[0])}
+                    typo = {k for k, method in keys.items() if method == "fuzzy"}
+                    # Kept when a piece is an alarm word and nothing the typo matching read is lost
+                    # ("zuurstofis" is "zuurstof is", not a typo of "zuurstof").
+                    if read and typo <= read:
+                        found = pieces
         if len(self._splits) >= _CACHE_LIMIT:
             self._splits.clear()
         self._splits[word] = found

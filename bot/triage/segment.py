@@ -1,7 +1,8 @@
 """Words typed without spaces: "mijnmoederisnietwakkertekrijgen", "ZEKRIJGTGEENADEMZEWORDTBLAUW".
 
-A long word that is no known word is split into known words by dynamic programming over the word: the
-split whose words are the most frequent (wordfreq's ranks, in every language the bot reads, plus the
+A long word that wordfreq does not know at all (in any language the bot reads; a compound it has seen,
+however rare, such as "bloedverdunner" or "maagdarmstelsel", stays whole) is split into known words by
+dynamic programming over the word: the split whose words are the most frequent (wordfreq's ranks plus the
 alarm vocabulary) wins. Linear in the word's length times the longest piece, cached per word. A split
 into two words is kept only when the first is a small, very common word of two letters or more
 ("geenkoorts", "ikbloedt"): two content words make a real compound ("koortsvrij", "leveroperatie"),
@@ -16,9 +17,9 @@ from collections.abc import Iterable
 # Pieces longer than this are not looked up (no Dutch or English word of the lists is longer).
 _MAX_PIECE = 24
 # Only words this long are tried, and no word longer than this (a pasted link, keyboard mashing).
-MIN_WORD, MAX_WORD = 8, 80
+MIN_WORD, MAX_WORD = 6, 300
 # Words per language taken from wordfreq's list, most frequent first.
-_TOP_N = 40_000
+_TOP_N = 60_000
 # Every piece costs this much on top of its frequency, so fewer, longer words win.
 _PIECE_COST = 2.0
 # The rank an alarm word gets when wordfreq does not rank it higher ("kortademig", "stuipen").
@@ -28,9 +29,9 @@ _COMMON_RANK = 150
 # Words of one or two letters are pieces only within this rank ("ik", "ze", "am"), of three letters
 # within _SHORT_RANK ("kan", "ril"): the long tail of the lists holds every short letter string ("ds").
 _TINY_RANK = 400
-_SHORT_RANK = 3_000
-# A split whose pieces are this short on average is letters, not words ("lever met as tas en").
-_MIN_AVERAGE = 3.0
+_SHORT_RANK = 5_000
+# A split whose pieces are this short on average is letters, not words.
+_MIN_AVERAGE = 2.5
 _CACHE_LIMIT = 20_000
 # The only words of one letter: English "i" and "a" ("iamnotbreathing").
 _LETTER_WORDS = frozenset({"i", "a"})
@@ -54,7 +55,8 @@ class Segmenter:
         costs: dict[str, float] = {}
         common: set[str] = set()
         for language in self._languages:
-            for rank, word in enumerate(wordfreq.top_n_list(language, _TOP_N)):
+            for rank, listed in enumerate(wordfreq.top_n_list(language, _TOP_N)):
+                word = listed.replace("'", "").replace("\u2019", "")  # as the matcher folds it: "i'm" is "im"
                 if not (word.isascii() and word.isalpha()) or (len(word) < 2 and word not in _LETTER_WORDS):
                     continue
                 if (len(word) <= 2 and rank >= _TINY_RANK) or (len(word) == 3 and rank >= _SHORT_RANK):
@@ -75,11 +77,19 @@ class Segmenter:
         """The words `word` is made of, or None when it is not clearly several words."""
         if word in self._cache:
             return self._cache[word]
-        found = self._split(word) if MIN_WORD <= len(word) <= MAX_WORD and word.isascii() else None
+        found = None
+        if MIN_WORD <= len(word) <= MAX_WORD and word.isascii() and not self._known(word):
+            found = self._split(word)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = found
         return found
+
+    def _known(self, word: str) -> bool:
+        """Does wordfreq know the word at all, in any of the languages?"""
+        import wordfreq
+
+        return any(wordfreq.zipf_frequency(word, language) > 0 for language in self._languages)
 
     def _split(self, word: str) -> tuple[str, ...] | None:
         costs = self._costs if self._costs is not None else self._load()
@@ -105,6 +115,13 @@ class Segmenter:
         pieces.reverse()
         if len(pieces) < 2 or n / len(pieces) < _MIN_AVERAGE:
             return None
-        if len(pieces) == 2 and (pieces[0] not in self._common or len(pieces[0]) < 2):
+        if len(pieces) == 2 and not _small_word_in(pieces, self._common):
             return None  # a compound ("koortsvrij"), or a prefix ("afebrile" is not "a febrile")
         return tuple(pieces)
+
+
+def _small_word_in(pieces: list[str], common: frozenset[str]) -> bool:
+    """Is one of two pieces a small, very common word: the first of two letters or more ("geenkoorts"),
+    or the second of at most three ("handenik")?"""
+    first, second = pieces
+    return (first in common and len(first) >= 2) or (second in common and len(second) <= 3)
