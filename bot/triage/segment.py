@@ -86,10 +86,11 @@ class Segmenter:
         return found
 
     def _known(self, word: str) -> bool:
-        """Does wordfreq know the word at all, in any of the languages?"""
+        """Does wordfreq know the word at all, in any of the languages? (Its word lists, cached by
+        wordfreq and shared with the typo lexicon: a lookup, not a frequency computation.)"""
         import wordfreq
 
-        return any(wordfreq.zipf_frequency(word, language) > 0 for language in self._languages)
+        return any(word in wordfreq.get_frequency_dict(language) for language in self._languages)
 
     def _split(self, word: str) -> tuple[str, ...] | None:
         costs = self._costs if self._costs is not None else self._load()

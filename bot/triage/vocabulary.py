@@ -162,6 +162,17 @@ class Measurement:
     unless: frozenset[str] = frozenset()
     line: int = 0
 
+    def describe(self) -> str:
+        """E.g. "pols, hartslag, pulse >= 120 (range 30..250)" for the content check."""
+        names = ", ".join(" ".join(n) for n in self.names)
+        bounds = [
+            f"{op} {value:g}"
+            for op, value in ((">=", self.at_least), ("<=", self.at_most), ("<", self.below))
+            if value is not None
+        ]
+        form = " (two numbers, the first counts)" if self.pair else ""
+        return f"{names} {' or '.join(bounds)}{form} (range {self.min:g}..{self.max:g})"
+
     def alarms(self, value: float) -> bool:
         """Does this value, in range, mean an alarm?"""
         return (
