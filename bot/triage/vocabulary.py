@@ -393,7 +393,9 @@ def _spellings(root: LineDict, check: _Checker) -> dict[str, tuple[str, ...]]:
     raw = root.get("spellings")
     if raw is None:
         return {}
-    entry = check.mapping(raw, root.line_of("spellings"), "spellings", set(raw) if isinstance(raw, dict) else set(), set())
+    entry = check.mapping(
+        raw, root.line_of("spellings"), "spellings", set(raw) if isinstance(raw, dict) else set(), set()
+    )
     if entry is None:
         return {}
     found: dict[str, tuple[str, ...]] = {}
@@ -444,9 +446,7 @@ def _measurements(root: LineDict, check: _Checker, concept_ids: set[str]) -> Mea
                 readings.append(found)
 
     def optional(key: str) -> frozenset[str]:
-        return frozenset(
-            w for t in check.strings(entry, key, "measurements", allow_empty=True) for w in words(t)
-        )
+        return frozenset(w for t in check.strings(entry, key, "measurements", allow_empty=True) for w in words(t))
 
     return Measurements(
         readings=tuple(readings),

@@ -316,5 +316,16 @@ LOOKALIKES = [
     "mijn oog traant een beetje, ik zie wel alles",
 ]
 
-ALARMS = [(text, level, None) for text, level in WHY] + LIMB + SPEECH + EYES + CONSCIOUSNESS + SHOCK_AND_VALUES + ANAPHYLAXIS + BLEEDING + CHEST + SUICIDAL
+ALARMS = (
+    [(text, level, None) for text, level in WHY]
+    + LIMB
+    + SPEECH
+    + EYES
+    + CONSCIOUSNESS
+    + SHOCK_AND_VALUES
+    + ANAPHYLAXIS
+    + BLEEDING
+    + CHEST
+    + SUICIDAL
+)
 ALARMS += SEH_CASES + URGENT_CASES

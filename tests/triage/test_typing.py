@@ -225,7 +225,9 @@ def test_spellings_and_measurements_are_checked(tmp_path: Path) -> None:
     vocabulary, problems = load_alarms(path)
     assert vocabulary is None
     messages = [p.message for p in problems]
-    assert any("'kin' is already a spelling of 'kan'" in m or "'kin' is already a spelling of 'niet'" in m for m in messages)
+    assert any(
+        "'kin' is already a spelling of 'kan'" in m or "'kin' is already a spelling of 'niet'" in m for m in messages
+    )
     assert any("'ik doe' must be one word" in m for m in messages)
     assert any("no_such_concept" in m for m in messages)
     assert any("needs 'at_least', 'at_most' or 'below'" in m for m in messages)
