@@ -1,4 +1,4 @@
-"""Throughput of `python -m bot triage --jsonl` (goal: at least 2,000 messages per second).
+"""Throughput of `python -m bot triage --jsonl` (goal: at least 1,000 messages per second), and what clinlp costs.
 
 Run:  .venv/bin/python bench/bench_triage.py [N]
 Prints the figure and returns it as a dict from `run()`. Not a test: timings vary by machine.
@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,9 +86,11 @@ def run(n: int = 20_000) -> dict[str, float]:
     result = {"messages": float(n), "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
     print(
         f"triage CLI: {n} messages in {elapsed:.2f} s = {n / elapsed:,.0f} messages/s "
-        f"(goal >= 2,000; levels {levels}; command: {' '.join(command[1:])})"
+        f"(goal >= 1,000; levels {levels}; command: {' '.join(command[1:])})"
     )
     result.update(long_messages())
+    result.update(clinlp_cost())
+    result.update(startup())
     return result
 
 
@@ -98,11 +101,14 @@ def long_messages(repeat: int = 20) -> dict[str, float]:
     """
     sys.path.insert(0, str(ROOT))
     from bot.triage.matcher import Triage
+    from bot.triage.qualifiers import load_context_rules
     from bot.triage.vocabulary import load_alarms
 
     vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
     assert vocabulary is not None, problems
-    triage = Triage(vocabulary)
+    qualifiers, problems = load_context_rules(ROOT / "content" / "context_rules.yaml")
+    assert qualifiers is not None, problems
+    triage = Triage(vocabulary, qualifiers)
     rng = random.Random(11)
     figures: dict[str, float] = {}
     for size in (4096, 10_000):
@@ -120,6 +126,105 @@ def long_messages(repeat: int = 20) -> dict[str, float]:
         f"{figures['ms_per_10000_chars']} ms for 10,000 characters"
     )
     return figures
+
+
+def _triage() -> Any:
+    sys.path.insert(0, str(ROOT))
+    from bot.triage.matcher import Triage
+    from bot.triage.qualifiers import load_context_rules
+    from bot.triage.vocabulary import load_alarms
+
+    vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
+    assert vocabulary is not None, problems
+    qualifiers, problems = load_context_rules(ROOT / "content" / "context_rules.yaml")
+    assert qualifiers is not None, problems
+    return Triage(vocabulary, qualifiers)
+
+
+def clinlp_cost(n: int = 5_000, rounds: int = 3) -> dict[str, float]:
+    """Microseconds per message of `assess` with clinlp's qualifiers and with them skipped (CPU time, the
+    bench's own messages, best of alternating rounds); the difference is what clinlp costs."""
+    triage = _triage()
+    messages = _messages(n)
+    for text in messages:
+        triage.assess(text)  # warm caches, as a running bot has them
+    pipeline = triage.qualifiers.pipeline
+    real = pipeline.qualify
+
+    def skipped(tokens: Any, spans: Any) -> list[frozenset[str]]:
+        return [frozenset()] * len(spans)
+
+    best = {"with": float("inf"), "without": float("inf")}
+    for _ in range(rounds):
+        for name, qualify in (("with", real), ("without", skipped)):
+            pipeline.qualify = qualify
+            start = time.process_time()
+            for text in messages:
+                triage.assess(text)
+            best[name] = min(best[name], (time.process_time() - start) / n * 1e6)
+    pipeline.qualify = real
+    figures = {
+        "us_per_message": round(best["with"], 1),
+        "us_per_message_without_clinlp": round(best["without"], 1),
+        "clinlp_us_per_message": round(best["with"] - best["without"], 1),
+    }
+    figures.update(_footprint())
+    print(
+        f"clinlp: {figures['clinlp_us_per_message']:.0f} us per message (assess {figures['us_per_message']:.0f} us, "
+        f"{figures['us_per_message_without_clinlp']:.0f} us without); importing spaCy and clinlp "
+        f"{figures['clinlp_import_s']} s, loading and building the rules {figures['clinlp_build_s']} s, "
+        f"+{figures['clinlp_rss_mib']:.0f} MiB resident"
+    )
+    return figures
+
+
+_FOOTPRINT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+before = rss()
+start = time.perf_counter()
+import spacy, clinlp
+imported = time.perf_counter()
+import pathlib
+from bot.triage.qualifiers import load_context_rules
+rules, problems = load_context_rules(pathlib.Path(sys.argv[1]) / "content" / "context_rules.yaml")
+built = time.perf_counter()
+after = rss()
+print(round(imported - start, 2), round(built - imported, 2), round((after - before) / 1024))
+"""
+
+
+def _footprint() -> dict[str, float]:
+    """Seconds to import spaCy and clinlp and to load and build the rules, and the resident memory they add
+    (a fresh interpreter, so nothing is imported yet)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _FOOTPRINT, str(ROOT)], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    return {"clinlp_import_s": float(out[0]), "clinlp_build_s": float(out[1]), "clinlp_rss_mib": float(out[2])}
+
+
+def startup(repeat: int = 5) -> dict[str, float]:
+    """Median seconds for `echo 'ik heb koorts' | python -m bot triage --jsonl` (goal: at most 2.5 s)."""
+    env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "triage", "--jsonl"],
+            input="ik heb koorts\n",
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        times.append(time.perf_counter() - start)
+    median = sorted(times)[len(times) // 2]
+    print(f"triage CLI start-up with one line: {median:.2f} s (median of {repeat}; goal <= 2.5 s)")
+    return {"startup_s": round(median, 2)}
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ bc:aud:<audience>         staff broadcast: the audience ("all" or "type:<type>")
 bc:chs, bc:ch:<id>        staff broadcast: choose a chapter, the chapter chosen
 bc:send|urgent|cancel     staff broadcast: the confirmation
 bc:upd                    staff: announce the chapters a reload changed
+tq:send:<message-id>      send the patient's message (the one the reply quotes) to the team
+tq:reply:<thread-id>      reply once to the team's answer
+tq:noreply                do not reply after all
 
 Each `*_PATTERN` is the regular expression of the handler for that data; a `parse_*` function
 returns None for data that does not fit, which the handler treats as a stale button.
@@ -237,3 +240,27 @@ def bc_send(kind: Send) -> str:
 def parse_bc_send(data: str) -> Send | None:
     """ "send" or "urgent" of `bc:send` / `bc:urgent`, or None."""
     return "send" if data == "bc:send" else "urgent" if data == "bc:urgent" else None
+
+
+# -- questions to the team --------------------------------------------------------------------------
+
+TQ_SEND_PATTERN = r"^tq:send:\d+$"
+TQ_REPLY_PATTERN = r"^tq:reply:\d+$"
+TQ_NO_REPLY_PATTERN = r"^tq:noreply$"
+TQ_NO_REPLY = "tq:noreply"
+
+
+def tq_send(message_id: int) -> str:
+    """Send the patient's message `message_id` (the one the bot's reply quotes) to the team."""
+    return f"tq:send:{message_id}"
+
+
+def tq_reply(thread_id: int) -> str:
+    """Reply once to the team's answer in thread `thread_id`."""
+    return f"tq:reply:{thread_id}"
+
+
+def parse_tq_number(data: str) -> int | None:
+    """The number after `tq:send:` or `tq:reply:`, or None."""
+    prefix, _, raw = data.rpartition(":")
+    return _number(raw) if prefix in ("tq:send", "tq:reply") else None

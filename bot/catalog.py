@@ -15,6 +15,7 @@ from bot.content.ui import UI_FILE, UiText, load_ui
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
+from bot.triage.qualifiers import CONTEXT_RULES_FILE, QualifierRules, load_context_rules
 from bot.triage.replies import AlarmReplies, check_extra_contacts, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
@@ -34,6 +35,7 @@ class Catalog:
     ui: UiText
     staff: UiText
     alarms: AlarmVocabulary
+    context_rules: QualifierRules
     alarm_replies: AlarmReplies
     search_vocabulary: SearchVocabulary
     reminder_rules: ReminderRules
@@ -44,7 +46,8 @@ class Catalog:
         return (
             f"{len(self.content.chapters)} chapters, {len(self.content.contacts)} contacts, "
             f"{len(self.alarms.concepts)} alarm concepts ({open_reviews} not yet signed off by a "
-            f"clinician), {len(self.search_vocabulary.chapters)} chapters with "
+            f"clinician), {len(self.context_rules.added)} context rules beyond clinlp's "
+            f"({len(self.context_rules.awaiting_signoff())} not yet signed off), {len(self.search_vocabulary.chapters)} chapters with "
             f"search keywords, {len(self.reminder_rules.types)} appointment types"
         )
 
@@ -59,6 +62,8 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
     staff, found = load_ui(content_dir / STAFF_FILE)
     problems += found
     alarms, found = load_alarms(content_dir / ALARMS_FILE)
+    problems += found
+    context_rules, found = load_context_rules(content_dir / CONTEXT_RULES_FILE)
     problems += found
     replies, found = load_alarm_replies(content_dir / ALARM_REPLIES_FILE)
     problems += found
@@ -81,12 +86,13 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
         or ui is None
         or staff is None
         or alarms is None
+        or context_rules is None
         or replies is None
         or rules is None
         or vocabulary is None
     ):
         return None, sorted(set(problems))
-    return Catalog(content, ui, staff, alarms, replies, vocabulary, rules), []
+    return Catalog(content, ui, staff, alarms, context_rules, replies, vocabulary, rules), []
 
 
 def _chapter_references(rules: ReminderRules, content: Content, path: Path) -> list[Problem]:

@@ -15,6 +15,7 @@ from bot.catalog import load_catalog
 from bot.content.loader import load_content
 from bot.settings import Settings
 from bot.storage.console_queries import read_signoffs
+from bot.triage.qualifiers import CONTEXT_RULES_FILE
 from bot.triage.signoffs import as_lookup, review_of, unreviewed
 
 
@@ -68,6 +69,14 @@ def _check(args: argparse.Namespace) -> int:
             f"alarm spellings beyond the folder ({len(catalog.alarms.spellings)} dialect and chat spellings in "
             f"alarms.yaml, `spellings:`): reviewed with the concepts"
         )
+    rules = catalog.context_rules.awaiting_signoff()
+    if rules:
+        print(
+            f"context rules beyond clinlp's defaults awaiting a clinician's sign-off ({len(rules)}; "
+            f"fill in reviewed_by and reviewed_on in {CONTEXT_RULES_FILE}):"
+        )
+        for rule in rules:
+            print(f"  {rule.id} (line {rule.line}): {rule.describe()}")
     for contact in catalog.content.contacts.values():
         if contact.awaiting_sign_off:
             print(

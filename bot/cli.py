@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "bot.reminders.cli",  # appointments add / list / cancel / import
     "bot.staff.cli",  # enroll, broadcast, misses
     "bot.privacy.cli",  # privacy export / purge
+    "bot.inbox.cli",  # inbox-key
     "bot.observability.cli",  # healthcheck
     "bot.console.cli",  # console, console-link
     "bot.fakeapi.cli",  # fake-api

@@ -27,7 +27,11 @@ class Knowledge:
     def build(cls, catalog: Catalog) -> Knowledge:
         """Precompute the matcher and the index for `catalog`."""
         language.preload()  # word lists in memory now: the alarm path reads no file
-        return cls(catalog, Triage(catalog.alarms), SearchIndex.build(catalog.content, catalog.search_vocabulary))
+        return cls(
+            catalog,
+            Triage(catalog.alarms, catalog.context_rules),
+            SearchIndex.build(catalog.content, catalog.search_vocabulary),
+        )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ as a negative retention that deletes upcoming appointments. An empty variable me
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ RANGES: dict[str, tuple[int, int]] = {
     "PURGE_AFTER_DAYS": (1, 3650),
     "BROADCAST_RATE": (1, 30),  # Telegram allows about 30 messages per second over all chats
     "METRICS_PORT": (0, 65535),  # 0 = off
+    "INBOX_PURGE_DAYS": (1, 3650),
 }
 # Telegram user ids are positive and below 2**52 (Bot API documentation).
 MAX_TELEGRAM_ID = 2**52
 DATABASE_SCHEMES = ("sqlite", "postgresql")
+FERNET_KEY_BYTES = 32  # a Fernet key: 32 bytes, written as 44 characters of url-safe base64
 
 
 class SettingsError(ValueError):
@@ -80,6 +83,24 @@ def check_database_url(url: str, name: str = "DATABASE_URL") -> str:
     return url
 
 
+def _fernet_keys(env: Mapping[str, str], name: str) -> str | None:
+    """Comma-separated Fernet keys (the first encrypts, every one decrypts), checked without cryptography."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    for part in raw.split(","):
+        try:
+            decoded = base64.urlsafe_b64decode(part.strip().encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            decoded = b""
+        if len(decoded) != FERNET_KEY_BYTES:
+            raise SettingsError(
+                f"{name} must be Fernet keys (44 characters of url-safe base64, comma-separated); "
+                "make one with: python -m bot inbox-key"
+            )
+    return ",".join(part.strip() for part in raw.split(","))
+
+
 def _url(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(name, "").strip()
     if raw and not raw.startswith(("http://", "https://")):
@@ -109,6 +130,8 @@ class Settings:
     console_url: str = "http://127.0.0.1:8070"
     patient_id_key: str | None = None
     log_hash_salt: str | None = None
+    inbox_key: str | None = None  # questions to the team: off without it (bot/inbox)
+    inbox_purge_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -138,4 +161,6 @@ class Settings:
             log_hash_salt=None if salt in ("", DEFAULT_LOG_HASH_SALT) else salt,
             console_url=(env.get("CONSOLE_URL") or defaults.console_url).rstrip("/"),
             patient_id_key=env.get("PATIENT_ID_KEY") or None,
+            inbox_key=_fernet_keys(env, "INBOX_KEY"),
+            inbox_purge_days=_int(env, "INBOX_PURGE_DAYS", defaults.inbox_purge_days),
         )

@@ -34,6 +34,9 @@ WIRE = [
     (callbacks.bc_send("urgent"), "bc:urgent", callbacks.BC_SEND_PATTERN),
     (callbacks.BC_CANCEL, "bc:cancel", callbacks.BC_CANCEL_PATTERN),
     (callbacks.BC_UPDATED, "bc:upd", callbacks.BC_UPDATED_PATTERN),
+    (callbacks.tq_send(2_147_483_647), "tq:send:2147483647", callbacks.TQ_SEND_PATTERN),
+    (callbacks.tq_reply(31), "tq:reply:31", callbacks.TQ_REPLY_PATTERN),
+    (callbacks.TQ_NO_REPLY, "tq:noreply", callbacks.TQ_NO_REPLY_PATTERN),
 ]
 
 
@@ -58,6 +61,8 @@ def test_parsing_gives_back_what_was_built() -> None:
     assert callbacks.parse_enrol("enr:no") == "no"
     assert callbacks.parse_bc_audience("bc:aud:all") == "all"
     assert callbacks.parse_bc_chapter("bc:ch:contact") == "contact"
+    assert callbacks.parse_tq_number("tq:send:12") == 12 and callbacks.parse_tq_number("tq:reply:31") == 31
+    assert callbacks.parse_tq_number("tq:send:x") is None and callbacks.parse_tq_number("tq:other:1") is None
     assert callbacks.parse_bc_send("bc:send") == "send" and callbacks.parse_bc_send("bc:cancel") is None
 
 

@@ -25,16 +25,20 @@ from bot.app.groups import Group, Registration
 from bot.app.handlers.appointments import AppointmentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
+from bot.app.handlers.inbox import InboxHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff import StaffHandlers, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
-from bot.app.services import Services
+from bot.app.inbox_watch import schedule_inbox_watch
+from bot.app.services import Services, TeamInbox
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.app.updates import ChatOrderedProcessor, SeenUpdates
 from bot.clock import Clock, SystemClock
 from bot.content.model import LANGS
+from bot.inbox.crypto import cipher_from_key
+from bot.inbox.delivery import AnswerDelivery, AnswerLoop
 from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
@@ -42,7 +46,7 @@ from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
 from bot.storage.offload import Offload
-from bot.storage.signals import OUTBOX, REMINDERS, Listener, libpq_url
+from bot.storage.signals import INBOX, OUTBOX, REMINDERS, Listener, libpq_url
 from bot.storage.store import Storage, open_storage
 from bot.triage.routing import spreekuur_status
 
@@ -78,7 +82,10 @@ class Assembly:
             schedule_purge(self.app.job_queue, self.services)
             schedule_miss_flush(self.app.job_queue, self.services)
             schedule_language_refresh(self.app.job_queue, self.services)
+            schedule_inbox_watch(self.app.job_queue, self.services)
         self.services.outbox.start()
+        if self.services.inbox is not None:
+            self.services.inbox.answers.start()
         self.listener = make_listener(self.services)
         if self.listener is not None:
             self.listener.start()
@@ -107,7 +114,8 @@ class Assembly:
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
-        await asyncio.gather(services.timer.stop(), services.outbox.stop())
+        answers = services.inbox.answers.stop() if services.inbox is not None else asyncio.sleep(0)
+        await asyncio.gather(services.timer.stop(), services.outbox.stop(), answers)
         await services.misses.flush_off_loop(services.db)
 
     async def shutdown(self, _app: object = None) -> None:
@@ -139,10 +147,12 @@ def build_application(
     retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
     outbox_options: dict[str, Any] | None = None,
     dedupe_updates: bool = False,
+    answer_poll: float = 15.0,
 ) -> Assembly:
     """Build the python-telegram-bot Application with every handler and service wired in.
 
     `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already.
+    `answer_poll`: seconds between looks for team answers to send when no NOTIFY wakes the bot (SQLite).
     """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
     if storage is None:
@@ -179,6 +189,11 @@ def build_application(
         db=db,
         **(outbox_options or {}),
     )
+    cipher = cipher_from_key(settings.inbox_key)
+    inbox = None
+    if cipher is not None:
+        delivery = AnswerDelivery(storage, sender, clock, cipher, lambda: knowledge.current.catalog.ui, db)
+        inbox = TeamInbox(cipher, AnswerLoop(delivery, poll=answer_poll))
     services = Services(
         settings=settings,
         knowledge=knowledge,
@@ -190,6 +205,7 @@ def build_application(
         outbox=outbox,
         metrics=metrics,
         db=db,
+        inbox=inbox,
     )
 
     processor = ChatOrderedProcessor(seen=SeenUpdates(storage.dialogs, db, clock) if dedupe_updates else None)
@@ -208,6 +224,7 @@ def build_application(
     safety = SafetyHandlers(services)
     dialogs = DialogSync(services, every_update=dedupe_updates)
     processor.after = dialogs.after_update
+    inbox_handlers = InboxHandlers(services)
     for group, handler in handler_order(
         PrivateChatsOnly(services).handlers(),
         dialogs.handlers(app),
@@ -216,7 +233,8 @@ def build_application(
         AppointmentHandlers(services, stale=content_handlers.stale).handlers(),
         content_handlers,
         PrivacyHandlers(services).handlers(),
-        QuestionHandlers(services).handlers(),
+        inbox_handlers.handlers(),
+        QuestionHandlers(services, inbox_handlers).handlers(),
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
@@ -235,6 +253,7 @@ def handler_order(
     appointments: list[Registration],
     content: ContentHandlers,
     privacy: list[Registration],
+    inbox: list[Registration],
     questions: list[Registration],
 ) -> list[Registration]:
     """Every handler of the bot in one list. Order matters.
@@ -253,6 +272,7 @@ def handler_order(
         *appointments,  # DIALOGUE (typed dates, /annuleer), then its commands and buttons
         *content.handlers(),
         *privacy,
+        *inbox,  # /vraag and the buttons of the questions to the team
         # Catch-alls come last in the default group.
         (Group.DEFAULT, CallbackQueryHandler(content.stale)),
         *questions,
@@ -262,11 +282,13 @@ def handler_order(
 
 
 def make_listener(services: Services) -> Listener | None:
-    """On PostgreSQL: wake the reminder timer and the outbox sender when another process adds work."""
+    """On PostgreSQL: wake the reminder timer, the outbox sender and the answer delivery when another process adds work."""
     conninfo = libpq_url(services.settings.database_url)
     if conninfo is None:
         return None
     wake: dict[str, Callable[[], None]] = {REMINDERS: services.timer.signal, OUTBOX: services.outbox.wake}
+    if services.inbox is not None:
+        wake[INBOX] = services.inbox.answers.wake
     return Listener(conninfo, wake)
 
 
@@ -294,8 +316,9 @@ async def register_commands(app: Application, services: Services) -> None:  # ty
     the bot must still run, so a failure is logged and ignored.
     """
     ui = services.knowledge.current.catalog.ui
+    names = (*COMMANDS[:-2], "vraag", *COMMANDS[-2:]) if services.inbox is not None else COMMANDS
     for lang in LANGS:
-        commands = [BotCommand(name, ui.t(f"commands.{name}", lang)) for name in COMMANDS]
+        commands = [BotCommand(name, ui.t(f"commands.{name}", lang)) for name in names]
         code = None if lang == "nl" else lang
         for call, kwargs in (
             (app.bot.set_my_commands, {"commands": commands}),

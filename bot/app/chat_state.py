@@ -2,8 +2,8 @@
 
 What is kept is the persisted part of the chat's typed `ChatData` (bot.app.context): the chosen
 language, the appointment draft (type, day, time, step), the staff broadcast draft (audience, step,
-and the staff member's own text once typed) and an enrolment code's hash between the two consent
-steps. Nothing else a patient types is kept. `DialogSync` stores these fields as JSON in
+and the staff member's own text once typed), an enrolment code's hash between the two consent
+steps, and the thread a reply to the team's answer is awaited for. Nothing else a patient types is kept. `DialogSync` stores these fields as JSON in
 `dialog_state` (see bot.storage.dialogs), reads them per update, and writes them after the update
 when they changed. Rows expire after 24 hours; a draft idle for `DRAFT_IDLE` is treated as gone.
 
@@ -28,7 +28,7 @@ from typing import Any, TypeVar, get_args
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.app.context import AppointmentDraft, AppointmentStep, ChatData, Context
+from bot.app.context import AppointmentDraft, AppointmentStep, ChatData, Context, InboxReply
 from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.content.model import LANGS, Lang
@@ -47,6 +47,7 @@ LANG_KEY = "lang"
 APPOINTMENT_KEY = "appointment_draft"
 STAFF_KEY = "staff_draft"
 ENROL_KEY = "enrol_code_hash"
+INBOX_REPLY_KEY = "inbox_reply"
 
 T = TypeVar("T")
 
@@ -66,6 +67,9 @@ def dump_state(state: ChatData) -> str | None:
         kept[STAFF_KEY] = asdict(state.staff_draft)
     if state.enrol_code_hash is not None:
         kept[ENROL_KEY] = state.enrol_code_hash
+    if state.inbox_reply is not None:
+        reply = state.inbox_reply
+        kept[INBOX_REPLY_KEY] = {"thread": reply.thread_id, "touched_at": reply.touched_at.isoformat()}
     return json.dumps(kept, sort_keys=True) if kept else None
 
 
@@ -86,6 +90,7 @@ def load_state(state: ChatData, data: str | None) -> None:
     state.appointment = _read(raw, APPOINTMENT_KEY, _appointment_from_json)
     state.staff_draft = _read(raw, STAFF_KEY, _staff_from_json)
     state.enrol_code_hash = _read(raw, ENROL_KEY, _text)
+    state.inbox_reply = _read(raw, INBOX_REPLY_KEY, _inbox_reply_from_json)
 
 
 def _read(raw: dict[str, Any], key: str, reader: Callable[[Any], T]) -> T | None:
@@ -135,6 +140,14 @@ def _staff_from_json(raw: Any) -> Draft:
         chapter_ids=tuple(_text(chapter_id) for chapter_id in chapter_ids),
         step=_one_of(raw.get("step", "audience"), get_args(DraftStep)),
     )
+
+
+def _inbox_reply_from_json(raw: Any) -> InboxReply:
+    raw = _object(raw)
+    thread = raw["thread"]
+    if isinstance(thread, bool) or not isinstance(thread, int):
+        raise Unreadable("thread")
+    return InboxReply(thread, _aware(raw["touched_at"]))
 
 
 def _lang_from_json(raw: Any) -> Lang:

@@ -49,9 +49,21 @@ class AppointmentDraft:
         return now - self.touched_at > DRAFT_IDLE
 
 
+@dataclass(frozen=True)
+class InboxReply:
+    """The patient pressed "Reageer op dit antwoord": their next text is the one reply to that thread."""
+
+    thread_id: int
+    touched_at: datetime
+
+    def idle(self, now: datetime) -> bool:
+        """Untouched for longer than `DRAFT_IDLE`: the next text is an ordinary message again."""
+        return now - self.touched_at > DRAFT_IDLE
+
+
 @dataclass
 class ChatData:
-    """What the bot keeps per chat, in memory; the first four fields also in the database (bot.app.chat_state).
+    """What the bot keeps per chat, in memory; the first five fields also in the database (bot.app.chat_state).
 
     Nothing else a patient types is kept.
     """
@@ -60,6 +72,7 @@ class ChatData:
     appointment: AppointmentDraft | None = None  # /afspraak in progress
     staff_draft: Draft | None = None  # a staff member's /bericht in progress
     enrol_code_hash: str | None = None  # an enrolment code between the deep link and the consent button
+    inbox_reply: InboxReply | None = None  # a reply to the team's answer is awaited (the thread, no text)
     # Memory only: the update the alarm layer answered with an alarm reply (the question handler then
     # knows the patient was already told whom to call).
     alarm_answered_update: int | None = None

@@ -1,5 +1,5 @@
-"""Periodic jobs that keep the database lean: the retention purge of old appointments, expired
-dialog state and seen webhook updates; and the minute's counts of unanswered questions."""
+"""Periodic jobs that keep the database lean: the retention purge of old appointments, handled questions
+to the team, expired dialog state and seen webhook updates; and the minute's counts of unanswered questions."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ LANGUAGES_EVERY = timedelta(minutes=1)
 
 
 def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
-    """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place, and unused expired codes."""
+    """Delete appointments (and their reminders) PURGE_AFTER_DAYS after they took place, unused expired codes,
+    and questions to the team INBOX_PURGE_DAYS after they were dealt with."""
 
     async def purge(_context: Context) -> None:
         try:
@@ -29,6 +30,7 @@ def schedule_purge(job_queue: JobQueue[Any], services: Services) -> None:
             counts = await services.db(storage.purge_appointments, now, services.settings.purge_after_days)
             counts["enrolments"] = await services.db(storage.staff.purge_enrolments, now)
             counts.update(await services.db(storage.dialogs.purge, now))
+            counts.update(await services.db(storage.inbox.purge, now, services.settings.inbox_purge_days))
         except Exception:  # a database hiccup: try again at the next run
             log.exception("retention purge failed")
             return

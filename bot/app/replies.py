@@ -13,11 +13,12 @@ from bot.views import View
 log = logging.getLogger(__name__)
 
 
-async def send_view(message: Message, view: View) -> None:
-    """Send the view's messages in reply to `message`; the keyboard goes under the last one."""
+async def send_view(message: Message, view: View, *, quote: bool = False) -> None:
+    """Send the view's messages in reply to `message`; the keyboard goes under the last one, which
+    quotes `message` when `quote` (a button under it then refers to that message)."""
     for text in view.messages[:-1]:
         await message.reply_text(text)
-    await message.reply_text(view.messages[-1], reply_markup=to_markup(view.keyboard))
+    await message.reply_text(view.messages[-1], reply_markup=to_markup(view.keyboard), do_quote=quote or None)
 
 
 async def edit_view(query: CallbackQuery, view: View) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from bot.app.misses import MissTally
 from bot.clock import Clock
 from bot.content.model import Lang
+from bot.inbox.crypto import InboxCipher
+from bot.inbox.delivery import AnswerLoop
 from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.outbox.sender import BroadcastSender
@@ -16,6 +18,14 @@ from bot.sending import MessageSender
 from bot.settings import Settings
 from bot.storage.offload import Offload
 from bot.storage.store import Storage
+
+
+@dataclass(frozen=True)
+class TeamInbox:
+    """Questions to the team, when `INBOX_KEY` is set: the key's cipher and the loop that sends answers."""
+
+    cipher: InboxCipher
+    answers: AnswerLoop
 
 
 @dataclass
@@ -32,6 +42,7 @@ class Services:
     outbox: BroadcastSender
     metrics: Metrics
     db: Offload
+    inbox: TeamInbox | None = None  # None: INBOX_KEY is not set and the feature is off
     languages: ChatLanguages = field(default_factory=lambda: ChatLanguages())
     misses: MissTally = field(init=False)
 

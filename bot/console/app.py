@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.console import appointments, broadcasts, content, enrolment, stats
+from bot.console import appointments, broadcasts, content, enrolment, questions, stats
 from bot.console.links import new_secret, same_secret, secret_hash
 from bot.console.web import (
     HERE,
@@ -157,7 +157,7 @@ def build_console_app(ctx: ConsoleContext) -> Starlette:
         Route("/lang/{code}", switch_lang, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    for module in (enrolment, appointments, broadcasts, content, stats):
+    for module in (enrolment, appointments, broadcasts, questions, content, stats):
         routes += module.routes(ctx)
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     app.add_middleware(SecurityHeaders)

@@ -1,6 +1,6 @@
 """Statistics page: per day counts as server-rendered SVG bar charts, and the same figures as CSV.
 
-Only counts are shown: no message text is stored, and none is shown.
+Only counts are shown: no message text is ever shown here (the questions to the team are on their own page).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ SERIES = (
     "broadcasts",
     "broadcast_recipients",
 )
+# Questions to the team (bot/inbox): asked, answered, and the minutes of working time answers took.
+TEAM = ("team_questions", "team_answered", "team_answer_minutes")
 
 
 @dataclass
@@ -37,7 +39,13 @@ class DayFigures:
     """The counts of one day (Amsterdam)."""
 
     day: date
-    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERIES, 0))
+    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERIES + TEAM, 0))
+
+    @property
+    def answer_hours(self) -> str:
+        """The average working time to an answer that day, in hours ("" when nothing was answered)."""
+        answered = self.values["team_answered"]
+        return f"{self.values['team_answer_minutes'] / answered / 60:.1f}" if answered else ""
 
 
 def collect(ctx: ConsoleContext, today: date, days: int = DAYS) -> list[DayFigures]:
@@ -97,9 +105,10 @@ async def download(ctx: ConsoleContext, request: Request, staff: Staff) -> Respo
     figures = await ctx.db(collect, ctx, local(ctx.clock.now()).date())
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["day", *SERIES])
+    writer.writerow(["day", *SERIES, "team_questions", "team_answered", "team_answer_hours"])
     for f in figures:
-        writer.writerow([f.day.isoformat(), *(f.values[k] for k in SERIES)])
+        team = (f.values["team_questions"], f.values["team_answered"], f.answer_hours)
+        writer.writerow([f.day.isoformat(), *(f.values[k] for k in SERIES), *team])
     await ctx.db(ctx.storage.staff.audit, ctx.clock.now(), staff.user_id, "statistics-csv", f"{len(figures)} days")
     return Response(
         out.getvalue(),

@@ -199,9 +199,114 @@ TEXTS: dict[str, tuple[str, str]] = {
     "series_broadcasts": ("Berichten", "Broadcasts"),
     "series_broadcast_recipients": ("Berichten: ontvangers", "Broadcasts: recipients"),
     "stats_no_texts": (
-        "Alleen aantallen: berichtteksten worden niet bewaard en zijn hier nooit te zien.",
-        "Counts only: message texts are not stored and are never shown here.",
+        "Alleen aantallen: berichtteksten zijn hier nooit te zien.",
+        "Counts only: message texts are never shown here.",
     ),
+    # questions to the team (bot/console/questions.py)
+    "nav_questions": ("Vragen", "Questions"),
+    "q_title": ("Vragen van patiënten", "Questions from patients"),
+    "q_intro": (
+        "Vragen die de folder niet beantwoordt en die de patiënt zelf naar het team stuurde. "
+        "Wachttijd in werktijd (kantooruren, feestdagen tellen niet). Elke keer dat u een vraag opent, "
+        "oppakt, beantwoordt of sluit, staat in het auditlog.",
+        "Questions the folder does not answer that the patient chose to send to the team. Waiting time in "
+        "working time (office hours; holidays do not count). Every open, claim, answer and close is in the audit log.",
+    ),
+    "q_off": (
+        "Vragen aan het team staan uit: INBOX_KEY is niet ingesteld. Patiënten zien de knop niet.",
+        "Questions to the team are off: INBOX_KEY is not set. Patients do not see the button.",
+    ),
+    "q_open": ("Open vragen (oudste eerst)", "Open questions (oldest first)"),
+    "q_handled": ("Afgehandeld (laatste eerst)", "Dealt with (latest first)"),
+    "q_none_open": ("Geen open vragen.", "No open questions."),
+    "q_none_handled": ("Nog niets afgehandeld.", "Nothing dealt with yet."),
+    "q_waiting": ("Wacht (werktijd)", "Waiting (working time)"),
+    "q_asked": ("Gesteld", "Asked"),
+    "q_level": ("Triage", "Triage"),
+    "q_language": ("Taal", "Language"),
+    "q_status": ("Status", "Status"),
+    "q_messages": ("Berichten", "Messages"),
+    "q_status_new": ("nieuw", "new"),
+    "q_status_claimed": ("in behandeling", "in progress"),
+    "q_status_answered": ("beantwoord", "answered"),
+    "q_status_closed": ("gesloten", "closed"),
+    "q_by": ("door staf-id {id}", "by staff id {id}"),
+    "q_follow_up": ("vervolgvraag", "follow-up"),
+    "q_undelivered": ("antwoord niet afgeleverd", "answer not delivered"),
+    "q_level_none": ("geen alarm", "no alarm"),
+    "q_alarm_note": (
+        "Dit bericht bevatte een alarm. De bot gaf de patiënt eerst het alarmantwoord (wie te bellen, 112).",
+        "This message contained an alarm. The bot first gave the patient the alarm reply (whom to call, 112).",
+    ),
+    "q_open_link": ("Openen", "Open"),
+    "q_thread_title": ("Vraag {id}", "Question {id}"),
+    "q_from_patient": ("Patiënt", "Patient"),
+    "q_from_team": ("Team (staf-id {id})", "Team (staff id {id})"),
+    "q_delivery_queued": ("wacht op verzending", "waiting to be sent"),
+    "q_delivery_sending": ("wordt verstuurd", "being sent"),
+    "q_delivery_sent": ("afgeleverd", "delivered"),
+    "q_delivery_failed": ("niet afgeleverd ({error})", "not delivered ({error})"),
+    "q_claim": ("Oppakken", "Claim"),
+    "q_take_over": ("Overnemen", "Take over"),
+    "q_answer": ("Antwoord aan de patiënt", "Answer to the patient"),
+    "q_your_answer": ("Uw antwoord", "Your answer"),
+    "q_answer_help": (
+        "Gewone tekst; de patiënt krijgt het in Telegram als antwoord van het HPB team, met de vraag erboven "
+        "en één keer de knop om te reageren. Geen namen nodig.",
+        "Plain text; the patient gets it in Telegram as an answer from the HPB team, with the question above "
+        "it and once a button to reply. No names needed.",
+    ),
+    "q_send": ("Antwoord versturen", "Send answer"),
+    "q_preview": ("Zo ziet de patiënt het", "This is what the patient sees"),
+    "q_length": (
+        "{length} van {limit} tekens in dit bericht (Telegram: {limit} per bericht); uw tekst: {text} van {max_text}.",
+        "{length} of {limit} characters in this message (Telegram: {limit} per message); your text: {text} of {max_text}.",
+    ),
+    "q_too_long": ("Te lang: maak het antwoord korter.", "Too long: shorten the answer."),
+    "q_empty": ("Typ eerst een antwoord.", "Type an answer first."),
+    "q_close": ("Sluiten zonder (verder) antwoord", "Close without (further) answer"),
+    "q_close_reason": ("Reden", "Reason"),
+    "q_close_button": ("Sluiten", "Close"),
+    "q_reason_answered_by_phone": ("telefonisch beantwoord", "answered by phone"),
+    "q_reason_duplicate": ("dubbele vraag", "duplicate question"),
+    "q_reason_not_a_question": ("geen vraag", "not a question"),
+    "q_reason_referred": ("doorverwezen", "referred"),
+    "q_reason_other": ("anders", "other"),
+    "q_sent": (
+        "Antwoord opgeslagen; de bot stuurt het nu naar de patiënt.",
+        "Answer stored; the bot is sending it to the patient now.",
+    ),
+    "q_claimed": ("U heeft deze vraag opgepakt.", "You claimed this question."),
+    "q_closed": ("Gesloten.", "Closed."),
+    "q_changed": (
+        "Deze vraag is intussen veranderd ({status}). Uw actie is niet uitgevoerd; hieronder ziet u de vraag zoals hij nu is.",
+        "This question changed meanwhile ({status}). Your action was not carried out; below is the question as it is now.",
+    ),
+    "q_changed_answered": (
+        "Deze vraag is intussen al beantwoord door staf-id {id}. Uw antwoord is niet verstuurd (uw tekst staat hieronder nog).",
+        "This question was already answered by staff id {id} meanwhile. Your answer was not sent (your text is still below).",
+    ),
+    "q_unsent": ("Uw tekst (niet verstuurd)", "Your text (not sent)"),
+    "q_unreadable": (
+        "Deze tekst is niet te openen met de huidige INBOX_KEY.",
+        "This text cannot be opened with the current INBOX_KEY.",
+    ),
+    "q_notify": ("Meldingen in Telegram", "Notices in Telegram"),
+    "q_notify_help": (
+        "Stuur mij in kantooruren een bericht in Telegram als er nieuwe vragen wachten (hoogstens één per {hours} uur, "
+        "alleen aantallen). U moet de bot zelf eens gestart hebben.",
+        "Send me a Telegram message in office hours when new questions wait (at most one per {hours} hours, "
+        "numbers only). You must have started the bot yourself once.",
+    ),
+    "q_notify_on": ("Meldingen aanzetten", "Turn notices on"),
+    "q_notify_off": ("Meldingen uitzetten", "Turn notices off"),
+    "q_notify_state_on": ("Meldingen staan aan.", "Notices are on."),
+    "q_notify_state_off": ("Meldingen staan uit.", "Notices are off."),
+    "q_back": ("Terug naar de vragen", "Back to the questions"),
+    "stats_team": ("Vragen aan het team", "Questions to the team"),
+    "series_team_questions": ("Gesteld", "Asked"),
+    "series_team_answered": ("Beantwoord", "Answered"),
+    "series_team_answer_hours": ("Gem. tijd tot antwoord (werkuren)", "Avg. time to answer (working hours)"),
 }
 
 

@@ -11,7 +11,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from bot.content.model import SOURCES, WEEKDAYS, Chapter, Contact, Content, MenuChoice, WeeklyHours
+from bot.content.model import SOURCES, WEEKDAYS, Chapter, Contact, Content, MenuChoice, TeamQuestions, WeeklyHours
 from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
 FOLDER_FILE = "folder.yaml"
@@ -41,8 +41,10 @@ def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
 
     contacts: dict[str, Contact] = {}
     hours: dict[str, tuple[WeeklyHours, tuple[MenuChoice, ...]]] = {}
+    team = TeamQuestions()
     if contacts_doc is not None:
         contacts, hours = _parse_contacts(contacts_doc, str(contacts_path), problems)
+        team = _parse_team_questions(contacts_doc, str(contacts_path), problems)
     chapters: list[Chapter] = []
     if folder_doc is not None:
         chapters = _parse_folder(folder_doc, str(folder_path), contacts, problems)
@@ -53,7 +55,7 @@ def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
         return None, sorted(problems)
     spreekuur, menu = hours["spreekuur"]
     office, _ = hours["office_hours"]
-    return Content(tuple(chapters), contacts, spreekuur, menu, office), []
+    return Content(tuple(chapters), contacts, spreekuur, menu, office, team), []
 
 
 def _load(path: Path, problems: list[Problem]) -> Any:
@@ -76,7 +78,9 @@ def _parse_contacts(
     if not isinstance(doc, LineDict):
         problems.append(Problem(file, 1, "expected a mapping with contacts, spreekuur and office_hours"))
         return contacts, hours
-    problems += check_keys(doc, file, {"contacts", "spreekuur", "office_hours"}, {"contacts"}, "contacts.yaml")
+    problems += check_keys(
+        doc, file, {"contacts", "spreekuur", "office_hours", "team_questions"}, {"contacts"}, "contacts.yaml"
+    )
     raw_contacts = doc.get("contacts")
     if isinstance(raw_contacts, LineDict):
         problems += check_keys(raw_contacts, file, set(raw_contacts), set(), "contacts")
@@ -121,6 +125,32 @@ def _parse_contacts(
     else:
         problems.append(Problem(file, doc.line, "spreekuur: missing or not a mapping"))
     return contacts, hours
+
+
+# (key, lowest, highest) of the whole numbers in `team_questions`.
+_TEAM_NUMBERS = (("answer_within_working_days", 1, 20), ("staff_notice_every_hours", 1, 9))
+
+
+def _parse_team_questions(doc: Any, file: str, problems: list[Problem]) -> TeamQuestions:
+    """The optional `team_questions` section: the answer time promised to patients, the staff notice interval."""
+    node = doc.get("team_questions") if isinstance(doc, LineDict) else None
+    if node is None:
+        return TeamQuestions()
+    if not isinstance(node, LineDict):
+        problems.append(Problem(file, doc.line_of("team_questions"), "team_questions: expected a mapping"))
+        return TeamQuestions()
+    keys = {name for name, _, _ in _TEAM_NUMBERS}
+    problems += check_keys(node, file, keys | {"confirmed_by", "confirmed_on"}, keys, "team_questions")
+    values: dict[str, int] = {}
+    for name, low, high in _TEAM_NUMBERS:
+        raw = node.get(name)
+        if name not in node:
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            problems.append(Problem(file, node.line_of(name), f"team_questions: {name} must be from {low} to {high}"))
+            continue
+        values[name] = raw
+    return TeamQuestions(**values)
 
 
 def same_number(phone: str, tel: str) -> bool:

@@ -49,6 +49,14 @@ class WeeklyHours:
 
 
 @dataclass(frozen=True)
+class TeamQuestions:
+    """What the team promises about questions sent to it from the bot (contacts.yaml `team_questions`)."""
+
+    answer_within_working_days: int = 2  # working days: `office_hours`, holidays closed
+    staff_notice_every_hours: int = 2  # opted-in staff get at most one "new questions" message per this many hours
+
+
+@dataclass(frozen=True)
 class MenuChoice:
     """One step in the telephone menu of the spreekuur."""
 
@@ -90,6 +98,7 @@ class Content:
     spreekuur: WeeklyHours
     spreekuur_menu: tuple[MenuChoice, ...]
     office_hours: WeeklyHours
+    team_questions: TeamQuestions = TeamQuestions()
     _by_id: Mapping[str, Chapter] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -110,6 +110,7 @@ class BotApiMethods(BotApiState):
         parse_mode: str | None,
         markup: JsonDict | None,
         document: UploadedFile | None = None,
+        reply_to: int | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             chat_id,
@@ -120,6 +121,7 @@ class BotApiMethods(BotApiState):
             parse_mode=parse_mode,
             reply_markup=markup,
             document=document,
+            reply_to=reply_to,
         )
         self._chat(chat_id)
         self._messages[(chat_id, message.message_id)] = message
@@ -131,7 +133,7 @@ class BotApiMethods(BotApiState):
         text, parse_mode = checked_text(params)
         markup = params.get_json("reply_markup")
         validate_markup(markup)
-        message = self._store_bot_message(chat_id, {"text": text}, parse_mode, markup)
+        message = self._store_bot_message(chat_id, {"text": text}, parse_mode, markup, reply_to=_replied_to(params))
         return self._message_json(message)
 
     async def _send_document(self, params: Params, files: dict[str, UploadedFile]) -> JsonDict:
@@ -309,3 +311,11 @@ class BotApiMethods(BotApiState):
             raise ApiError(400, "Bad Request: short description is too long")
         self.short_description[params.get_str("language_code") or ""] = description
         return True
+
+
+def _replied_to(params: Params) -> int | None:
+    """The message id of `reply_parameters` (or the older `reply_to_message_id`), if any."""
+    reply = params.get_json("reply_parameters")
+    if isinstance(reply, dict) and isinstance(reply.get("message_id"), int):
+        return int(reply["message_id"])
+    return params.get_int("reply_to_message_id")

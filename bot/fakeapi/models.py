@@ -69,6 +69,7 @@ class SentMessage:
     caption: str | None = None
     edited: bool = False
     deleted: bool = False
+    reply_to: int | None = None  # the message it quotes (a reply), if any
 
     @property
     def flat_buttons(self) -> list[Button]:

@@ -36,6 +36,7 @@ class StoredMessage:
     edit_date: int | None = None
     deleted: bool = False
     extra: JsonDict = field(default_factory=dict)
+    reply_to: int | None = None  # the message id this one replies to (reply_parameters)
 
 
 def buttons(markup: JsonDict | None) -> tuple[tuple[Button, ...], ...]:
@@ -122,10 +123,13 @@ class BotApiState:
     def _bot_user(self) -> JsonDict:
         return {"id": self.bot_id, "is_bot": True, "first_name": self.first_name, "username": self.username}
 
-    def _message_json(self, message: StoredMessage) -> JsonDict:
+    def _message_json(self, message: StoredMessage, nested: bool = True) -> JsonDict:
         if not message.from_bot:
-            return dict(message.extra)
-        body: JsonDict = {
+            body = dict(message.extra)
+            if message.edit_date is not None:  # the message as it reads now
+                body.update(message.payload, edit_date=message.edit_date)
+            return body
+        body = {
             "message_id": message.message_id,
             "from": self._bot_user(),
             "chat": self._chat(message.chat_id),
@@ -137,6 +141,10 @@ class BotApiState:
         # Telegram only echoes inline keyboards in Message objects.
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             body["reply_markup"] = message.reply_markup
+        # Like Telegram: the replied-to message, one level deep, unless it was deleted.
+        replied = self._messages.get((message.chat_id, message.reply_to)) if message.reply_to else None
+        if nested and replied is not None and not replied.deleted:
+            body["reply_to_message"] = self._message_json(replied, nested=False)
         return body
 
     def _snapshot(self, message: StoredMessage) -> SentMessage:
@@ -151,6 +159,7 @@ class BotApiState:
             caption=message.payload.get("caption"),
             edited=message.edit_date is not None,
             deleted=message.deleted,
+            reply_to=message.reply_to,
         )
 
     def _event(self, kind: str, message: StoredMessage) -> None:

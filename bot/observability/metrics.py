@@ -94,6 +94,18 @@ class Metrics:
         self._broadcast_queued = Gauge(
             "broadcast_queued", "Broadcast messages waiting to be sent", namespace=namespace, registry=r
         )
+        self._team_waiting = Gauge(
+            "team_questions_waiting",
+            "Questions to the team not answered yet (the same figure on every instance: it is the database's)",
+            namespace=namespace,
+            registry=r,
+        )
+        self._team_oldest = Gauge(
+            "team_question_oldest_age_seconds",
+            "How long the oldest unanswered question to the team has waited (0 when none waits)",
+            namespace=namespace,
+            registry=r,
+        )
         self._telegram_errors = Counter(
             "telegram_errors",
             "Errors from the Telegram Bot API, by exception type",
@@ -136,6 +148,11 @@ class Metrics:
     def broadcast_queued(self, n: int) -> None:
         """Set the number of broadcast messages still waiting to be sent."""
         self._broadcast_queued.set(max(0, n))
+
+    def team_questions(self, waiting: int, oldest_age_seconds: float) -> None:
+        """Set the number of unanswered questions to the team and the age of the oldest."""
+        self._team_waiting.set(max(0, waiting))
+        self._team_oldest.set(max(0.0, oldest_age_seconds))
 
     def telegram_error(self, type_name: str | BaseException) -> None:
         """Count one Bot API error by its class name (pass the name or the exception itself)."""

@@ -233,3 +233,59 @@ dialog_state = Table(
     Column("data", Text, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False, index=True),
 )
+
+# -- migration 6: questions to the team ----------------------------------------------------------
+
+inbox_threads = Table(
+    "inbox_threads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("level", String(12), nullable=False),  # the highest triage level of the patient's messages
+    Column("status", String(10), nullable=False),  # new, claimed, answered, closed
+    Column("revision", Integer, nullable=False),  # +1 on every change: staff act on the revision they saw
+    Column("source_message_id", BigInteger, nullable=False),  # the patient's Telegram message: asked once
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("waiting_since", UtcDateTime, nullable=True),  # the patient's unanswered message (None: none waits)
+    Column("claimed_by", BigInteger, nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("answered_at", UtcDateTime, nullable=True),
+    Column("answered_by", BigInteger, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("closed_by", BigInteger, nullable=True),
+    Column("close_reason", String(20), nullable=True),  # a fixed code, never free text
+    Column("follow_up_used", Boolean, nullable=False),
+    UniqueConstraint("chat_id", "source_message_id", name="uq_inbox_threads_chat_message"),
+)
+Index("ix_inbox_threads_status_waiting", inbox_threads.c.status, inbox_threads.c.waiting_since)
+
+inbox_messages = Table(
+    "inbox_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("thread_id", Integer, ForeignKey("inbox_threads.id"), nullable=False, index=True),
+    Column("chat_id", BigInteger, nullable=False, index=True),
+    Column("author", String(8), nullable=False),  # patient or team
+    Column("staff_id", BigInteger, nullable=True),
+    Column("body", Text, nullable=False),  # Fernet token (bot.inbox.crypto): never the plain text
+    Column("level", String(12), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=True),  # team answers: queued, sending, sent, failed
+    Column("attempts", Integer, nullable=False),
+    Column("retry_at", UtcDateTime, nullable=True),
+    Column("claimed_by", String(40), nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("error", String(40), nullable=True),
+)
+Index("ix_inbox_messages_status_id", inbox_messages.c.status, inbox_messages.c.id)
+
+inbox_staff = Table(
+    "inbox_staff",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("notify", Boolean, nullable=False),
+    Column("notified_slot", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

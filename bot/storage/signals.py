@@ -1,10 +1,10 @@
 """Wake-ups between processes on PostgreSQL: NOTIFY when work is added, LISTEN in the bot.
 
 Whoever adds, moves or cancels an appointment (the staff command line, an import, another
-instance) or queues a broadcast calls `notify` inside the same transaction; PostgreSQL delivers
+instance) or queues a broadcast (or a team answer) calls `notify` inside the same transaction; PostgreSQL delivers
 the notification at commit, so a listener never looks before the rows are there. The bot's
-`Listener` keeps one connection of its own with LISTEN on both channels and calls the reminder
-timer's or the outbox sender's wake-up. It is a hint only: the timer and the sender still poll
+`Listener` keeps one connection of its own with LISTEN on its channels and calls the reminder
+timer's, the outbox sender's or the answer delivery's wake-up. It is a hint only: the timer and the sender still poll
 (every 15 s), so a lost notification (the listener reconnecting, SQLite, which has none) costs
 at most the poll interval.
 """
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 REMINDERS = "bot_reminders"
 OUTBOX = "bot_outbox"
+INBOX = "bot_inbox"  # a team answer to deliver (bot.inbox.delivery)
 RECONNECT_AFTER = 2.0
 # Notifications are awaited in turns of this many seconds, so a stop is noticed between two turns:
 # cancelling the wait instead makes psycopg cancel the query on the server, which over a connection

@@ -20,6 +20,7 @@ from bot.storage.claims import claim_rows
 from bot.storage.console_queries import ConsoleQueries
 from bot.storage.dialogs import DialogStore
 from bot.storage.engine import make_engine
+from bot.storage.inbox_queries import InboxQueries, delete_inbox_rows, export_inbox_rows
 from bot.storage.migrations import current_version, migrate
 from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Patient, Reminder, ReminderStatus, Source
 from bot.storage.rows import (
@@ -48,8 +49,8 @@ class Storage:
 
     Patients, appointments, reminders, unanswered-question counts and the privacy export and deletion
     are methods here; the rest are query classes over the same engine, reached as attributes:
-    `staff` (enrolment, broadcasts, outbox, audit), `console` (the staff console's queries) and
-    `dialogs` (dialog state shared by instances).
+    `staff` (enrolment, broadcasts, outbox, audit), `console` (the staff console's queries),
+    `dialogs` (dialog state shared by instances) and `inbox` (questions to the team).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -57,6 +58,7 @@ class Storage:
         self.staff = StaffQueries(engine)
         self.console = ConsoleQueries(engine)
         self.dialogs = DialogStore(engine)
+        self.inbox = InboxQueries(engine)
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -397,6 +399,7 @@ class Storage:
                 "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
                 "dialogs": conn.execute(delete(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).rowcount,
                 **delete_staff_rows(conn, chat_id),
+                **delete_inbox_rows(conn, chat_id),
             }
         return counts
 
@@ -413,6 +416,7 @@ class Storage:
                 .order_by(s.reminders.c.id)
             ).all()
             staff_rows = export_staff_rows(conn, chat_id)
+            inbox_rows = export_inbox_rows(conn, chat_id)
             dialogs = conn.execute(select(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).all()
         return {
             "patient": plain(patient) if patient else None,
@@ -420,6 +424,7 @@ class Storage:
             "reminders": [plain(r) for r in rems],
             "dialogs": [plain(d) for d in dialogs],
             **staff_rows,
+            **inbox_rows,
         }
 
     def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:

@@ -14,6 +14,7 @@ from bot.clock import AMSTERDAM, SystemClock
 from bot.content.model import Content
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage, TriageResult
+from bot.triage.qualifiers import CONTEXT_RULES_FILE, load_context_rules
 from bot.triage.routing import Routing, route
 from bot.triage.vocabulary import ALARMS_FILE, load_alarms
 
@@ -51,11 +52,13 @@ def run(args: argparse.Namespace) -> int:
     content, problems = load_content(content_dir)
     vocabulary, alarm_problems = load_alarms(content_dir / ALARMS_FILE)
     problems += alarm_problems
-    if content is None or vocabulary is None:
+    qualifiers, rule_problems = load_context_rules(content_dir / CONTEXT_RULES_FILE)
+    problems += rule_problems
+    if content is None or vocabulary is None or qualifiers is None:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
-    triage = Triage(vocabulary, preload=False)
+    triage = Triage(vocabulary, qualifiers, preload=False)
     fixed_now: dt.datetime | None = args.at
     for batch in _batches(sys.stdin.buffer):
         now = fixed_now or SystemClock().now()

@@ -1,17 +1,17 @@
-"""Context rules: a symptom that is clearly not the patient's now does not raise an alarm.
+"""The context rules clinlp's qualifiers do not cover: each still cancels only on a clear, reviewed cue.
 
-Each rule fires only on a clear cue from the reviewed lists in alarms.yaml (`context:`); in doubt
-the alarm stands. The rules, in the order they run:
+Negation, the past, hypotheticals and someone else's complaints (a pet, a neighbour) are clinlp's
+(bot/triage/qualifiers.py, content/context_rules.yaml). What stays here, and why clinlp cannot do it:
 
-- idiom: a match inside an idiom ("ik stik van de zenuwen", "ik schrok me dood") is cancelled;
-- pet: a symptom of a pet ("de hond heeft diarree") up to the next person in the sentence;
-- coordination: "niet benauwd of kortademig", "de koorts is weg en de diarree ook";
-- resolved: a symptom before "weer normaal", "is nu weg", "koortsvrij", or a normal temperature, when
-  it is in the same sentence as the cue or in a sentence about the past ("vorige week");
-- not now: a symptom in an "if" clause or a general question while the message says the patient
-  has nothing now ("als ik koorts krijg? ik heb het nu niet");
-- history: a symptom in a clause about long ago ("vorig jaar een beroerte gehad");
-- contrast: "geen pijn meer in mijn buik, wel in mijn rug" brings the cancelled symptom back.
+- idiom: "ik stik van de zenuwen" is no complaint at all, while clinlp qualifies a complaint it is given;
+- "also": "de koorts is weg en de diarree ook" carries a denial across "en ... ook", past a cue's clause;
+- resolved: "had koorts maar nu weer normaal", "koortsvrij", a normal temperature: the cue ends the
+  complaint across "maar"/"nu", where a ContextD scope stops, and a number needs the temperature reading;
+- not now: "ik heb nu niks, maar wanneer bel ik bij koorts?" is said of the whole message, not one sentence;
+- definition: "Wat is geelzucht precies?" asks what a word means: a topic, not a complaint;
+- contrast: "geen pijn meer in mijn buik, wel in mijn rug" brings a cancelled complaint back; clinlp never revives;
+- again: "vorige week benauwd, nu weer, en erger": a past complaint spoken of again later on is now (the
+  cue names no complaint, so clinlp cannot attach it to one).
 
 Cancelled matches stay in the result, with `negated` set and the rule's name as `cue`.
 Every rule walks the tokens and matches a fixed number of times: linear in the message length.
@@ -127,12 +127,10 @@ class ContextRules:
                 ("past", cues.past),
                 ("not now", cues.not_now),
                 ("definition", cues.definition),
-                ("history", cues.history),
+                ("again", cues.again),
             ]
         )
-        self._single_cues = (
-            cues.pets | cues.conditional | cues.contrast | cues.coordination | negation.after | cues.also
-        )
+        self._single_cues = cues.contrast | negation.after | cues.also
 
     def apply(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """The matches with those cancelled by a clear cue marked `negated`, with the rule as `cue`."""
@@ -145,12 +143,11 @@ class ContextRules:
         layout = _layout(tokens)
         out = sorted(matches, key=lambda m: (m.start, m.end))
         out = self._idiom(tokens, phrases.get("idiom", []), out)
-        out = self._pets(tokens, layout, out)
-        out = self._coordination(tokens, layout, out)
-        out = self._history(tokens, layout, phrases.get("history", []), out)
+        out = self._also(tokens, layout, out)
         out = self._resolved_rule(tokens, layout, phrases, out)
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
+        out = self._again(layout, phrases.get("again", []), out)
         return self._contrast(tokens, layout, out)
 
     # --- the rules -------------------------------------------------------------------------------
@@ -164,34 +161,11 @@ class ContextRules:
                 covered[i] = True
         return [_cancel(m, "idiom") if any(covered[m.start : m.end + 1]) else m for m in matches]
 
-    def _pets(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
-        """A pet word owns the symptoms after it in its sentence, until a person is named."""
-        owner = [False] * len(tokens)
-        active = False
-        sentence = -1
-        for i, token in enumerate(tokens):
-            if layout.sentence[i] != sentence:
-                sentence, active = layout.sentence[i], False
-            if token.text in self.cues.pets:
-                active = True
-            elif token.text in self.cues.people:
-                active = False
-            owner[i] = active
-        return [_cancel(m, "pet") if owner[m.start] and not m.negated else m for m in matches]
-
-    def _coordination(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
-        """ "niet misselijk of benauwd" negates what follows "of" too; "de koorts is weg en de diarree ook"."""
-        before_words = self.negation.before
+    def _also(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+        """ "de koorts is weg en de diarree ook": a complaint right before "ook" shares the denial before it."""
         out: list[Match] = []
         for m in matches:
             previous = out[-1] if out else None
-            if not m.negated and m.start > 0 and tokens[m.start - 1].text in self.cues.coordination:
-                window = range(max(0, m.start - 5), m.start - 1)
-                negated_before = any(
-                    tokens[i].text in before_words and layout.clause[i] == layout.clause[m.start] for i in window
-                )
-                if negated_before and (previous is None or previous.negated or previous.end < m.start - 5):
-                    m = _cancel(m, "negation")
             if (
                 previous is not None
                 and previous.negated
@@ -204,16 +178,6 @@ class ContextRules:
                 m = _cancel(m, "negation")
             out.append(m)
         return out
-
-    def _history(
-        self, tokens: Sequence[Token], layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]
-    ) -> list[Match]:
-        """ "vorig jaar een beroerte gehad": long over, unless the clause speaks of now ("maar nu")."""
-        if not spans:
-            return matches
-        present = {layout.clause[i] for i, t in enumerate(tokens) if t.text in self.cues.present}
-        old = {layout.clause[start] for start, _ in spans} - present
-        return [_cancel(m, "history") if layout.clause[m.start] in old else m for m in matches]
 
     def _resolution_cues(self, tokens: Sequence[Token], spans: list[tuple[int, int]]) -> list[int]:
         cues = [end for _, end in spans]
@@ -276,40 +240,21 @@ class ContextRules:
     def _not_now_rule(
         self, tokens: Sequence[Token], layout: _Layout, not_now: bool, matches: list[Match]
     ) -> list[Match]:
-        """Hypothetical symptoms ("als ik koorts krijg") in a message that says nothing is wrong now."""
-        if not not_now and not any(t.text in self.cues.conditional for t in tokens):
+        """A general question in a message that says nothing is wrong now ("ik heb nu niks, maar ...")."""
+        if not not_now:
             return matches
-        conditional = [False] * len(tokens)
-        future = set()
-        inside = False
-        for i, token in enumerate(tokens):
-            if token.kind == "break":
-                inside = False
-            elif token.text in self.cues.conditional:
-                inside = True
-            conditional[i] = inside
-            if inside and token.text in self.cues.future:
-                future.add(layout.clause[i])
-        denied = {m.concept for m in matches if m.negated and m.cue == "negation"} | {
-            m.concept for m in matches if m.negated and not m.cue
-        }
         # "... maar nu heel veel pijn": a symptom after "maar"/"nu" in its sentence is the patient's now.
         contrast_earlier = layout.seen_before(
             [t.text in self.cues.contrast or t.text in self.cues.present for t in tokens]
         )
         out: list[Match] = []
         for m in matches:
-            if m.negated:
-                out.append(m)
-                continue
-            sentence = layout.sentence[m.start]
-            hypothetical = conditional[m.start] and (not_now or m.concept in denied or layout.clause[m.start] in future)
             general = (
-                not_now
+                not m.negated
                 and not contrast_earlier[m.start]
-                and (sentence in layout.questions or conditional[m.start] or m.level <= Level.URGENT)
+                and (layout.sentence[m.start] in layout.questions or m.level <= Level.URGENT)
             )
-            out.append(_cancel(m, "not now") if hypothetical or general else m)
+            out.append(_cancel(m, "not now") if general else m)
         return out
 
     def _definition_rule(
@@ -328,6 +273,19 @@ class ContextRules:
             _cancel(m, "definition") if layout.sentence[m.start] in asked and m.level <= Level.URGENT else m
             for m in matches
         ]
+
+    def _again(self, layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
+        """A complaint cancelled as past comes back with a cue later in its sentence or the next one."""
+        if not spans:
+            return matches
+        out: list[Match] = []
+        for m in matches:
+            if m.negated and m.cue == "past":
+                sentence = layout.sentence[m.start]
+                if any(start > m.end and layout.sentence[start] - sentence <= 1 for start, _ in spans):
+                    m = replace(m, negated=False, cue="again")
+            out.append(m)
+        return out
 
     def _contrast(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
         """ "geen pijn meer in mijn buik, wel in mijn rug", "de pijn was weg maar is nu terug": the last

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 import snowballstemmer
@@ -17,6 +18,7 @@ from bot.triage.measurements import MeasurementReader
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
+from bot.triage.qualifiers import QualifierRules, cancel_cue
 from bot.triage.segment import MIN_WORD, Segmenter
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
@@ -28,8 +30,14 @@ Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", 
 _CACHE_LIMIT = 50_000
 _DEVOICE = str.maketrans("vz", "fs")
 _LETTER_RUN = re.compile(r"[a-z]{4,}")
+_RUNS = re.compile(r"[a-z]+|[0-9]+")
+# The negations that go with a noun ("geen", "no"), and how many words may stand between them and it.
+_NOUN_NEGATIONS = frozenset({"geen", "no"})
+_NOUN_GAP = 2
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
+# Other-language terms this long (without spaces) are looked for inside run-together words.
+_JOINED_MIN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +53,8 @@ class Match:
     celsius: float | None = None
     start: int = 0
     end: int = 0
-    cue: str = ""  # the context rule that cancelled it ("idiom", "pet", "resolved", ...); "" for negation
+    cue: str = ""  # what cancelled it: a qualifier ("negation", "past", "hypothetical", "someone else") or a rule
+    holds_negation: bool = False  # the term denies something itself ("geen lucht"): never cancelled as absent
 
     def explain(self) -> str:
         """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
@@ -80,14 +89,19 @@ class _Term:
     keys: tuple[str, ...]
     negative: bool
     key_set: frozenset[str] = frozenset()  # contains a negation word itself ("geen lucht"): never cancelled
+    # Words right after "geen"/"no" in the term: at most _NOUN_GAP words later ("geen ontlasting", "geen
+    # enkele ontlasting"; not "geen bloed in mijn ontlasting", where "geen" belongs to another noun).
+    tight: frozenset[int] = frozenset()
 
 
 class Triage:
     """Built once from the vocabulary; `assess` is then cheap enough for every message."""
 
-    def __init__(self, vocabulary: AlarmVocabulary, *, preload: bool = True) -> None:
-        """Compile the vocabulary; `preload=False` defers loading the word lists to the first typo."""
+    def __init__(self, vocabulary: AlarmVocabulary, qualifiers: QualifierRules, *, preload: bool = True) -> None:
+        """Compile the vocabulary; `qualifiers` holds clinlp's built pipeline; `preload=False` defers
+        loading the word lists to the first typo."""
         self.vocabulary = vocabulary
+        self.qualifiers = qualifiers
         # Many vocabulary words repeat across terms; stemming is the costly step of building.
         self._stem: Callable[[str], str] = lru_cache(maxsize=100_000)(snowballstemmer.stemmer("dutch").stemWord)
         self._negation = vocabulary.negation
@@ -102,6 +116,7 @@ class Triage:
         self._surface: set[str] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
+        self._term_size: dict[str, int] = {}  # words of each term, to tell a phrase found with gaps
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
         self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
@@ -135,10 +150,23 @@ class Triage:
         self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
         self._measurements = MeasurementReader(vocabulary.measurements)
         self._spellings = vocabulary.spellings
+        self._measured_names = frozenset(w for r in vocabulary.measurements.readings for n in r.names for w in n)
         known = self._surface | {w for g in vocabulary.word_groups for w in g}
         known |= {w for standard in vocabulary.spellings.values() for w in standard}
-        self._segmenter = Segmenter(vocabulary.languages, known, preload=preload)
+        phrases = [words(t) for c in vocabulary.concepts for t in c.terms]
+        phrases += [list(name) for r in vocabulary.measurements.readings for name in r.names]
+        pairs = {pair for ws in phrases for pair in pairwise(ws)}
+        self._segmenter = Segmenter(vocabulary.languages, known, pairs=pairs, preload=preload)
         self._splits: dict[str, tuple[str, ...] | None] = {}
+        # The other-language terms written without spaces ("nefesalamiyor"), for words run together in
+        # a language the word lists do not split; only from six letters, so chance hits stay out.
+        self._joined_foreign = tuple(
+            ("".join(ws), tuple(ws))
+            for c in vocabulary.concepts
+            if c.id in self._foreign
+            for term in c.exact
+            if len("".join(ws := words(term))) >= _JOINED_MIN
+        )
         self._levels = {c.id: c.level for c in vocabulary.concepts}
 
     def _key(self, word: str) -> str:
@@ -173,7 +201,9 @@ class Triage:
             keys=keys,
             negative=not concept.negatable or any(w in self._negation.before for w in kept),
             key_set=frozenset(keys),
+            tight=frozenset(i for i in range(1, len(kept)) if kept[i - 1] in _NOUN_NEGATIONS),
         )
+        self._term_size[text] = len(term.keys)
         index = self._single if len(term.keys) == 1 else self._phrases
         index.setdefault(term.keys[0], []).append(term)
 
@@ -241,19 +271,40 @@ class Triage:
         ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus")."""
         out: list[Token] | None = None
         for index, token in enumerate(tokens):
-            replacement: tuple[str, ...] | None = None
+            replacement: list[Token] | None = None
             if token.kind == "word":
-                replacement = self._spellings.get(token.text)
-                if replacement is None and len(token.text) >= MIN_WORD and token.text not in self._surface:
-                    replacement = self._split(token.text)
+                replacement = self._respelled(token.text)
+                if replacement is None and not token.text.isalpha() and token.text.isascii():
+                    replacement = self._letters_and_digits(token.text)
             if replacement is not None and out is None:
                 out = list(tokens[:index])
             if out is not None:
                 if replacement is None:
                     out.append(token)
                 else:
-                    out.extend(Token(word, "word") for word in replacement)
+                    out.extend(replacement)
         return tokens if out is None else out
+
+    def _respelled(self, word: str) -> list[Token] | None:
+        """The standard words of a dialect spelling, or of a run-together word; None: the word as is."""
+        standard = self._spellings.get(word)
+        if standard is None and len(word) >= MIN_WORD and word not in self._surface:
+            standard = self._split(word)
+        return None if standard is None else [Token(w, "word") for w in standard]
+
+    def _letters_and_digits(self, word: str) -> list[Token] | None:
+        """A word of letters and digits that is no alarm word ("gcs8bijmijnvader", typed without spaces):
+        its runs of letters and of digits apart. Moroccan Arabic in Latin letters that is an alarm word
+        ("tay7at") has keys and stays whole."""
+        if word in self._measured_names or self._word_keys(word):
+            return None  # "spo2", or an alarm word
+        out: list[Token] = []
+        for run in _RUNS.findall(word):
+            if run.isdigit():
+                out.append(Token(run, "number"))
+            else:
+                out.extend(self._respelled(run) or [Token(run, "word")])
+        return out
 
     def _split(self, word: str) -> tuple[str, ...] | None:
         """The words of a run-together word, when one of them is an alarm word (`Segmenter` splits only
@@ -265,18 +316,26 @@ class Triage:
         if word.isascii() and word.isalpha():
             keys = self._word_keys(word)
             if all(method in ("compound", "fuzzy") for method in keys.values()):
-                pieces = self._segmenter.split(word)
+                split = self._segmenter.split(word)
+                pieces = tuple(w for p in split for w in self._spellings.get(p, (p,))) if split else None
                 if pieces:
-                    read = {k for p in pieces for k in self._word_keys(self._spellings.get(p, (p,))[0])}
+                    read = {k for p in pieces for k in self._word_keys(p)}
                     typo = {k for k, method in keys.items() if method == "fuzzy"}
                     # Kept when a piece is an alarm word and nothing the typo matching read is lost
                     # ("zuurstofis" is "zuurstof is", not a typo of "zuurstof").
                     if read and typo <= read:
                         found = pieces
+                if found is None and not keys and len(word) >= MIN_WORD and not self._segmenter.known(word):
+                    found = self._foreign_in(word)
         if len(self._splits) >= _CACHE_LIMIT:
             self._splits.clear()
         self._splits[word] = found
         return found
+
+    def _foreign_in(self, word: str) -> tuple[str, ...] | None:
+        """The other-language alarm terms inside a run-together word ("babamnefesalamiyor"), in order."""
+        found = sorted((word.find(joined), ws) for joined, ws in self._joined_foreign if joined in word)
+        return tuple(w for _, ws in found for w in ws) or None
 
     def assess(self, text: str) -> TriageResult:
         """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
@@ -339,6 +398,7 @@ class Triage:
                     reading.index,
                 )
             )
+        matches = self._qualify(tokens, matches)
         matches = self._context.apply(tokens, matches)
         matches += self._combine(tokens, matches)
         level = max((m.level for m in matches if not m.negated), default=Level.NONE)
@@ -394,8 +454,9 @@ class Triage:
         self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token], start: int
     ) -> int | None:
         position = start
-        for key in term.keys[1:]:
-            for candidate in range(position + 1, min(len(slots), position + 2 + self.vocabulary.max_gap)):
+        for number, key in enumerate(term.keys[1:], start=1):
+            gap = min(_NOUN_GAP, self.vocabulary.max_gap) if number in term.tight else self.vocabulary.max_gap
+            for candidate in range(position + 1, min(len(slots), position + 2 + gap)):
                 if tokens[candidate].kind == "break":
                     return None
                 if key in slots[candidate]:
@@ -418,30 +479,38 @@ class Triage:
         if (term.concept.id, start, end) in seen:
             return
         seen.add((term.concept.id, start, end))
-        negated = not term.negative and self._negated(tokens, start, end)
         span = tuple(t.text for t in tokens[start : end + 1])
-        matches.append(Match(term.concept.id, term.concept.level, span, method, negated, term.text, None, start, end))
+        matches.append(
+            Match(
+                term.concept.id,
+                term.concept.level,
+                span,
+                method,
+                False,
+                term.text,
+                None,
+                start,
+                end,
+                holds_negation=term.negative,
+            )
+        )
 
-    def _negated(self, tokens: Sequence[Token], start: int, end: int) -> bool:
-        """A negation cue right before the span ("geen koorts"), or a "gone" cue closing the clause
-        right after it ("de pijn is weg"), with only filler words in between."""
-        neg = self._negation
-        index = start - 1
-        skipped = 0
-        while index >= 0 and tokens[index].text in neg.fillers_before and skipped < 3:
-            index -= 1
-            skipped += 1
-        if index >= 0 and tokens[index].text in neg.before:
-            return True
-        index = end + 1
-        skipped = 0
-        while index < len(tokens) and tokens[index].text in neg.fillers_after and skipped < 3:
-            index += 1
-            skipped += 1
-        if index < len(tokens) and tokens[index].text in neg.after:
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            return following is None or following.kind == "break" or following.text in neg.after_end
-        return False
+    def _qualify(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """clinlp's context algorithm qualifies every match; a clearly absent, past, hypothetical or someone
+        else's complaint is cancelled (`cancel_cue`)."""
+        if not matches:
+            return matches
+        # A phrase found with words in between ("viel vorig jaar flauw") is qualified on its last word:
+        # clinlp ignores a cue inside an entity, and the words in between may be one.
+        spans = [
+            (m.start, m.end) if m.end - m.start < self._term_size.get(m.term, 1) else (m.end, m.end) for m in matches
+        ]
+        found = self.qualifiers.pipeline.qualify(tokens, spans)
+        out: list[Match] = []
+        for match, qualifiers in zip(matches, found, strict=True):
+            cue = cancel_cue(qualifiers, holds_negation=match.holds_negation, level=match.level)
+            out.append(replace(match, negated=True, cue=cue) if cue else match)
+        return out
 
 
 _QUESTION_WORDS = frozenset(

@@ -4,9 +4,10 @@ A long word that wordfreq does not know at all (in any language the bot reads; a
 however rare, such as "bloedverdunner" or "maagdarmstelsel", stays whole) is split into known words by
 dynamic programming over the word: the split whose words are the most frequent (wordfreq's ranks plus the
 alarm vocabulary) wins. Linear in the word's length times the longest piece, cached per word. A split
-into two words is kept only when the first is a small, very common word of two letters or more
-("geenkoorts", "ikbloedt"): two content words make a real compound ("koortsvrij", "leveroperatie"),
-one letter makes a prefix ("afebrile"); both stay one word.
+into two words is kept only when one is a small, very common word ("geenkoorts", "ikbloedt",
+"handenik") or the two are a phrase of the alarm vocabulary ("heartrate", "dikkelippen"): two content
+words make a real compound ("koortsvrij", "leveroperatie"), one letter a prefix ("afebrile"); both stay
+one word.
 """
 
 from __future__ import annotations
@@ -40,8 +41,16 @@ _LETTER_WORDS = frozenset({"i", "a"})
 class Segmenter:
     """Splits run-together words into words of the given languages and the alarm vocabulary."""
 
-    def __init__(self, languages: Iterable[str], vocabulary_words: Iterable[str], *, preload: bool = True) -> None:
+    def __init__(
+        self,
+        languages: Iterable[str],
+        vocabulary_words: Iterable[str],
+        *,
+        pairs: Iterable[tuple[str, str]] = (),
+        preload: bool = True,
+    ) -> None:
         self._languages = tuple(languages)
+        self._pairs = frozenset(pairs)  # two words the vocabulary writes together ("heart rate", "dikke lippen")
         self._vocabulary = frozenset(w for w in vocabulary_words if w.isascii() and w.isalpha() and len(w) >= 2)
         self._costs: dict[str, float] | None = None
         self._common: frozenset[str] = frozenset()
@@ -78,14 +87,14 @@ class Segmenter:
         if word in self._cache:
             return self._cache[word]
         found = None
-        if MIN_WORD <= len(word) <= MAX_WORD and word.isascii() and not self._known(word):
+        if MIN_WORD <= len(word) <= MAX_WORD and word.isascii() and not self.known(word):
             found = self._split(word)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = found
         return found
 
-    def _known(self, word: str) -> bool:
+    def known(self, word: str) -> bool:
         """Does wordfreq know the word at all, in any of the languages? (Its word lists, cached by
         wordfreq and shared with the typo lexicon: a lookup, not a frequency computation.)"""
         import wordfreq
@@ -116,13 +125,13 @@ class Segmenter:
         pieces.reverse()
         if len(pieces) < 2 or n / len(pieces) < _MIN_AVERAGE:
             return None
-        if len(pieces) == 2 and not _small_word_in(pieces, self._common):
+        if len(pieces) == 2 and not _small_word_in(pieces, self._common) and (pieces[0], pieces[1]) not in self._pairs:
             return None  # a compound ("koortsvrij"), or a prefix ("afebrile" is not "a febrile")
         return tuple(pieces)
 
 
 def _small_word_in(pieces: list[str], common: frozenset[str]) -> bool:
     """Is one of two pieces a small, very common word: the first of two letters or more ("geenkoorts"),
-    or the second of at most three ("handenik")?"""
+    or the second of two ("handenik"; not "petscan" as "pets can")?"""
     first, second = pieces
-    return (first in common and len(first) >= 2) or (second in common and len(second) <= 3)
+    return (first in common and len(first) >= 2) or (second in common and len(second) == 2)

@@ -46,26 +46,21 @@ _CONCEPT_KEYS = {
 _CONCEPT_REQUIRED = {"id", "level", "folder", "source", "reviewed_by", "reviewed_on"}
 _CONTEXT_KEYS = {
     "idioms",
-    "pets",
-    "people",
     "resolved",
     "past",
-    "conditional",
-    "future",
     "not_now",
     "definition",
     "contrast",
-    "coordination",
     "also",
     "body",
     "returned",
-    "history",
     "present",
+    "again",
     "normal_below",
 }
 _LEXICON_KEYS = {"languages", "min_zipf"}
 _PHRASE_KEYS = {"max_gap", "optional_words", "compound_tails"}
-_NEGATION_KEYS = {"before", "after", "fillers_before", "fillers_after", "after_end"}
+_NEGATION_KEYS = {"before", "after", "after_end"}
 _MEASUREMENTS_KEYS = {"max_gap", "fillers", "pair_words", "not_before", "readings"}
 _READING_KEYS = {"concept", "names", "pair", "at_least", "at_most", "below", "min", "max", "unless"}
 _TEMPERATURE_KEYS = {
@@ -113,12 +108,14 @@ class Concept:
 
 @dataclass(frozen=True)
 class Negation:
-    """Cues that may cancel a symptom standing right next to them."""
+    """Negation words: a term holding one is negative by nature ("geen lucht"); "gone" words end a complaint.
+
+    Whether a complaint is denied is clinlp's (content/context_rules.yaml); these lists serve the matcher
+    and the resolved rule of bot/triage/context.py.
+    """
 
     before: frozenset[str]
     after: frozenset[str]
-    fillers_before: frozenset[str]
-    fillers_after: frozenset[str]
     after_end: frozenset[str]
 
 
@@ -195,27 +192,22 @@ class Measurements:
 
 @dataclass(frozen=True)
 class ContextCues:
-    """Clear cues that a symptom is not the patient's now: resolved, past, a pet, an idiom, a question.
+    """Clear cues that a symptom is not the patient's now, beyond clinlp's qualifiers: resolved, an idiom, a question.
 
     Phrases are tuples of folded words, matched as written, next to each other.
     """
 
     idioms: tuple[tuple[str, ...], ...] = ()
-    pets: frozenset[str] = frozenset()
-    people: frozenset[str] = frozenset()
     resolved: tuple[tuple[str, ...], ...] = ()
     past: tuple[tuple[str, ...], ...] = ()
-    conditional: frozenset[str] = frozenset()
-    future: frozenset[str] = frozenset()
     not_now: tuple[tuple[str, ...], ...] = ()
     definition: tuple[tuple[str, ...], ...] = ()
     contrast: frozenset[str] = frozenset()
-    coordination: frozenset[str] = frozenset()
     also: frozenset[str] = frozenset()
     body: frozenset[str] = frozenset()
     returned: frozenset[str] = frozenset()
-    history: tuple[tuple[str, ...], ...] = ()
     present: frozenset[str] = frozenset()
+    again: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
 
 
@@ -495,8 +487,6 @@ def _negation(root: LineDict, check: _Checker) -> Negation | None:
     return Negation(
         before=check.word_set(raw, "before", "negation"),
         after=check.word_set(raw, "after", "negation"),
-        fillers_before=check.word_set(raw, "fillers_before", "negation"),
-        fillers_after=check.word_set(raw, "fillers_after", "negation"),
         after_end=check.word_set(raw, "after_end", "negation"),
     )
 
@@ -518,21 +508,16 @@ def _context(root: LineDict, check: _Checker) -> ContextCues:
     normal = check.number(entry, "normal_below", "context", 37.5) if "normal_below" in entry else 37.5
     return ContextCues(
         idioms=phrases("idioms"),
-        pets=word_set("pets"),
-        people=word_set("people"),
         resolved=phrases("resolved"),
         past=phrases("past"),
-        conditional=word_set("conditional"),
-        future=word_set("future"),
         not_now=phrases("not_now"),
         definition=phrases("definition"),
         contrast=word_set("contrast"),
-        coordination=word_set("coordination"),
         also=word_set("also"),
         body=word_set("body"),
         returned=word_set("returned"),
-        history=phrases("history"),
         present=word_set("present"),
+        again=phrases("again"),
         normal_below=normal,
     )
 

@@ -96,6 +96,9 @@ def test_cli_check_ok_and_failing(content_dir: Path) -> None:
     assert listed[pulse + 1].strip().startswith("measured: pols,") and ">= 120" in listed[pulse + 1]
     assert any(line.startswith("alarm spellings beyond the folder") for line in listed)
     assert any("contact 'zelfmoordpreventie'" in line for line in listed)
+    # ... and every context rule beyond clinlp's defaults (content/context_rules.yaml), by id and line.
+    assert any(line.startswith("context rules beyond clinlp's defaults awaiting") for line in listed)
+    assert any(line.strip().startswith("negation_dialect (line ") for line in listed)
     (content_dir / "folder.yaml").write_text(BROKEN_FOLDER, encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "content", "check", str(content_dir)],

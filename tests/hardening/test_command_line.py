@@ -49,6 +49,8 @@ def db(tmp_path: Path) -> str:
         ("DATABASE_URL", "mysql://bot:hunter2@db/bot", "DATABASE_URL must start with sqlite:/// or postgresql"),
         ("STAFF_USER_IDS", "abc", "STAFF_USER_IDS must be Telegram user ids"),
         ("TELEGRAM_BASE_URL", "127.0.0.1:8081/bot", "TELEGRAM_BASE_URL must be an http:// or https:// URL"),
+        ("INBOX_KEY", "hunter2", "INBOX_KEY must be Fernet keys"),  # the value itself is never printed
+        ("INBOX_PURGE_DAYS", "0", "INBOX_PURGE_DAYS must be from 1 to 3650"),
     ],
 )
 @pytest.mark.parametrize("command", [("run",), ("privacy", "purge"), ("enroll", "--bot", "b")], ids=" ".join)

@@ -157,6 +157,8 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "outbox": 0,
         "enrolments": 0,
         "audit_references": 0,
+        "inbox_messages": 0,
+        "inbox_threads": 0,
     }
     assert storage.export_chat(2) == {
         "patient": None,
@@ -166,6 +168,8 @@ def test_export_delete_and_purge(storage: Storage) -> None:
         "enrolments": [],
         "broadcast_deliveries": [],
         "audit_references": [],
+        "inbox_threads": [],
+        "inbox_messages": [],
     }
 
 

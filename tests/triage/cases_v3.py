@@ -94,7 +94,8 @@ EYES = [
     ("lost the sight in my left eye all of a sudden", EMERGENCY, "vision_loss"),
     ("I'm seeing double since an hour", EMERGENCY, "stroke"),
     ("het licht ging uit in mijn rechteroog, ik zie er niks meer mee", EMERGENCY, "vision_loss_sentence"),
-    ("my right eye has just gone dark", EMERGENCY, "vision_loss_sentence"),
+    ("my right eye has just gone dark", EMERGENCY, "vision_loss"),
+    ("ik zie niks meer met mijn linkeroog, alles is donker geworden", EMERGENCY, "vision_loss"),
 ]
 
 # D: cannot be woken, reacts only to pain, suddenly does not know where or who; new drowsiness.
@@ -139,6 +140,7 @@ SHOCK_AND_VALUES = [
     ("her oxygen is 85%", EMERGENCY, "low_saturation"),
     ("sats 84 on room air", EMERGENCY, "low_saturation"),
     ("SpO2 89", EMERGENCY, "low_saturation"),
+    ("O2 88", EMERGENCY, "low_saturation"),
     ("AH 34/min", EMERGENCY, "fast_breathing"),
     ("ademfrequentie 32", EMERGENCY, "fast_breathing"),
     ("breathing rate is 35 a minute", EMERGENCY, "fast_breathing"),

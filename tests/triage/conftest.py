@@ -9,6 +9,7 @@ import pytest
 
 from bot.content.model import Contact, Content, MenuChoice, WeeklyHours
 from bot.triage.matcher import Triage
+from bot.triage.qualifiers import QualifierRules, load_context_rules
 from bot.triage.replies import AlarmReplies, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 
@@ -24,8 +25,16 @@ def vocabulary() -> AlarmVocabulary:
 
 
 @pytest.fixture(scope="session")
-def triage(vocabulary: AlarmVocabulary) -> Triage:
-    return Triage(vocabulary)
+def qualifiers() -> QualifierRules:
+    rules, problems = load_context_rules(CONTENT_DIR / "context_rules.yaml")
+    assert problems == []
+    assert rules is not None
+    return rules
+
+
+@pytest.fixture(scope="session")
+def triage(vocabulary: AlarmVocabulary, qualifiers: QualifierRules) -> Triage:
+    return Triage(vocabulary, qualifiers)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
+from bot.triage.qualifiers import QualifierRules
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 
 FOLDER_COMPLAINTS = {"pain", "vomiting", "diarrhoea", "fever", "breathless", "cannot_eat_drink", "constipation"}
@@ -32,7 +33,7 @@ def test_level_labels() -> None:
 GOOD_HEAD = """\
 lexicon: {languages: [nl], min_zipf: 2.5}
 phrases: {max_gap: 2, optional_words: [de]}
-negation: {before: [geen], after: [weg], fillers_before: [meer], fillers_after: [is], after_end: [en]}
+negation: {before: [geen], after: [weg], after_end: [en]}
 temperature:
   concept: fever
   urgent_from: 38
@@ -207,8 +208,8 @@ def test_repo_beyond_folder_concepts_await_signoff(vocabulary: AlarmVocabulary) 
     assert suicidal is not None and suicidal.contacts == ("zelfmoordpreventie",)
 
 
-def test_combination_needs_its_parts_in_one_sentence(tmp_path: Path) -> None:
+def test_combination_needs_its_parts_in_one_sentence(tmp_path: Path, qualifiers: QualifierRules) -> None:
     vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS.split("  - id: lonely_sign")[0]))
     assert vocab is not None, problems
-    triage = Triage(vocab)
+    triage = Triage(vocab, qualifiers)
     assert "wound_red" in triage.assess("de wond en koorts").concepts

@@ -79,7 +79,10 @@ class PrivacyHandlers:
         """What is stored, why and for how long."""
         if update.effective_message:
             days = self.services.settings.purge_after_days
-            await update.effective_message.reply_text(context.t("privacy_info", days=days))
+            text = context.t("privacy_info", days=days)
+            if self.services.inbox is not None:  # questions to the team are on: say what is kept of them
+                text += "\n" + context.t("privacy_team_questions", days=self.services.settings.inbox_purge_days)
+            await update.effective_message.reply_text(text)
 
     async def broadcasts(self, update: Update, context: Context) -> None:
         """`/meldingen`, `/meldingen aan`, `/meldingen uit`."""

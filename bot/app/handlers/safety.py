@@ -3,7 +3,8 @@
 Runs in handler group `Group.SAFETY`: only the private-chat guard and the staff draft come before it
 (bot.app.groups says why), so python-telegram-bot gives it every patient's text first.
 An alarm is answered at once. A message that is only an alarm stops there; one that also asks a
-question goes on to the normal handlers. Media the bot cannot read, and any crash in a handler,
+question, or that the patient addressed to the team (/vraag, a reply to the team's answer), goes on
+to the normal handlers after its alarm reply. Media the bot cannot read, and any crash in a handler,
 still get the spoed lines and 112.
 """
 
@@ -18,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
+from bot.app.handlers.inbox import wants_the_team
 from bot.app.services import Services
 from bot.app.telegram_io import urgent
 from bot.clock import local
@@ -105,7 +107,7 @@ class SafetyHandlers:
                 self.services.metrics.telegram_error(again)
                 log.error("alarm fallback not delivered: %s chat=%s", type(again).__name__, hash_chat_id(chat_id))
             raise ApplicationHandlerStop from exc
-        if update.edited_message is not None or not reply.asks:
+        if update.edited_message is not None or not (reply.asks or wants_the_team(text, context)):
             raise ApplicationHandlerStop
         context.state.alarm_answered_update = update.update_id
 
