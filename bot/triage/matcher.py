@@ -114,6 +114,7 @@ class Triage:
         self._single: dict[str, list[_Term]] = {}
         self._phrases: dict[str, list[_Term]] = {}
         self._surface: set[str] = set()
+        self._pairs: set[tuple[str, str]] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
         self._term_size: dict[str, int] = {}  # words of each term, to tell a phrase found with gaps
@@ -153,9 +154,8 @@ class Triage:
         self._measured_names = frozenset(w for r in vocabulary.measurements.readings for n in r.names for w in n)
         known = self._surface | {w for g in vocabulary.word_groups for w in g}
         known |= {w for standard in vocabulary.spellings.values() for w in standard}
-        phrases = [words(t) for c in vocabulary.concepts for t in c.terms]
-        phrases += [list(name) for r in vocabulary.measurements.readings for name in r.names]
-        pairs = {pair for ws in phrases for pair in pairwise(ws)}
+        names = [name for r in vocabulary.measurements.readings for name in r.names]
+        pairs = self._pairs | {pair for name in names for pair in pairwise(name)}
         self._segmenter = Segmenter(vocabulary.languages, known, pairs=pairs, preload=preload)
         self._splits: dict[str, tuple[str, ...] | None] = {}
         # The other-language terms written without spaces ("nefesalamiyor"), for words run together in
@@ -190,6 +190,7 @@ class Triage:
     def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
         """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
         all_words = words(text)
+        self._pairs.update(pairwise(all_words))  # "dikkelippen" typed together is split (`Segmenter`)
         kept = [w for w in all_words if w not in self.vocabulary.optional_words] or all_words
         self._surface.update(kept)
         if not exact:
