@@ -67,6 +67,10 @@ BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
             "holdout_questions.top1": at_least(0.95),
             "fresh_questions.top1": at_least(0.9),
             "blind_questions.top1": at_least(0.9),
+            "probe4_questions.top1": at_least(0.95),
+            "probe4_questions.top3": at_least(0.99),
+            "english_questions.top1": at_least(0.95),
+            "sentences.exact": at_least(0.95),
         },
     ),
     # What harmless messages and alarms get to read (tests/replying/reply_amount.tsv; other sets as arguments).

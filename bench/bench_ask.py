@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_ask.py [N]
 
 Uses the project's content/ and the labelled questions of tests/search (`*_questions.tsv`, plus the
-out-of-folder questions for the timing); prints top-1/top-3 per chapter and returns a dict.
+out-of-folder questions for the timing); prints top-1/top-3 per chapter, scores the exact sentence on
+tests/search/sentences.tsv (the share of passages that hold the folder's answer) and returns a dict.
 The CLI figure pipes the questions through `python -m bot ask --jsonl`, start-up included, as the
 evaluation does. A script, not a test.
 """
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content.loader import load_content  # noqa: E402 - after the path fix above
 from bot.search.index import SearchIndex  # noqa: E402
-from bot.search.report import Labelled, evaluate, format_report, read_labelled  # noqa: E402
+from bot.search.report import Labelled, evaluate, evaluate_sentences, format_report, read_labelled, read_sentences  # noqa: E402
 from bot.search.text import stem_nl  # noqa: E402
 from bot.search.vocab import load_search_vocabulary  # noqa: E402
 
@@ -74,6 +75,13 @@ def run(rounds: int = 20) -> dict[str, object]:
         n = report.total.questions
         accuracy[name] = {"top1": round(report.total.top1 / n, 3), "top3": round(report.total.top3 / n, 3)}
         questions += [row.question for row in rows]
+    sentences = read_sentences(QUESTIONS_DIR / "sentences.tsv")
+    exact, misses = evaluate_sentences(index, sentences)
+    print(f"tests/search/sentences.tsv: exact sentence {exact}/{len(sentences)}")
+    for miss in misses:
+        print(f"  not quoted: {miss.sentence!r} for {miss.question!r}")
+    accuracy["sentences"] = {"exact": round(exact / len(sentences), 3)}
+    questions += [row.question for row in sentences]
     outside = [q for q in (QUESTIONS_DIR / "outside_questions.txt").read_text(encoding="utf-8").splitlines() if q]
     questions += outside
     stem_nl.cache_clear()

@@ -62,6 +62,14 @@ def _check(args: argparse.Namespace) -> int:
         print(f"alarm concepts beyond the folder awaiting a clinician's sign-off ({len(awaiting)}):")
         for concept in awaiting:
             print(f"  {concept.id} ({concept.level.label}): {concept.folder}")
+            for reading in catalog.alarms.measurements.readings:
+                if reading.concept == concept.id:
+                    print(f"    measured: {reading.describe()}")
+    if catalog.alarms.spellings:
+        print(
+            f"alarm spellings beyond the folder ({len(catalog.alarms.spellings)} dialect and chat spellings in "
+            f"alarms.yaml, `spellings:`): reviewed with the concepts"
+        )
     rules = catalog.context_rules.awaiting_signoff()
     if rules:
         print(

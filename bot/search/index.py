@@ -9,13 +9,17 @@ with its best candidate, so a compound or a synonym group never counts twice.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.content.model import Content
 from bot.search.compound import Splitter
-from bot.search.passage import Unit, best_passage, split_units
+from bot.search.describe import PhraseMatcher, question_forms
+from bot.search.passage import Unit, best_passage, companions, split_units
+from bot.search.spoken import Respeller
 from bot.search.text import (
     EN_STOP,
     NL_STOP,
@@ -30,7 +34,7 @@ from bot.search.text import (
     stem_nl,
     words,
 )
-from bot.search.vocab import SearchVocabulary
+from bot.search.vocab import Answer, SearchVocabulary
 
 # Field weights: a word in the title or in the clinicians' keywords says more than one in the text.
 W_TITLE = 2.5
@@ -62,6 +66,10 @@ ASK_WORD_WEIGHT = 0.3
 # A sentence with a word that answers the ask ("belt", "minuten") is quoted before one that only
 # shares the topic: it gets this much on top.
 ANSWER_WEIGHT = 1.5
+# ... once per answer word it has, up to this many.
+ASK_ANSWERS = 2
+# In the choice of the sentence, a word of the chapter's title counts this much: it says which chapter.
+TITLE_IN_PASSAGE = 0.3
 # Words an ask phrase may skip between its words ("wie stuurt mij door").
 ASK_GAP = 2
 # How far after a context marker its topic word may stand ("na de eerste punctie").
@@ -89,6 +97,16 @@ PARTICLE_REACH = 8
 
 # A runner-up with at least this share of the best score is a close second, worth a button of its own.
 CLOSE_RATIO = 0.8
+# A folder sentence's own answer words ("wakker", "asleep" for "Dit gebeurt onder lokale verdoving.")
+# count this much in its chapter, as keywords; in the passage a sentence with one gets this much extra.
+W_ANSWER = 0.5
+ANSWER_WORD_BONUS = 1.0
+# A story that says where the patient stands, with a vague "wat nu?", names the next chapter this
+# strongly (times the highest idf): like a keyword found only there.
+JOURNEY_WEIGHT = 2.0
+NEXT = "@next:"  # the term that stands for "the next stage is this chapter"
+REPORTED = "reported"  # the value of a phrase that only says who said something
+
 # Calibrated on the dev questions, the tests' own questions and out-of-folder questions
 # (tests/search): a question must share enough of its informative words with the best chapter
 # (coverage) and match it strongly enough (score).
@@ -157,6 +175,29 @@ class _Query:
     tokens: list[_Token]
     asked: dict[int, float]  # lift for the chapters that answer what the question asks
     answer: frozenset[str]  # terms of the sentence that answers the ask ("belt", "minuten")
+    # The words of the things described ("een stukje weefsel"): the ranking counts what they name
+    # (the punctie), the choice of the sentence counts the words too.
+    described: tuple[_Token, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """What reads a question before its words are ranked (speech-to-text and dialect spellings, the
+    things patients describe instead of naming, where they stand in their treatment), and what picks
+    the sentence to quote beyond the words of the text (the sentences' own answer words)."""
+
+    respeller: Respeller
+    descriptions: PhraseMatcher
+    journey_asks: PhraseMatcher
+    stages: PhraseMatcher
+    # per matched value: the tokens it stands for (each a tuple of (term, weight))
+    stands_for: dict[str, list[tuple[tuple[str, float], ...]]]
+    # per chapter, per unit: the terms of the folder sentence's own answer words
+    unit_answers: list[list[frozenset[str]]]
+    # per next-stage term: the words of the sentence to quote for it
+    stage_answers: dict[str, frozenset[str]]
+    # per chapter: the terms of its title and their parts ("leveruitzaaiingen": lever, uitzaaiingen)
+    title_parts: list[frozenset[str]]
 
 
 class SearchIndex:
@@ -180,6 +221,8 @@ class SearchIndex:
         keyword_phrases: dict[str, tuple[str, ...]] | None = None,
         subject: frozenset[str] = frozenset(),
         setting: frozenset[str] = frozenset(),
+        *,
+        readers: _Readers,
     ) -> None:
         self.content = content
         self.vocabulary = vocabulary
@@ -191,6 +234,7 @@ class SearchIndex:
         self._synonyms = synonyms
         self._units = units
         self._unit_terms = unit_terms
+        self._spans = [companions(c.text, u) for c, u in zip(content.chapters, units, strict=True)]
         self._title_terms = title_terms
         # Ask phrases by their first word, so a question only tries the phrases that can start in it.
         self._asks: dict[str, list[tuple[tuple[str, ...], frozenset[int], float, frozenset[str]]]] = defaultdict(list)
@@ -216,6 +260,25 @@ class SearchIndex:
         self._parent = {i: position[c.parent] for i, c in enumerate(content.chapters) if c.parent in position}
         self._names = _section_names(content)
         self._families = _family_words(content)
+        self._respeller = readers.respeller
+        self._descriptions = readers.descriptions
+        self._journey_asks = readers.journey_asks
+        self._stages = readers.stages
+        self._stands_for = readers.stands_for
+        self._unit_answers = readers.unit_answers
+        self._title_parts = readers.title_parts
+        self._stage_answers = readers.stage_answers
+        # Per chapter: term -> the units whose words (or whose own answer words) have it.
+        self._unit_index = [
+            (_inverted([t | a for t, a in zip(chapter_terms, answers, strict=True)]), _inverted(answers))
+            for chapter_terms, answers in zip(unit_terms, readers.unit_answers, strict=True)
+        ]
+        single = {k[0]: v for k, v in synonyms.items() if len(k) == 1}
+
+        def forms(word: str) -> frozenset[str]:
+            return question_forms(word, lambda stem: single.get(stem, ()))
+
+        self._forms_cache: Callable[[str], frozenset[str]] = lru_cache(maxsize=16384)(forms)
 
     @classmethod
     def build(cls, content: Content, vocab: SearchVocabulary) -> SearchIndex:
@@ -227,6 +290,8 @@ class SearchIndex:
         kws: list[list[str]] = []
         kws_en: list[list[str]] = []
         phrases: list[dict[str, tuple[str, ...]]] = []  # per chapter: phrase term -> its stems
+        answer_words: list[list[tuple[str, bool]]] = []  # per chapter: the words its sentences answer, alone or not
+        answer_phrases: list[dict[str, tuple[str, ...]]] = []
         for chapter in chapters:
             entry = vocab.chapters.get(chapter.id)
             title = " ".join(t for t in (chapter.title, chapter.subtitle, chapter.button) if t)
@@ -234,8 +299,11 @@ class SearchIndex:
             texts.append(_content_words(chapter.text, NL_STOP))
             kws.append([w for k in (entry.keywords if entry else ()) for w in _content_words(k, NL_STOP)])
             kws_en.append([w for k in (entry.keywords_en if entry else ()) for w in _content_words(k, EN_STOP)])
-            lexicon.update(titles[-1], texts[-1], kws[-1])
+            said = [words(t) for a in (entry.answers if entry else ()) for t in a.words]
+            answer_words.append([(w, len(phrase) == 1) for phrase in said for w in phrase])
+            lexicon.update(titles[-1], texts[-1], kws[-1], (w for w, _ in answer_words[-1] if w not in NL_STOP))
             phrases.append(_phrases(entry.keywords if entry else (), entry.keywords_en if entry else ()))
+            answer_phrases.append(_answer_phrases(entry.answers if entry else ()))
         synonym_words = [w for g in vocab.groups for t in g for w in _content_words(t, NL_STOP)]
         synonym_words += [w for k, ts in vocab.mappings.items() for t in (k, *ts) for w in _content_words(t, NL_STOP)]
         lexicon.update(synonym_words)
@@ -276,6 +344,15 @@ class SearchIndex:
                 combined[term] += W_KEYWORDS * (W_PHRASE_WORD if term in in_phrase else 1.0)
             for term in phrases[i]:
                 combined[term] += W_KEYWORDS
+            for word, alone in answer_words[i]:
+                # A word of a phrase ("per jaar") counts for less on its own, as in the keywords.
+                weight = W_ANSWER * (1.0 if alone else W_PHRASE_WORD)
+                if word not in NL_STOP:
+                    combined[stem_nl(word)] += weight
+                if word not in EN_STOP:
+                    combined[stem_en(word)] += weight
+            for term in answer_phrases[i]:
+                combined[term] += W_ANSWER
             for term, tf in bag(texts[i]).items():
                 combined[term] += tf / norm
             fields.append(combined)
@@ -295,6 +372,7 @@ class SearchIndex:
             for c, chapter_units in zip(chapters, units, strict=True)
         ]
         title_terms = [frozenset(stem_nl(w.replace("-", "")) for w in t) for t in titles]
+        title_parts = [frozenset(bag(t)) for t in titles]
         position = {c.id: i for i, c in enumerate(chapters)}
         asks = [
             (
@@ -312,6 +390,7 @@ class SearchIndex:
             senses[stem_nl(sense.word)].append((near, means, sense.within))
         markers = frozenset(w for m in vocab.context_markers for w in words(m))
         others = frozenset(stem_nl(w) for t in vocab.other_topics for w in _content_words(t, NL_STOP))
+        readers = _readers(content, vocab, lexicon, units, synonyms, (idf, postings), title_parts)
         return cls(
             content,
             vocab,
@@ -326,13 +405,14 @@ class SearchIndex:
             dict(senses),
             markers,
             others,
-            {term: stems for chapter_phrases in phrases for term, stems in chapter_phrases.items()},
+            {term: stems for chapter_phrases in (*phrases, *answer_phrases) for term, stems in chapter_phrases.items()},
             frozenset(
                 stem(w) for t in vocab.subject for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
             ),
             frozenset(
                 stem(w) for t in vocab.setting for w in _content_words(t, NL_STOP) for stem in (stem_nl, stem_en)
             ),
+            readers=readers,
         )
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
@@ -398,7 +478,7 @@ class SearchIndex:
         strong = sure >= STRONG_SCORE and coverage >= STRONG_COVERAGE and not any(t.other_topic for t in tokens)
         confident = sure >= MIN_SCORE and (coverage >= MIN_COVERAGE or strong)
         source = self._passage_source(top, totals)
-        passage = self._passage(source, tokens, query.answer)
+        passage = self._passage(source, [*tokens, *query.described], query.answer)
         return SearchResult(hits, passage, confident, round(coverage, 3), self._ids[source])
 
     def _passage_source(self, top: int, totals: dict[int, float]) -> int:
@@ -451,26 +531,46 @@ class SearchIndex:
         return self._idf.get(term, UNKNOWN_IMPORTANCE * self._max_idf)
 
     def _passage(self, chapter: int, tokens: list[_Token], answer: frozenset[str]) -> str:
-        terms = self._unit_terms[chapter]
+        """The sentences of `chapter` that answer: each scores the words it shares with the question (a
+        word of the chapter's title counts less: it says which chapter, not which sentence), more for
+        its own answer words (search.yaml), and more again for the words that answer the ask."""
+        in_text, in_answers = self._unit_index[chapter]
+        title = self._title_parts[chapter]
+        size = len(self._units[chapter])
+        scores = [0.0] * size
+        for token in tokens:
+            weight = token.weight * (TITLE_IN_PASSAGE if token.candidates[0][0] in title else 1.0)
+            best: dict[int, float] = {}
+            answered: set[int] = set()
+            for term, w in token.candidates:
+                value = w * self._idf.get(term, 0.0)
+                for unit in in_text.get(term, ()):
+                    if value > best.get(unit, 0.0):
+                        best[unit] = value
+                answered.update(in_answers.get(term, ()))
+            for unit, value in best.items():
+                scores[unit] += weight * value
+            for unit in answered:
+                scores[unit] += ANSWER_WORD_BONUS * weight
+        if answer:
+            terms = self._unit_terms[chapter]
+            for unit in range(size):
+                scores[unit] += ANSWER_WEIGHT * min(len(answer & terms[unit]), ASK_ANSWERS)
+        return best_passage(
+            self.content.chapters[chapter].text, self._units[chapter], scores.__getitem__, self._spans[chapter]
+        )
 
-        def score(i: int) -> float:
-            topic = sum(
-                token.weight
-                * max((w * self._idf.get(t, 0.0) for t, w in token.candidates if t in terms[i]), default=0.0)
-                for token in tokens
-            )
-            return topic + (ANSWER_WEIGHT if answer & terms[i] else 0.0)
-
-        return best_passage(self.content.chapters[chapter].text, self._units[chapter], score)
-
-    def _asked(self, all_words: list[str]) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
+    def _asked(
+        self, all_words: list[str], taken: set[int]
+    ) -> tuple[dict[int, float], dict[int, set[int]], frozenset[str]]:
         """Lift per chapter that answers what the question asks, the positions of the words that ask it
-        (with the chapters that answer them), and the terms of the sentence that would answer it."""
+        (with the chapters that answer them), and the terms of the sentence that would answer it. The
+        words of a described thing (`taken`: "wat willen jullie bereiken") ask nothing ("jullie bereiken")."""
         lift: dict[int, float] = {}
         used: dict[int, set[int]] = defaultdict(set)
         answer: set[str] = set()
         # A verb in an ask matches its other forms too ("verzetten": "verzet", "verplaatst", "afgezegd").
-        forms = [frozenset(infinitives(w)) for w in all_words]
+        forms = [frozenset() if i in taken else frozenset(infinitives(w)) for i, w in enumerate(all_words)]
         for form in {f for word_forms in forms for f in word_forms}:
             for phrase, chapters, weight, answer_terms in self._asks.get(form, ()):
                 at = _find(forms, phrase)
@@ -506,76 +606,146 @@ class SearchIndex:
 
     def _analyse(self, question: str) -> _Query:
         """Content tokens of the question, each with its weighted candidate terms, and what it asks."""
-        all_words = words(question)
+        all_words = self._respeller.respell(words(question))
         lang: QueryLang = guess_lang(all_words)
+        forms = [self._forms(w) if w else frozenset() for w in all_words]
+        described, consumed, next_answer = self._described(forms)
         positions = [
             i
             for i, w in enumerate(all_words)
-            if not is_stop(w, lang) and not (lang == "en" and w in NL_STOP) and w not in self._markers
+            if w
+            and i not in consumed
+            and not is_stop(w, lang)
+            and not (lang == "en" and w in NL_STOP)
+            and w not in self._markers
         ]
         joins, forced = self._separable_verbs(all_words, set(positions))
-        positions = sorted({*positions, *forced})
-        kept = [all_words[i] for i in positions]
+        positions = sorted({*positions, *(forced - consumed), *described})
         context = self._context(all_words, positions)
-        asked, answered_by, answer = self._asked(all_words)
+        asked, answered_by, answer = self._asked(all_words, consumed)
+        answer |= next_answer
         asking = set(answered_by)
         if all(p in asking for p in positions):
             asking = set()  # "welk nummer?" alone: the ask is all there is to search on
-        stems = {stem_nl(w) for w in kept}
+        stems = {stem_nl(all_words[i]) for i in positions if i not in described}
         all_stems = [stem_nl(w) for w in all_words]
         every = set(all_stems)
         tokens: list[_Token] = []
-        for position, word in zip(positions, kept, strict=True):
+        at: list[int] = []  # the position of each token in the question
+        for position in positions:
             factor = CONTEXT_WEIGHT if position in context else ASK_WORD_WEIGHT if position in asking else 1.0
-            if stem_nl(word) in self._other_topics or any(
-                stem_nl(part) in self._other_topics for part in self._splitter.split(word)
-            ):
-                tokens.append(_Token(((stem_nl(word), 1.0),), factor, other_topic=True))
+            if position in described:
+                for term in described[position]:
+                    tokens.append(_Token(term, factor))
+                    at.append(position)
                 continue
-            sense = self._sense(all_stems, every, position)
-            if sense:
-                tokens.append(_Token(tuple((term, 1.0) for term in sense), factor))
-                continue
-            cands: dict[str, float] = {}
-
-            def add(term: str, weight: float, into: dict[str, float] = cands) -> None:
-                if weight > into.get(term, 0.0):
-                    into[term] = weight
-
-            own = 1.0 if lang == "nl" else Q_OTHER_LANG
-            add(stem_nl(word.replace("-", "")), own)
-            add(stem_en(word.replace("-", "")), 1.0 if lang == "en" else Q_OTHER_LANG)
-            parts = self._splitter.split(word)
-            for part in parts:
-                add(stem_nl(part), own * (1.0 if "-" in word else Q_PART))
-                if lang == "en":
-                    add(stem_en(part), Q_PART)
-            if position in forced:  # a stop word ("komt ... op") only as part of its separable verb
-                tokens.append(_Token(tuple((stem_nl(j), own) for j in joins[position]), factor))
-                continue
-            for joined in joins.get(position, ()):
-                add(stem_nl(joined), own)
-            if not parts and not self._splitter.knows(word):
-                # A real word is never a typo ("lenen" is not "lezen"), but its d/t ending may be wrong.
-                fixes = self._splitter.spelling(word) if is_real_word(word) else self._splitter.near(word)
-                sure = len(fixes) == 1 and len(word) >= SURE_TYPO_LENGTH
-                for near in fixes:
-                    add(stem_nl(near), own * (Q_SURE_TYPO if sure else Q_TYPO))
-            for source, weight in list(cands.items()):
-                for target in self._synonyms.get((source,), ()):
-                    add(target, weight * Q_SYNONYM)
-            for phrase, targets in self._multi_synonyms.get(stem_nl(word), ()):
-                if stems.issuperset(phrase):
-                    for target in targets:
-                        add(target, own * Q_SYNONYM)
-            ordered = sorted(cands.items(), key=lambda kv: -kv[1])
+            at.append(position)
             chapters = frozenset(answered_by.get(position, ()))
-            if factor == ASK_WORD_WEIGHT and len(chapters) == 1 and self._matches(ordered, next(iter(chapters))):
-                factor = 1.0  # the topic of the one chapter the ask is about ("mail" in "een mail sturen")
-            tokens.append(_Token(tuple(ordered), factor, answered_by=chapters))
+            tokens.append(
+                self._token(all_words, position, lang, factor, chapters, (joins, forced), (stems, every, all_stems))
+            )
         tokens = self._with_phrases(tokens, every)
         tokens = self._beyond_subject(tokens)
-        return _Query(self._focus(question, positions, tokens, asking), asked, answer)
+        words_of = self._with_phrases(
+            [
+                self._token(all_words, p, lang, 1.0, frozenset(), (joins, forced), (stems, every, all_stems))
+                for p in sorted(consumed)
+                if all_words[p] and not is_stop(all_words[p], lang) and all_words[p] not in self._markers
+            ],
+            every,
+        )
+        return _Query(self._focus(question, at, tokens, asking), asked, answer, tuple(words_of))
+
+    def _token(
+        self,
+        all_words: list[str],
+        position: int,
+        lang: QueryLang,
+        factor: float,
+        chapters: frozenset[int],
+        verbs: tuple[dict[int, list[str]], set[int]],
+        seen: tuple[set[str], set[str], list[str]],
+    ) -> _Token:
+        """The token of the word at `position`: its candidate terms with their weights. `chapters` answer
+        the ask the word is part of; `seen` holds the question's stems (its topic words', all of them, all in order)."""
+        word = all_words[position]
+        joins, forced = verbs
+        stems, every, all_stems = seen
+        if stem_nl(word) in self._other_topics or any(
+            stem_nl(part) in self._other_topics for part in self._splitter.split(word)
+        ):
+            return _Token(((stem_nl(word), 1.0),), factor, other_topic=True)
+        sense = self._sense(all_stems, every, position)
+        if sense:
+            return _Token(tuple((term, 1.0) for term in sense), factor)
+        cands: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            if weight > cands.get(term, 0.0):
+                cands[term] = weight
+
+        own = 1.0 if lang == "nl" else Q_OTHER_LANG
+        add(stem_nl(word.replace("-", "")), own)
+        add(stem_en(word.replace("-", "")), 1.0 if lang == "en" else Q_OTHER_LANG)
+        parts = self._splitter.split(word)
+        for part in parts:
+            add(stem_nl(part), own * (1.0 if "-" in word else Q_PART))
+            if lang == "en":
+                add(stem_en(part), Q_PART)
+        if position in forced:  # a stop word ("komt ... op") only as part of its separable verb
+            return _Token(tuple((stem_nl(j), own) for j in joins[position]), factor)
+        for joined in joins.get(position, ()):
+            add(stem_nl(joined), own)
+        if not parts and not self._splitter.knows(word):
+            # A real word is never a typo ("lenen" is not "lezen"), but its d/t ending may be wrong.
+            fixes = self._splitter.spelling(word) if is_real_word(word) else self._splitter.near(word)
+            sure = len(fixes) == 1 and len(word) >= SURE_TYPO_LENGTH
+            for near in fixes:
+                add(stem_nl(near), own * (Q_SURE_TYPO if sure else Q_TYPO))
+        for source, weight in list(cands.items()):
+            for target in self._synonyms.get((source,), ()):
+                add(target, weight * Q_SYNONYM)
+        for phrase, targets in self._multi_synonyms.get(stem_nl(word), ()):
+            if stems.issuperset(phrase):
+                for target in targets:
+                    add(target, own * Q_SYNONYM)
+        ordered = sorted(cands.items(), key=lambda kv: -kv[1])
+        if factor == ASK_WORD_WEIGHT and len(chapters) == 1 and self._matches(ordered, next(iter(chapters))):
+            factor = 1.0  # the topic of the one chapter the ask is about ("mail" in "een mail sturen")
+        return _Token(tuple(ordered), factor, answered_by=chapters)
+
+    def _described(
+        self, forms: list[frozenset[str]]
+    ) -> tuple[dict[int, list[tuple[tuple[str, float], ...]]], set[int], frozenset[str]]:
+        """The things the question describes instead of naming ("de vergadering waar de dokters over mij
+        praten": the MDO) and where it says the patient stands ("alle scans zijn klaar") when it asks a
+        vague "wat nu?": per first position of such a phrase, the tokens it stands for; the positions of
+        all its words, which then count for nothing else; the answer words of the next stage."""
+        out: dict[int, list[tuple[tuple[str, float], ...]]] = {}
+        matches = self._descriptions.find(forms) if self._descriptions else []
+        vague = self._journey_asks.find(forms) if self._journey_asks else []
+        if vague:
+            matches += self._stages.find(forms)
+        taken: dict[int, str] = {}  # position -> the value of the phrase that took it
+        for match in matches:
+            overlap = {taken[p] for p in match.positions if p in taken}
+            if overlap:
+                if overlap == {match.value}:  # another way of saying the same thing: its words are taken too
+                    taken.update(dict.fromkeys(match.positions, match.value))
+                continue  # a longer phrase already took these words
+            taken.update(dict.fromkeys(match.positions, match.value))
+            if self._stands_for[match.value]:
+                out.setdefault(match.positions[0], []).extend(self._stands_for[match.value])
+        used = set(taken)
+        stages = {value for value in taken.values() if value.startswith(NEXT)}
+        if stages:
+            for match in vague:
+                used.update(match.positions)  # "wat gebeurt er nu" asked for the next stage; it is no topic
+        answer = frozenset(term for value in stages for term in self._stage_answers.get(value, ()))
+        return out, used, answer
+
+    def _forms(self, word: str) -> frozenset[str]:
+        return self._forms_cache(word)
 
     def _matches(self, candidates: list[tuple[str, float]], chapter: int) -> bool:
         """Whether one of the candidate terms occurs in the chapter."""
@@ -653,6 +823,7 @@ class SearchIndex:
         return out
 
     def _focus(self, question: str, positions: list[int], tokens: list[_Token], ask_words: set[int]) -> list[_Token]:
+        # `positions` holds the position of each token (a described thing may give several at one position).
         """Weigh down the topic words of the story around the question, when the question has its own
         (more than the words of an ask: "welk nummer bel ik?" is about the story)."""
         asking = question_positions(question)
@@ -761,3 +932,104 @@ def _synonym_table(vocab: SearchVocabulary) -> dict[tuple[str, ...], tuple[str, 
         for target in targets:
             table[stems(source)].update(stems(target))
     return {k: tuple(sorted(v - set(k))) for k, v in table.items() if k}
+
+
+def _answer_phrases(answers: Iterable[Answer]) -> dict[str, tuple[str, ...]]:
+    """The answer words of several words ("groeit terug"): phrase term -> the stems it needs."""
+    out: dict[str, tuple[str, ...]] = {}
+    for answer in answers:
+        for phrase in answer.words:
+            stems = tuple(_stem_nl_word(w) for w in _content_words(phrase, NL_STOP))
+            if len(set(stems)) >= 2:
+                out[PHRASE_MARK + " ".join(stems)] = stems
+    return out
+
+
+def _answer_terms(answer: Answer) -> frozenset[str]:
+    """The terms a question may share with a sentence's answer words: the phrase terms of the phrases, and
+    the stem of an entry with one word that counts in its language ("hoeveel mensen": "mensen")."""
+    terms: set[str] = set(_answer_phrases((answer,)))
+    for phrase in answer.words:
+        for stop, stem in ((NL_STOP, stem_nl), (EN_STOP, stem_en)):
+            content = _content_words(phrase, stop)
+            if len(content) == 1:
+                terms.add(stem(content[0]))
+    return frozenset(terms)
+
+
+# Words in capitals in the folder ("CT", "MRI", "MDO"): what a run of spoken letter names may spell.
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def _readers(
+    content: Content,
+    vocab: SearchVocabulary,
+    lexicon: set[str],
+    units: list[tuple[Unit, ...]],
+    synonyms: dict[tuple[str, ...], tuple[str, ...]],
+    statistics: tuple[dict[str, float], dict[str, dict[int, float]]],
+    title_parts: list[frozenset[str]],
+) -> _Readers:
+    """Build what reads a question before ranking; adds the terms of the journey's stages to the index
+    (`statistics`: its idf and postings)."""
+    idf, postings = statistics
+    acronyms = {m.lower() for c in content.chapters for t in (c.title, c.text) for m in _ACRONYM.findall(t)}
+    # Short keywords too ("seh", "metc"): nobody spells out a real word letter by letter, so "kuur" does no harm.
+    acronyms |= {
+        w for entry in vocab.chapters.values() for k in entry.keywords for w in words(k) if len(w) <= 4 and w.isalpha()
+    }
+    respeller = Respeller(lexicon, acronyms, is_real_word, NL_STOP | EN_STOP)
+    stands_for: dict[str, list[tuple[tuple[str, float], ...]]] = {}
+    described: list[tuple[str, str]] = []
+    for number, description in enumerate(vocab.descriptions):
+        key = f"described:{number}"
+        tokens: list[tuple[tuple[str, float], ...]] = []
+        for means in description.means:
+            for word in _content_words(means, NL_STOP):
+                stem = _stem_nl_word(word)
+                tokens.append(((stem, 1.0), *((t, Q_SYNONYM) for t in synonyms.get((stem,), ()) if t != stem)))
+        stands_for[key] = tokens
+        described += [(phrase, key) for phrase in description.says]
+    # "de dokter zei ...": who said it is not what is asked; these words count for nothing.
+    stands_for[REPORTED] = []
+    described += [(phrase, REPORTED) for phrase in vocab.reported]
+    position = {c.id: i for i, c in enumerate(content.chapters)}
+    top = max(idf.values(), default=1.0)
+    stages: list[tuple[str, str]] = []
+    stage_answers: dict[str, frozenset[str]] = {}
+    for stage in vocab.journey.stages:
+        term = NEXT + stage.next
+        idf[term] = top
+        postings[term] = {position[stage.next]: JOURNEY_WEIGHT * top}
+        stands_for[term] = [((term, 1.0),)]
+        stages += [(phrase, term) for phrase in stage.after]
+        stage_answers[term] = frozenset(stem_nl(w) for a in stage.answer for w in _content_words(a, NL_STOP))
+    unit_answers: list[list[frozenset[str]]] = []
+    for chapter, chapter_units in zip(content.chapters, units, strict=True):
+        found: list[frozenset[str]] = [frozenset()] * len(chapter_units)
+        entry = vocab.chapters.get(chapter.id)
+        for answer in entry.answers if entry else ():
+            for i, unit in enumerate(chapter_units):
+                if answer.sentence in chapter.text[unit.start : unit.end]:
+                    found[i] = found[i] | _answer_terms(answer)
+        unit_answers.append(found)
+    stop = NL_STOP | EN_STOP
+    return _Readers(
+        respeller,
+        PhraseMatcher(described, stop),
+        PhraseMatcher(((phrase, "vague") for phrase in vocab.journey.asks), stop),
+        PhraseMatcher(stages, stop),
+        stands_for,
+        unit_answers,
+        stage_answers,
+        title_parts,
+    )
+
+
+def _inverted(units: list[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """Term -> the units that have it."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, terms in enumerate(units):
+        for term in terms:
+            found[term].append(i)
+    return {term: tuple(at) for term, at in found.items()}

@@ -1,13 +1,18 @@
-"""Ranked evaluation of the search on labelled questions: top-1 and top-3, per chapter and in total.
+"""Ranked evaluation of the search on labelled questions: top-1 and top-3, per chapter and in total;
+and the exact sentence: whether the quoted passage holds the folder's answer.
 
 The labelled files are TSV with a header line, then `chapters<TAB>question` per line; `chapters` is
 one chapter id or several separated by commas (any of them is a right answer). A question counts
 under the first chapter it names, so the per-chapter rows add up to the total.
+
+The sentence files are TSV with a header line, then `chapter<TAB>sentence<TAB>question`: `sentence` is
+the piece of the folder that answers, or several pieces that must all be quoted (" | ": a sentence
+after its lead-in, a list with its heading), or alternatives that each answer (" || ").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +97,43 @@ def evaluate(index: SearchIndex, rows: Iterable[Labelled]) -> Report:
         if not first:
             report.misses.append(Miss(row.question, row.chapters, got))
     return report
+
+
+@dataclass(frozen=True)
+class Quotable:
+    """A question with the folder's answer to it (see the module docstring)."""
+
+    chapter: str
+    sentence: str
+    question: str
+
+
+def read_sentences(path: Path) -> list[Quotable]:
+    """The rows of a sentence file; LabelledFileError for a missing file or a bad line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabelledFileError(f"{path}: cannot read ({exc})") from exc
+    rows: list[Quotable] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise LabelledFileError(f"{path}:{number}: expected 'chapter-id<TAB>sentence<TAB>question'")
+        rows.append(Quotable(*(p.strip() for p in parts)))
+    return rows
+
+
+def quotes(passage: str, sentence: str) -> bool:
+    """Whether the passage holds one alternative of `sentence` (" || ") with all its pieces (" | ")."""
+    return any(all(piece.strip() in passage for piece in alt.split(" | ")) for alt in sentence.split(" || "))
+
+
+def evaluate_sentences(index: SearchIndex, rows: Sequence[Quotable]) -> tuple[int, list[Quotable]]:
+    """How many passages hold their answer, and the rows whose passage does not."""
+    misses = [row for row in rows if not quotes(index.search(row.question).passage, row.sentence)]
+    return len(rows) - len(misses), misses
 
 
 def _percent(part: int, whole: int) -> str:

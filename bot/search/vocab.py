@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.model import Content
+from bot.search.passage import split_units
 from bot.search.text import EN_STOP, NL_STOP, words
 from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
@@ -18,11 +19,49 @@ SEARCH_FILE = "search.yaml"
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A sentence of the folder and the words of the questions it answers ("wakker", "asleep" for
+    "Dit gebeurt onder lokale verdoving.")."""
+
+    sentence: str  # a piece of one sentence of the chapter, as the folder writes it
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ChapterKeywords:
-    """What patients ask about in one chapter, in their words (Dutch) and in English."""
+    """What patients ask about in one chapter, in their words (Dutch) and in English, and which of its
+    sentences answers which words."""
 
     keywords: tuple[str, ...] = ()
     keywords_en: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = ()
+
+
+@dataclass(frozen=True)
+class Description:
+    """How patients describe a thing when they do not know its name: "de vergadering waar de dokters
+    over mij praten" is the MDO. Each phrase matches when the question has all its words, in any order,
+    close together; the question then names `means` instead of those words."""
+
+    means: tuple[str, ...]
+    says: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where the patient stands ("alle scans zijn klaar") and the chapter that comes next."""
+
+    after: tuple[str, ...]
+    next: str
+    answer: tuple[str, ...] = ()  # words of the sentence of `next` to quote ("herstel-programma's")
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A vague "what now?" after a story that says where the patient stands asks for the next stage."""
+
+    asks: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +101,10 @@ class SearchVocabulary:
     subject: tuple[str, ...] = ()
     # Words of the hospital setting ("ziekenhuis", "afdeling"): any question about a hospital names them.
     setting: tuple[str, ...] = ()
+    descriptions: tuple[Description, ...] = ()
+    journey: Journey = field(default_factory=Journey)
+    # Phrases that only report who said something ("de dokter zei"): not what is asked.
+    reported: tuple[str, ...] = ()
 
 
 def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabulary | None, list[Problem]]:
@@ -76,7 +119,19 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     problems = check_keys(
         doc,
         file,
-        {"chapters", "synonyms", "asks", "senses", "context_markers", "other_topics", "subject", "setting"},
+        {
+            "chapters",
+            "synonyms",
+            "asks",
+            "senses",
+            "context_markers",
+            "other_topics",
+            "subject",
+            "setting",
+            "descriptions",
+            "journey",
+            "reported",
+        },
         {"chapters"},
         "search.yaml",
     )
@@ -101,9 +156,24 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
     setting: tuple[str, ...] = ()
     if "setting" in doc:
         setting = _terms(doc["setting"], doc.line_of("setting"), file, "setting", problems)
+    descriptions: tuple[Description, ...] = ()
+    if "descriptions" in doc:
+        descriptions = _descriptions(doc["descriptions"], doc.line_of("descriptions"), file, problems)
+    journey = Journey()
+    if "journey" in doc:
+        journey = _journey(doc["journey"], doc.line_of("journey"), file, content, problems)
+    reported: tuple[str, ...] = ()
+    if "reported" in doc:
+        reported = _terms(doc["reported"], doc.line_of("reported"), file, "reported", problems, frozenset())
+        for phrase in reported:
+            if len(words(phrase)) < 2:
+                problems.append(Problem(file, doc.line_of("reported"), f"reported '{phrase}': needs two words or more"))
     if problems:
         return None, sorted(problems)
-    return SearchVocabulary(chapters, groups, mappings, asks, senses, markers, others, subject, setting), []
+    vocabulary = SearchVocabulary(
+        chapters, groups, mappings, asks, senses, markers, others, subject, setting, descriptions, journey, reported
+    )
+    return vocabulary, []
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:
@@ -182,15 +252,84 @@ def _chapters(raw: Any, line: int, file: str, content: Content, problems: list[P
         if not isinstance(entry, LineDict):
             problems.append(Problem(file, where, f"{what}: expected 'keywords' and/or 'keywords_en'"))
             continue
-        problems += check_keys(entry, file, {"keywords", "keywords_en"}, set(), what)
+        problems += check_keys(entry, file, {"keywords", "keywords_en", "answers"}, set(), what)
         if not entry:
             problems.append(Problem(file, where, f"{what}: no keywords"))
         nl = _terms(entry.get("keywords"), entry.line_of("keywords"), file, f"{what} keywords", problems)
         en = _terms(
             entry.get("keywords_en"), entry.line_of("keywords_en"), file, f"{what} keywords_en", problems, EN_STOP
         )
-        result[chapter_id] = ChapterKeywords(nl, en)
+        answers: tuple[Answer, ...] = ()
+        if "answers" in entry:
+            text = content.chapter(chapter_id).text  # type: ignore[union-attr]  # checked above
+            answers = _answers(entry["answers"], entry.line_of("answers"), file, what, text, problems)
+        result[chapter_id] = ChapterKeywords(nl, en, answers)
     return result
+
+
+def _answers(raw: Any, line: int, file: str, what: str, text: str, problems: list[Problem]) -> tuple[Answer, ...]:
+    """The chapter's sentences with the words of the questions they answer; each piece must be in exactly one
+    sentence of the chapter, as the passage cuts it."""
+    pieces = [text[u.start : u.end] for u in split_units(text)]
+    out: list[Answer] = []
+    seen: dict[str, int] = {}
+    for entry, where in _entries(raw, line, file, f"{what} answers", problems):
+        problems += check_keys(entry, file, {"sentence", "words"}, {"sentence", "words"}, f"{what} answers entry")
+        sentence = entry.get("sentence")
+        if not isinstance(sentence, str) or not sentence.strip():
+            problems.append(Problem(file, where, f"{what} answers: 'sentence' must be a piece of a sentence"))
+            continue
+        sentence = sentence.strip()
+        holding = [i for i, piece in enumerate(pieces) if sentence in piece]
+        if len(holding) != 1:
+            how = "is in no sentence of the chapter" if not holding else "is in more than one sentence"
+            problems.append(Problem(file, entry.line_of("sentence"), f"{what} answers: '{sentence}' {how}"))
+            continue
+        if sentence in seen:
+            problems.append(Problem(file, where, f"{what} answers: '{sentence}' twice (line {seen[sentence]})"))
+            continue
+        seen[sentence] = where
+        found = _terms(entry.get("words"), entry.line_of("words"), file, f"{what} answer words", problems)
+        if found:
+            out.append(Answer(sentence, found))
+    return tuple(out)
+
+
+def _descriptions(raw: Any, line: int, file: str, problems: list[Problem]) -> tuple[Description, ...]:
+    out: list[Description] = []
+    for entry, _ in _entries(raw, line, file, "descriptions", problems):
+        problems += check_keys(entry, file, {"means", "says"}, {"means", "says"}, "descriptions entry")
+        means = _terms(entry.get("means"), entry.line_of("means"), file, "descriptions entry means", problems)
+        # A description is all its words: "wat willen jullie bereiken" needs "willen" as much as "bereiken".
+        says = _terms(entry.get("says"), entry.line_of("says"), file, "descriptions entry says", problems, frozenset())
+        for phrase in says:
+            if len(words(phrase)) < 2:
+                problems.append(
+                    Problem(file, entry.line_of("says"), f"description '{phrase}': needs two words or more")
+                )
+        if means and says:
+            out.append(Description(means, tuple(p for p in says if len(words(p)) >= 2)))
+    return tuple(out)
+
+
+def _journey(raw: Any, line: int, file: str, content: Content, problems: list[Problem]) -> Journey:
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, line, "journey: expected a mapping with 'asks' and 'stages'"))
+        return Journey()
+    problems += check_keys(raw, file, {"asks", "stages"}, {"asks", "stages"}, "journey")
+    asks = _terms(raw.get("asks"), raw.line_of("asks"), file, "journey asks", problems, frozenset())
+    stages: list[Stage] = []
+    for entry, _ in _entries(raw.get("stages"), raw.line_of("stages"), file, "journey stages", problems):
+        problems += check_keys(entry, file, {"after", "next", "answer"}, {"after", "next"}, "journey stage")
+        after = _terms(entry.get("after"), entry.line_of("after"), file, "journey stage after", problems, frozenset())
+        following = entry.get("next")
+        if not isinstance(following, str) or content.chapter(following) is None:
+            problems.append(Problem(file, entry.line_of("next"), f"journey stage: unknown chapter id {following!r}"))
+            continue
+        answer = _terms(entry.get("answer"), entry.line_of("answer"), file, "journey stage answer", problems)
+        if after:
+            stages.append(Stage(after, following, answer))
+    return Journey(asks, tuple(stages))
 
 
 def _terms(

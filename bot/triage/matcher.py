@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 import snowballstemmer
@@ -13,22 +14,30 @@ import snowballstemmer
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.measurements import MeasurementReader
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
 from bot.triage.qualifiers import QualifierRules, cancel_cue
+from bot.triage.segment import MIN_WORD, Segmenter
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "combination"]
+Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "measurement", "combination"]
 
 # The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
 # step below is linear in the number of tokens, and per-word work is cached.
 _CACHE_LIMIT = 50_000
 _DEVOICE = str.maketrans("vz", "fs")
 _LETTER_RUN = re.compile(r"[a-z]{4,}")
+_RUNS = re.compile(r"[a-z]+|[0-9]+")
+# The negations that go with a noun ("geen", "no"), and how many words may stand between them and it.
+_NOUN_NEGATIONS = frozenset({"geen", "no"})
+_NOUN_GAP = 2
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
+# Other-language terms this long (without spaces) are looked for inside run-together words.
+_JOINED_MIN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +89,9 @@ class _Term:
     keys: tuple[str, ...]
     negative: bool
     key_set: frozenset[str] = frozenset()  # contains a negation word itself ("geen lucht"): never cancelled
+    # Words right after "geen"/"no" in the term: at most _NOUN_GAP words later ("geen ontlasting", "geen
+    # enkele ontlasting"; not "geen bloed in mijn ontlasting", where "geen" belongs to another noun).
+    tight: frozenset[int] = frozenset()
 
 
 class Triage:
@@ -102,6 +114,7 @@ class Triage:
         self._single: dict[str, list[_Term]] = {}
         self._phrases: dict[str, list[_Term]] = {}
         self._surface: set[str] = set()
+        self._pairs: set[tuple[str, str]] = set()
         self._targets_words: set[str] = set()
         self._compounds: list[tuple[str, str]] = []
         self._term_size: dict[str, int] = {}  # words of each term, to tell a phrase found with gaps
@@ -136,6 +149,25 @@ class Triage:
         self._cache: dict[str, dict[str, Method]] = {}
         self._fever = vocabulary.temperature.concept
         self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
+        self._measurements = MeasurementReader(vocabulary.measurements)
+        self._spellings = vocabulary.spellings
+        self._measured_names = frozenset(w for r in vocabulary.measurements.readings for n in r.names for w in n)
+        known = self._surface | {w for g in vocabulary.word_groups for w in g}
+        known |= {w for standard in vocabulary.spellings.values() for w in standard}
+        names = [name for r in vocabulary.measurements.readings for name in r.names]
+        pairs = self._pairs | {pair for name in names for pair in pairwise(name)}
+        self._segmenter = Segmenter(vocabulary.languages, known, pairs=pairs, preload=preload)
+        self._splits: dict[str, tuple[str, ...] | None] = {}
+        # The other-language terms written without spaces ("nefesalamiyor"), for words run together in
+        # a language the word lists do not split; only from six letters, so chance hits stay out.
+        self._joined_foreign = tuple(
+            ("".join(ws), tuple(ws))
+            for c in vocabulary.concepts
+            if c.id in self._foreign
+            for term in c.exact
+            if len("".join(ws := words(term))) >= _JOINED_MIN
+        )
+        self._levels = {c.id: c.level for c in vocabulary.concepts}
 
     def _key(self, word: str) -> str:
         """The key of a vocabulary word as written."""
@@ -158,6 +190,7 @@ class Triage:
     def _add_term(self, concept: Concept, text: str, *, exact: bool) -> None:
         """Index one term; misspellings and `exact` words match only as written ("=" keys)."""
         all_words = words(text)
+        self._pairs.update(pairwise(all_words))  # "dikkelippen" typed together is split (`Segmenter`)
         kept = [w for w in all_words if w not in self.vocabulary.optional_words] or all_words
         self._surface.update(kept)
         if not exact:
@@ -169,6 +202,7 @@ class Triage:
             keys=keys,
             negative=not concept.negatable or any(w in self._negation.before for w in kept),
             key_set=frozenset(keys),
+            tight=frozenset(i for i in range(1, len(kept)) if kept[i - 1] in _NOUN_NEGATIONS),
         )
         self._term_size[text] = len(term.keys)
         index = self._single if len(term.keys) == 1 else self._phrases
@@ -233,9 +267,80 @@ class Triage:
             return True
         return any(word.endswith(suffix + tail) and len(word) > len(suffix + tail) for tail in self._tails)
 
+    def _as_written(self, tokens: list[Token]) -> list[Token]:
+        """The message's words as the vocabulary writes them: dialect and chat spellings replaced
+        ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus")."""
+        out: list[Token] | None = None
+        for index, token in enumerate(tokens):
+            replacement: list[Token] | None = None
+            if token.kind == "word":
+                replacement = self._respelled(token.text)
+                if replacement is None and not token.text.isalpha() and token.text.isascii():
+                    replacement = self._letters_and_digits(token.text)
+            if replacement is not None and out is None:
+                out = list(tokens[:index])
+            if out is not None:
+                if replacement is None:
+                    out.append(token)
+                else:
+                    out.extend(replacement)
+        return tokens if out is None else out
+
+    def _respelled(self, word: str) -> list[Token] | None:
+        """The standard words of a dialect spelling, or of a run-together word; None: the word as is."""
+        standard = self._spellings.get(word)
+        if standard is None and len(word) >= MIN_WORD and word not in self._surface:
+            standard = self._split(word)
+        return None if standard is None else [Token(w, "word") for w in standard]
+
+    def _letters_and_digits(self, word: str) -> list[Token] | None:
+        """A word of letters and digits that is no alarm word ("gcs8bijmijnvader", typed without spaces):
+        its runs of letters and of digits apart. Moroccan Arabic in Latin letters that is an alarm word
+        ("tay7at") has keys and stays whole."""
+        if word in self._measured_names or self._word_keys(word):
+            return None  # "spo2", or an alarm word
+        out: list[Token] = []
+        for run in _RUNS.findall(word):
+            if run.isdigit():
+                out.append(Token(run, "number"))
+            else:
+                out.extend(self._respelled(run) or [Token(run, "word")])
+        return out
+
+    def _split(self, word: str) -> tuple[str, ...] | None:
+        """The words of a run-together word, when one of them is an alarm word (`Segmenter` splits only
+        words wordfreq does not know); cached per word. A typo of an alarm word ("bewusteloss") is left
+        to the typo matching."""
+        if word in self._splits:
+            return self._splits[word]
+        found: tuple[str, ...] | None = None
+        if word.isascii() and word.isalpha():
+            keys = self._word_keys(word)
+            if all(method in ("compound", "fuzzy") for method in keys.values()):
+                split = self._segmenter.split(word)
+                pieces = tuple(w for p in split for w in self._spellings.get(p, (p,))) if split else None
+                if pieces:
+                    read = {k for p in pieces for k in self._word_keys(p)}
+                    typo = {k for k, method in keys.items() if method == "fuzzy"}
+                    # Kept when a piece is an alarm word and nothing the typo matching read is lost
+                    # ("zuurstofis" is "zuurstof is", not a typo of "zuurstof").
+                    if read and typo <= read:
+                        found = pieces
+                if found is None and not keys and len(word) >= MIN_WORD and not self._segmenter.known(word):
+                    found = self._foreign_in(word)
+        if len(self._splits) >= _CACHE_LIMIT:
+            self._splits.clear()
+        self._splits[word] = found
+        return found
+
+    def _foreign_in(self, word: str) -> tuple[str, ...] | None:
+        """The other-language alarm terms inside a run-together word ("babamnefesalamiyor"), in order."""
+        found = sorted((word.find(joined), ws) for joined, ws in self._joined_foreign if joined in word)
+        return tuple(w for _, ws in found for w in ws) or None
+
     def assess(self, text: str) -> TriageResult:
         """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
-        tokens = merge_numbers(tokenize(text))
+        tokens = merge_numbers(self._as_written(tokenize(text)))
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
@@ -258,10 +363,29 @@ class Triage:
                     end = self._phrase_end(term, slots, tokens, start)
                     if end is not None:
                         self._record(term, tokens, start, end, "phrase", matches, seen)
+        measured = self._measurements.read(tokens)
+        for value in measured:
+            if value.alarm:
+                name = tuple(t.text for t in tokens[value.start : value.index + 1])
+                level = self._levels[value.reading.concept]
+                matches.append(
+                    Match(
+                        value.reading.concept,
+                        level,
+                        name,
+                        "measurement",
+                        False,
+                        f"{value.value:g}",
+                        None,
+                        value.start,
+                        value.index,
+                    )
+                )
         rule = self.vocabulary.temperature
         fever_like = rule.context_concepts | {self._fever}
         context = any(m.concept in fever_like for m in matches) or any(t.text in rule.context for t in tokens)
-        for reading in read_temperatures(tokens, rule, context):
+        claimed = frozenset(i for value in measured for i in value.numbers)
+        for reading in read_temperatures(tokens, rule, context, claimed):
             matches.append(
                 Match(
                     rule.concept,
@@ -331,8 +455,9 @@ class Triage:
         self, term: _Term, slots: Sequence[dict[str, Method]], tokens: Sequence[Token], start: int
     ) -> int | None:
         position = start
-        for key in term.keys[1:]:
-            for candidate in range(position + 1, min(len(slots), position + 2 + self.vocabulary.max_gap)):
+        for number, key in enumerate(term.keys[1:], start=1):
+            gap = min(_NOUN_GAP, self.vocabulary.max_gap) if number in term.tight else self.vocabulary.max_gap
+            for candidate in range(position + 1, min(len(slots), position + 2 + gap)):
                 if tokens[candidate].kind == "break":
                     return None
                 if key in slots[candidate]:

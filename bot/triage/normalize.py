@@ -55,6 +55,8 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
+    if "%" in text:  # "sat 86%" reads as "sat 86 procent": a percentage is never a temperature
+        text = text.replace("%", " procent ")
     # "pijnnnn" and "heeeelp": three or more of a letter are never Dutch or English.
     return _RUNS.sub(r"\1\1", text)
 

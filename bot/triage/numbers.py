@@ -1,8 +1,9 @@
 """Temperatures written in words or with a spoken decimal become one number token.
 
 "negenendertig vijf", "achtendertig komma zes", "38 komma 9", "boven de achtendertig en een half",
-"thirty nine point five": patients write temperatures as they say them. Only whole numbers from 35
-to 43 are read from words, so "vijf keer" or "twee dagen" stay words. One pass, linear in the tokens.
+"thirty nine point five": patients write temperatures as they say them, and speech-to-text writes
+them apart: "negen en dertig komma vier", "8 en dertig punt 7". Only whole numbers from 35 to 43 are
+read from words, so "vijf keer" or "twee dagen" stay words. One pass, linear in the tokens.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _DIGITS = {
 # A digit word right after a spelled temperature is its decimal; not "een"/"one", which is an article.
 _SPOKEN_DECIMALS = frozenset(_DIGITS) - {"een", "one", "nul", "zero"}
 _TENS_EN = {"thirty": 30, "forty": 40}
+_TENS_NL = {"dertig": 30, "veertig": 40}
 _DECIMAL_MARKS = frozenset({"komma", "punt", "point", "comma"})
 # "en een half", "and a half", "enhalf"
 _HALF = (
@@ -61,11 +63,28 @@ def _whole_word(word: str) -> int | None:
     return None
 
 
+def _spoken_apart(tokens: Sequence[Token], i: int) -> int | None:
+    """ "negen en dertig", "8 en dertig": the Dutch number said unit first, written as three tokens."""
+    if i + 2 >= len(tokens) or tokens[i + 1].text != "en":
+        return None
+    tens = _TENS_NL.get(tokens[i + 2].text)
+    token = tokens[i]
+    unit = _UNITS_NL.get(token.text) if token.kind == "word" else None
+    if token.kind == "number" and len(token.text) == 1 and token.text.isdecimal():
+        unit = int(token.text)
+    if tens is None or unit is None or not 35 <= tens + unit <= 43:
+        return None
+    return tens + unit
+
+
 def _whole(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     """A whole temperature at token i: (value, tokens used)."""
     token = tokens[i]
     if token.kind == "number" and len(token.text) == 2 and token.text.isdecimal() and 35 <= int(token.text) <= 43:
         return int(token.text), 1
+    apart = _spoken_apart(tokens, i)
+    if apart is not None:
+        return apart, 3
     if token.kind != "word":
         return None
     value = _whole_word(token.text)
@@ -93,7 +112,12 @@ def merge_numbers(tokens: list[Token]) -> list[Token]:
     n = len(tokens)
     while i < n:
         token = tokens[i]
-        if token.kind == "word" and not token.text.endswith("tig") and token.text not in _TENS_EN:
+        if (
+            token.kind == "word"
+            and not token.text.endswith("tig")
+            and token.text not in _TENS_EN
+            and token.text not in _UNITS_NL
+        ):
             out.append(token)  # the common case: a word that cannot start a temperature
             i += 1
             continue
@@ -104,7 +128,7 @@ def merge_numbers(tokens: list[Token]) -> list[Token]:
             continue
         value, used = whole
         j = i + used
-        from_words = tokens[i].kind == "word"
+        from_words = tokens[i].kind == "word" or used == 3
         fraction: str | None = None
         if j + 1 < n and tokens[j].text in _DECIMAL_MARKS and _digit(tokens[j + 1]) is not None:
             fraction, j = str(_digit(tokens[j + 1])), j + 2

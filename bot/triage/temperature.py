@@ -46,17 +46,31 @@ def level_for(celsius: float, rule: TemperatureRule) -> Level:
     return Level.NONE
 
 
-def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_context: bool) -> list[Reading]:
+def _after_temperature_word(tokens: Sequence[Token], index: int, rule: TemperatureRule) -> bool:
+    """ "temp 385", "temperatuur is 391": a temperature word at most two words before the number."""
+    for back in (1, 2, 3):
+        if index - back < 0 or tokens[index - back].kind != "word":
+            return False
+        if tokens[index - back].text in rule.context:
+            return True
+    return False
+
+
+def read_temperatures(
+    tokens: Sequence[Token], rule: TemperatureRule, has_context: bool, skip: frozenset[int] = frozenset()
+) -> list[Reading]:
     """Numbers in `tokens` that are body temperatures.
 
     A decimal number in range is a temperature ("38,6"); a whole number needs a unit right after it
     ("39 graden"), a temperature word elsewhere in the message (`has_context`), or a weak cue before
-    it at the end of a clause ("bijna 40"). Phone numbers (numbers next to numbers), ages, times,
-    weights and counts (by the words around them) are never read.
+    it at the end of a clause ("bijna 40"). Three digits right after a temperature word are a
+    temperature without its comma ("temp 385" is 38.5). Phone numbers (numbers next to numbers), ages,
+    times, weights and counts (by the words around them) are never read, nor the numbers at `skip`
+    (measured values such as "pols 98").
     """
     readings: list[Reading] = []
     for index, token in enumerate(tokens):
-        if token.kind != "number":
+        if token.kind != "number" or index in skip:
             continue
         integer, _, fraction = token.text.replace(",", ".").partition(".")
         if len(integer) > 3 or len(fraction) > 2:
@@ -71,6 +85,9 @@ def read_temperatures(tokens: Sequence[Token], rule: TemperatureRule, has_contex
             fahrenheit = True  # "102 degrees", "fever 101": no body is that hot in Celsius
         if fahrenheit:
             celsius = round((celsius - 32) * 5 / 9, 1)
+        elif len(integer) == 3 and not fraction and _after_temperature_word(tokens, index, rule):
+            celsius = celsius / 10  # "temp 385": the comma left out
+            fraction = integer[2]
         elif len(integer) > 2:
             continue
         if not rule.min <= celsius <= rule.max:

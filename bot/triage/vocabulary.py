@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,19 @@ from bot.yamlsrc import Checker, LineDict, LineList, Problem, YamlError, check_k
 
 ALARMS_FILE = "alarms.yaml"
 
-_TOP_KEYS = {"version", "lexicon", "phrases", "word_groups", "negation", "context", "temperature", "concepts"}
+_TOP_KEYS = {
+    "version",
+    "lexicon",
+    "phrases",
+    "word_groups",
+    "spellings",
+    "negation",
+    "context",
+    "temperature",
+    "measurements",
+    "concepts",
+}
+_OPTIONAL_TOP_KEYS = {"version", "word_groups", "spellings", "context", "measurements"}
 SOURCES = ("folder", "beyond-folder")
 _CONCEPT_KEYS = {
     "id",
@@ -49,6 +61,8 @@ _CONTEXT_KEYS = {
 _LEXICON_KEYS = {"languages", "min_zipf"}
 _PHRASE_KEYS = {"max_gap", "optional_words", "compound_tails"}
 _NEGATION_KEYS = {"before", "after", "after_end"}
+_MEASUREMENTS_KEYS = {"max_gap", "fillers", "pair_words", "not_before", "readings"}
+_READING_KEYS = {"concept", "names", "pair", "at_least", "at_most", "below", "min", "max", "unless"}
 _TEMPERATURE_KEYS = {
     "concept",
     "urgent_from",
@@ -125,6 +139,58 @@ class TemperatureRule:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """A measured value that is an alarm by itself: a number after one of `names` ("pols 135").
+
+    The value alarms when it is at least `at_least`, at most `at_most` or below `below` (whichever are
+    set); numbers outside `min`..`max` are not this value. With `pair` the value is written as two
+    numbers ("85/50", "85 over 50") and the first one counts. `unless`: words that, in the same clause,
+    make the value no alarm ("tijdens het fietsen").
+    """
+
+    concept: str
+    names: tuple[tuple[str, ...], ...]
+    min: float
+    max: float
+    at_least: float | None = None
+    at_most: float | None = None
+    below: float | None = None
+    pair: bool = False
+    unless: frozenset[str] = frozenset()
+    line: int = 0
+
+    def describe(self) -> str:
+        """E.g. "pols, hartslag, pulse >= 120 (range 30..250)" for the content check."""
+        names = ", ".join(" ".join(n) for n in self.names)
+        bounds = [
+            f"{op} {value:g}"
+            for op, value in ((">=", self.at_least), ("<=", self.at_most), ("<", self.below))
+            if value is not None
+        ]
+        form = " (two numbers, the first counts)" if self.pair else ""
+        return f"{names} {' or '.join(bounds)}{form} (range {self.min:g}..{self.max:g})"
+
+    def alarms(self, value: float) -> bool:
+        """Does this value, in range, mean an alarm?"""
+        return (
+            (self.at_least is not None and value >= self.at_least)
+            or (self.at_most is not None and value <= self.at_most)
+            or (self.below is not None and value < self.below)
+        )
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """How measured values are read: the names, the words allowed in between, and the thresholds."""
+
+    readings: tuple[Measurement, ...] = ()
+    max_gap: int = 2
+    fillers: frozenset[str] = frozenset()
+    pair_words: frozenset[str] = frozenset()
+    not_before: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class ContextCues:
     """Clear cues that a symptom is not the patient's now, beyond clinlp's qualifiers: resolved, an idiom, a question.
 
@@ -160,6 +226,8 @@ class AlarmVocabulary:
     file: str = ""
     compound_tails: tuple[str, ...] = ()
     context: ContextCues = ContextCues()
+    measurements: Measurements = Measurements()
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a word as written -> the words it is
 
     def concept(self, concept_id: str) -> Concept | None:
         """The concept with this id, or None."""
@@ -234,7 +302,7 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
     except YamlError as exc:
         return None, [exc.problem]
     check = _Checker(file)
-    root = check.mapping(doc, 1, "alarms.yaml", _TOP_KEYS, _TOP_KEYS - {"version", "word_groups", "context"})
+    root = check.mapping(doc, 1, "alarms.yaml", _TOP_KEYS, _TOP_KEYS - _OPTIONAL_TOP_KEYS)
     if root is None:
         return None, check.problems
 
@@ -263,10 +331,12 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
         )
 
     groups = _word_groups(root, check)
+    spellings = _spellings(root, check)
     negation = _negation(root, check)
     context = _context(root, check)
     concepts = _concepts(root, check)
     temperature = _temperature(root, check, {c.id for c in concepts})
+    measurements = _measurements(root, check, {c.id for c in concepts})
     if check.problems or negation is None or temperature is None:
         return None, sorted(check.problems)
     vocabulary = AlarmVocabulary(
@@ -281,6 +351,8 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
         file=file,
         compound_tails=tails,
         context=context,
+        measurements=measurements,
+        spellings=spellings,
     )
     return vocabulary, []
 
@@ -305,6 +377,107 @@ def _word_groups(root: LineDict, check: _Checker) -> tuple[tuple[str, ...], ...]
             seen.setdefault(word, line)
         groups.append(group)
     return tuple(groups)
+
+
+def _spellings(root: LineDict, check: _Checker) -> dict[str, tuple[str, ...]]:
+    """`spellings:` maps the standard words to the ways people also write them; returned the other way
+    round: each variant (one word as written) to the standard words it stands for."""
+    raw = root.get("spellings")
+    if raw is None:
+        return {}
+    entry = check.mapping(
+        raw, root.line_of("spellings"), "spellings", set(raw) if isinstance(raw, dict) else set(), set()
+    )
+    if entry is None:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    lines: dict[str, int] = {}
+    for standard in entry:
+        target = tuple(words(standard))
+        if not target:
+            check.add(entry.line_of(standard), f"spellings: {standard!r} has no letters to match")
+            continue
+        for variant in check.strings(entry, standard, f"spellings '{standard}'"):
+            folded = words(variant)
+            if len(folded) != 1:
+                check.add(entry.line_of(standard), f"spellings '{standard}': {variant!r} must be one word")
+                continue
+            if folded[0] in found:
+                check.add(
+                    entry.line_of(standard),
+                    f"spellings: {variant!r} is already a spelling of {' '.join(found[folded[0]])!r} "
+                    f"(line {lines[folded[0]]})",
+                )
+                continue
+            found[folded[0]] = target
+            lines[folded[0]] = entry.line_of(standard)
+    return found
+
+
+def _measurements(root: LineDict, check: _Checker, concept_ids: set[str]) -> Measurements:
+    raw = root.get("measurements")
+    if raw is None:
+        return Measurements()
+    entry = check.mapping(raw, root.line_of("measurements"), "measurements", _MEASUREMENTS_KEYS, {"readings"})
+    if entry is None:
+        return Measurements()
+    gap = entry.get("max_gap", 2)
+    if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 4:
+        check.add(entry.line_of("max_gap"), "measurements: 'max_gap' must be a whole number from 0 to 4")
+        gap = 2
+    readings: list[Measurement] = []
+    raw_readings = entry.get("readings")
+    if not isinstance(raw_readings, LineList) or not raw_readings:
+        check.add(entry.line_of("readings"), "measurements: 'readings' must be a non-empty list")
+        raw_readings = LineList()
+    for item, line in zip(raw_readings, getattr(raw_readings, "item_lines", []), strict=True):
+        reading = check.mapping(item, line, "measurement", _READING_KEYS, {"concept", "names", "min", "max"})
+        if reading is not None:
+            found = _measurement(reading, check, concept_ids)
+            if found is not None:
+                readings.append(found)
+
+    def optional(key: str) -> frozenset[str]:
+        return frozenset(w for t in check.strings(entry, key, "measurements", allow_empty=True) for w in words(t))
+
+    return Measurements(
+        readings=tuple(readings),
+        max_gap=gap,
+        fillers=optional("fillers"),
+        pair_words=optional("pair_words"),
+        not_before=optional("not_before"),
+    )
+
+
+def _measurement(entry: LineDict, check: _Checker, concept_ids: set[str]) -> Measurement | None:
+    concept = entry.get("concept")
+    what = f"measurement {concept!r}"
+    if not isinstance(concept, str) or concept not in concept_ids:
+        check.add(entry.line_of("concept"), f"measurement: 'concept' must be one of the concept ids, not {concept!r}")
+        return None
+    names = tuple(tuple(words(n)) for n in check.strings(entry, "names", what))
+    bounds = {k: check.number(entry, k, what) if k in entry else None for k in ("at_least", "at_most", "below")}
+    if all(v is None for v in bounds.values()):
+        check.add(entry.line, f"{what}: needs 'at_least', 'at_most' or 'below'")
+    pair = entry.get("pair", False)
+    if not isinstance(pair, bool):
+        check.add(entry.line_of("pair"), f"{what}: 'pair' must be true or false")
+        pair = False
+    low, high = check.number(entry, "min", what), check.number(entry, "max", what)
+    if low > high:
+        check.add(entry.line, f"{what}: need min <= max")
+    return Measurement(
+        concept=concept,
+        names=names,
+        min=low,
+        max=high,
+        at_least=bounds["at_least"],
+        at_most=bounds["at_most"],
+        below=bounds["below"],
+        pair=pair,
+        unless=frozenset(w for t in check.strings(entry, "unless", what, allow_empty=True) for w in words(t)),
+        line=entry.line,
+    )
 
 
 def _negation(root: LineDict, check: _Checker) -> Negation | None:

@@ -91,6 +91,10 @@ def test_cli_check_ok_and_failing(content_dir: Path) -> None:
     listed = ok.stdout.strip().splitlines()[1:]
     assert listed[0].startswith("alarm concepts beyond the folder awaiting a clinician's sign-off")
     assert any(line.strip().startswith("suicidal (emergency)") for line in listed)
+    # A concept raised by a measured value shows its names and threshold.
+    pulse = next(i for i, line in enumerate(listed) if line.strip().startswith("fast_pulse (emergency)"))
+    assert listed[pulse + 1].strip().startswith("measured: pols,") and ">= 120" in listed[pulse + 1]
+    assert any(line.startswith("alarm spellings beyond the folder") for line in listed)
     assert any("contact 'zelfmoordpreventie'" in line for line in listed)
     # ... and every context rule beyond clinlp's defaults (content/context_rules.yaml), by id and line.
     assert any(line.startswith("context rules beyond clinlp's defaults awaiting") for line in listed)

@@ -59,10 +59,10 @@ def test_empty_and_odd_questions(small_index: SearchIndex) -> None:
         assert result.best is None
 
 
-def test_passage_is_whole_bullets(small_index: SearchIndex) -> None:
+def test_a_bullet_comes_with_its_list_and_heading(small_index: SearchIndex) -> None:
     result = small_index.search("krijg ik chemotherapie")
     assert result.hits[0].chapter_id == "uitslag"
-    assert result.passage == "Chemotherapie"
+    assert result.passage == "Daarna hoort u het plan:\n\n- Operatie\n- Chemotherapie"
 
 
 def test_hits_are_ranked_and_limited(small_index: SearchIndex) -> None:

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.search.compound import Splitter, dt_variants
-from bot.search.passage import best_passage, split_units
+from bot.search.passage import best_passage, companions, points_back, split_units
 from bot.search.text import fold, guess_lang, infinitives, is_real_word, question_positions, words
 
 
@@ -40,6 +40,38 @@ def test_best_passage_grows_to_neighbours() -> None:
     assert best_passage(text, units, lambda i: scores[i]) == "B twee. C drie."
     assert best_passage(text, units, lambda i: 0.0) == "A een."
     assert best_passage("", (), lambda i: 1.0) == ""
+
+
+def test_a_sentence_that_points_back_comes_with_the_one_before() -> None:
+    text = "Tijdens een punctie nemen we cellen af. Dit gebeurt onder lokale verdoving. Een patholoog kijkt ernaar."
+    units = split_units(text)
+    assert companions(text, units) == ((0, 0), (0, 1), (2, 2))
+    scores = [0.0, 3.0, 0.0]
+    assert best_passage(text, units, lambda i: scores[i]) == (
+        "Tijdens een punctie nemen we cellen af. Dit gebeurt onder lokale verdoving."
+    )
+    for sentence in (
+        "Om die reden vragen we u metaal af te doen.",
+        "Deze stof is ongevaarlijk.",
+        "Wij doen daarom veel.",
+        "Het doel is dan kleiner maken.",
+        "Neem dan contact op.",
+        "Ongeveer de helft hiervan.",
+    ):
+        assert points_back(sentence), sentence
+    for sentence in ("De lever weegt anderhalve kilo.", "Klachten die kunnen voorkomen:", "Een MRI-scan duurt lang."):
+        assert not points_back(sentence), sentence
+
+
+def test_a_bullet_comes_with_its_list_its_heading_and_the_sentence_that_ends_it() -> None:
+    text = "Inleiding.\n\nHeeft u klachten zoals:\n\n- Pijn\n- Koorts\n\nNeem dan contact op.\n\nSlot."
+    units = split_units(text)
+    assert [u.bullet for u in units] == [False, False, True, True, False, False]
+    assert companions(text, units)[3] == (1, 4)
+    scores = [0.0, 0.0, 0.0, 2.0, 0.0, 0.0]
+    assert best_passage(text, units, lambda i: scores[i]) == (
+        "Heeft u klachten zoals:\n\n- Pijn\n- Koorts\n\nNeem dan contact op."
+    )
 
 
 @given(st.text(max_size=200))

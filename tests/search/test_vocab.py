@@ -146,3 +146,55 @@ context_markers: []
         "18: sense 'onderzoek': within must be a positive number",
         "19: context_markers: empty list",
     ]
+
+
+def test_answers_descriptions_journey_and_reported(tmp_path: Path, small_content: Content) -> None:
+    vocab, problems = _load(
+        tmp_path,
+        small_content,
+        "chapters:\n  leverpunctie:\n    keywords: [biopsie]\n    answers:\n"
+        "      - sentence: Dit gebeurt onder lokale verdoving.\n        words: [pijn, wakker, hurt]\n"
+        "descriptions:\n  - means: [mdo]\n    says: [vergadering dokters, doctors meeting]\n"
+        "journey:\n  asks: [wat nu]\n  stages:\n    - after: [scans klaar]\n      next: uitslag\n"
+        "      answer: [plan]\n"
+        "reported: [dokter zei]\n",
+    )
+    assert problems == []
+    assert vocab is not None
+    assert vocab.chapters["leverpunctie"].answers[0].words == ("pijn", "wakker", "hurt")  # type: ignore[attr-defined]
+    assert vocab.descriptions[0].says == ("vergadering dokters", "doctors meeting")  # type: ignore[attr-defined]
+    assert vocab.journey.stages[0].next == "uitslag"  # type: ignore[attr-defined]
+    assert vocab.reported == ("dokter zei",)  # type: ignore[attr-defined]
+
+
+def test_bad_answers_descriptions_journey_and_reported(tmp_path: Path, small_content: Content) -> None:
+    text = """chapters:
+  leverpunctie:
+    keywords: [biopsie]
+    answers:
+      - sentence: Dit staat er niet.
+        words: [pijn]
+      - sentence: e
+        words: [naald]
+      - sentence: lokale verdoving
+        words: [de]
+descriptions:
+  - means: [mdo]
+    says: [vergadering]
+journey:
+  asks: [wat nu]
+  stages:
+    - after: [scans klaar]
+      next: nergens
+reported: [zei]
+"""
+    vocab, problems = _load(tmp_path, small_content, text)
+    assert vocab is None
+    assert problems == [
+        "5: chapter 'leverpunctie' answers: 'Dit staat er niet.' is in no sentence of the chapter",
+        "7: chapter 'leverpunctie' answers: 'e' is in more than one sentence",
+        "10: chapter 'leverpunctie' answer words: 'de' has no searchable word",
+        "13: description 'vergadering': needs two words or more",
+        "18: journey stage: unknown chapter id 'nergens'",
+        "19: reported 'zei': needs two words or more",
+    ]

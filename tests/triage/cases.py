@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.triage.levels import Level
 
-EMERGENCY, URGENT = Level.EMERGENCY, Level.URGENT
+EMERGENCY, SEH, URGENT = Level.EMERGENCY, Level.SEH, Level.URGENT
 
 NEW_CASES = [
     # A/B: choking, not breathing, gasping, blue lips, sudden severe breathlessness
@@ -34,7 +34,7 @@ NEW_CASES = [
     ("ze hoestte bloed op vanochtend", EMERGENCY, "heavy_bleeding"),
     ("de pleister is doorweekt van bloed", EMERGENCY, "heavy_bleeding"),
     ("mijn poep is pikzwart en ik word duizelig als ik opsta", EMERGENCY, "black_stool_faint"),
-    ("zwarte ontlasting sinds gisteren", URGENT, "black_stool"),
+    ("zwarte ontlasting sinds gisteren", SEH, "black_stool"),
     ("ze ziet lijkbleek en voelt klam aan", EMERGENCY, "shock"),
     ("he is cold and clammy and very pale", EMERGENCY, "shock"),
     # D: unconscious, seizure, confusion, stroke

@@ -5,7 +5,7 @@ without punctuation, with hedges before and after ("het is vast niks maar", "ver
 hoor"), in the middle of a harmless story of about 1,500 characters, in common dialect spellings,
 written by a relative, and as its English paraphrase. None may get a lower level than the seed. The
 seed's negated, past and hypothetical forms, likewise transformed, may never alarm. Words run
-together ("ikhebhogekoorts") are generated apart: the matcher cannot read them yet.
+together ("ikhebhogekoorts") are generated apart (`run_together_variants`), with their own test.
 """
 
 from __future__ import annotations

@@ -63,7 +63,6 @@ def test_negated_past_and_hypothetical_forms_never_alarm(triage: Triage, concept
     assert not failures, f"{len(failures)} alarms:\n" + "\n".join(failures)
 
 
-@pytest.mark.xfail(reason="words run together: segmenting them is the abcd branch's work (issue 20, item 2)")
 def test_words_run_together_keep_the_level(triage: Triage) -> None:
     failures = []
     for entry in SEEDS:
