@@ -127,7 +127,7 @@ async def test_the_served_console_logs_a_failure_as_one_json_line_without_patien
     process = await start_bot("console", "--port", str(port), env=env)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(100):
+            for _ in range(600):  # the console starts in seconds; under load in tens of seconds
                 try:
                     form = await client.get(link.removeprefix("http://127.0.0.1"))
                     break

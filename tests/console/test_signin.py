@@ -295,7 +295,7 @@ async def test_the_served_console_ignores_a_spoofed_forwarded_address_from_loopb
     process = await start_bot("console", "--port", str(port), env=env)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(100):
+            for _ in range(600):  # the console starts in seconds; under load in tens of seconds
                 try:
                     await client.get("/nowhere")
                     break
