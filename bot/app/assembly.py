@@ -38,6 +38,8 @@ from bot.content.model import LANGS
 from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
+from bot.outbox.budget import SendBudget
+from bot.outbox.pacer import Limits, Pacer, Priority
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
@@ -62,6 +64,7 @@ class Assembly:
     services: Services
     staff: StaffHandlers
     dialogs: DialogSync
+    budget: SendBudget
     observability: ObservabilityServer | None = None
     listener: Listener | None = None
     drained: bool = False
@@ -72,6 +75,7 @@ class Assembly:
         spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
         await warm_languages(self.services)
         await self.dialogs.warm()
+        await self.budget.start()
         await register_commands(self.app, self.services)
         self.services.timer.start()
         if self.app.job_queue is not None:
@@ -108,6 +112,7 @@ class Assembly:
             await self.listener.stop()
             self.listener = None
         await asyncio.gather(services.timer.stop(), services.outbox.stop())
+        await self.budget.stop()
         await services.misses.flush_off_loop(services.db)
 
     async def shutdown(self, _app: object = None) -> None:
@@ -139,10 +144,14 @@ def build_application(
     retry_delays: tuple[float, ...] = (0.25, 1.0, 3.0),
     outbox_options: dict[str, Any] | None = None,
     dedupe_updates: bool = False,
+    limits: Limits | None = None,
+    pacer: Pacer | None = None,
 ) -> Assembly:
     """Build the python-telegram-bot Application with every handler and service wired in.
 
-    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already.
+    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already; the
+    instances then share the bot's send budget (bot.outbox.budget). `limits`: what the pacer keeps to
+    (default: Telegram's, with BROADCAST_RATE and REPLY_MAX_WAIT); `pacer`: one made by the caller.
     """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
     if storage is None:
@@ -150,6 +159,11 @@ def build_application(
         storage.migrate()
     clock = clock or SystemClock()
     metrics, db = Metrics(), Offload()
+    if pacer is None:
+        limits = limits or Limits(broadcast_per_second=settings.broadcast_rate, reply_max_wait=settings.reply_max_wait)
+        # Several webhook instances start at their floor and lease a share (SendBudget.start).
+        pacer = Pacer(limits, rate=limits.floor if dedupe_updates else None)
+    metrics.watch_sending(pacer.figures)
     # The Bot API client comes first: the sender, the reminder service and the outbox need it, and with
     # them `Services` is complete before the Application and its handlers exist.
     api = settings.base_url or TELEGRAM_API  # another server: a self-hosted Bot API, or the local fake
@@ -158,14 +172,14 @@ def build_application(
         base_url=api,
         base_file_url=api.replace("/bot", "/file/bot"),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        request=RetryingRequest(delays=retry_delays),
+        request=RetryingRequest(pacer=pacer, delays=retry_delays),
         get_updates_request=HTTPXRequest(read_timeout=40.0),
     )
     sender = TelegramSender(bot)
     reminders = ReminderService(
         storage,
         knowledge.current.catalog.reminder_rules,
-        sender,
+        TelegramSender(bot, Priority.REMINDER),
         clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
         db=db,
@@ -174,10 +188,10 @@ def build_application(
         settings=settings,
         knowledge=knowledge,
         storage=storage,
-        sender=sender,
+        sender=TelegramSender(bot, Priority.BROADCAST),
         clock=clock,
         db=db,
-        **(outbox_options or {}),
+        **{"pacer": pacer, **(outbox_options or {})},
     )
     services = Services(
         settings=settings,
@@ -220,7 +234,8 @@ def build_application(
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
-    assembly = Assembly(app, services, staff_handlers, dialogs)
+    budget = SendBudget(pacer, storage, clock, shared=dedupe_updates, db=db)
+    assembly = Assembly(app, services, staff_handlers, dialogs, budget)
     app.post_init = assembly.startup
     app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown

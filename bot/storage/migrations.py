@@ -34,6 +34,7 @@ from sqlalchemy import (
     Column,
     Date,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -297,6 +298,31 @@ def _m005_updates_and_dialogs(conn: Connection) -> None:
         Column("chat_id", BigInteger, nullable=True, index=True),
         Column("data", Text, nullable=False),
         Column("updated_at", UtcDateTime, nullable=False, index=True),
+    )
+    md.create_all(conn)
+
+
+@migration(6, "running instances: shares of the send budget, send queues")
+def _m006_send_instances(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "send_instances",
+        md,
+        Column("instance_id", String(64), primary_key=True),
+        Column("shared", Boolean, nullable=False),
+        Column("rate", Float, nullable=False),
+        Column("held_rate", Float, nullable=False),
+        Column("held_until", UtcDateTime, nullable=True),
+        Column("expires_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+        Column("queued_alarm", Integer, nullable=False),
+        Column("queued_reply", Integer, nullable=False),
+        Column("queued_reminder", Integer, nullable=False),
+        Column("queued_broadcast", Integer, nullable=False),
+        Column("oldest_alarm_s", Float, nullable=False),
+        Column("sent", Integer, nullable=False),
+        Column("http_429", Integer, nullable=False),
+        Column("dropped", Integer, nullable=False),
     )
     md.create_all(conn)
 
