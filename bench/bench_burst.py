@@ -3,9 +3,12 @@
     .venv/bin/python -m bench.bench_burst        (BENCH_QUICK=1: 300 alarms, a 1,000-recipient broadcast)
 
 The fake (`FakeBotApi(rate_limits=RateLimits())`) accepts 30 messages in any second overall, 1 in any
-second per chat, and answers 429 with retry_after beyond that. The bot runs with its production
-limits (`bot.outbox.pacer.Limits`), the real clock and `Assembly.startup` (outbox sender, timers).
-The alarm texts are alarms without a question: one reply each.
+second per chat, and answers 429 with retry_after beyond that. It runs in a child process
+(`bench.fake_process --flood`), as Telegram runs elsewhere: its clock of arrivals does not stall while
+the bot's event loop is busy with a thousand updates (in the bot's own loop it counted arrivals bunched
+up by those stalls). The bot runs with its production limits (`bot.outbox.pacer.Limits`), the real
+clock and `Assembly.startup` (outbox sender, timers). The alarm texts are alarms without a question:
+one reply each.
 
 * burst: N new chats (1,000) each send an alarm, spread over one second, to one instance (long
   polling, SQLite). Figures: replies, lost, duplicates; seconds from the first alarm until the
@@ -34,8 +37,10 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,8 +53,8 @@ import psycopg  # noqa: E402 - after the path fix above
 from sqlalchemy import insert, text  # noqa: E402
 from telegram import Update  # noqa: E402
 
+from bench.fake_process import FakeProcess  # noqa: E402
 from bot.app.assembly import Assembly, build_application  # noqa: E402
-from bot.fakeapi.server import FakeBotApi, RateLimits  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage import schema  # noqa: E402
 from bot.storage.engine import make_engine  # noqa: E402
@@ -70,6 +75,7 @@ ALARMS = [
 ]
 BURST_CHATS = 5_000_000  # the new chats: 5,000,000, 5,000,001, …
 SUBSCRIBERS = 10_000_000  # the broadcast's recipients
+WAVES = 20  # the burst arrives in this many waves over its second
 
 
 def settings(database_url: str, **changes: Any) -> Settings:
@@ -77,9 +83,9 @@ def settings(database_url: str, **changes: Any) -> Settings:
 
 
 @asynccontextmanager
-async def polling(fake: FakeBotApi, database_url: str) -> AsyncIterator[Assembly]:
+async def polling(base_url: str, database_url: str) -> AsyncIterator[Assembly]:
     """One instance, long polling, started as `python -m bot run` starts it."""
-    assembly = build_application(settings(database_url, base_url=fake.base_url))
+    assembly = build_application(settings(database_url, base_url=base_url))
     app = assembly.app
     await app.initialize()
     await app.start()
@@ -95,35 +101,49 @@ async def polling(fake: FakeBotApi, database_url: str) -> AsyncIterator[Assembly
         await app.shutdown()
 
 
-async def burst(chats: range, deliver: Callable[[int, int, str], None], spread: float = 1.0) -> float:
-    """Each chat sends an alarm, evenly over `spread` seconds; the monotonic time of the first."""
+Deliver = Callable[[list[tuple[int, int, str]]], Awaitable[None]]
+
+
+async def burst(chats: range, deliver: Deliver, spread: float = 1.0) -> float:
+    """Each chat sends an alarm: `WAVES` waves evenly over `spread` seconds; the monotonic time of the first."""
     started = time.monotonic()
-    for i, chat in enumerate(chats):
-        due = started + spread * i / len(chats)
+    messages = [(i, chat, ALARMS[i % len(ALARMS)]) for i, chat in enumerate(chats)]
+    for wave in range(WAVES):
+        due = started + spread * wave / WAVES
         if due > time.monotonic():
             await asyncio.sleep(due - time.monotonic())
-        deliver(i, chat, ALARMS[i % len(ALARMS)])
+        await deliver(messages[wave::WAVES])
     return started
 
 
-async def answered(fake: FakeBotApi, chats: range, within: float) -> None:
-    """Wait until every chat got a message (or `within` seconds passed)."""
-    with_reply = [0]
-
-    def done() -> bool:
-        while with_reply[0] < len(chats) and fake.stats.per_chat[chats[with_reply[0]]]:
-            with_reply[0] += 1
-        return with_reply[0] == len(chats)
-
-    try:
-        await fake.wait_until(done, within=within, what="every alarm reply")
-    except TimeoutError:
-        pass
+async def inject(fake: FakeProcess, messages: list[tuple[int, int, str]]) -> None:
+    await fake.inject([(chat, text) for _, chat, text in messages])
 
 
-def outcome(fake: FakeBotApi, chats: range) -> dict[str, int]:
-    counts = [fake.stats.per_chat[chat] for chat in chats]
-    return {"lost": sum(1 for n in counts if n == 0), "duplicates": sum(n - 1 for n in counts if n > 1)}
+@dataclass
+class FloodLog:
+    """What the fake saw: (time, chat) of each accepted message, the time of each tried, the 429s."""
+
+    accepted: list[tuple[float, int]]
+    attempted: list[float]
+    rejected_429: int
+
+    @classmethod
+    async def of(cls, fake: FakeProcess) -> FloodLog:
+        return cls(*await fake.flood_log())
+
+    def outcome(self, chats: range) -> dict[str, int]:
+        counts = Counter(chat for _, chat in self.accepted if chat in chats)
+        return {
+            "lost": sum(1 for chat in chats if not counts[chat]),
+            "duplicates": sum(n - 1 for n in counts.values() if n > 1),
+        }
+
+    def times(self, chats: range) -> list[float]:
+        return [t for t, chat in self.accepted if chat in chats]
+
+    def pct_429(self) -> float:
+        return round(100 * self.rejected_429 / len(self.attempted), 3) if self.attempted else 0.0
 
 
 def most_in_a_second(times: list[float]) -> int:
@@ -131,34 +151,27 @@ def most_in_a_second(times: list[float]) -> int:
     return max((bisect.bisect_left(ordered, t + 1.0) - i for i, t in enumerate(ordered)), default=0)
 
 
-def share_429(fake: FakeBotApi) -> float:
-    tried = len(fake.attempted_at)
-    return round(100 * fake.stats.rejected_429 / tried, 3) if tried else 0.0
-
-
-def last_reply(fake: FakeBotApi, chats: range) -> float:
-    return max(t for t, chat in fake.accepted_at if chat in chats)
-
-
 async def burst_alone(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
-        async with FakeBotApi(rate_limits=RateLimits()) as fake, polling(fake, f"sqlite:///{Path(tmp) / 'bot.db'}"):
+        async with FakeProcess(flood=True) as fake, polling(fake.base_url, f"sqlite:///{Path(tmp) / 'bot.db'}"):
             chats = range(BURST_CHATS, BURST_CHATS + n)
-            started = await burst(chats, lambda _i, chat, text: fake.send_text(chat, text) and None)
-            await answered(fake, chats, within=10 * n / TELEGRAM_PER_SECOND)
+            started = await burst(chats, lambda messages: inject(fake, messages))
+            await fake.wait_replied(chats, within=10 * n / TELEGRAM_PER_SECOND)
+            log = await FloodLog.of(fake)
     minimum = n / TELEGRAM_PER_SECOND
-    last = last_reply(fake, chats) - started
+    last = max(log.times(chats)) - started
+    outcome = log.outcome(chats)
     return {
         "alarms": n,
-        "replies": n - outcome(fake, chats)["lost"],
-        **outcome(fake, chats),
+        "replies": n - outcome["lost"],
+        **outcome,
         "last_reply_s": round(last, 1),
         "physical_minimum_s": round(minimum, 1),
         "last_ratio": round(last / minimum, 3),
-        "sends": len(fake.attempted_at),
-        "http_429": fake.stats.rejected_429,
-        "pct_429": share_429(fake),
-        "max_per_second": most_in_a_second([t for t, _ in fake.accepted_at]),
+        "sends": len(log.attempted),
+        "http_429": log.rejected_429,
+        "pct_429": log.pct_429(),
+        "max_per_second": most_in_a_second(log.attempted),
     }
 
 
@@ -184,7 +197,7 @@ def seed_subscribers(database_url: str, count: int) -> None:
 async def burst_during_broadcast(n: int, recipients: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bot.db'}"
-        async with FakeBotApi(rate_limits=RateLimits()) as fake, polling(fake, url) as assembly:
+        async with FakeProcess(flood=True) as fake, polling(fake.base_url, url) as assembly:
             services = assembly.services
             seed_subscribers(url, recipients)
             broadcast = services.storage.staff.create_broadcast(
@@ -197,42 +210,37 @@ async def burst_during_broadcast(n: int, recipients: int) -> dict[str, Any]:
             )
             services.outbox.wake()
             subscribers = range(SUBSCRIBERS, SUBSCRIBERS + recipients)
-            delivered = [0]
-
-            def under_way() -> bool:
-                while delivered[0] < len(subscribers) and fake.stats.per_chat[subscribers[delivered[0]]]:
-                    delivered[0] += 1
-                return delivered[0] >= min(300, recipients // 4)
-
-            await fake.wait_until(under_way, within=120, what="the broadcast under way")
+            await fake.wait_replied(subscribers, at_least=min(300, recipients // 4), within=120)
             chats = range(BURST_CHATS, BURST_CHATS + n)
-            started = await burst(chats, lambda _i, chat, text: fake.send_text(chat, text) and None)
-            await answered(fake, chats, within=10 * n / TELEGRAM_PER_SECOND)
+            started = await burst(chats, lambda messages: inject(fake, messages))
+            await fake.wait_replied(chats, within=10 * n / TELEGRAM_PER_SECOND)
             alarms_done = time.monotonic()
-            await answered(fake, subscribers, within=3 * recipients / 25 + 60)
+            await fake.wait_replied(subscribers, within=3 * recipients / 25 + 60)
             broadcast_done = time.monotonic()
             for _ in range(50):  # the last rows are recorded just after Telegram's answer
                 counts = services.storage.staff.outbox_counts(broadcast.id)
                 if counts.get("sent", 0) >= recipients:
                     break
                 await asyncio.sleep(0.1)
-    replies = [t for t, chat in fake.accepted_at if chat in chats]
+            log = await FloodLog.of(fake)
+    replies = log.times(chats)
     first, last = min(replies), max(replies)
-    between = sum(1 for t, chat in fake.accepted_at if chat in subscribers and first < t < last)
+    between = sum(1 for t in log.times(subscribers) if first < t < last)
+    alarms, sent = log.outcome(chats), log.outcome(subscribers)
     return {
         "alarms": n,
-        "alarms_lost": outcome(fake, chats)["lost"],
-        "alarm_duplicates": outcome(fake, chats)["duplicates"],
+        "alarms_lost": alarms["lost"],
+        "alarm_duplicates": alarms["duplicates"],
         "last_reply_s": round(last - started, 1),
         "broadcast_between_alarm_replies": between,
         "recipients": recipients,
-        "broadcast_lost": outcome(fake, subscribers)["lost"],
-        "broadcast_duplicates": outcome(fake, subscribers)["duplicates"],
+        "broadcast_lost": sent["lost"],
+        "broadcast_duplicates": sent["duplicates"],
         "broadcast_rows_sent": counts.get("sent", 0),
         "broadcast_done_after_alarms_s": round(broadcast_done - alarms_done, 1),
-        "http_429": fake.stats.rejected_429,
-        "pct_429": share_429(fake),
-        "max_per_second": most_in_a_second([t for t, _ in fake.accepted_at]),
+        "http_429": log.rejected_429,
+        "pct_429": log.pct_429(),
+        "max_per_second": most_in_a_second(log.attempted),
     }
 
 
@@ -274,7 +282,7 @@ def update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
 
 
 async def two_instances(n: int) -> dict[str, Any]:
-    async with pg_schema() as url, FakeBotApi(rate_limits=RateLimits()) as fake:
+    async with pg_schema() as url, FakeProcess(flood=True) as fake:
         base = settings(url, base_url=fake.base_url, webhook_secret="bench-secret")  # noqa: S106 - the local fake only
         instances = [build_application(base, dedupe_updates=True) for _ in range(2)]
         for instance in instances:  # as `run --webhook` starts them; updates are handed over below
@@ -291,12 +299,14 @@ async def two_instances(n: int) -> dict[str, Any]:
             rates = [round(p.rate, 2) for p in pacers]
             chats = range(BURST_CHATS, BURST_CHATS + n)
 
-            def deliver(i: int, chat: int, message: str) -> None:
-                app = instances[i % 2].app
-                app.update_queue.put_nowait(Update.de_json(update(i + 1, chat, message), app.bot))
+            async def deliver(messages: list[tuple[int, int, str]]) -> None:
+                for i, chat, text in messages:  # what the webhook handler does with Telegram's POST
+                    app = instances[i % 2].app
+                    app.update_queue.put_nowait(Update.de_json(update(i + 1, chat, text), app.bot))
 
             started = await burst(chats, deliver)
-            await answered(fake, chats, within=10 * n / TELEGRAM_PER_SECOND)
+            await fake.wait_replied(chats, within=10 * n / TELEGRAM_PER_SECOND)
+            log = await FloodLog.of(fake)
         finally:
             for instance in instances:
                 await instance.app.stop()
@@ -305,11 +315,11 @@ async def two_instances(n: int) -> dict[str, Any]:
     return {
         "alarms": n,
         "rates_per_second": rates,
-        **outcome(fake, chats),
-        "last_reply_s": round(last_reply(fake, chats) - started, 1),
-        "max_per_second": most_in_a_second(fake.attempted_at),
-        "http_429": fake.stats.rejected_429,
-        "pct_429": share_429(fake),
+        **log.outcome(chats),
+        "last_reply_s": round(max(log.times(chats)) - started, 1),
+        "max_per_second": most_in_a_second(log.attempted),
+        "http_429": log.rejected_429,
+        "pct_429": log.pct_429(),
     }
 
 

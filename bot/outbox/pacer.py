@@ -136,7 +136,9 @@ class Pacer:
         self._sleep = sleep
         self.rate = limits.per_second if rate is None else rate
         self._bot = self._bucket(limits.burst, self.rate)
-        self._broadcasts = None if limits.broadcast_per_second is None else self._bucket(1, limits.broadcast_per_second)
+        self._broadcasts = (
+            None if limits.broadcast_per_second is None else self._bucket(limits.burst, limits.broadcast_per_second)
+        )
         self._chats: dict[ChatKey, AsyncLimiter] = {}
         self._prune_at = _CHAT_BUCKETS
         self._in_flight: dict[ChatKey, Turn] = {}
