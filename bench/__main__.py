@@ -99,6 +99,26 @@ BENCHMARKS: list[tuple[str, dict[str, Any], dict[str, Goal]]] = [
             "ok": TRUE,
         },
     ),
+    (
+        "bench_burst",
+        {"quick": True},
+        {
+            "burst.lost": at_most(0),
+            "burst.duplicates": at_most(0),
+            "burst.last_ratio": at_most(1.35),
+            "burst.pct_429": below(1),
+            "during_broadcast.alarms_lost": at_most(0),
+            "during_broadcast.broadcast_between_alarm_replies": at_most(0),
+            "during_broadcast.broadcast_lost": at_most(0),
+            "during_broadcast.broadcast_duplicates": at_most(0),
+            "during_broadcast.pct_429": below(1),
+            "two_instances.lost": at_most(0),
+            "two_instances.duplicates": at_most(0),
+            "two_instances.max_per_second": at_most(30),
+            "two_instances.pct_429": below(1),
+            "ok": TRUE,
+        },
+    ),
     # bench_broadcast reads BENCH_QUICK itself (1,000 recipients at 25/s: about 40 s).
     (
         "bench_broadcast",

@@ -64,6 +64,7 @@ from bot.app.assembly import build_application  # noqa: E402
 from bot.app.groups import Group  # noqa: E402
 from bot.app.memory import keep_long_lived_out_of_gc  # noqa: E402
 from bot.clock import AMSTERDAM, ManualClock  # noqa: E402
+from bot.outbox.pacer import UNPACED  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -130,7 +131,9 @@ def build_full_bot(base_url: str, database_dir: Path) -> AnyApp:
         base_url=base_url,
         database_url=f"sqlite:///{database_dir / 'bench.db'}",
     )
-    app = build_application(settings, clock=ManualClock(OFFICE_HOURS)).app
+    # Limits that never bind: this measures the cost of the update path (the pacer's included), not
+    # Telegram's rates, which would hold 1,500 replies to 30 a second (bench_burst measures those).
+    app = build_application(settings, clock=ManualClock(OFFICE_HOURS), limits=UNPACED).app
     keep_long_lived_out_of_gc()  # as `python -m bot run` does once the bot is built
     return app
 

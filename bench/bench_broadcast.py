@@ -24,11 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from bot.app.assembly import build_application
+from bot.app.assembly import Assembly, build_application
 from bot.app.broadcasts import make_broadcast_sender
-from bot.app.services import Services
+from bot.app.telegram_io import TelegramSender
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi, RateLimits
+from bot.outbox.pacer import Priority
 from bot.outbox.sender import BroadcastSender
 from bot.settings import Settings
 from bot.storage import schema
@@ -56,18 +57,20 @@ def _seed(storage: Any, count: int) -> None:
         conn.execute(insert(schema.patients), rows)
 
 
-def _outbox(services: Services) -> BroadcastSender:
-    """A sender of its own (not the application's), paced at RATE, also at night."""
+def _outbox(assembly: Assembly) -> BroadcastSender:
+    """A sender of its own (not the application's), through the bot's pacer (BROADCAST_RATE), also at night."""
+    services = assembly.services
     return make_broadcast_sender(
         settings=services.settings,
         knowledge=services.knowledge,
         storage=services.storage,
-        sender=services.sender,
+        sender=TelegramSender(assembly.app.bot, Priority.BROADCAST),
         clock=services.clock,
         db=services.db,
         rate=RATE,
         instance_id="bench-outbox",
         quiet=None,
+        pacer=assembly.budget.pacer,
     )
 
 
@@ -96,7 +99,7 @@ async def _run(count: int) -> dict[str, Any]:
                 def delivered() -> int:
                     return sum(1 for chat in recipients if fake.stats.per_chat[chat])
 
-                sender = _outbox(services)
+                sender = _outbox(assembly)
                 started = time.monotonic()
                 task = asyncio.create_task(sender.run(asyncio.Event()))
 
@@ -113,7 +116,7 @@ async def _run(count: int) -> dict[str, Any]:
                 except asyncio.CancelledError:
                     pass
                 at_kill = delivered()
-                restarted = _outbox(services)
+                restarted = _outbox(assembly)
                 stop = asyncio.Event()
                 task = asyncio.create_task(restarted.run(stop))
                 await fake.wait_until(lambda: delivered() >= count, within=count)

@@ -12,7 +12,9 @@ of its original stdout (the child points fd 1 at stderr, so a stray print cannot
 channel). Requests: ``inject`` (messages as [chat_id, text] pairs; answers the first and last
 update_id), ``stats``, ``confirmed`` (wait until getUpdates confirmed an update_id), ``first_reply``
 (wait for the first message to a chat; answers the child's ``time.perf_counter()`` then, which on
-Linux is the same monotonic clock as the parent's), ``replies`` (messages accepted per chat), ``stop``.
+Linux is the same monotonic clock as the parent's), ``replies`` (messages accepted per chat), ``stop``; with ``--flood`` (Telegram's flood limits, 429
+beyond them) also ``wait_replied`` (until at least some of a range of chats had a message) and
+``flood`` (when each message was accepted, when each was tried, the 429s).
 The child ignores SIGINT (the parent owns its lifetime) and exits when its stdin closes, so it
 cannot outlive a parent that died; `FakeProcess` always ends it: stop, then terminate, then kill.
 """
@@ -32,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Self
 
-from bot.fakeapi.server import FakeBotApi
+from bot.fakeapi.server import FakeBotApi, RateLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE_LIMIT = 1 << 26  # one inject line carries every text of a throughput run
@@ -68,16 +70,38 @@ async def _handle(fake: FakeBotApi, request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "at": time.perf_counter()}
     if op == "replies":
         return {"ok": True, "counts": [fake.stats.per_chat[int(chat_id)] for chat_id in request["chat_ids"]]}
+    if op == "wait_replied":
+        first, count, at_least = int(request["first"]), int(request["count"]), int(request["at_least"])
+        seen: set[int] = set()
+        looked = [0]
+
+        def enough() -> bool:
+            for _, chat in fake.accepted_at[looked[0] :]:
+                if first <= chat < first + count:
+                    seen.add(chat)
+            looked[0] = len(fake.accepted_at)
+            return len(seen) >= at_least
+
+        with contextlib.suppress(TimeoutError):
+            await fake.wait_until(enough, float(request.get("within", 10.0)), "replies")
+        return {"ok": True, "replied": len(seen)}
+    if op == "flood":
+        return {
+            "ok": True,
+            "accepted": fake.accepted_at,
+            "attempted": fake.attempted_at,
+            "rejected_429": fake.stats.rejected_429,
+        }
     if op == "stop":
         return {"ok": True}
     return {"ok": False, "error": f"unknown op {op!r}"}
 
 
-async def _serve(out: BinaryIO) -> None:
+async def _serve(out: BinaryIO, rate_limits: RateLimits | None) -> None:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=LINE_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    async with FakeBotApi() as fake:
+    async with FakeBotApi(rate_limits=rate_limits) as fake:
         _answer(out, {"ok": True, "base_url": fake.base_url, "pid": os.getpid()})
         while line := await reader.readline():  # b"": the parent closed stdin (or died)
             request: dict[str, Any] = {}
@@ -100,7 +124,7 @@ def main() -> None:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # anything printed from now on goes to stderr, not into the control channel
     sys.stdout = sys.stderr
-    asyncio.run(_serve(out))
+    asyncio.run(_serve(out, RateLimits() if "--flood" in sys.argv[1:] else None))
 
 
 # ---------------------------------------------------------------- the parent's handle
@@ -109,7 +133,9 @@ def main() -> None:
 class FakeProcess:
     """Start, drive and always end the child; use ``async with``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, flood: bool = False) -> None:
+        """`flood`: the fake keeps Telegram's flood limits (`RateLimits()`) and answers 429 beyond them."""
+        self.flood = flood
         self.base_url = ""
         self.pid = 0
         self._proc: asyncio.subprocess.Process | None = None
@@ -121,6 +147,7 @@ class FakeProcess:
             sys.executable,
             "-m",
             "bench.fake_process",
+            *(["--flood"] if self.flood else []),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
@@ -176,6 +203,24 @@ class FakeProcess:
         """How many messages the fake accepted to each of `chat_ids`."""
         answer = await self._call({"op": "replies", "chat_ids": list(chat_ids)})
         return [int(count) for count in answer["counts"]]
+
+    async def wait_replied(self, chats: range, at_least: int | None = None, within: float = 10.0) -> int:
+        """Wait until `at_least` (default: all) of `chats` had a message; return how many had one."""
+        request = {
+            "op": "wait_replied",
+            "first": chats.start,
+            "count": len(chats),
+            "at_least": len(chats) if at_least is None else at_least,
+            "within": within,
+        }
+        answer = await self._call(request, within=within + 10.0)
+        return int(answer["replied"])
+
+    async def flood_log(self) -> tuple[list[tuple[float, int]], list[float], int]:
+        """With `flood`: (time, chat) of every accepted message, the time of every one tried, the 429s."""
+        answer = await self._call({"op": "flood"}, within=60.0)
+        accepted = [(float(t), int(chat)) for t, chat in answer["accepted"]]
+        return accepted, [float(t) for t in answer["attempted"]], int(answer["rejected_429"])
 
     async def stop(self) -> None:
         """Ask the child to stop; terminate, and finally kill, it when it does not go. Idempotent."""

@@ -25,6 +25,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "ENROL_CODE_DAYS": (1, 90),
     "PURGE_AFTER_DAYS": (1, 3650),
     "BROADCAST_RATE": (1, 30),  # Telegram allows about 30 messages per second over all chats
+    "REPLY_MAX_WAIT": (10, 3600),  # seconds a reply may wait for Telegram's limits (alarm replies: always)
     "METRICS_PORT": (0, 65535),  # 0 = off
     # Input limits (README, "Security"): what one request, upload or import may hold.
     "WEBHOOK_MAX_BYTES": (10_000, 50_000_000),
@@ -149,6 +150,7 @@ class Settings:
     enrol_code_days: int = 14
     purge_after_days: int = 30
     broadcast_rate: int = 25
+    reply_max_wait: int = 120
     metrics_port: int = 0
     metrics_host: str = "127.0.0.1"
     webhook_secret: str | None = None
@@ -189,6 +191,7 @@ class Settings:
             enrol_code_days=_int(env, "ENROL_CODE_DAYS", defaults.enrol_code_days),
             purge_after_days=_int(env, "PURGE_AFTER_DAYS", defaults.purge_after_days),
             broadcast_rate=_int(env, "BROADCAST_RATE", defaults.broadcast_rate),
+            reply_max_wait=_int(env, "REPLY_MAX_WAIT", defaults.reply_max_wait),
             metrics_port=_int(env, "METRICS_PORT", defaults.metrics_port),
             metrics_host=env.get("METRICS_HOST", "").strip() or defaults.metrics_host,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,

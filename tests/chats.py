@@ -28,6 +28,7 @@ from bot.app.http_client import AiohttpRequest
 from bot.clock import AMSTERDAM, ManualClock
 from bot.fakeapi.harness import BotHarness, Reply
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED, Pacer
 from bot.settings import Settings
 
 PATIENT = 1000
@@ -108,16 +109,23 @@ async def running_bot(
     request_timeout: float | None = None,
     outbox_options: dict[str, Any] | None = None,
     fail_on_handler_errors: bool = True,
+    pacer: Pacer | None = None,
     **changes: object,
 ) -> AsyncIterator[Chat]:
     """Start the fake, build the real application against it, run it, and hand out a `Chat`.
 
-    `changes` replace settings; with `start_services` the assembly's start-up runs (commands, timers,
+    The pacer's limits never bind unless a test passes a `pacer` of its own. `changes` replace settings; with `start_services` the assembly's start-up runs (commands, timers,
     the outbox sender in the background, …) and its shutdown at the end.
     """
     async with FakeBotApi() as fake:
         settings = make_settings(tmp_path, fake.base_url, **changes)
-        assembly = build_application(settings, clock=clock, retry_delays=retry_delays, outbox_options=outbox_options)
+        assembly = build_application(
+            settings,
+            clock=clock,
+            retry_delays=retry_delays,
+            outbox_options=outbox_options,
+            pacer=pacer or Pacer(UNPACED),
+        )
         if request_timeout is not None:
             shorten_request_timeout(assembly.app, request_timeout)
         async with BotHarness(assembly.app, fake, fail_on_handler_errors=fail_on_handler_errors) as harness:
@@ -142,7 +150,9 @@ async def staff_bot(tmp_path: Path, clock: ManualClock, **changes: Any) -> Async
 
 
 @asynccontextmanager
-async def faulty_bot(tmp_path: Path, *, fail_on_handler_errors: bool = True) -> AsyncIterator[Chat]:
+async def faulty_bot(
+    tmp_path: Path, *, fail_on_handler_errors: bool = True, pacer: Pacer | None = None
+) -> AsyncIterator[Chat]:
     """The bot with small back-offs and a short request timeout, for tests that inject faults."""
     async with running_bot(
         tmp_path,
@@ -150,6 +160,7 @@ async def faulty_bot(tmp_path: Path, *, fail_on_handler_errors: bool = True) -> 
         retry_delays=RETRY_DELAYS,
         request_timeout=REQUEST_TIMEOUT,
         fail_on_handler_errors=fail_on_handler_errors,
+        pacer=pacer,
     ) as chat:
         yield chat
 

@@ -43,6 +43,8 @@ from bot.inbox.delivery import AnswerDelivery, AnswerLoop
 from bot.knowledge import KnowledgeStore
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
+from bot.outbox.budget import SendBudget
+from bot.outbox.pacer import Limits, Pacer, Priority
 from bot.reminders.service import BatchReport, ReminderService
 from bot.reminders.timer import ReminderTimer
 from bot.settings import Settings, SettingsError
@@ -67,6 +69,7 @@ class Assembly:
     services: Services
     staff: StaffHandlers
     dialogs: DialogSync
+    budget: SendBudget
     observability: ObservabilityServer | None = None
     listener: Listener | None = None
     drained: bool = False
@@ -77,6 +80,7 @@ class Assembly:
         spreekuur_status(self.services.clock.now(), self.services.knowledge.current.catalog.content)
         await warm_languages(self.services)
         await self.dialogs.warm()
+        await self.budget.start()
         await register_commands(self.app, self.services)
         self.services.timer.start()
         if self.app.job_queue is not None:
@@ -117,6 +121,7 @@ class Assembly:
             self.listener = None
         answers = services.inbox.answers.stop() if services.inbox is not None else asyncio.sleep(0)
         await asyncio.gather(services.timer.stop(), services.outbox.stop(), answers)
+        await self.budget.stop()
         await services.misses.flush_off_loop(services.db)
 
     async def shutdown(self, _app: object = None) -> None:
@@ -149,11 +154,15 @@ def build_application(
     outbox_options: dict[str, Any] | None = None,
     dedupe_updates: bool = False,
     answer_poll: float = 15.0,
+    limits: Limits | None = None,
+    pacer: Pacer | None = None,
 ) -> Assembly:
     """Build the python-telegram-bot Application with every handler and service wired in.
 
-    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already.
-    `answer_poll`: seconds between looks for team answers to send when no NOTIFY wakes the bot (SQLite).
+    `dedupe_updates` (webhook mode): drop an update whose update_id any instance took already; the
+    instances then share the bot's send budget (bot.outbox.budget). `answer_poll`: seconds between looks
+    for team answers to send when no NOTIFY wakes the bot (SQLite). `limits`: what the pacer keeps to
+    (default: Telegram's, with BROADCAST_RATE and REPLY_MAX_WAIT); `pacer`: one made by the caller.
     """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
     if storage is None:
@@ -161,6 +170,11 @@ def build_application(
         storage.migrate()
     clock = clock or SystemClock()
     metrics, db = Metrics(), Offload()
+    if pacer is None:
+        limits = limits or Limits(broadcast_per_second=settings.broadcast_rate, reply_max_wait=settings.reply_max_wait)
+        # Several webhook instances start at their floor and lease a share (SendBudget.start).
+        pacer = Pacer(limits, rate=limits.floor if dedupe_updates else None)
+    metrics.watch_sending(pacer.figures)
     # The Bot API client comes first: the sender, the reminder service and the outbox need it, and with
     # them `Services` is complete before the Application and its handlers exist.
     api = settings.base_url or TELEGRAM_API  # another server: a self-hosted Bot API, or the local fake
@@ -169,14 +183,14 @@ def build_application(
         base_url=api,
         base_file_url=api.replace("/bot", "/file/bot"),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        request=RetryingRequest(delays=retry_delays),
+        request=RetryingRequest(pacer=pacer, delays=retry_delays),
         get_updates_request=HTTPXRequest(read_timeout=40.0),
     )
     sender = TelegramSender(bot)
     reminders = ReminderService(
         storage,
         knowledge.current.catalog.reminder_rules,
-        sender,
+        TelegramSender(bot, Priority.REMINDER),
         clock,
         max_late=timedelta(hours=settings.reminder_max_late_hours),
         db=db,
@@ -185,15 +199,17 @@ def build_application(
         settings=settings,
         knowledge=knowledge,
         storage=storage,
-        sender=sender,
+        sender=TelegramSender(bot, Priority.BROADCAST),
         clock=clock,
         db=db,
-        **(outbox_options or {}),
+        **{"pacer": pacer, **(outbox_options or {})},
     )
     cipher = cipher_from_key(settings.inbox_key)
     inbox = None
     if cipher is not None:
-        delivery = AnswerDelivery(storage, sender, clock, cipher, lambda: knowledge.current.catalog.ui, db)
+        # Team answers are background sends delivered like reminders: the same place in the pacer's queue.
+        answers = TelegramSender(bot, Priority.REMINDER)
+        delivery = AnswerDelivery(storage, answers, clock, cipher, lambda: knowledge.current.catalog.ui, db)
         inbox = TeamInbox(cipher, AnswerLoop(delivery, poll=answer_poll))
     services = Services(
         settings=settings,
@@ -241,7 +257,8 @@ def build_application(
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
-    assembly = Assembly(app, services, staff_handlers, dialogs)
+    budget = SendBudget(pacer, storage, clock, shared=dedupe_updates, db=db)
+    assembly = Assembly(app, services, staff_handlers, dialogs, budget)
     app.post_init = assembly.startup
     app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown

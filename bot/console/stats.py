@@ -1,4 +1,6 @@
-"""Statistics page: per day counts as server-rendered SVG bar charts, and the same figures as CSV.
+"""Statistics page: per day counts as server-rendered SVG bar charts, and the same figures as CSV; and
+what each running bot instance is sending now (its queues by priority, the wait of its oldest alarm
+reply, 429s and dropped messages since it started), from the rows the instances write every few seconds.
 
 Only counts are shown: no message text is ever shown here (the questions to the team are on their own page).
 """
@@ -29,6 +31,8 @@ SERIES = (
     "reminders_failed",
     "broadcasts",
     "broadcast_recipients",
+    "send_429",
+    "send_dropped",
 )
 # Questions to the team (bot/inbox): asked, answered, and the minutes of working time answers took.
 TEAM = ("team_questions", "team_answered", "team_answer_minutes")
@@ -95,9 +99,20 @@ def bars(figures: list[DayFigures], key: str, height: float = 100.0, width: floa
 async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """GET: charts and a table per day."""
     figures = await ctx.db(collect, ctx, local(ctx.clock.now()).date())
+    instances = await ctx.db(ctx.storage.budget.running, ctx.clock.now())
     keys = ("alarm_emergency", "alarm_seh", "alarm_urgent", "answered", "misses", "reminders_sent", "reminders_failed")
     charts = [(key, bars(figures, key)) for key in (*keys, "broadcast_recipients")]
-    return render(ctx, request, "stats.html", staff=staff, figures=figures, series=SERIES, charts=charts, days=DAYS)
+    return render(
+        ctx,
+        request,
+        "stats.html",
+        staff=staff,
+        figures=figures,
+        series=SERIES,
+        charts=charts,
+        days=DAYS,
+        instances=instances,
+    )
 
 
 async def download(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:

@@ -1,4 +1,4 @@
-"""`python -m bot fake-api [--port 8081]`: the local Bot API fake as a server, with you as the patient.
+"""`python -m bot fake-api [--port 8081] [--flood]`: the local Bot API fake as a server, with you as the patient.
 
 Start the real bot against it in a second terminal::
 
@@ -6,7 +6,9 @@ Start the real bot against it in a second terminal::
 
 Every line typed here is a message from the patient (chat 1000, Dutch); a number presses that button
 of the newest bot message that has buttons (buttons are numbered across rows, 1 = top left). The
-bot's messages are printed as they arrive. Nothing leaves this machine; any token is accepted.
+bot's messages are printed as they arrive. Nothing leaves this machine; any token is accepted. With
+`--flood` the fake keeps Telegram's flood limits (30 messages a second, 1 a second per chat, 20 a
+minute per group) and answers 429 beyond them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 from typing import TextIO
 
 from bot.fakeapi.models import SentMessage
-from bot.fakeapi.server import FakeBotApi
+from bot.fakeapi.server import FakeBotApi, RateLimits
 from bot.fakeapi.telegram_html import to_plain
 
 DEFAULT_PORT = 8081
@@ -31,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "fake-api", help="serve the local Bot API fake (for `run --base-url`); type as the patient"
     )
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
+    parser.add_argument("--flood", action="store_true", help="answer 429 beyond Telegram's flood limits")
     parser.set_defaults(func=_fake_api)
 
 
@@ -46,7 +49,7 @@ def _port(text: str) -> int:
 
 def _fake_api(args: argparse.Namespace) -> int:
     try:
-        asyncio.run(serve(args.port, sys.stdin, sys.stdout))
+        asyncio.run(serve(args.port, sys.stdin, sys.stdout, RateLimits() if args.flood else None))
     except OSError as exc:
         print(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -84,11 +87,11 @@ def press(fake: FakeBotApi, number: int, chat_id: int = CHAT_ID) -> str | None:
     return None
 
 
-async def serve(port: int, stdin: TextIO, stdout: TextIO) -> None:
+async def serve(port: int, stdin: TextIO, stdout: TextIO, rate_limits: RateLimits | None = None) -> None:
     """Serve the fake on 127.0.0.1:`port` until end of input, turning typed lines into patient messages."""
     loop = asyncio.get_running_loop()
     async with contextlib.AsyncExitStack() as stack:
-        fake = FakeBotApi()
+        fake = FakeBotApi(rate_limits=rate_limits)
         await fake.start(port)
         stack.push_async_callback(fake.stop)
         stdout.write(

@@ -26,11 +26,15 @@ _DESCRIPTIONS = {
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Flood control: answer 429 when more than these many messages went out in the last `window` s."""
+    """Flood control as Telegram documents it: answer 429 (with `retry_after`) when a message would be
+    more than these many in the last `window` s, overall and per chat, or in the last minute in a group
+    (a chat id below 0). Off unless the fake is given one (`FakeBotApi(rate_limits=RateLimits())`,
+    `python -m bot fake-api --flood`)."""
 
     global_per_second: int = 30
     per_chat_per_second: int = 1
     window: float = 1.0
+    per_group_per_minute: int = 20
     # Telegram sends whole seconds; benchmarks may pass a small float (PTB accepts it) to go faster.
     retry_after: float | None = None
     methods: frozenset[str] = SEND_METHODS
@@ -95,31 +99,40 @@ class Faults:
 
 
 class RateLimiter:
-    """Sliding windows of accepted messages, overall and per chat."""
+    """Sliding windows of accepted messages, overall and per chat; the times of every accepted one."""
 
     def __init__(self, monotonic: Callable[[], float]) -> None:
         self._monotonic = monotonic
         self._global: deque[float] = deque()
         self._per_chat: dict[int, deque[float]] = {}
+        self.accepted: list[tuple[float, int]] = []  # (monotonic time, chat id), for benchmarks
+        self.attempts: list[float] = []  # monotonic time of every message tried, accepted or not
 
     def admit(self, chat_id: int, limits: RateLimits) -> float | None:
         """Count a message to `chat_id` and return None; or, when it is one too many, the retry_after."""
         now = self._monotonic()
-        horizon = now - limits.window
-        window = self._global
-        while window and window[0] <= horizon:
-            window.popleft()
-        chat_window = self._per_chat.setdefault(chat_id, deque())
-        while chat_window and chat_window[0] <= horizon:
-            chat_window.popleft()
-        blocking: deque[float] | None = None
+        self.attempts.append(now)
+        window = _trimmed(self._global, now - limits.window)
+        group = chat_id < 0
+        chat_span, chat_limit = (
+            (60.0, limits.per_group_per_minute) if group else (limits.window, limits.per_chat_per_second)
+        )
+        chat_window = _trimmed(self._per_chat.setdefault(chat_id, deque()), now - chat_span)
+        blocking: tuple[deque[float], float] | None = None
         if len(window) >= limits.global_per_second:
-            blocking = window
-        elif len(chat_window) >= limits.per_chat_per_second:
-            blocking = chat_window
+            blocking = window, limits.window
+        elif len(chat_window) >= chat_limit:
+            blocking = chat_window, chat_span
         if blocking is not None:
-            wait = blocking[0] + limits.window - now
+            wait = blocking[0][0] + blocking[1] - now
             return limits.retry_after if limits.retry_after is not None else max(1, math.ceil(wait))
         window.append(now)
         chat_window.append(now)
+        self.accepted.append((now, chat_id))
         return None
+
+
+def _trimmed(window: deque[float], horizon: float) -> deque[float]:
+    while window and window[0] <= horizon:
+        window.popleft()
+    return window

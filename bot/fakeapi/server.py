@@ -64,6 +64,9 @@ class FakeBotApi(SimulatedUsers, BotApiMethods):
         self.rate_limits = rate_limits
         self._faults = Faults()
         self._rates = RateLimiter(monotonic)
+        # With rate limits: (monotonic time, chat id) of each accepted send; the time of every send tried.
+        self.accepted_at = self._rates.accepted
+        self.attempted_at = self._rates.attempts
         self._transport = HttpTransport(self._serve, self._bump)
 
     # ------------------------------------------------------------------ lifecycle

@@ -15,12 +15,15 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
+from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,58 @@ LATENCY_BUCKETS: Final = (
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,63}")
 
 
+@dataclass(frozen=True)
+class SendFigures:
+    """What the send pacer (bot.outbox.pacer) reports; counts are since the process started.
+
+    Keys of the dicts are the priorities: "alarm", "reply", "reminder", "broadcast".
+    """
+
+    queued: dict[str, int] = field(default_factory=dict)  # messages waiting for their turn
+    oldest_alarm_wait: float = 0.0  # seconds the oldest waiting alarm reply has waited (0: none waits)
+    sent: dict[str, int] = field(default_factory=dict)  # turns granted
+    dropped: dict[str, int] = field(default_factory=dict)  # given up after waiting too long
+    http_429: int = 0  # answers "429 Too Many Requests" from Telegram
+    rate: float = 0.0  # messages per second this instance may send now (its share of the bot's budget)
+
+
+class _SendCollector(Collector):
+    """Reads the pacer's figures at each scrape (no bookkeeping on the send path)."""
+
+    def __init__(self, figures: Callable[[], SendFigures], namespace: str) -> None:
+        self._figures = figures
+        self._ns = namespace
+
+    def collect(self) -> Iterator[Metric]:
+        f = self._figures()
+        ns = self._ns
+        queued = GaugeMetricFamily(
+            f"{ns}_send_queue", "Messages waiting for their turn to send, by priority", labels=["priority"]
+        )
+        sent = CounterMetricFamily(f"{ns}_sends", "Messages given their turn to send, by priority", labels=["priority"])
+        dropped = CounterMetricFamily(
+            f"{ns}_send_dropped", "Messages not sent after waiting too long, by priority", labels=["priority"]
+        )
+        for priority, n in f.queued.items():
+            queued.add_metric([priority], n)
+        for priority, n in f.sent.items():
+            sent.add_metric([priority], n)
+        for priority, n in f.dropped.items():
+            dropped.add_metric([priority], n)
+        yield queued
+        yield sent
+        yield dropped
+        yield GaugeMetricFamily(
+            f"{ns}_send_oldest_alarm_wait_seconds",
+            "How long the oldest waiting alarm reply has waited",
+            value=f.oldest_alarm_wait,
+        )
+        yield CounterMetricFamily(f"{ns}_telegram_429", "Answers 429 Too Many Requests from Telegram", value=f.http_429)
+        yield GaugeMetricFamily(
+            f"{ns}_send_rate_per_second", "Messages per second this instance may send now", value=f.rate
+        )
+
+
 def _fixed(value: str, allowed: frozenset[str], what: str) -> str:
     if value in allowed:
         return value
@@ -77,6 +132,7 @@ class Metrics:
     """All counters, gauges and histograms of the bot; `render()` gives the Prometheus text."""
 
     def __init__(self, namespace: str = "bot") -> None:
+        self.namespace = namespace
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self._updates = Counter(
@@ -158,6 +214,10 @@ class Metrics:
         """Count one Bot API error by its class name (pass the name or the exception itself)."""
         name = type(type_name).__name__ if isinstance(type_name, BaseException) else type_name
         self._telegram_errors.labels(type=_identifier(name)).inc()
+
+    def watch_sending(self, figures: Callable[[], SendFigures]) -> None:
+        """Report the send pacer's queues, waits, 429s and drops (read at each scrape)."""
+        self.registry.register(_SendCollector(figures, self.namespace))
 
     def observe_latency(self, seconds: float) -> None:
         """Record how long handling one update took."""

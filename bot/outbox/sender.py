@@ -13,9 +13,12 @@ the messages in flight and gives unsent claims back, so it leaves no window at a
 request may have reached Telegram without an answer in time (`MaybeDelivered`) is recorded as sent
 ("unconfirmed") and never resent: broadcast messages are at most once in that case.
 
-Pacing: at most `rate` messages per second overall and one per chat per second (`Pacer`); a 429
-pauses this sender only (patient replies do not go through it) and the row is retried after the
-wait Telegram named. A 403 marks the patient inactive. Non-urgent broadcasts wait out quiet hours.
+Pacing is not done here: every message waits for its turn in the bot's one `Pacer` (through the
+`MessageSender`, at broadcast priority: after alarm replies, replies and reminders, at most
+`BROADCAST_RATE` a second). This sender only keeps `concurrency` messages waiting there at a time. A
+message the pacer gave up on, or that Telegram answered 429, goes back to its row for a retry after
+the wait named; while the pacer is paused for longer than half the lease, claimed rows go back too. A
+403 marks the patient inactive. Non-urgent broadcasts wait out quiet hours.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from datetime import time as dtime
 
 from bot.clock import Clock, local
 from bot.observability.pseudonyms import hash_chat_id
-from bot.outbox.pacer import Monotonic, Pacer, Sleep
+from bot.outbox.pacer import Pacer
 from bot.reminders.rules import QuietHours
 from bot.sending import Blocked, Keyboard, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
 from bot.storage.offload import Offload
@@ -65,7 +67,7 @@ class PassReport:
 
 
 class BroadcastSender:
-    """Claims outbox rows and sends them through a `MessageSender` at a configurable rate."""
+    """Claims outbox rows and sends them through a `MessageSender`, which paces them (bot.outbox.pacer)."""
 
     def __init__(
         self,
@@ -82,8 +84,7 @@ class BroadcastSender:
         concurrency: int = 8,
         instance_id: str | None = None,
         poll: float = 15.0,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        pacer: Pacer | None = None,
         db: Offload | None = None,
     ) -> None:
         self.storage = storage
@@ -94,10 +95,10 @@ class BroadcastSender:
         self.on_report = on_report
         self.quiet = quiet
         self.lease = lease
-        self.batch_size = batch_size or max(1, int(rate))
+        self.batch_size = batch_size or max(1, int(rate))  # a second's worth at BROADCAST_RATE
         self.instance_id = instance_id or f"outbox-{uuid.uuid4().hex[:12]}"
         self.poll = poll
-        self.pacer = Pacer(rate, monotonic=monotonic, sleep=sleep)
+        self.pacer = pacer  # the bot's pacer, consulted for its pauses (None: the sender never waits)
         self._slots = asyncio.Semaphore(concurrency)
         self._inflight: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
@@ -207,7 +208,7 @@ class BroadcastSender:
                 urgent_only=self.in_quiet_hours(now),
             )
             for index, item in enumerate(claimed):
-                if self._stop.is_set() or self.pacer.paused_for() > self.lease.total_seconds() / 2:
+                if self._stop.is_set() or self._paused_for() > self.lease.total_seconds() / 2:
                     await self._give_back(claimed[index:])
                     break
                 await self._launch(item, report)
@@ -225,27 +226,17 @@ class BroadcastSender:
         for item in items:
             self.storage.staff.release_outbox(item.id, self.instance_id, None)
 
+    def _paused_for(self) -> float:
+        return 0.0 if self.pacer is None else self.pacer.paused_for()
+
     async def _give_back(self, items: list[ClaimedOutbox]) -> None:
-        retry_at = self.clock.now() + timedelta(seconds=self.pacer.paused_for())
+        retry_at = self.clock.now() + timedelta(seconds=self._paused_for())
         for item in items:
             await self.db.record(self.storage.staff.release_outbox, item.id, self.instance_id, retry_at, "paused")
 
     async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
-        wait = self.pacer.chat_wait(item.chat_id)
-        if wait > 0:
-            # Two broadcasts to one chat within a second: this row waits its turn in the database.
-            retry_at = self.clock.now() + timedelta(seconds=wait)
-            await self.db.record(self.storage.staff.release_outbox, item.id, self.instance_id, retry_at)
-            report.retry += 1
-            return
         broadcast = await self._broadcast(item.broadcast_id)  # before the slot: the send keeps its pace
         await self._slots.acquire()
-        try:
-            await self.pacer.acquire()
-        except BaseException:
-            self._slots.release()
-            raise
-        self.pacer.note_chat(item.chat_id)
         # Its own task: cancelling the sender never interrupts a message between Telegram and the commit.
         task = asyncio.get_running_loop().create_task(self._deliver(item, broadcast, report))
         self._inflight.add(task)
@@ -292,8 +283,9 @@ class BroadcastSender:
             log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
             report.blocked += 1
         except RetryLater as exc:
-            self.pacer.pause(exc.seconds)
-            log.warning("outbox: Telegram asked to wait %.1f s; the outbox pauses (replies do not)", exc.seconds)
+            log.warning(
+                "outbox %d for %s: not sent (429 or waited too long); retry in %.0f s", item.id, chat, exc.seconds
+            )
             await self._retry_or_fail(item, exc, timedelta(seconds=exc.seconds), MAX_RATE_LIMITED_ATTEMPTS, report)
         except Transient as exc:
             await self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Column,
     Date,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -357,6 +358,31 @@ def _m006_inbox(conn: Connection) -> None:
         Column("notify", Boolean, nullable=False),
         Column("notified_slot", UtcDateTime, nullable=True),
         Column("updated_at", UtcDateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
+@migration(7, "running instances: shares of the send budget, send queues")
+def _m007_send_instances(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "send_instances",
+        md,
+        Column("instance_id", String(64), primary_key=True),
+        Column("shared", Boolean, nullable=False),
+        Column("rate", Float, nullable=False),
+        Column("held_rate", Float, nullable=False),
+        Column("held_until", UtcDateTime, nullable=True),
+        Column("expires_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+        Column("queued_alarm", Integer, nullable=False),
+        Column("queued_reply", Integer, nullable=False),
+        Column("queued_reminder", Integer, nullable=False),
+        Column("queued_broadcast", Integer, nullable=False),
+        Column("oldest_alarm_s", Float, nullable=False),
+        Column("sent", Integer, nullable=False),
+        Column("http_429", Integer, nullable=False),
+        Column("dropped", Integer, nullable=False),
     )
     md.create_all(conn)
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -288,4 +289,28 @@ inbox_staff = Table(
     Column("notify", Boolean, nullable=False),
     Column("notified_slot", UtcDateTime, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# -- migration 7: running instances ------------------------------------------------------------
+
+# Running bot instances: each one's leased share of the send budget (several webhook instances on one
+# PostgreSQL) and its send queues, for the staff console. No chat ids, no texts.
+send_instances = Table(
+    "send_instances",
+    metadata,
+    Column("instance_id", String(64), primary_key=True),
+    Column("shared", Boolean, nullable=False),
+    Column("rate", Float, nullable=False),
+    Column("held_rate", Float, nullable=False),
+    Column("held_until", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("queued_alarm", Integer, nullable=False),
+    Column("queued_reply", Integer, nullable=False),
+    Column("queued_reminder", Integer, nullable=False),
+    Column("queued_broadcast", Integer, nullable=False),
+    Column("oldest_alarm_s", Float, nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("http_429", Integer, nullable=False),
+    Column("dropped", Integer, nullable=False),
 )

@@ -3,7 +3,7 @@
 The command line calls them directly; async code never does: it goes through
 `bot.storage.offload.Offload`, which runs each call in a thread with a deadline. The staff tools'
 and the console's queries are classes of their own over the same engine, reached as attributes
-(`storage.staff`, `storage.console`, `storage.dialogs`); what they share is in `rows.py`.
+(`storage.staff`, `storage.console`, `storage.dialogs`, `storage.budget`); what they share is in `rows.py`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bot.storage.rows import (
     plain,
     reminder_row,
 )
+from bot.storage.send_budget import SendBudgetQueries
 from bot.storage.signals import REMINDERS, notify
 from bot.storage.staff_queries import StaffQueries, delete_staff_rows, export_staff_rows
 from bot.storage.types import as_utc_or_none, require_aware
@@ -50,7 +51,8 @@ class Storage:
     Patients, appointments, reminders, unanswered-question counts and the privacy export and deletion
     are methods here; the rest are query classes over the same engine, reached as attributes:
     `staff` (enrolment, broadcasts, outbox, audit), `console` (the staff console's queries),
-    `dialogs` (dialog state shared by instances) and `inbox` (questions to the team).
+    `dialogs` (dialog state shared by instances), `inbox` (questions to the team) and `budget` (the instances'
+    shares of the send budget).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -59,6 +61,7 @@ class Storage:
         self.console = ConsoleQueries(engine)
         self.dialogs = DialogStore(engine)
         self.inbox = InboxQueries(engine)
+        self.budget = SendBudgetQueries(engine)
 
     # -- schema ---------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import httpx
 from bot.app.assembly import build_application
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED
 from tests.app.helpers import SECRET, URL, free_port, update
 from tests.chats import PATIENT, Chat, make_settings
 
@@ -57,7 +58,7 @@ async def test_a_webhook_update_posted_twice_to_two_instances_is_handled_once(
 ) -> None:
     async with FakeBotApi() as fake:
         settings = dataclasses.replace(make_settings(tmp_path, fake.base_url), webhook_secret=SECRET)
-        instances = [build_application(settings, clock=clock, dedupe_updates=True) for _ in range(2)]
+        instances = [build_application(settings, clock=clock, dedupe_updates=True, limits=UNPACED) for _ in range(2)]
         ports = [free_port() for _ in instances]
         for instance, port in zip(instances, ports, strict=True):
             await instance.app.initialize()

@@ -20,6 +20,7 @@ from bot.app.assembly import Assembly, build_application
 from bot.clock import ManualClock
 from bot.fakeapi.models import JsonDict
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED
 from tests.app.helpers import SECRET, URL, free_port
 from tests.chats import make_settings
 from tests.cli import bot_env, start_bot
@@ -49,7 +50,7 @@ async def two_instances(
     fake: FakeBotApi, settings: Any, clock: ManualClock
 ) -> AsyncIterator[list[tuple[Assembly, str]]]:
     """Two webhook instances on one database, each with the URL Telegram would post to."""
-    instances = [build_application(settings, clock=clock, dedupe_updates=True) for _ in range(2)]
+    instances = [build_application(settings, clock=clock, dedupe_updates=True, limits=UNPACED) for _ in range(2)]
     ports = [free_port() for _ in instances]
     for instance, port in zip(instances, ports, strict=True):
         await instance.app.initialize()

@@ -21,7 +21,7 @@ from tests.chats import PATIENT, STAFF, Chat, staff_bot
 
 WEDNESDAY_02_30 = datetime(2026, 12, 2, 2, 30, tzinfo=AMSTERDAM)
 WEDNESDAY_11_00 = datetime(2026, 12, 2, 11, 0, tzinfo=AMSTERDAM)
-SYMPTOM = "ik voel me ineens heel raar en slap"  # no alarm word: the net that fits it
+SYMPTOM = "ik voel me zo raar in mijn lijf"  # no alarm word: the net that fits it
 ROUTE = {WEDNESDAY_02_30: "Bel nu uw huisartsenpost.", WEDNESDAY_11_00: "Bel nu de spoedlijn: 06 25 71 60 27."}
 
 Step = Callable[[Chat, int], Awaitable[None]]

@@ -20,7 +20,7 @@ TUESDAY_02_30 = datetime(2026, 12, 1, 2, 30, tzinfo=AMSTERDAM)
 SCENES = {
     "the menu, and its first button (Tuesday 11:00)": (TUESDAY_11_00, ["/start", "1"]),
     "an alarm at night (Tuesday 02:30)": (TUESDAY_02_30, ["mijn vrouw is flauwgevallen en reageert niet meer"]),
-    "a complaint the bot does not recognise, at night": (TUESDAY_02_30, ["ik voel me ineens heel raar en slap"]),
+    "a complaint the bot does not recognise, at night": (TUESDAY_02_30, ["ik voel me zo raar in mijn lijf"]),
     "an emotional message": (TUESDAY_02_30, ["Mijn vader is vannacht overleden"]),
 }
 

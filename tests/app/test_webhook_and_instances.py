@@ -14,6 +14,7 @@ from bot.app.assembly import build_application
 from bot.app.cli import webhook_path
 from bot.clock import ManualClock
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED
 from tests.app.helpers import SECRET, URL, free_port, update
 from tests.chats import make_settings
 from tests.databases import pg_url
@@ -60,7 +61,7 @@ async def test_two_webhook_instances_on_one_postgres_send_each_reminder_and_broa
 ) -> None:
     async with FakeBotApi() as fake:
         base = dataclasses.replace(make_settings(tmp_path, fake.base_url), database_url=pg_url, webhook_secret=SECRET)
-        instances = [build_application(base, clock=clock) for _ in range(2)]
+        instances = [build_application(base, clock=clock, limits=UNPACED) for _ in range(2)]
         for index, instance in enumerate(instances):
             await instance.app.initialize()
             await instance.app.start()

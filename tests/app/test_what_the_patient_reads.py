@@ -67,7 +67,7 @@ async def test_an_urgent_complaint_reads_the_route_for_the_hour_and_one_escalati
 async def test_a_complaint_the_bot_does_not_know_asks_about_112_first_and_never_names_the_spreekuur(
     bot: Chat, now: datetime
 ) -> None:
-    reply = (await bot.say(PATIENT, "ik voel me ineens heel raar en slap")).assert_count(1)
+    reply = (await bot.say(PATIENT, "ik voel me zo raar in mijn lijf")).assert_count(1)
     assert lines(reply.text)[0] == "Is een van deze dingen nu zo? Bel dan meteen 112."
     reply.assert_contains("Moeilijk ademen of pijn op de borst", "in elkaar gezakt", "Veel bloed verliezen")
     reply.assert_contains(f"Minder erg, maar kan het niet wachten? {CALL[now]}")

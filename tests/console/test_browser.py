@@ -26,6 +26,7 @@ from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED
 from tests.cli import run_bot
 from tests.console.browser import ARTEFACTS, chromium, console_server
 from tests.console.conftest import STAFF, console_settings
@@ -164,6 +165,7 @@ async def test_compose_confirm_and_watch_a_broadcast_reach_100_percent(
             settings,
             retry_delays=(0.0, 0.0, 0.0),
             outbox_options={"quiet": None, "poll": 0.2, "rate": 4, "instance_id": "outbox-browser"},
+            limits=dataclasses.replace(UNPACED, broadcast_per_second=4),  # slow enough to watch it grow
         )
         async with BotHarness(assembly.app, fake):
             await assembly.startup()
@@ -237,7 +239,7 @@ def test_statistics_show_the_days_figures(live: tuple[ConsoleContext, str], driv
     driver.find_element(_by("LINK_TEXT"), "Statistiek").click()
     table = _wait(driver, lambda d: d.find_elements(_by("ID"), "figures"))[0]
     first = table.find_elements(_by("CSS_SELECTOR"), "tbody tr")[0].text.split()
-    assert first == [today.isoformat(), "0", "0", "2", "5", "4", "0", "0", "0", "1", "3"]
+    assert first == [today.isoformat(), "0", "0", "2", "5", "4", "0", "0", "0", "1", "3", "0", "0"]
     assert len(driver.find_elements(_by("CSS_SELECTOR"), "svg rect.bar")) >= 8 * 14
     assert "Hallo" not in driver.find_element(_by("TAG_NAME"), "main").text
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 from starlette.testclient import TestClient
 
 from bot.console.web import ConsoleContext
+from bot.storage.send_budget import SendStatus
 from bot.triage.signoffs import concept_hash
 from tests.cli import run_bot
 from tests.console.conftest import STAFF, sign_in
@@ -173,6 +175,20 @@ def test_statistics_page_and_csv(client: TestClient, ctx: ConsoleContext) -> Non
     today = rows[-1]
     assert today["day"] == "2026-12-01" and today["misses"] == "3"
     assert today["broadcasts"] == "1" and today["broadcast_recipients"] == "2"
+    assert "Geen draaiende bot gezien" in page.text
+
+
+def test_statistics_show_what_the_running_bot_is_sending(client: TestClient, ctx: ConsoleContext) -> None:
+    sign_in(client, ctx)
+    busy = SendStatus(queued_alarm=4, queued_reply=2, queued_broadcast=8, oldest_alarm_s=3.5, http_429=1, dropped=2)
+    ctx.storage.budget.report("bot-1234", ctx.clock.now(), busy, rate=27.0, ttl=timedelta(seconds=90))
+    ctx.queries.add_daily_count(ctx.clock.now().date(), "send_429", 1)
+    page = client.get("/statistics")
+    sending = page.text.split('id="sending"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", sending.split("<tbody>", 1)[1])
+    assert cells[:9] == ["bot-1234", "27.0", "4", "2", "0", "8", "3.5", "1", "2"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/statistics.csv").text)))
+    assert rows[-1]["send_429"] == "1" and rows[-1]["send_dropped"] == "0"
 
 
 def test_a_fhir_appointment_for_a_code_not_yet_used_waits_for_the_enrolment(

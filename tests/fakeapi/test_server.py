@@ -197,6 +197,22 @@ async def test_rate_limits() -> None:
     assert fake.stats.accepted == 4 and fake.stats.rejected_429 == 2
     assert fake.stats.per_chat == {1: 2, 2: 1, 3: 1}
     assert fake.stats.duplicates() == {(1, "a"): 2}
+    assert [chat for _, chat in fake.accepted_at] == [1, 2, 3, 1]
+
+
+async def test_groups_get_twenty_messages_a_minute() -> None:
+    now = [0.0]
+    async with FakeBotApi(rate_limits=RateLimits(), monotonic=lambda: now[0]) as fake:
+        async with Bot(TOKEN, base_url=fake.base_url) as bot:
+            for _ in range(20):
+                await bot.send_message(-100, "groep")
+                now[0] += 1.5
+            with pytest.raises(RetryAfter) as caught:
+                await bot.send_message(-100, "groep")  # the 21st within a minute
+            assert retry_after_seconds(caught.value) == 30  # until the first one is a minute old
+            await bot.send_message(5, "privé")  # other chats are not held up
+            now[0] += 30
+            await bot.send_message(-100, "groep")
 
 
 async def test_wait_for_calls(fake: FakeBotApi, bot: Bot) -> None:

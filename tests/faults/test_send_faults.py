@@ -1,9 +1,10 @@
 """The Bot API fails while the bot answers: 5xx, timeouts, dropped connections and 429s.
 
-A patient's alarm reply must still arrive — once — when the fault clears within the retries; when
-it does not (retries exhausted, or a 429 asking for a longer wait than the bot retries), the error
+A patient's alarm reply must still arrive — once — when the fault clears within the retries, and
+after a 429 however long Telegram asks to wait; when it does not (retries exhausted), the error
 handler runs, the patient gets the spoed lines and 112 if at all possible, and the application
-keeps running: the next message is answered normally.
+keeps running: the next message is answered normally. A reply that would wait longer than
+`REPLY_MAX_WAIT` is given up and the patient gets the safety net instead.
 
 Note: when the alarm reply itself fails, python-telegram-bot goes on with the next handler group,
 so the error fallback (spoed + 112) may be followed by the folder's answer to the same text. The
@@ -13,8 +14,10 @@ tests accept that second message but require the fallback to come first.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ import pytest
 
 from bot.fakeapi.harness import Reply
 from bot.fakeapi.models import FaultKind
+from bot.outbox.pacer import UNPACED, Pacer, Priority
 from tests.chats import PATIENT, RETRY_DELAYS, Chat, faulty_bot
 
 ALARM = "ik moet steeds overgeven"  # an alarm without a question: exactly one reply
@@ -131,28 +135,75 @@ async def test_timeouts_on_every_attempt_still_give_the_fallback(
         (await chat.harness.say(PATIENT, QUESTION)).assert_count(1)
 
 
-@pytest.mark.parametrize("count", [1, 4])
-async def test_a_long_429_does_not_crash_the_app(
-    tmp_path: Path, count: int, caplog: pytest.LogCaptureFixture, loop_errors: list[dict[str, Any]]
-) -> None:
-    """retry_after far beyond RetryingRequest's max_retry_after (10 s): raised at once, not waited for."""
-    async with faulty_bot(tmp_path, fail_on_handler_errors=False) as chat:
-        chat.fake.fail_next("sendMessage", "429", count, chat_id=PATIENT, retry_after=60)
+class PacerTime:
+    """The pacer's monotonic clock and sleep: a wait moves the clock at once (no real 30 s sleep)."""
+
+    def __init__(self, chat_attempts: Callable[[], list[int]]) -> None:
+        self.now = 0.0
+        self.waits: list[tuple[float, list[int]]] = []  # (seconds, the send attempts made before the wait)
+        self._attempts = chat_attempts
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append((seconds, self._attempts()))
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@asynccontextmanager
+async def bot_on_pacer_time(tmp_path: Path, *, reply_max_wait: float = 120) -> AsyncIterator[tuple[Chat, PacerTime]]:
+    attempts: list[Chat] = []
+    time = PacerTime(lambda: send_attempts(attempts[0]))
+    limits = dataclasses.replace(UNPACED, reply_max_wait=reply_max_wait)
+    pacer = Pacer(limits, monotonic=time.monotonic, sleep=time.sleep)
+    async with faulty_bot(tmp_path, fail_on_handler_errors=False, pacer=pacer) as chat:
+        attempts.append(chat)
+        yield chat, time
+
+
+async def test_an_alarm_reply_answered_429_retry_after_30_is_sent_after_30_s_once(tmp_path: Path) -> None:
+    async with bot_on_pacer_time(tmp_path) as (chat, time):
+        chat.fake.fail_next("sendMessage", "429", 1, chat_id=PATIENT, retry_after=30)
         reply = await chat.harness.say(PATIENT, ALARM)
-        assert chat.harness.errors == []  # handled inside the safety layer
-        assert "alarm reply not delivered: RetryAfter" in caplog.text
-        assert send_attempts(chat)[:2] == [429, 429 if count > 1 else 200]  # raised at once, not retried
-        if count == 1:  # the fallback went through: the patient still sees whom to call
-            assert_fallback_first(reply)
-            reply.assert_count(1)
-        else:  # alarm reply and fallback both rate-limited: logged, and no folder answer instead
-            reply.assert_silent()
-            assert "alarm fallback not delivered: RetryAfter" in caplog.text
-        errors_before = len(chat.harness.errors)
-        chat.fake.clear_faults()
+        reply.assert_count(1).assert_contains("06 25 71 60 27", "112")
+        assert send_attempts(chat) == [429, 200]
+        assert time.waits == [(30, [429])]  # the second attempt came after the 30 s, not before
+        assert time.now == 30
+        assert not chat.fake.stats.duplicates() and not chat.harness.errors
+        pacer = chat.assembly.services.outbox.pacer
+        assert pacer is not None and pacer.http_429 == 1 and sum(pacer.dropped.values()) == 0
+
+
+@pytest.mark.parametrize("retry_after", [300, 3600])
+async def test_an_alarm_reply_waits_out_any_flood_wait_and_the_app_runs_on(
+    tmp_path: Path, retry_after: int, caplog: pytest.LogCaptureFixture, loop_errors: list[dict[str, Any]]
+) -> None:
+    async with bot_on_pacer_time(tmp_path) as (chat, time):
+        chat.fake.fail_next("sendMessage", "429", 2, chat_id=PATIENT, retry_after=retry_after)
+        reply = await chat.harness.say(PATIENT, ALARM)
+        reply.assert_count(1).assert_contains("112")
+        assert send_attempts(chat) == [429, 429, 200]
+        assert time.now == 2 * retry_after
         (await chat.harness.say(PATIENT, QUESTION)).assert_count(1).assert_contains("30 minuten")
         (await chat.harness.say(PATIENT + 1, ALARM)).assert_count(1).assert_contains("112")
         assert chat.assembly.app.running
         assert chat.assembly.app.updater is not None and chat.assembly.app.updater.running
-        assert len(chat.harness.errors) == errors_before
+        assert chat.harness.errors == []
     assert_no_uncaught_errors(caplog, loop_errors)
+
+
+async def test_a_reply_that_waits_too_long_is_given_up_and_the_patient_gets_the_safety_net(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot_on_pacer_time(tmp_path, reply_max_wait=120) as (chat, time):
+        chat.fake.fail_next("sendMessage", "429", 1, chat_id=PATIENT, retry_after=200)
+        reply = await chat.harness.say(PATIENT, QUESTION)
+        # The answer waited 120 s and was dropped; the net (spoed lines, 112) went out after the 429 wait.
+        reply.assert_count(1).assert_contains("Dit lukt nu even niet", "06 25 71 60 27", "112")
+        assert send_attempts(chat) == [429, 200]
+        assert time.now == 200
+        assert "send dropped: a reply waited 120 s" in caplog.text
+        pacer = chat.assembly.services.outbox.pacer
+        assert pacer is not None and pacer.dropped[Priority.REPLY] == 1

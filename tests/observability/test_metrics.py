@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.observability.metrics import LATENCY_BUCKETS, Metrics, classify_update
+from bot.observability.metrics import LATENCY_BUCKETS, Metrics, SendFigures, classify_update
 from tests.observability.conftest import samples
 
 
@@ -105,3 +105,25 @@ def test_negative_values_are_clamped() -> None:
 )
 def test_classify_update(update: object, kind: str) -> None:
     assert classify_update(update) == kind
+
+
+def test_the_send_pacer_figures_are_read_at_each_scrape() -> None:
+    figures = [SendFigures()]
+    m = Metrics()
+    m.watch_sending(lambda: figures[0])
+    figures[0] = SendFigures(
+        queued={"alarm": 3, "reply": 1, "reminder": 0, "broadcast": 8},
+        oldest_alarm_wait=4.5,
+        sent={"alarm": 10, "reply": 20, "reminder": 0, "broadcast": 100},
+        dropped={"alarm": 0, "reply": 2, "reminder": 0, "broadcast": 1},
+        http_429=7,
+        rate=27.0,
+    )
+    got = samples(m)
+    assert got[("bot_send_queue", (("priority", "alarm"),))] == 3
+    assert got[("bot_send_queue", (("priority", "broadcast"),))] == 8
+    assert got[("bot_send_oldest_alarm_wait_seconds", ())] == 4.5
+    assert got[("bot_sends_total", (("priority", "reply"),))] == 20
+    assert got[("bot_send_dropped_total", (("priority", "reply"),))] == 2
+    assert got[("bot_telegram_429_total", ())] == 7
+    assert got[("bot_send_rate_per_second", ())] == 27

@@ -1,4 +1,8 @@
-"""Outbox fixtures: SQLite storage with subscribers, a manual wall clock, virtual monotonic time, a fake sender."""
+"""Outbox fixtures: SQLite storage with subscribers, a manual wall clock, virtual monotonic time, a fake sender.
+
+The fake sender is not paced: pacing is the bot's `Pacer` (tests/outbox/test_pacer.py), which the
+real sender goes through.
+"""
 
 from __future__ import annotations
 
@@ -104,13 +108,5 @@ def make_sender(
             reports.append(summary)
 
     return BroadcastSender(
-        storage,
-        telegram,
-        clock,
-        options.pop("rate", 25),
-        render=render,
-        on_report=on_report,
-        monotonic=vtime.monotonic,
-        sleep=vtime.sleep,
-        **options,
+        storage, telegram, clock, options.pop("rate", 25), render=render, on_report=on_report, **options
     )

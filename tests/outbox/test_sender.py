@@ -1,4 +1,4 @@
-"""BroadcastSender: pace, 403, 429, crash and restart, quiet hours, per-chat spacing, the end report."""
+"""BroadcastSender: every recipient once, 403, 429, crash and restart, quiet hours, pauses, the end report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.clock import AMSTERDAM, ManualClock
-from bot.outbox.pacer import Pacer
+from bot.outbox.pacer import UNPACED, Pacer
 from bot.sending import Blocked, Rejected, RetryLater, Transient
 from bot.storage import Storage
 
@@ -24,14 +24,7 @@ def _broadcast(storage: Storage, clock: ManualClock, text: str = "Nieuws", urgen
     ).id
 
 
-def _max_in_window(times: list[float], window: float = 1.0) -> int:
-    best = 0
-    for i, start in enumerate(times):
-        best = max(best, sum(1 for t in times[i:] if t < start + window))
-    return best
-
-
-async def test_every_recipient_once_at_the_configured_pace(
+async def test_every_recipient_once_and_the_report(
     storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
 ) -> None:
     subscribers(storage, clock, range(1, 101))
@@ -41,12 +34,8 @@ async def test_every_recipient_once_at_the_configured_pace(
     report = await sender.run_pending()
     assert sorted(telegram.chats()) == list(range(1, 101))
     assert report.sent == 100
-    times = [t for t, _, _ in telegram.sent]
-    assert _max_in_window(times) <= 26  # never a burst above the rate
-    assert 100 / 25 - 0.1 <= times[-1] - times[0] + 1 / 25 <= 100 / 25 + 0.1
     [summary] = reports
     assert (summary.broadcast.id, summary.sent, summary.failed, summary.blocked) == (bid, 100, 0, 0)
-    assert summary.duration_seconds == pytest.approx(times[-1], abs=0.1)
 
 
 async def test_blocked_recipient_is_marked_inactive(
@@ -65,7 +54,7 @@ async def test_blocked_recipient_is_marked_inactive(
     assert storage.staff.count_audience("all", clock.now()) == 2  # the blocked chat is no subscriber any more
 
 
-async def test_retry_after_pauses_the_sender_and_retries_that_row(
+async def test_a_row_not_sent_for_a_429_is_retried_after_the_wait(
     storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
 ) -> None:
     subscribers(storage, clock, range(1, 11))
@@ -74,9 +63,6 @@ async def test_retry_after_pauses_the_sender_and_retries_that_row(
     _broadcast(storage, clock)
     first = await sender.run_pending()
     assert first.retry == 1 and 3 not in telegram.chats()
-    at_429 = next(t for t, chat, _ in telegram.sent if chat == 2)
-    after = [t for t, _, _ in telegram.sent if t > at_429]
-    assert after and min(after) >= at_429 + 7 - 0.05  # nothing went out during the pause
     assert await sender.seconds_until_work() <= 7
     await vtime.sleep(7)
     second = await sender.run_pending()
@@ -201,18 +187,20 @@ async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(
     assert Counter(html for _, _, html in telegram.sent) == {"[nl] dringend": 2, "[nl] gewoon": 2}
 
 
-async def test_one_message_per_chat_per_second_across_broadcasts(
+async def test_claimed_rows_go_back_while_the_pacer_waits_out_a_long_429(
     storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
 ) -> None:
-    subscribers(storage, clock, [1])
-    sender = make_sender(storage, telegram, clock, vtime)
-    _broadcast(storage, clock, "een")
-    _broadcast(storage, clock, "twee")
-    assert (await sender.run_pending()).retry == 1
-    await vtime.sleep(1)
+    subscribers(storage, clock, [1, 2, 3])
+    pacer = Pacer(UNPACED, monotonic=vtime.monotonic, sleep=vtime.sleep)
+    pacer.flood(90)  # longer than half the lease (2 min): the rows must not sit claimed meanwhile
+    sender = make_sender(storage, telegram, clock, vtime, pacer=pacer)
+    _broadcast(storage, clock)
     await sender.run_pending()
-    [(t1, _, _), (t2, _, _)] = telegram.sent
-    assert t2 - t1 >= 1
+    assert telegram.sent == []
+    assert await sender.seconds_until_work() == pytest.approx(sender.poll)  # nothing due before the pause ends
+    await vtime.sleep(90)
+    await sender.run_pending()
+    assert sorted(telegram.chats()) == [1, 2, 3]
 
 
 async def test_opted_out_after_confirmation_is_skipped(
@@ -223,20 +211,3 @@ async def test_opted_out_after_confirmation_is_skipped(
     storage.set_broadcasts_enabled(2, False)
     report = await make_sender(storage, telegram, clock, vtime).run_pending()
     assert telegram.chats() == [1] and report.skipped == 1
-
-
-async def test_pacer_spacing_and_pause() -> None:
-    now = [0.0]
-
-    async def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    pacer = Pacer(10, monotonic=lambda: now[0], sleep=sleep)
-    stamps = []
-    for _ in range(5):
-        await pacer.acquire()
-        stamps.append(now[0])
-    assert stamps == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
-    pacer.pause(3)
-    await pacer.acquire()
-    assert now[0] == pytest.approx(3.4)

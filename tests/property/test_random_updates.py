@@ -52,6 +52,7 @@ from bot.clock import AMSTERDAM, ManualClock
 from bot.fakeapi.harness import BotHarness, Reply, plain_text
 from bot.fakeapi.models import JsonDict, SentMessage
 from bot.fakeapi.server import FakeBotApi
+from bot.outbox.pacer import UNPACED
 from bot.settings import Settings
 from bot.triage.levels import Level
 
@@ -366,6 +367,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
             dataclasses.replace(settings, base_url=fake.base_url),
             clock=ManualClock(TUESDAY_10_30),
             retry_delays=(0.0, 0.0, 0.0),
+            limits=UNPACED,
         )
         harness = BotHarness(assembly.app, fake, step_timeout=30.0)
         await harness.__aenter__()

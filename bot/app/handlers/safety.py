@@ -21,7 +21,7 @@ from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.handlers.inbox import wants_the_team
 from bot.app.services import Services
-from bot.app.telegram_io import urgent
+from bot.app.telegram_io import SendDropped, urgent
 from bot.clock import local
 from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply
@@ -149,7 +149,7 @@ class SafetyHandlers:
             catalog = self.services.knowledge.current.catalog
             lang = context.lang
             now = self.services.clock.now()
-            if isinstance(error, DatabaseUnavailable):
+            if isinstance(error, DatabaseUnavailable | SendDropped):  # "not now, try again in a few minutes"
                 first = catalog.ui.t("db_unavailable", lang)
                 text = render_with_spoed_lines(first, now, catalog.content, lang, catalog.alarm_replies)
             else:
