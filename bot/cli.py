@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from bot.observability.logs import configure_logging, redact
+from bot.observability.logs import configure_logging, redact, redact_standard_error
 from bot.settings import SettingsError, check_database_url
 
 # Modules that define `register(subparsers)`; each adds its commands with `set_defaults(func=…)`,
@@ -80,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     # Every command logs through the token-redacting handler; `run` switches to its own format later.
+    # The secrets are known by value before anything can fail (a bad setting, a rejected token).
+    redact_standard_error(os.environ)
     configure_logging(level=logging.WARNING, fmt="%(levelname)s %(name)s: %(message)s")
     try:
         if getattr(args, "db", None):
@@ -102,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def one_line(exc: BaseException) -> str:
-    """`Type: first line of the message`, at most 200 characters, with bot tokens redacted."""
+    """`Type: first line of the message`, at most 200 characters, with secrets and bot tokens redacted."""
     lines = str(exc).strip().splitlines()
     text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return redact(text)[:200]

@@ -11,6 +11,7 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,16 @@ RANGES: dict[str, tuple[int, int]] = {
     "BROADCAST_RATE": (1, 30),  # Telegram allows about 30 messages per second over all chats
     "REPLY_MAX_WAIT": (10, 3600),  # seconds a reply may wait for Telegram's limits (alarm replies: always)
     "METRICS_PORT": (0, 65535),  # 0 = off
+    # Input limits (README, "Security"): what one request, upload or import may hold.
+    "WEBHOOK_MAX_BYTES": (10_000, 50_000_000),
+    "JSON_MAX_DEPTH": (8, 512),
+    "CONSOLE_MAX_UPLOAD_BYTES": (10_000, 50_000_000),
+    "IMPORT_MAX_ROWS": (1, 1_000_000),
+    "IMPORT_MAX_FIELD_CHARS": (100, 100_000),  # 100: an external id must fit
+    # Console sessions and sign-in.
+    "CONSOLE_IDLE_MINUTES": (1, 24 * 60),
+    "CONSOLE_SESSION_HOURS": (1, 7 * 24),
+    "CONSOLE_SIGNIN_ATTEMPTS": (1, 1000),
     "INBOX_PURGE_DAYS": (1, 3650),
 }
 # Telegram user ids are positive and below 2**52 (Bot API documentation).
@@ -84,6 +95,22 @@ def check_database_url(url: str, name: str = "DATABASE_URL") -> str:
     return url
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    raw = env.get(name, "").replace(";", ",")
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"{name} must be IP addresses or networks (e.g. 10.0.0.5, 10.0.0.0/24) separated by commas, "
+                f"not {part[:40]!r}"
+            ) from None
+    return tuple(networks)
+
+
 def _fernet_keys(env: Mapping[str, str], name: str) -> str | None:
     """Comma-separated Fernet keys (the first encrypts, every one decrypts), checked without cryptography."""
     raw = env.get(name, "").strip()
@@ -132,6 +159,15 @@ class Settings:
     console_url: str = "http://127.0.0.1:8070"
     patient_id_key: str | None = None
     log_hash_salt: str | None = None
+    webhook_max_bytes: int = 1_000_000  # a Telegram update is a few kilobytes
+    json_max_depth: int = 32  # an update nests about 8 deep, a FHIR bundle about 10
+    console_max_upload_bytes: int = 2_000_000
+    import_max_rows: int = 5000
+    import_max_field_chars: int = 200
+    console_idle_minutes: int = 30
+    console_session_hours: int = 12
+    console_signin_attempts: int = 10  # failed sign-ins per client address per minute
+    console_trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     inbox_key: str | None = None  # questions to the team: off without it (bot/inbox)
     inbox_purge_days: int = 30
 
@@ -164,6 +200,15 @@ class Settings:
             log_hash_salt=None if salt in ("", DEFAULT_LOG_HASH_SALT) else salt,
             console_url=(env.get("CONSOLE_URL") or defaults.console_url).rstrip("/"),
             patient_id_key=env.get("PATIENT_ID_KEY") or None,
+            webhook_max_bytes=_int(env, "WEBHOOK_MAX_BYTES", defaults.webhook_max_bytes),
+            json_max_depth=_int(env, "JSON_MAX_DEPTH", defaults.json_max_depth),
+            console_max_upload_bytes=_int(env, "CONSOLE_MAX_UPLOAD_BYTES", defaults.console_max_upload_bytes),
+            import_max_rows=_int(env, "IMPORT_MAX_ROWS", defaults.import_max_rows),
+            import_max_field_chars=_int(env, "IMPORT_MAX_FIELD_CHARS", defaults.import_max_field_chars),
+            console_idle_minutes=_int(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes),
+            console_session_hours=_int(env, "CONSOLE_SESSION_HOURS", defaults.console_session_hours),
+            console_signin_attempts=_int(env, "CONSOLE_SIGNIN_ATTEMPTS", defaults.console_signin_attempts),
+            console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
             inbox_key=_fernet_keys(env, "INBOX_KEY"),
             inbox_purge_days=_int(env, "INBOX_PURGE_DAYS", defaults.inbox_purge_days),
         )

@@ -18,16 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"  # the shape of a real token; the fake takes any
 BOT_VARIABLES = (
-    "TELEGRAM_",
-    "DATABASE_URL",
-    "STAFF_USER_IDS",
-    "PURGE_",
-    "ENROL_",
-    "BROADCAST_",
-    "METRICS_",
-    "LOG_",
-    "INBOX_",
-)
+    "TELEGRAM_", "DATABASE_URL", "STAFF_USER_IDS", "PURGE_", "ENROL_", "BROADCAST_", "METRICS_", "LOG_",
+    "INBOX_", "WEBHOOK_", "JSON_", "CONSOLE_", "IMPORT_", "PATIENT_ID_KEY",
+)  # fmt: skip
 
 
 def run_bot(

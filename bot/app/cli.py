@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
         if not settings.webhook_secret:
             print("--webhook needs WEBHOOK_SECRET: Telegram sends it with every update", file=sys.stderr)
             return 2
-        use_strict_json_handler()
+        use_strict_json_handler(settings.webhook_max_bytes, settings.json_max_depth)
         assembly.app.run_webhook(
             listen=args.listen,
             port=args.port,

@@ -1,20 +1,26 @@
-"""Building the console's Starlette app: sign-in and sign-out, language switch, security headers, the pages."""
+"""Building the console's ASGI app: sign-in and sign-out, language switch, error pages, the pages, the guard.
+
+Every route sits inside `ConsoleGuard` (bot.console.guard: request ids, body limits, security headers,
+errors logged our way); a route added by any module gets all of that without doing anything.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import deque
+from collections import OrderedDict, deque
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from bot.console import appointments, broadcasts, content, enrolment, questions, stats
+from bot.console.guard import BODY_OVERHEAD, BodyTooLarge, ConsoleGuard
 from bot.console.links import new_secret, same_secret, secret_hash
 from bot.console.web import (
     HERE,
@@ -30,71 +36,80 @@ from bot.console.web import (
     staff_page,
 )
 
-# No inline script or style anywhere: every script and stylesheet is a file the console serves.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
-SIGNIN_ATTEMPTS = 10  # sign-in attempts per client address …
-SIGNIN_WINDOW = 60.0  # … per this many seconds (per console process)
+SIGNIN_WINDOW = timedelta(minutes=1)  # failed sign-in attempts are counted per address over this window
+MAX_ADDRESSES = 10_000  # addresses the limiter remembers at most (the least recent go first)
 
 
-class SecurityHeaders:
-    """Adds the CSP and friends to every response; pages are never cached (they show patient data)."""
+class BoundedIntConvertor(Convertor[int]):
+    """`{name:int}` in every console route: at most 18 digits, so an id always fits a database integer.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    A longer number does not match the route: the plain 404 page, never an overflow further down.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = str(scope.get("path", "")).startswith("/static/")
+    regex = "[0-9]{1,18}"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += SECURITY_HEADERS
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
+    def convert(self, value: str) -> int:
+        return int(value)
 
-        await self.app(scope, receive, send_with_headers)
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("int", BoundedIntConvertor())
 
 
 class SigninLimiter:
-    """At most SIGNIN_ATTEMPTS sign-in attempts per client address per SIGNIN_WINDOW seconds."""
+    """Failed sign-in attempts per client address: more than `attempts` within `window` answers 429.
 
-    def __init__(self, attempts: int = SIGNIN_ATTEMPTS, window: float = SIGNIN_WINDOW) -> None:
+    Only failures count, and a valid link always signs in (the link is checked whatever came before):
+    junk from any address, this one included, never locks staff out. Tokens hold 256 random bits, so
+    the limit is not what stops guessing; it keeps a flood of refusals cheap (no audit entries) and
+    says so. Entries expire after the window; at most MAX_ADDRESSES are kept.
+    """
+
+    def __init__(self, attempts: int, window: timedelta = SIGNIN_WINDOW, capacity: int = MAX_ADDRESSES) -> None:
         self.attempts = attempts
         self.window = window
-        self.seen: dict[str, deque[float]] = {}
+        self.capacity = capacity
+        self.failures: OrderedDict[str, deque[datetime]] = OrderedDict()
 
-    def allow(self, client: str) -> bool:
-        """Count one attempt; False when over the limit."""
-        now = time.monotonic()
-        times = self.seen.setdefault(client, deque())
+    def over(self, address: str, now: datetime) -> bool:
+        """Whether `address` has used up its failed attempts (without counting one)."""
+        times = self._recent(address, now)
+        return times is not None and len(times) >= self.attempts
+
+    def failed(self, address: str, now: datetime) -> None:
+        """Count one failed attempt."""
+        times = self._recent(address, now)
+        if times is None:
+            times = self.failures[address] = deque()
+        times.append(now)
+        self.failures.move_to_end(address)
+        self._expire(now)
+
+    def _recent(self, address: str, now: datetime) -> deque[datetime] | None:
+        times = self.failures.get(address)
+        if times is None:
+            return None
         while times and times[0] <= now - self.window:
             times.popleft()
-        if len(times) >= self.attempts:
-            return False
-        times.append(now)
-        if len(self.seen) > 10_000:  # forget quiet addresses rather than grow without bound
-            self.seen = {k: v for k, v in self.seen.items() if v}
-        return True
+        if not times:
+            del self.failures[address]
+            return None
+        return times
+
+    def _expire(self, now: datetime) -> None:
+        # The least recently failing addresses are at the front: drop the stale ones, then any over capacity.
+        while self.failures:
+            address, times = next(iter(self.failures.items()))
+            if times and times[-1] > now - self.window and len(self.failures) <= self.capacity:
+                break
+            del self.failures[address]
 
 
-def build_console_app(ctx: ConsoleContext) -> Starlette:
+def build_console_app(ctx: ConsoleContext) -> ASGIApp:
     """The console as an ASGI app over `ctx` (no state of its own beyond the sign-in rate limiter)."""
-    limiter = SigninLimiter()
+    limiter = SigninLimiter(ctx.settings.console_signin_attempts)
 
     async def signin_form(request: Request) -> Response:
         token = str(request.path_params["token"])
@@ -104,28 +119,37 @@ def build_console_app(ctx: ConsoleContext) -> Starlette:
         return response
 
     async def signin(request: Request) -> Response:
-        client = request.client.host if request.client else "-"
-        if not limiter.allow(client):
-            return render(
-                ctx, request, "error.html", status_code=429, title_key="forbidden_title", message_key="too_many"
-            )
-        form = await request.form(max_files=0, max_fields=5)
+        address = str(request.state.client_address)
+        now = ctx.clock.now()
+        form = await request.form(max_files=0, max_fields=5, max_part_size=1024)
         csrf, token = field_text(form, "csrf", 200), field_text(form, "token", 200)
         expected = request.cookies.get(PRESIGNIN_COOKIE, "")
+        over = limiter.over(address, now)
         if not csrf or not expected or not same_secret(csrf, expected):
-            return plain_error(ctx, request, 403)
+            limiter.failed(address, now)
+            return too_many(request) if over else plain_error(ctx, request, 403)
         session = new_secret()
         result = await ctx.db(
-            ctx.queries.redeem_link, secret_hash(token), secret_hash(session), new_secret(), ctx.clock.now()
+            ctx.queries.redeem_link,
+            secret_hash(token),
+            secret_hash(session),
+            new_secret(),
+            now,
+            ctx.settings.staff_user_ids,
+            audit_refusal=not over,
         )
-        if result.outcome != "ok" or result.user_id not in ctx.settings.staff_user_ids:
-            if result.outcome == "ok":
-                await ctx.db(ctx.queries.end_session, secret_hash(session), ctx.clock.now(), "not in STAFF_USER_IDS")
+        if result.outcome != "ok":
+            limiter.failed(address, now)
+            if over:
+                return too_many(request)
             return render(ctx, request, "signin_failed.html", status_code=403)
         response = redirect("/")
         ctx.set_cookie(response, SESSION_COOKIE, session)
         response.delete_cookie(PRESIGNIN_COOKIE, path="/")
         return response
+
+    def too_many(request: Request) -> Response:
+        return render(ctx, request, "error.html", status_code=429, title_key="forbidden_title", message_key="too_many")
 
     async def signout(_ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
         await ctx.db(ctx.queries.end_session, staff.session_hash, ctx.clock.now())
@@ -145,9 +169,21 @@ def build_console_app(ctx: ConsoleContext) -> Starlette:
     async def home(_ctx: ConsoleContext, _request: Request, _staff: Staff) -> Response:
         return redirect("/enrolment")
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status in (400, 413):  # a form the parser refused (too many fields, a field too long)
+            return plain_error(ctx, request, status)
         return plain_error(ctx, request, 404 if status in (404, 405) else 403)
+
+    async def too_large(request: Request, _exc: Exception) -> Response:
+        return plain_error(ctx, request, 413)
+
+    async def server_error(request: Request, _exc: Exception) -> Response:
+        return plain_error(ctx, request, 500)  # ConsoleGuard logs the exception
+
+    async def error_page(scope: Scope, status: int) -> tuple[bytes, bytes]:
+        response = plain_error(ctx, Request(scope), status)
+        return b"text/html; charset=utf-8", bytes(response.body)
 
     routes: list[Any] = [
         Route("/", staff_page(ctx, home)),
@@ -159,6 +195,18 @@ def build_console_app(ctx: ConsoleContext) -> Starlette:
     ]
     for module in (enrolment, appointments, broadcasts, questions, content, stats):
         routes += module.routes(ctx)
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
-    app.add_middleware(SecurityHeaders)
-    return app
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            HTTPException: http_error,
+            BodyTooLarge: too_large,
+            Exception: server_error,
+        },
+    )
+    return ConsoleGuard(
+        app,
+        error_page,
+        max_body=ctx.settings.console_max_upload_bytes + BODY_OVERHEAD,
+        trusted=ctx.settings.console_trusted_proxies,
+        https=ctx.secure_cookies,
+    )

@@ -1,13 +1,12 @@
 """Appointments page: upcoming by day and type (pseudonymous reference), add, move, cancel; CSV and FHIR import.
 
-An import is applied row by row and reports each row; a row whose external id is known and whose
-time is unchanged is left alone, so importing the same file twice changes nothing.
+Every appointment is checked by bot.reminders.validation, as on the command line and in `/afspraak`,
+and an upload goes through the same reading and planning as `appointments import`: all rows or none,
+each row's outcome listed, the same messages. Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,23 +18,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import local
-from bot.console.web import ConsoleContext, Staff, field_text, form_of, redirect, render, staff_page
+from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
 from bot.observability.pseudonyms import hash_chat_id
-from bot.reminders.apply import RowResult, apply_pending, apply_rows
 from bot.reminders.codes import UnusableCode
-from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
-from bot.reminders.identifiers import patient_resolver
-from bot.reminders.importer import FIELDS, ImportRow, parse_local
+from bot.reminders.files import ImportReport, read_appointments, run_import
 from bot.reminders.service import ReminderService
+from bot.reminders.validation import Refusal, check_new, check_start, read_time
 from bot.sending import Document, Keyboard, SendError
 from bot.staff.enrolment import EnrolmentService
 from bot.storage.records import APPOINTMENT_TYPES
-from bot.storage.staff_queries import DuplicatePendingExternalId
+from bot.storage.staff_queries import REFUSED_AT_ENROLMENT, DuplicatePendingExternalId
 from bot.storage.store import DuplicateExternalId, UnknownPatient
-from bot.yamlsrc import Problem
 
-MAX_UPLOAD = 2_000_000
 DAYS_AHEAD = 60
+FIELD = 200  # characters read of a form field: enough for the checks to see what is wrong with it
+REFUSED_DAYS = 30
 
 
 class _NoSender:
@@ -56,61 +53,19 @@ def reminder_service(ctx: ConsoleContext) -> ReminderService:
     )
 
 
-def read_csv(data: bytes, file: str) -> tuple[list[ImportRow], list[Problem]]:
-    """The CSV of `appointments import` (external_id, chat_id, type, at), from bytes."""
-    rows: list[ImportRow] = []
-    problems: list[Problem] = []
-    try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-        records = [(reader.line_num, record) for record in reader]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        return [], [Problem(file, 0, f"cannot read CSV: {exc}")]
-    for line, raw in records:
-        missing = [f for f in FIELDS if not (raw.get(f) or "").strip()]
-        if missing:
-            problems.append(Problem(file, line, f"missing {', '.join(missing)}"))
-            continue
-        try:
-            chat_id = int(raw["chat_id"].strip())
-        except ValueError:
-            problems.append(Problem(file, line, f"chat_id must be a number, got {raw['chat_id']!r}"))
-            continue
-        kind = raw["type"].strip().lower()
-        if kind not in APPOINTMENT_TYPES:
-            problems.append(Problem(file, line, f"type must be one of {', '.join(APPOINTMENT_TYPES)}, got {kind!r}"))
-            continue
-        try:
-            start = parse_local(raw["at"])
-        except ValueError:
-            problems.append(Problem(file, line, f"at must be 'YYYY-MM-DD HH:MM', got {raw['at']!r}"))
-            continue
-        rows.append(ImportRow(line, raw["external_id"].strip(), chat_id, kind, start))
-    return rows, problems
-
-
-def import_file(ctx: ConsoleContext, data: bytes, name: str) -> list[RowResult]:
-    """Read a CSV or FHIR bundle and apply it; every row's result, bad rows with their reasons."""
-    if looks_like_bundle(data):
-        codes, problems = load_type_codes(Path(ctx.settings.schedules_dir) / CODES_FILE)
-        if problems:
-            return [RowResult(p.line, False, str(p.message)) for p in problems]
-        resolve = patient_resolver(ctx.queries, ctx.settings.patient_id_key, ctx.clock.now)
-        parsed = read_bundle(data, name, codes, resolve)
-        rows, cancelled, problems, pending = parsed.rows, parsed.cancelled, parsed.problems, parsed.pending
-    else:
-        rows, problems = read_csv(data, name)
-        cancelled, pending = [], []
-    results = apply_rows(reminder_service(ctx), ctx.queries, rows, cancelled)
-    results += apply_pending(ctx.queries, ctx.storage, pending, ctx.clock.now())
-    results += [RowResult(p.line, False, p.message) for p in problems]
-    return sorted(results, key=lambda r: r.line)
+def import_upload(ctx: ConsoleContext, data: bytes, name: str) -> ImportReport:
+    """Read an uploaded CSV or FHIR bundle and import it, all or nothing (storage thread)."""
+    batch = read_appointments(name, data, ctx.settings, ctx.storage, ctx.clock.now)
+    rules = ctx.knowledge.current.catalog.reminder_rules
+    return run_import(ctx.storage, rules, batch, ctx.clock.now())
 
 
 async def page(ctx: ConsoleContext, request: Request, staff: Staff, **values: Any) -> Response:
-    """GET: upcoming appointments grouped by day, the add form and the import form."""
+    """GET: upcoming appointments grouped by day, the add form, the import form, and what enrolment refused."""
     now = ctx.clock.now()
     upcoming = await ctx.db(ctx.queries.upcoming_appointments, now, now + timedelta(days=DAYS_AHEAD))
     pending = await ctx.db(ctx.queries.pending_appointments, now)
+    refused = await ctx.db(ctx.storage.staff.audit_entries_of, REFUSED_AT_ENROLMENT, now - timedelta(days=REFUSED_DAYS))
     items: list[tuple[datetime, str, str, str | None, str, int]] = [
         (a.start_at, a.type, hash_chat_id(a.chat_id), a.external_id, "appt", a.id) for a in upcoming
     ]
@@ -124,6 +79,7 @@ async def page(ctx: ConsoleContext, request: Request, staff: Staff, **values: An
         staff=staff,
         days=days,
         types=APPOINTMENT_TYPES,
+        refused=refused,
         default_at=f"{local(now + timedelta(days=7)):%Y-%m-%d} 09:00",
         **values,
     )
@@ -132,14 +88,14 @@ async def page(ctx: ConsoleContext, request: Request, staff: Staff, **values: An
 async def add(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """POST: an appointment for a patient's enrolment code (kept until redemption when not used yet)."""
     form = form_of(request)
-    code, kind, at = field_text(form, "code", 64), field_text(form, "type", 20), field_text(form, "at", 20)
-    external_id = field_text(form, "external_id", 100) or None
-    try:
-        start = parse_local(at)
-    except ValueError:
-        return await page(ctx, request, staff, error=f"at: 'YYYY-MM-DD HH:MM', not {at!r}")
-    if kind not in APPOINTMENT_TYPES or start <= ctx.clock.now():
-        return await page(ctx, request, staff, error="type / time")
+    code = field_text(form, "code", 64)
+    checked = check_new(
+        field_text(form, "type", FIELD), field_text(form, "at", FIELD), field_text(form, "external_id", FIELD),
+        ctx.clock.now(),
+    )  # fmt: skip
+    if isinstance(checked, list):
+        return await page(ctx, request, staff, error="; ".join(checked))
+    kind, start, external_id = checked
     service = reminder_service(ctx)
     enrolments = EnrolmentService(ctx.storage, ctx.clock)
 
@@ -150,16 +106,15 @@ async def add(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
             return str(exc)
         try:
             if chat_id is None:
-                enrolments.add_pending(enrolment, kind, start, external_id)
+                pending_id = enrolments.add_pending(enrolment, kind, start, external_id)
+                detail = f"waiting appointment {pending_id} for enrolment {enrolment.id}"
             else:
-                service.add_appointment(chat_id, kind, start, "staff", external_id)
+                detail = f"appointment {service.add_appointment(chat_id, kind, start, 'staff', external_id).id}"
         except (DuplicateExternalId, DuplicatePendingExternalId):
             return "external id exists already"
         except UnknownPatient:
             return "the patient has not started the bot"
-        ctx.storage.staff.audit(
-            ctx.clock.now(), staff.user_id, "appointment-add", f"{kind} at {start:%Y-%m-%d %H:%M} UTC"
-        )
+        ctx.storage.staff.audit(ctx.clock.now(), staff.user_id, "appointment-add", detail, chat_id=chat_id)
         return None
 
     problem = await ctx.db(store)
@@ -172,51 +127,58 @@ async def change(ctx: ConsoleContext, request: Request, staff: Staff) -> Respons
     """POST: move (new time) or cancel one appointment, or one still waiting for its code."""
     form = form_of(request)
     which, item_id = str(request.path_params["which"]), int(request.path_params["item_id"])
+    if which not in ("appt", "pending"):
+        return plain_error(ctx, request, 404)
     cancel = field_text(form, "action", 10) == "cancel"
-    start = None
+    start: datetime | None = None
     if not cancel:
-        try:
-            start = parse_local(field_text(form, "at", 20))
-        except ValueError:
-            return await page(ctx, request, staff, error="at: 'YYYY-MM-DD HH:MM'")
+        read = read_time(field_text(form, "at", FIELD))
+        if isinstance(read, Refusal):
+            return await page(ctx, request, staff, error=read.message)
+        start = read
+        why = check_start(start, ctx.clock.now())
+        if why:  # a year typo would move it into the past (dropping its reminders) or to 2062
+            return await page(ctx, request, staff, error=f"the new time: {why}")
     service = reminder_service(ctx)
 
-    def store() -> bool:
+    def store() -> None:
+        chat_id = None
         if which == "pending":
             done = ctx.queries.update_pending(item_id, start, cancel)
-        elif cancel:
-            done = service.cancel_appointment(item_id)
         else:
-            done = start is not None and service.move_appointment(item_id, start) is not None
+            known = ctx.storage.get_appointment(item_id)
+            chat_id = known.chat_id if known else None
+            if cancel:
+                done = service.cancel_appointment(item_id)
+            else:
+                done = start is not None and service.move_appointment(item_id, start) is not None
         action = "appointment-cancel" if cancel else "appointment-move"
-        ctx.storage.staff.audit(
-            ctx.clock.now(), staff.user_id, action, f"{which} {item_id}: {'ok' if done else 'no change'}"
-        )
-        return done
+        name = "waiting appointment" if which == "pending" else "appointment"
+        detail = f"{name} {item_id}" + ("" if done else ": no change")
+        ctx.storage.staff.audit(ctx.clock.now(), staff.user_id, action, detail, chat_id=chat_id)
 
     await ctx.db(store)
     return redirect("/appointments?done=1")
 
 
 async def upload(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
-    """POST: import an uploaded CSV or FHIR bundle; the result lists every row."""
+    """POST: import an uploaded CSV or FHIR bundle, all rows or none; the result lists every row."""
     upload_file = form_of(request).get("file")
     if not isinstance(upload_file, UploadFile):
-        return await page(ctx, request, staff, error="file")
-    data = await upload_file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        return await page(ctx, request, staff, error=f"file larger than {MAX_UPLOAD} bytes")
-    name = Path(upload_file.filename or "upload").name
-    results = await ctx.db(import_file, ctx, data, name)
-    ok = sum(1 for r in results if r.ok)
-    await ctx.db(
-        ctx.storage.staff.audit,
-        ctx.clock.now(),
-        staff.user_id,
-        "appointment-import",
-        f"{name}: {ok} ok, {len(results) - ok} bad",
+        return await page(ctx, request, staff, error="choose a file")
+    limit = ctx.settings.console_max_upload_bytes
+    data = await upload_file.read(limit + 1)
+    if len(data) > limit:
+        return await page(
+            ctx, request, staff, error=f"the file is larger than {limit} bytes (CONSOLE_MAX_UPLOAD_BYTES)"
+        )
+    name = Path(upload_file.filename or "upload").name[:100]
+    report = await ctx.db(import_upload, ctx, data, name)
+    detail = f"{report.batch.count} row(s): {report.summary()}"  # no file name: it may name a patient
+    await ctx.db(ctx.storage.staff.audit, ctx.clock.now(), staff.user_id, "appointment-import", detail)
+    return await page(
+        ctx, request, staff, results=report.results(), imported=name, summary=report.summary(), written=report.written
     )
-    return await page(ctx, request, staff, results=results, imported=name)
 
 
 def routes(ctx: ConsoleContext) -> list[Route]:

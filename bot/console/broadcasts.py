@@ -15,10 +15,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import local
-from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
+from bot.console.web import (
+    FORM_FIELD_BYTES,
+    ConsoleContext,
+    Staff,
+    field_text,
+    form_of,
+    plain_error,
+    redirect,
+    render,
+    staff_page,
+)
 from bot.outbox.sender import QUIET_HOURS
 from bot.sending import Keyboard
-from bot.staff.compose import MAX_TEXT, Composer, Draft, audience_label, valid_audience
+from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
 from bot.storage.records import APPOINTMENT_TYPES, BroadcastSummary
 
 
@@ -76,10 +86,12 @@ async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
 
 
 def _draft(request: Request) -> tuple[Draft | None, dict[str, str]]:
+    """The draft of the form, or None (with `fields["error"]` when the text is too long: refused, never cut)."""
     form = form_of(request)
     fields = {
         "kind": field_text(form, "kind", 10),
-        "text": field_text(form, "text", MAX_TEXT),
+        # Read whole (the form parser bounds a field's size) so a text over the limit is refused, not cut.
+        "text": field_text(form, "text", FORM_FIELD_BYTES).replace("\r\n", "\n"),
         "chapter": field_text(form, "chapter", 80),
         "audience": field_text(form, "audience", 30),
         "urgent": "1" if field_text(form, "urgent", 5) else "",
@@ -90,7 +102,11 @@ def _draft(request: Request) -> tuple[Draft | None, dict[str, str]]:
     if fields["kind"] == "chapter" and fields["chapter"]:
         return draft.with_chapters([fields["chapter"]]), fields
     if fields["kind"] == "text" and fields["text"]:
-        return draft.with_text(fields["text"]), fields
+        try:
+            return draft.with_text(fields["text"]), fields
+        except TextTooLong as exc:
+            fields["error"] = "bc_too_long"
+            fields["length"] = str(exc.length)
     return None, fields
 
 
@@ -115,7 +131,7 @@ async def preview(ctx: ConsoleContext, request: Request, staff: Staff) -> Respon
     composer = _composer(ctx)
     previews = _previews(composer, draft) if draft is not None else None
     if draft is None or previews is None:
-        return await _compose_page(ctx, request, staff, error="bc_empty", fields=fields)
+        return await _compose_page(ctx, request, staff, error=fields.get("error", "bc_empty"), fields=fields)
     count = await ctx.db(composer.recipients, draft, ctx.clock.now())
     return render(ctx, request, "broadcast_preview.html", staff=staff, previews=previews, count=count, fields=fields)
 
@@ -131,7 +147,7 @@ async def confirm(ctx: ConsoleContext, request: Request, staff: Staff) -> Respon
     draft, fields = _draft(request)
     composer = _composer(ctx)
     if draft is None or _previews(composer, draft) is None:
-        return await _compose_page(ctx, request, staff, error="bc_empty", fields=fields)
+        return await _compose_page(ctx, request, staff, error=fields.get("error", "bc_empty"), fields=fields)
     now = ctx.clock.now()
     if await ctx.db(composer.recipients, draft, now) == 0:
         return await _compose_page(ctx, request, staff, error="bc_none", fields=fields)
@@ -185,5 +201,5 @@ def routes(ctx: ConsoleContext) -> list[Route]:
         Route("/broadcasts/confirm", staff_page(ctx, confirm), methods=["POST"]),
         Route("/broadcasts/edit", staff_page(ctx, edit), methods=["POST"]),
         Route("/broadcasts/{broadcast_id:int}", staff_page(ctx, report), methods=["GET"]),
-        Route("/broadcasts/{broadcast_id:int}/progress", staff_page(ctx, progress), methods=["GET"]),
+        Route("/broadcasts/{broadcast_id:int}/progress", staff_page(ctx, progress, background=True), methods=["GET"]),
     ]

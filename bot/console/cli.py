@@ -13,11 +13,23 @@ from bot.clock import Clock, SystemClock
 from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
 from bot.knowledge import ContentLoadError, KnowledgeStore
+from bot.observability.logs import configure_logging
 from bot.observability.pseudonyms import use_log_salt
 from bot.settings import Settings, SettingsError
 from bot.storage.store import Storage, open_storage
 
 DEFAULT_PORT = 8070
+# uvicorn's options wherever the console is served: the project's logging (no handlers of uvicorn's
+# own, so its lines are JSON with LOG_FORMAT=json and redacted), no access log (URLs can carry one-time
+# sign-in tokens), no Server header, and no X-Forwarded-For handling of its own: `ConsoleGuard` reads
+# that header, from CONSOLE_TRUSTED_PROXIES only (uvicorn would trust any request from 127.0.0.1).
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "log_level": "warning",
+    "access_log": False,
+    "proxy_headers": False,
+    "server_header": False,
+}
 
 
 def build_context(
@@ -53,6 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
+        configure_logging(settings.log_json)
         use_log_salt(settings.log_hash_salt)  # the appointments page shows pseudonyms
         ctx = build_context(settings)
     except SettingsError as exc:
@@ -67,15 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.staff_user_ids:
         print("note: STAFF_USER_IDS is empty, so nobody can sign in", file=sys.stderr)
     print(f"staff console on http://{args.host}:{args.port} (public address: {settings.console_url})", flush=True)
-    uvicorn.run(
-        build_console_app(ctx),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,  # URLs can carry one-time sign-in tokens
-        proxy_headers=True,
-        server_header=False,
-    )
+    uvicorn.run(build_console_app(ctx), host=args.host, port=args.port, **SERVER_OPTIONS)
     return 0
 
 

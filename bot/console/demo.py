@@ -17,7 +17,7 @@ from typing import TextIO
 import uvicorn
 
 from bot.console.app import build_console_app
-from bot.console.cli import DEFAULT_PORT, build_context
+from bot.console.cli import DEFAULT_PORT, SERVER_OPTIONS, build_context
 from bot.console.links import create_signin_link
 from bot.settings import Settings
 
@@ -62,7 +62,8 @@ async def demo_console(settings: Settings, stdout: TextIO = sys.stdout, port: in
     address = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = dataclasses.replace(settings, console_url=address)
     ctx = await asyncio.to_thread(build_context, settings)
-    server = _QuietServer(uvicorn.Config(build_console_app(ctx), log_level="error", access_log=False, lifespan="off"))
+    options = {**SERVER_OPTIONS, "log_level": "error"}
+    server = _QuietServer(uvicorn.Config(build_console_app(ctx), lifespan="off", **options))
     task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]), name="demo-staff-console")
     link = await asyncio.to_thread(create_signin_link, ctx.queries, address, DEMO_STAFF, ctx.clock.now())
     stdout.write(

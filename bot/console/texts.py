@@ -40,6 +40,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forbidden": ("Dit verzoek is geweigerd.", "This request was refused."),
     "not_found_title": ("Niet gevonden", "Not found"),
     "not_found": ("Deze pagina bestaat niet.", "This page does not exist."),
+    "bad_request_title": ("Niet gelukt", "Not accepted"),
+    "bad_request": (
+        "Dit formulier kon niet worden gelezen: te veel of te lange velden.",
+        "This form could not be read: too many or too long fields.",
+    ),
+    "too_large_title": ("Te groot", "Too large"),
+    "too_large": (
+        "Dit verzoek is te groot. Een bestand mag hoogstens {limit} MB zijn (CONSOLE_MAX_UPLOAD_BYTES).",
+        "This request is too large. A file may be at most {limit} MB (CONSOLE_MAX_UPLOAD_BYTES).",
+    ),
+    "server_error_title": ("Er ging iets mis", "Something went wrong"),
+    "server_error": (
+        "Er ging iets mis aan onze kant. Probeer het opnieuw, of geef de foutcode door aan de beheerder.",
+        "Something went wrong on our side. Try again, or give the error code to the administrator.",
+    ),
+    "request_id": ("Foutcode", "Error code"),
     "too_many": (
         "Te veel pogingen. Probeer het over een paar minuten opnieuw.",
         "Too many attempts. Try again in a few minutes.",
@@ -109,6 +125,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appt_outcome": ("Uitkomst", "Outcome"),
     "appt_done": ("Gedaan.", "Done."),
     "appt_failed": ("Niet gelukt", "Failed"),
+    "appt_nothing_imported": (
+        "Niets geïmporteerd: het bestand gaat in zijn geheel of niet. Verbeter de regels hieronder en importeer opnieuw.",
+        "Nothing imported: a file goes in whole or not at all. Fix the rows below and import again.",
+    ),
+    "appt_refused_title": ("Niet ingepland bij inschrijving", "Not planned at enrolment"),
+    "appt_refused_intro": (
+        "Deze afspraken wachtten op een inschrijfcode, maar konden bij de inschrijving niet worden ingepland. "
+        "De patiënt is wel ingeschreven. Voer de afspraak opnieuw in met de code van de patiënt.",
+        "These appointments waited for an enrolment code but could not be planned when the patient enrolled. "
+        "The patient is enrolled. Enter the appointment again with the patient's code.",
+    ),
     # broadcasts
     "bc_title": ("Berichten", "Broadcasts"),
     "bc_compose": ("Nieuw bericht", "New broadcast"),
@@ -126,6 +153,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bc_edit": ("Aanpassen", "Edit"),
     "bc_none": ("Er zijn geen ontvangers voor deze keuze.", "There are no recipients for this choice."),
     "bc_empty": ("Vul een tekst in of kies een hoofdstuk.", "Enter a text or choose a chapter."),
+    "bc_too_long": (
+        "De tekst is {length} tekens; een bericht mag hoogstens {limit} tekens zijn (zoals bij /bericht). "
+        "Er is niets verstuurd. Maak de tekst korter.",
+        "The text is {length} characters; a message holds at most {limit} (as with /bericht). "
+        "Nothing was sent. Make the text shorter.",
+    ),
+    "bc_limit": ("Hoogstens {limit} tekens.", "At most {limit} characters."),
     "bc_history": ("Eerdere berichten", "Earlier broadcasts"),
     "bc_history_none": ("Nog geen berichten verstuurd.", "No broadcasts yet."),
     "bc_progress": ("Voortgang", "Progress"),

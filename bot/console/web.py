@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "console_session"
 PRESIGNIN_COOKIE = "console_presignin"
 LANG_COOKIE = "console_lang"
-IDLE_TIMEOUT = timedelta(minutes=30)
+FORM_FIELD_BYTES = 64 * 1024  # one form field (not a file): a broadcast text is at most 3,500 characters
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -68,12 +68,11 @@ class ConsoleContext:
 
     @property
     def secure_cookies(self) -> bool:
-        """Cookies are Secure except when the console is reached on this machine (plain http)."""
-        host = urlsplit(self.settings.console_url).hostname or ""
-        return host not in ("localhost", "127.0.0.1", "::1")
+        """Cookies are Secure when staff reach the console over https (the scheme of CONSOLE_URL)."""
+        return urlsplit(self.settings.console_url).scheme == "https"
 
     def set_cookie(self, response: Response, name: str, value: str, max_age: int | None = None) -> None:
-        """HttpOnly, SameSite=Strict, Secure (except on localhost), for the whole console."""
+        """HttpOnly, SameSite=Strict, Secure when CONSOLE_URL is https, for the whole console."""
         response.set_cookie(
             name, value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=self.secure_cookies
         )
@@ -113,19 +112,43 @@ def render(
     return HTMLResponse(page, status_code=status_code)
 
 
+ERROR_KEYS = {400: "bad_request", 403: "forbidden", 404: "not_found", 413: "too_large", 500: "server_error"}
+
+
 def plain_error(ctx: ConsoleContext, request: Request, status_code: int) -> HTMLResponse:
-    """The plain 403/404 pages: they say nothing about why beyond the status."""
-    key = {403: "forbidden", 404: "not_found"}.get(status_code, "forbidden")
-    return render(ctx, request, "error.html", status_code=status_code, title_key=f"{key}_title", message_key=key)
+    """The plain error pages: they say nothing about why beyond the status (and the request id, to report it)."""
+    key = ERROR_KEYS.get(status_code, "forbidden")
+    return render(
+        ctx,
+        request,
+        "error.html",
+        status_code=status_code,
+        title_key=f"{key}_title",
+        message_key=key,
+        request_id=getattr(request.state, "request_id", None),
+        upload_limit=ctx.settings.console_max_upload_bytes // 1_000_000 or 1,
+    )
 
 
-async def current_staff(ctx: ConsoleContext, request: Request) -> Staff | None:
-    """The staff member of the session cookie, or None. STAFF_USER_IDS is checked on every request."""
+async def current_staff(ctx: ConsoleContext, request: Request, background: bool = False) -> Staff | None:
+    """The staff member of the session cookie, or None. STAFF_USER_IDS is checked on every request.
+
+    A `background` request (a poll nobody clicked, such as the broadcast progress) does not count as
+    activity: an unattended session still ends after the idle time.
+    """
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
     hashed = secret_hash(secret)
-    session: ConsoleSession | None = await ctx.db(ctx.queries.touch_session, hashed, ctx.clock.now(), IDLE_TIMEOUT)
+    settings = ctx.settings
+    session: ConsoleSession | None = await ctx.db(
+        ctx.queries.touch_session,
+        hashed,
+        ctx.clock.now(),
+        timedelta(minutes=settings.console_idle_minutes),
+        timedelta(hours=settings.console_session_hours),
+        extend=not background,
+    )
     if session is None:
         return None
     if session.user_id not in ctx.settings.staff_user_ids:
@@ -137,18 +160,23 @@ async def current_staff(ctx: ConsoleContext, request: Request) -> Staff | None:
 Page = Callable[[ConsoleContext, Request, Staff], Awaitable[Response]]
 
 
-def staff_page(ctx: ConsoleContext, page: Page) -> Callable[[Request], Awaitable[Response]]:
-    """An endpoint for staff only; every POST must carry the session's CSRF token (form field `csrf`)."""
+def staff_page(ctx: ConsoleContext, page: Page, background: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint for staff only; every POST must carry the session's CSRF token (form field `csrf`).
+
+    `background`: the route is polled by the page itself (htmx `every …`), so it does not keep the
+    session alive. The form is parsed with bounds (fields, field size); the body's size is bounded
+    before that by `ConsoleGuard`.
+    """
 
     @functools.wraps(page)
     async def endpoint(request: Request) -> Response:
-        staff = await current_staff(ctx, request)
+        staff = await current_staff(ctx, request, background)
         if staff is None:
             response = render(ctx, request, "signed_out.html", status_code=403)
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response
         if request.method == "POST":
-            form = await request.form(max_files=1, max_fields=40)
+            form = await request.form(max_files=1, max_fields=40, max_part_size=FORM_FIELD_BYTES)
             request.state.form = form
             token = form.get("csrf")
             if not isinstance(token, str) or not same_secret(token, staff.csrf):

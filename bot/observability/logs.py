@@ -8,7 +8,11 @@ Privacy rules for every log call in the bot (GDPR/AVG; logs are kept and shipped
 
 The bot token is a password. httpx logs every request URL, and Bot API URLs contain the token
 (`https://api.telegram.org/bot<TOKEN>/sendMessage`), so `TokenRedactingFilter` rewrites every record
-on the way out, and the formatters redact their final text (tracebacks included) once more.
+on the way out, and the formatters redact their final text (tracebacks included) once more. Two nets:
+the secrets of this process are redacted *by value* (`redact_values`, filled from the environment by
+`secrets_of`: the token whatever its shape, WEBHOOK_SECRET, INBOX_KEY, PATIENT_ID_KEY, LOG_HASH_SALT,
+the database password), and anything shaped like a bot token by pattern. `RedactingStream` puts the
+same redaction on standard error, for the lines that do not go through logging.
 """
 
 from __future__ import annotations
@@ -18,8 +22,15 @@ import logging
 import re
 import sys
 import traceback
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, TextIO, cast
+from urllib.parse import quote, urlsplit
+
+# The environment variables whose values are secrets, redacted wherever they appear.
+SECRET_VARIABLES: Final = ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "INBOX_KEY", "PATIENT_ID_KEY", "LOG_HASH_SALT")
+MIN_SECRET: Final = 3  # shorter values would blank out ordinary words; no real secret is that short
+_values: tuple[str, ...] = ()  # longest first
 
 # `bot123456:AA…` in Bot API URLs, and a bare token anywhere else (e.g. in an exception message).
 _URL_TOKEN: Final = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
@@ -33,11 +44,65 @@ _STANDARD_ATTRS: Final = frozenset(vars(logging.makeLogRecord({}))) | {"message"
 _NOISY_LOGGERS: Final = ("httpx", "httpcore", "tornado.access")
 
 
+def secrets_of(env: Mapping[str, str]) -> list[str]:
+    """The secret values in `env`: each secret variable, the token's part after the colon, the database password."""
+    found = [env.get(name, "").strip() for name in SECRET_VARIABLES]
+    found += [key.strip() for key in env.get("INBOX_KEY", "").split(",")]  # several keys: each one alone too
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if ":" in token and len(token.split(":", 1)[1]) >= 6:  # Telegram quotes it without the bot id too
+        found.append(token.split(":", 1)[1])
+    try:
+        found.append(urlsplit(env.get("DATABASE_URL", "")).password or "")
+    except ValueError:
+        pass
+    return found
+
+
+def redact_values(values: Iterable[str]) -> None:
+    """Redact these values (and their URL-encoded forms) in every log record and error line from now on."""
+    global _values
+    known = set(_values)
+    for value in values:
+        if len(value) >= MIN_SECRET:
+            known |= {value, quote(value, safe="")}
+    _values = tuple(sorted(known, key=len, reverse=True))
+
+
 def redact(text: str) -> str:
-    """`text` with every bot token replaced by `bot<redacted>`."""
+    """`text` with every known secret replaced by `<redacted>` and every bot token by `bot<redacted>`."""
+    for value in _values:
+        if value in text:
+            text = text.replace(value, "<redacted>")
     if ":" not in text:  # fast path: a token always contains a colon
         return text
     return _BARE_TOKEN.sub("<redacted>", _URL_TOKEN.sub(REDACTED, text))
+
+
+class RedactingStream:
+    """A text stream (standard error) that redacts whatever is written to it; everything else is the stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` redacted; the length of `text`, as a stream answers."""
+        self._stream.write(redact(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Write each line redacted."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def redact_standard_error(env: Mapping[str, str]) -> None:
+    """Learn the secrets of `env` and redact them (and token shapes) on standard error (once per process)."""
+    redact_values(secrets_of(env))
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = cast(TextIO, RedactingStream(sys.stderr))
 
 
 class TokenRedactingFilter(logging.Filter):

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot import cliargs
-from bot.clock import NonexistentLocalTime, SystemClock
+from bot.clock import SystemClock
 from bot.reminders.codes import UnusableCode, code_target
 from bot.reminders.dates import format_when
+from bot.reminders.files import read_path, run_import
 from bot.reminders.ics import appointment_ics
-from bot.reminders.importer import (
-    ImportConflict,
-    apply_import,
-    check_external_id,
-    check_start,
-    parse_local,
-    plan_import,
-    read_import_file,
-)
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.service import ReminderService
+from bot.reminders.validation import check_new
 from bot.sending import Document, Keyboard, SendError
 from bot.settings import Settings
 from bot.storage.records import APPOINTMENT_TYPES
@@ -42,40 +36,33 @@ class _NoSender:
 
 
 def _service(args: argparse.Namespace) -> ReminderService | None:
-    settings = Settings.from_env()
+    settings = _settings(args)
     rules_path = settings.schedules_dir / "reminders.yaml"
     rules, problems = load_reminder_rules(rules_path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if rules is None:
         return None
-    storage = open_storage(args.db or settings.database_url)
+    storage = open_storage(settings.database_url)
     return ReminderService(
         storage, rules, _NoSender(), SystemClock(), timedelta(hours=settings.reminder_max_late_hours)
     )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    return dataclasses.replace(settings, database_url=args.db) if args.db else settings
 
 
 def _add(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return 1
-    try:
-        start = parse_local(args.at)
-    except NonexistentLocalTime as exc:
-        print(f"--at: {exc}; give the real time", file=sys.stderr)
+    checked = check_new(args.type, args.at, args.external_id, service.clock.now(), time_name="--at")
+    if isinstance(checked, list):
+        print(f"refused: {'; '.join(checked)}", file=sys.stderr)
         return 2
-    except ValueError:
-        print(f"--at must be 'YYYY-MM-DD HH:MM' (Amsterdam time), got {args.at[:40]!r}", file=sys.stderr)
-        return 2
-    why = check_start(start, service.clock.now())
-    if why:
-        print(f"--at: {why}", file=sys.stderr)
-        return 2
-    if args.external_id is not None:
-        why = check_external_id(args.external_id)
-        if why:
-            print(f"--external-id: {why.removeprefix('external_id ')}", file=sys.stderr)
-            return 2
+    _, start, args.external_id = checked
     if args.patient:
         chat_id = _patient_chat(service, args, start)
         if chat_id is None or chat_id < 0:
@@ -146,39 +133,18 @@ def _import(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return 1
-    now = service.clock.now()
-    cancelled: list[tuple[int, str]] = []
-    if Path(args.file).suffix.lower() == ".json":
-        from bot.reminders.fhir_cli import read_fhir_file  # FHIR R4 Bundle of Appointment resources
-
-        rows, cancelled, problems = read_fhir_file(Path(args.file), service.storage)
-    else:
-        rows, problems = read_import_file(Path(args.file))
-    plan = plan_import(rows, problems, service.storage, now)
-    for problem in plan.problems:
+    settings = _settings(args)
+    clock = service.clock
+    batch = read_path(Path(args.file), settings, service.storage, clock.now)
+    report = run_import(service.storage, service.rules, batch, clock.now(), partial=args.partial)
+    for problem in report.plan.problems:
         print(problem, file=sys.stderr)
-    if plan.problems and not args.partial:
-        print(
-            f"nothing imported: {plan.bad_lines} row(s) with problems, {len(rows)} row(s) read. "
-            "Fix them and import again (or pass --partial to import only the good rows)",
-            file=sys.stderr,
-        )
+    if not report.written:
+        hint = "" if report.conflict else " (or pass --partial to import only the good rows)"
+        print(report.summary() + hint, file=sys.stderr)
         return 1
-    try:
-        result = apply_import(service.storage, plan, service.rules, now, partial=args.partial)
-    except ImportConflict as exc:
-        print(f"nothing imported: the database changed meanwhile ({exc}); import again", file=sys.stderr)
-        return 1
-    dropped = 0
-    for _line, external_id in cancelled:  # FHIR status cancelled
-        known = service.storage.appointment_by_external_id(external_id)
-        dropped += bool(known is not None and service.cancel_appointment(known.id))
-    left_out = " left out" if plan.problems else ""
-    print(
-        f"{result.added} added, {result.moved} moved, {result.unchanged} already present, "
-        f"{plan.bad_lines} bad row(s){left_out}" + (f", {dropped} cancelled" if cancelled else "")
-    )
-    return 1 if plan.problems else 0
+    print(report.summary())
+    return 1 if report.plan.problems else 0
 
 
 def _ics(args: argparse.Namespace) -> int:
@@ -221,7 +187,7 @@ def register(subparsers: Any) -> None:
 
     imp = commands.add_parser(
         "import",
-        help="import a CSV, YAML or FHIR R4 Bundle (.json) file: all rows or none (idempotent by external_id; docs/IMPORT.md)",
+        help="import a CSV, YAML or FHIR R4 Bundle file: all rows or none (idempotent by external_id; docs/IMPORT.md)",
     )
     imp.add_argument("file")
     imp.add_argument("--partial", action="store_true", help="import the good rows even when others have problems")

@@ -7,14 +7,14 @@
   it references inside the bundle): `resolve(identifier value)` gives the chat id, the enrolment
   whose code is not redeemed yet (the appointment then waits for it, as with `--patient CODE`), or a reason.
 
-Rows are the importer's `ImportRow`, with the entry number as `line`; every bad entry is a `Problem`.
+Rows are the importer's `ImportRow`, `PendingRow` and `CancelRow`, with the entry number as `line`,
+in an `ImportBatch` planned like any other file; every bad entry is a `Problem`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,9 @@ from typing import Any
 from fhir.resources.R4B.appointment import Appointment
 from pydantic import ValidationError
 
-from bot.reminders.importer import ImportRow
+from bot import boundedjson
+from bot.reminders.importer import CancelRow, ImportBatch, ImportLimits, ImportRow, PendingRow, too_many_rows
+from bot.reminders.validation import check_external_id
 from bot.storage.records import APPOINTMENT_TYPES, AppointmentType
 from bot.yamlsrc import LineDict, Problem, YamlError, load_yaml
 
@@ -39,27 +41,6 @@ class WaitingEnrolment:
     """A patient whose enrolment code is not redeemed yet."""
 
     enrolment_id: int
-
-
-@dataclass(frozen=True)
-class PendingRow:
-    """An appointment for a code not redeemed yet: it waits in pending_appointments until redemption."""
-
-    line: int
-    external_id: str
-    enrolment_id: int
-    type: AppointmentType
-    start_utc: datetime
-
-
-@dataclass
-class FhirImport:
-    """What a bundle holds: appointments to add or move, ids to cancel, and bad entries."""
-
-    rows: list[ImportRow] = field(default_factory=list)
-    pending: list[PendingRow] = field(default_factory=list)
-    cancelled: list[tuple[int, str]] = field(default_factory=list)  # (entry number, external id)
-    problems: list[Problem] = field(default_factory=list)
 
 
 def load_type_codes(path: Path) -> tuple[dict[str, AppointmentType], list[Problem]]:
@@ -82,8 +63,8 @@ def load_type_codes(path: Path) -> tuple[dict[str, AppointmentType], list[Proble
 
 
 def looks_like_bundle(data: bytes) -> bool:
-    """Whether an uploaded file is JSON (a FHIR bundle) rather than CSV."""
-    return data.lstrip()[:1] == b"{"
+    """Whether an uploaded file is JSON (a FHIR bundle) rather than CSV, with or without a byte order mark."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
 
 
 def _codes(appointment: Appointment) -> list[str]:
@@ -125,18 +106,31 @@ def _patients(entries: list[Any]) -> dict[str, list[str]]:
     return found
 
 
-def read_bundle(data: bytes, file: str, type_codes: dict[str, AppointmentType], resolve: Resolve) -> FhirImport:
+def read_bundle(
+    data: bytes,
+    file: str,
+    type_codes: dict[str, AppointmentType],
+    resolve: Resolve,
+    limits: ImportLimits | None = None,
+) -> ImportBatch:
     """Every Appointment entry of a Bundle as a row, a cancellation or a problem (entry numbers from 1)."""
-    result = FhirImport()
+    limits = limits or ImportLimits()
+    result = ImportBatch(file)
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result.problems.append(Problem(file, 0, f"not a JSON file: {exc}"))
+        doc = boundedjson.loads(data, limits.max_depth)
+    except boundedjson.JsonTooDeep as exc:
+        result.problems.append(Problem(file, 0, f"not a FHIR bundle: {exc} (JSON_MAX_DEPTH)"))
         return result
-    if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle" or not isinstance(doc.get("entry"), list):
+    except ValueError as exc:
+        result.problems.append(Problem(file, 0, f"not a JSON file: {str(exc)[:100]}"))
+        return result
+    if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
         result.problems.append(Problem(file, 0, "expected a FHIR Bundle with entries"))
         return result
-    entries: list[Any] = doc["entry"]
+    entries: list[Any] = doc.get("entry") if isinstance(doc.get("entry"), list) else []  # type: ignore[assignment]
+    if len(entries) > limits.max_rows:
+        result.problems.append(too_many_rows(file, limits))
+        return result
     patients = _patients(entries)
     for number, entry in enumerate(entries, start=1):
         resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -153,7 +147,9 @@ def read_bundle(data: bytes, file: str, type_codes: dict[str, AppointmentType], 
         elif isinstance(outcome, PendingRow):
             result.pending.append(outcome)
         else:
-            result.cancelled.append((number, outcome))
+            result.cancelled.append(outcome)
+    if not (result.rows or result.pending or result.cancelled or result.problems):
+        result.problems.append(Problem(file, 0, "the bundle has no Appointment entries"))
     return result
 
 
@@ -164,7 +160,7 @@ def _entry(
     type_codes: dict[str, AppointmentType],
     patients: dict[str, list[str]],
     resolve: Resolve,
-) -> ImportRow | PendingRow | Problem | str:
+) -> ImportRow | PendingRow | CancelRow | Problem:
     try:
         appointment = Appointment.model_validate(resource)
     except ValidationError as exc:
@@ -174,9 +170,12 @@ def _entry(
     if not appointment.id:
         return Problem(file, number, "Appointment without id (the id is the external id)")
     external_id = str(appointment.id)
+    why = check_external_id(external_id)
+    if why:
+        return Problem(file, number, why)
     status = str(appointment.status or "")
     if status in CANCELLING:
-        return external_id
+        return CancelRow(number, external_id, file)
     if status not in BOOKING:
         return Problem(file, number, f"unknown status {status!r}")
     codes = _codes(appointment)
@@ -196,8 +195,8 @@ def _entry(
     for value in values:
         found = resolve(value)
         if isinstance(found, int):
-            return ImportRow(number, external_id, found, kinds[0], start)
+            return ImportRow(number, external_id, found, kinds[0], start, file)
         if isinstance(found, WaitingEnrolment):
-            return PendingRow(number, external_id, found.enrolment_id, kinds[0], start)
+            return PendingRow(number, external_id, found.enrolment_id, kinds[0], start, file)
         reasons.append(found)
     return Problem(file, number, reasons[0])

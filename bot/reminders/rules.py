@@ -76,33 +76,51 @@ class ReminderRules:
         return self.templates.get(lang, self.templates["nl"]).get(key) or self.templates["nl"][key]
 
 
-def _at_local(day: date, at: time) -> datetime:
+def _at_local(day: date, at: time) -> datetime | None:
+    """`at` on `day` in Amsterdam as UTC; None at the ends of the calendar (year 1, year 9999)."""
     # zoneinfo resolves a wall time in the DST gap or overlap with fold=0; normalise through UTC.
-    return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(UTC)
+    try:
+        return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
-def moment_time(moment: Moment, start: datetime) -> datetime:
-    """The unadjusted due time (UTC) of `moment` for an appointment starting at `start`."""
+def _days_before(day: date, days: int) -> date | None:
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def moment_time(moment: Moment, start: datetime) -> datetime | None:
+    """The unadjusted due time (UTC) of `moment` for an appointment starting at `start`; None off the calendar."""
     if moment.before is not None:
-        return start.astimezone(UTC) - moment.before
+        try:
+            return start.astimezone(UTC) - moment.before
+        except OverflowError:
+            return None
     if moment.days_before is None or moment.at is None:
         raise ValueError(f"moment {moment.id} has neither 'before' nor 'days_before' with 'at'")
-    day = local(start).date() - timedelta(days=moment.days_before)
-    return _at_local(day, moment.at)
+    day = _days_before(local(start).date(), moment.days_before)
+    return None if day is None else _at_local(day, moment.at)
 
 
 def outside_quiet_hours(due: datetime, start: datetime, quiet: QuietHours | None) -> datetime | None:
-    """Move `due` out of quiet hours to the nearest allowed time still before `start`; None to skip."""
+    """Move `due` out of quiet hours to the nearest allowed time still before `start`; None to skip.
+
+    Stored data may hold any date Python can (9999-12-31 as an "open end"): a moment whose window
+    would end past the calendar is computed without that end rather than failing.
+    """
     due_local = local(due)
     if quiet is None or not quiet.contains(due_local.time().replace(tzinfo=None)):
         return due.astimezone(UTC)
     day = due_local.date()
     # The quiet window around `due` began at `start` on this day or the day before, and ends at `end`.
-    began_day = day if quiet.start <= due_local.time() or quiet.start < quiet.end else day - timedelta(days=1)
-    ends_day = began_day + timedelta(days=1) if quiet.start > quiet.end else began_day
-    earlier = _at_local(began_day, quiet.start)
-    later = _at_local(ends_day, quiet.end)
-    candidates = sorted((c for c in (earlier, later) if c < start), key=lambda c: abs(c - due))
+    began_day = day if quiet.start <= due_local.time() or quiet.start < quiet.end else _days_before(day, 1)
+    ends_day = (_days_before(began_day, -1) if quiet.start > quiet.end else began_day) if began_day else None
+    earlier = _at_local(began_day, quiet.start) if began_day else None
+    later = _at_local(ends_day, quiet.end) if ends_day else None
+    candidates = sorted((c for c in (earlier, later) if c is not None and c < start), key=lambda c: abs(c - due))
     return candidates[0] if candidates else None
 
 
@@ -120,7 +138,11 @@ def reminder_moments(
     result: list[tuple[str, datetime]] = []
     seen: set[datetime] = set()
     for moment in type_rules.moments:
-        due = outside_quiet_hours(moment_time(moment, start), start, type_rules.quiet_hours)
+        try:
+            unadjusted = moment_time(moment, start)
+            due = None if unadjusted is None else outside_quiet_hours(unadjusted, start, type_rules.quiet_hours)
+        except OverflowError:  # a start whose local day is past the calendar's end (9999-12-31 23:30 UTC)
+            continue
         if due is None or due <= now or due >= start or due in seen:
             continue
         seen.add(due)

@@ -20,6 +20,7 @@ from qrcode.image.pure import PyPNGImage
 from bot.clock import Clock
 from bot.reminders.codes import code_hash, code_target
 from bot.reminders.rules import ReminderRules, reminder_moments
+from bot.reminders.validation import Refusal, check_start, check_type
 from bot.storage.records import AppointmentType, Enrolment, Redemption
 from bot.storage.store import Storage
 
@@ -91,11 +92,23 @@ class EnrolmentService:
         return Redemption("ok")
 
     def redeem(self, hashed: str, chat_id: int, language: str, rules: ReminderRules) -> Redemption:
-        """Link the chat (consent recorded now) and move waiting appointments; unusable codes change nothing."""
+        """Link the chat (consent recorded now) and move waiting appointments; unusable codes change nothing.
+
+        A waiting appointment that the rules refuse now (a type or time stored before today's checks,
+        an "open end" 9999-12-31) is left out and reported to staff; the patient is enrolled all the same.
+        """
         now = self.clock.now()
-        return self.storage.staff.redeem_enrolment(
-            hashed, chat_id, language, now, lambda kind, start: reminder_moments(rules, kind, start, now)
-        )
+
+        def plan(kind: str, start: datetime) -> list[tuple[str, datetime]]:
+            checked = check_type(kind)
+            if isinstance(checked, Refusal):
+                raise ValueError(checked.message)
+            why = check_start(start, now)
+            if why:
+                raise ValueError(why)
+            return reminder_moments(rules, checked, start, now)
+
+        return self.storage.staff.redeem_enrolment(hashed, chat_id, language, now, plan)
 
     def target(self, code: str) -> tuple[Enrolment, int | None]:
         """The enrolment of a code and its chat (None while not redeemed); UnusableCode when it cannot take appointments."""

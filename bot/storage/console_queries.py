@@ -19,7 +19,7 @@ from bot.storage.records import Appointment, Enrolment
 from bot.storage.rows import appointment_row, dialect_insert, enrolment_row, write_audit
 from bot.storage.types import as_utc, require_aware
 
-LinkOutcome = Literal["ok", "unknown", "used", "expired"]
+LinkOutcome = Literal["ok", "unknown", "used", "expired", "refused"]
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,20 @@ class ConsoleQueries:
             write_audit(conn, now, user_id, "console-link", f"valid until {now + valid:%Y-%m-%d %H:%M} UTC")
         return True
 
-    def redeem_link(self, token_hash: str, session_hash: str, csrf_token: str, now: datetime) -> SignIn:
-        """Use a link once: mark it used and open a session, in one transaction."""
+    def redeem_link(
+        self,
+        token_hash: str,
+        session_hash: str,
+        csrf_token: str,
+        now: datetime,
+        staff: frozenset[int],
+        audit_refusal: bool = True,
+    ) -> SignIn:
+        """Use a link once: mark it used and, for a member of `staff`, open a session, in one transaction.
+
+        A refusal is audited as one (used, expired, or a user no longer in STAFF_USER_IDS, whose link
+        is used up all the same); `audit_refusal=False` when the address is over its limit of failures.
+        """
         require_aware(now)
         c = s.console_links.c
         with self.engine.begin() as conn:
@@ -104,29 +116,41 @@ class ConsoleQueries:
             if row is None:
                 return SignIn("unknown")
             m = row._mapping
+            user_id = int(m["user_id"])
+            refusal: tuple[LinkOutcome, str] | None = None
             if m["used_at"] is not None:
-                write_audit(conn, now, m["user_id"], "console-signin-refused", "link used before")
-                return SignIn("used")
-            if m["expires_at"] <= now:
-                write_audit(conn, now, m["user_id"], "console-signin-refused", "link expired")
-                return SignIn("expired")
+                refusal = ("used", "link used before")
+            elif m["expires_at"] <= now:
+                refusal = ("expired", "link expired")
+            elif user_id not in staff:
+                conn.execute(update(s.console_links).where(c.id == m["id"]).values(used_at=now))
+                refusal = ("refused", "not in STAFF_USER_IDS")
+            if refusal is not None:
+                if audit_refusal:
+                    write_audit(conn, now, user_id, "console-signin-refused", refusal[1])
+                return SignIn(refusal[0])
             conn.execute(update(s.console_links).where(c.id == m["id"]).values(used_at=now))
             conn.execute(
                 insert(s.console_sessions).values(
                     session_hash=session_hash,
-                    user_id=m["user_id"],
+                    user_id=user_id,
                     csrf_token=csrf_token,
                     created_at=now,
                     last_seen_at=now,
                 )
             )
-            write_audit(conn, now, m["user_id"], "console-signin", "signed in with a one-time link")
-            return SignIn("ok", int(m["user_id"]))
+            write_audit(conn, now, user_id, "console-signin", "signed in with a one-time link")
+            return SignIn("ok", user_id)
 
     # -- sessions -------------------------------------------------------------------------------
 
-    def touch_session(self, session_hash: str, now: datetime, idle: timedelta) -> ConsoleSession | None:
-        """The live session of this hash (its idle clock restarted), or None; an idle one is deleted."""
+    def touch_session(
+        self, session_hash: str, now: datetime, idle: timedelta, lifetime: timedelta, *, extend: bool = True
+    ) -> ConsoleSession | None:
+        """The live session of this hash, or None; one idle or past its lifetime is deleted (audited).
+
+        `extend`: the request is activity, so the idle clock restarts (a background poll is not).
+        """
         require_aware(now)
         c = s.console_sessions.c
         with self.engine.begin() as conn:
@@ -134,12 +158,20 @@ class ConsoleQueries:
             if row is None:
                 return None
             m = row._mapping
-            if m["last_seen_at"] <= now - idle:
+            ended = None
+            if m["created_at"] <= now - lifetime:
+                ended = "session ended after its lifetime"
+            elif m["last_seen_at"] <= now - idle:
+                ended = "session ended after idle time"
+            if ended is not None:
                 conn.execute(delete(s.console_sessions).where(c.id == m["id"]))
-                write_audit(conn, now, m["user_id"], "console-timeout", "session ended after idle time")
+                write_audit(conn, now, m["user_id"], "console-timeout", ended)
                 return None
-            conn.execute(update(s.console_sessions).where(c.id == m["id"]).values(last_seen_at=now))
-            return ConsoleSession(int(m["user_id"]), m["csrf_token"], m["created_at"], now)
+            seen = m["last_seen_at"]
+            if extend:
+                conn.execute(update(s.console_sessions).where(c.id == m["id"]).values(last_seen_at=now))
+                seen = now
+            return ConsoleSession(int(m["user_id"]), m["csrf_token"], m["created_at"], seen)
 
     def end_session(self, session_hash: str, now: datetime, reason: str = "signed out") -> bool:
         """Sign out: delete the session (audited); False when there was none."""

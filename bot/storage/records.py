@@ -95,10 +95,11 @@ class Enrolment:
 
 @dataclass(frozen=True)
 class Redemption:
-    """What redeeming a code did: the outcome and how many waiting appointments moved to the chat."""
+    """What redeeming a code did: the outcome, how many waiting appointments moved to the chat, how many were refused."""
 
     outcome: RedeemOutcome
     appointments: int = 0
+    refused: int = 0  # waiting appointments that could not be planned (audited for staff)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from bot.storage import schema as s
@@ -32,8 +33,10 @@ from bot.storage.rows import broadcast_row, dialect_insert, enrolment_row, inser
 from bot.storage.signals import OUTBOX, REMINDERS, notify
 from bot.storage.types import as_utc_or_none, require_aware
 
-# (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller.
+# (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller; it raises
+# ValueError (the reason, for staff) for an appointment that cannot be planned.
 MomentsFor = Callable[[str, datetime], Iterable[tuple[str, datetime]]]
+REFUSED_AT_ENROLMENT = "enrol-appointment-refused"  # the audit action staff see on the console's appointments page
 TERMINAL: tuple[OutboxStatus, ...] = ("sent", "failed", "blocked", "skipped")
 
 
@@ -63,16 +66,27 @@ class StaffQueries:
 
     # -- audit ----------------------------------------------------------------------------------
 
-    def audit(self, now: datetime, actor: int | None, action: str, detail: str) -> None:
-        """Record a staff action (no patient text, no names)."""
+    def audit(self, now: datetime, actor: int | None, action: str, detail: str, chat_id: int | None = None) -> None:
+        """Record a staff action (no patient text, no names); `chat_id`: the patient it concerns (unlinked by /stop)."""
         require_aware(now)
         with self.engine.begin() as conn:
-            write_audit(conn, now, actor, action, detail)
+            write_audit(conn, now, actor, action, detail, None, chat_id)
 
     def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
         """The newest audit entries, newest first."""
+        return self._audit(select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit))
+
+    def audit_entries_of(self, action: str, since: datetime, limit: int = 50) -> list[AuditEntry]:
+        """The newest entries of one action since `since`, newest first (e.g. what enrolment refused)."""
+        require_aware(since)
+        a = s.audit_log.c
+        return self._audit(
+            select(s.audit_log).where(a.action == action, a.at >= since).order_by(a.id.desc()).limit(limit)
+        )
+
+    def _audit(self, query: Select[Any]) -> list[AuditEntry]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit))
+            rows = conn.execute(query)
             return [
                 AuditEntry(
                     id=int(m["id"]),
@@ -177,40 +191,65 @@ class StaffQueries:
                 .on_conflict_do_update(index_elements=[s.patients.c.chat_id], set_={"consent_at": now, "active": True})
             )
             conn.execute(update(s.enrolments).where(e.id == enrolment.id).values(redeemed_at=now, chat_id=chat_id))
-            moved = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
+            moved, refused = self._move_pending(conn, enrolment.id, chat_id, now, moments_for)
             if moved:
                 notify(conn, REMINDERS)
             write_audit(
                 conn, now, None, "enrol-redeem", f"enrolment {enrolment.id}, {moved} appointment(s)", None, chat_id
             )
-        return Redemption("ok", moved)
+        return Redemption("ok", moved, refused)
 
     def _move_pending(
         self, conn: Connection, enrolment_id: int, chat_id: int, now: datetime, moments_for: MomentsFor
-    ) -> int:
+    ) -> tuple[int, int]:
+        """Move the waiting appointments to the chat: (moved, refused).
+
+        A row that cannot be planned (`moments_for` raises ValueError with the reason, or its external
+        id was taken meanwhile) never fails the enrolment: it is left out and audited for staff.
+        """
         pa = s.pending_appointments.c
         rows = conn.execute(select(s.pending_appointments).where(pa.enrolment_id == enrolment_id)).all()
-        moved = 0
+        moved = refused = 0
         for row in rows:
             m = row._mapping
             start: datetime = m["start_at"]
-            if start > now:  # an appointment that passed while the code waited is dropped
-                new_id = conn.execute(
-                    insert(s.appointments)
-                    .values(
-                        chat_id=chat_id,
-                        type=m["type"],
-                        start_at=start,
-                        source="staff",
-                        external_id=m["external_id"],
-                        created_at=now,
-                    )
-                    .returning(s.appointments.c.id)
-                ).scalar_one()
-                insert_reminders(conn, new_id, moments_for(m["type"], start))
+            if start <= now:  # an appointment that passed while the code waited is dropped
+                continue
+            try:
+                with conn.begin_nested():
+                    self._move_one(conn, m, chat_id, now, moments_for)
                 moved += 1
+            except (ValueError, ArithmeticError, LookupError, IntegrityError) as exc:
+                refused += 1
+                reason = (
+                    str(exc) if isinstance(exc, ValueError) else f"cannot plan its reminders ({type(exc).__name__})"
+                )
+                external = f" ({m['external_id']})" if m["external_id"] else ""
+                detail = f"enrolment {enrolment_id}: waiting appointment {m['id']}{external} not planned: {reason}"
+                write_audit(conn, now, None, REFUSED_AT_ENROLMENT, detail, None, chat_id)
         conn.execute(delete(s.pending_appointments).where(pa.enrolment_id == enrolment_id))
-        return moved
+        return moved, refused
+
+    def _move_one(self, conn: Connection, m: Any, chat_id: int, now: datetime, moments_for: MomentsFor) -> None:
+        external_id = m["external_id"]
+        if external_id is not None:
+            taken = select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)
+            if conn.execute(taken).first() is not None:
+                raise ValueError(f"external_id {external_id!r} belongs to another patient's appointment")
+        moments = list(moments_for(m["type"], m["start_at"]))  # raises ValueError for what cannot be planned
+        new_id = conn.execute(
+            insert(s.appointments)
+            .values(
+                chat_id=chat_id,
+                type=m["type"],
+                start_at=m["start_at"],
+                source="staff",
+                external_id=external_id,
+                created_at=now,
+            )
+            .returning(s.appointments.c.id)
+        ).scalar_one()
+        insert_reminders(conn, new_id, moments)
 
     def purge_enrolments(self, now: datetime) -> int:
         """Delete codes that expired unredeemed, with their waiting appointments; return how many codes."""
@@ -455,8 +494,15 @@ class StaffQueries:
         return min(times) if times else None
 
 
+SCRUBBED = "detail deleted with the patient's data (/stop)"
+
+
 def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
-    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat id in audit entries."""
+    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat in audit entries.
+
+    An audit entry about the chat keeps what was done, when and by whom, but loses the chat and its
+    detail (which may name an appointment's id, type or external id): nothing of the patient is left.
+    """
     e = s.enrolments.c
     linked = select(e.id).where(e.chat_id == chat_id)
     conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
@@ -466,23 +512,52 @@ def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
         "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
         "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
         "audit_references": conn.execute(
-            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None)
+            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None, detail=SCRUBBED)
         ).rowcount,
     }
 
 
-def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Part of `Storage.export_chat`: enrolment links and broadcast deliveries of the chat (no code hashes)."""
-    e, o = s.enrolments.c, s.outbox.c
-    enrolments = conn.execute(
-        select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.chat_id == chat_id).order_by(e.id)
-    ).all()
-    deliveries = conn.execute(
-        select(o.broadcast_id, o.status, o.sent_at).where(o.chat_id == chat_id).order_by(o.id)
-    ).all()
-    audit = conn.execute(select(s.audit_log.c.at, s.audit_log.c.action).where(s.audit_log.c.chat_id == chat_id)).all()
+def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, Any]:
+    """Part of `Storage.export_chat`: every stored field of the staff tables about the chat (no secrets).
+
+    Its enrolments (with the keyed hash of the hospital patient number linked to them, and any
+    appointment still waiting), its broadcast deliveries and the audit entries about it; and, when the
+    chat is a staff member's, what they did: audit entries, broadcasts, enrolment codes, console
+    sign-ins and sign-offs (secrets of live sessions left out).
+    """
+    e, o, a = s.enrolments.c, s.outbox.c, s.audit_log.c
+    linked = select(e.id).where(e.chat_id == chat_id)
+    pi, pa = s.patient_identifiers.c, s.pending_appointments.c
+    links, sessions = s.console_links.c, s.console_sessions.c
+    b = s.broadcasts.c
+
+    def rows(query: Select[Any]) -> list[dict[str, Any]]:
+        return [plain(r) for r in conn.execute(query).all()]
+
     return {
-        "enrolments": [plain(r) for r in enrolments],
-        "broadcast_deliveries": [plain(r) for r in deliveries],
-        "audit_references": [plain(r) for r in audit],
+        # Every field but the code's hash: a secret of the code, not data about the patient.
+        "enrolments": rows(
+            select(*(c for c in s.enrolments.c if c.name != "code_hash")).where(e.chat_id == chat_id).order_by(e.id)
+        ),
+        "hospital_patient_numbers": rows(
+            select(pi.enrolment_id, pi.identifier_hash).where(pi.enrolment_id.in_(linked)).order_by(pi.enrolment_id)
+        ),
+        "waiting_appointments": rows(select(s.pending_appointments).where(pa.enrolment_id.in_(linked)).order_by(pa.id)),
+        "broadcast_deliveries": rows(select(s.outbox).where(o.chat_id == chat_id).order_by(o.id)),
+        "audit_references": rows(select(s.audit_log).where(a.chat_id == chat_id).order_by(a.id)),
+        # When the chat is a staff member's: what they did.
+        "staff_audit_entries": rows(select(s.audit_log).where(a.actor == chat_id).order_by(a.id)),
+        "staff_broadcasts": rows(
+            select(s.broadcasts).where(or_(b.created_by == chat_id, b.report_chat_id == chat_id)).order_by(b.id)
+        ),
+        "staff_enrolments_created": rows(
+            select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.created_by == chat_id).order_by(e.id)
+        ),
+        "staff_console_links": rows(
+            select(links.created_at, links.expires_at, links.used_at).where(links.user_id == chat_id)
+        ),
+        "staff_console_sessions": rows(
+            select(sessions.created_at, sessions.last_seen_at).where(sessions.user_id == chat_id)
+        ),
+        "staff_concept_signoffs": rows(select(s.concept_signoffs).where(s.concept_signoffs.c.signed_by == chat_id)),
     }

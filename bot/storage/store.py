@@ -159,9 +159,9 @@ class Storage:
         with self.engine.begin() as conn:
             if conn.execute(select(s.patients.c.chat_id).where(s.patients.c.chat_id == chat_id)).first() is None:
                 raise UnknownPatient(chat_id)
-            if (
-                external_id is not None
-                and conn.execute(select(s.appointments.c.id).where(s.appointments.c.external_id == external_id)).first()
+            if external_id is not None and any(
+                conn.execute(select(table.c.id).where(table.c.external_id == external_id)).first()
+                for table in (s.appointments, s.pending_appointments)  # one waiting for a code counts too
             ):
                 raise DuplicateExternalId(external_id)
             try:

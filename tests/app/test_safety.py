@@ -82,6 +82,19 @@ async def test_a_crashing_handler_still_gives_spoed_and_112(tmp_path: Path, cloc
         reply.assert_contains("Er ging iets mis", "06 25 71 60 27", "112")
 
 
+async def test_after_a_crash_no_later_handler_answers_the_same_update(tmp_path: Path, clock: ManualClock) -> None:
+    # Issue 25, finding 10: the question search (group 0) answered a message after the fallback already had.
+    async with running_bot(tmp_path, clock, fail_on_handler_errors=False) as chat:
+
+        async def broken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            raise RuntimeError("boom")
+
+        chat.assembly.app.add_handler(MessageHandler(filters.Regex("^crash"), broken), group=-1)
+        reply = await chat.say(PATIENT, "crash: hoe lang duurt de mri?")
+        reply.assert_count(1).assert_contains("Er ging iets mis", "112").assert_not_contains("30 minuten")
+        (await chat.say(PATIENT, "hoe lang duurt de mri?")).assert_count(1).assert_contains("30 minuten")
+
+
 # A weekday night and a weekday morning within office hours. In the future: the reminder timer's job
 # queue runs on real time, and a job armed in the real past fires during the test.
 TUESDAY_00_30 = datetime(2027, 6, 1, 0, 30, tzinfo=AMSTERDAM)

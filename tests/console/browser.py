@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 
 from bot.console.app import build_console_app
+from bot.console.cli import SERVER_OPTIONS
 from bot.console.web import ConsoleContext
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,7 +89,7 @@ def console_server(ctx: ConsoleContext) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(build_console_app(ctx), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(build_console_app(ctx), lifespan="off", **SERVER_OPTIONS)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="console-server")
     thread.start()

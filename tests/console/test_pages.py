@@ -64,33 +64,47 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert "Vul een tekst in" in empty.text
 
 
-def test_csv_and_fhir_imports_report_each_row_and_change_nothing_the_second_time(
+def _without_unknown_patient(bundle: dict[str, object]) -> bytes:
+    """The test bundle without its entry for a patient number nobody enrolled with."""
+    entries = bundle["entry"]
+    assert isinstance(entries, list)
+    return json.dumps({**bundle, "entry": entries[:3]}).encode()
+
+
+def test_csv_and_fhir_imports_are_all_or_nothing_report_each_row_and_change_nothing_the_second_time(
     client: TestClient, ctx: ConsoleContext
 ) -> None:
     csrf = sign_in(client, ctx)
     subscribers(ctx, [1000])
     enrol_through_console(client, ctx, csrf, 2000, "MRN-1001")
-    files = {"file": ("appointments.csv", (DATA / "appointments.csv").read_bytes(), "text/csv")}
-    first = client.post("/appointments/import", data={"csrf": csrf}, files=files)
-    assert first.text.count('class="ok-row"') == 2 and first.text.count('class="bad-row"') == 1
-    assert "type must be one of" in first.text and "csv-1: added" in first.text
-    bundle = {"file": ("bundle.json", (DATA / "bundle.json").read_bytes(), "application/fhir+json")}
+    text = (DATA / "appointments.csv").read_text(encoding="utf-8")
+    files = {"file": ("appointments.csv", text.encode(), "text/csv")}
+    refused = client.post("/appointments/import", data={"csrf": csrf}, files=files)
+    assert refused.text.count('class="bad-row"') == 1 and "type must be one of" in refused.text
+    assert "Niets geïmporteerd" in refused.text and 'class="ok-row"' not in refused.text
+    assert ctx.storage.list_appointments() == []  # one bad row: nothing imported, as on the command line
+    fixed = {"file": ("appointments.csv", "\n".join(text.splitlines()[:3]).encode(), "text/csv")}
+    first = client.post("/appointments/import", data={"csrf": csrf}, files=fixed)
+    assert first.text.count('class="ok-row"') == 2 and "csv-1: added" in first.text
+    doc = json.loads((DATA / "bundle.json").read_text())
+    bundle = {"file": ("bundle.json", json.dumps(doc).encode(), "application/fhir+json")}
+    bad = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
+    assert "no enrolment has this patient number" in bad.text and "Niets geïmporteerd" in bad.text
+    bundle = {"file": ("bundle.json", _without_unknown_patient(doc), "application/fhir+json")}
     fhir = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
     assert "fhir-appt-1: added" in fhir.text and "fhir-appt-2: added" in fhir.text
-    assert fhir.text.count('class="bad-row"') == 1 and "no enrolment has this patient number" in fhir.text
     chats = {a.external_id: a.chat_id for a in ctx.storage.list_appointments()}
     assert chats == {"csv-1": 1000, "csv-2": 1000, "fhir-appt-1": 2000, "fhir-appt-2": 2000}
     types = {a.external_id: a.type for a in ctx.storage.list_appointments()}
     assert types["fhir-appt-1"] == "ct" and types["fhir-appt-2"] == "uitslag"
     reminders = {a.id: len(ctx.storage.reminders_of(a.id)) for a in ctx.storage.list_appointments()}
     again = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
-    assert "already present, unchanged" in again.text and "added" not in again.text
-    client.post("/appointments/import", data={"csrf": csrf}, files=files)
+    assert "already present, unchanged" in again.text and ": added" not in again.text
+    client.post("/appointments/import", data={"csrf": csrf}, files=fixed)
     assert {a.id: len(ctx.storage.reminders_of(a.id)) for a in ctx.storage.list_appointments()} == reminders
     # status cancelled cancels the appointment with that resource id
-    cancelling = json.loads((DATA / "bundle.json").read_text())
-    cancelling["entry"][1]["resource"]["status"] = "cancelled"
-    payload = {"file": ("cancel.json", json.dumps(cancelling).encode(), "application/json")}
+    doc["entry"][1]["resource"]["status"] = "cancelled"
+    payload = {"file": ("cancel.json", _without_unknown_patient(doc), "application/json")}
     cancelled = client.post("/appointments/import", data={"csrf": csrf}, files=payload)
     assert "fhir-appt-1: cancelled" in cancelled.text
     assert "fhir-appt-1" not in {a.external_id for a in ctx.storage.list_appointments(after=ctx.clock.now())}
@@ -184,9 +198,10 @@ def test_a_fhir_appointment_for_a_code_not_yet_used_waits_for_the_enrolment(
     card = client.post("/enrolment", data={"csrf": csrf, "identifier": "MRN-1001"})
     code = re.search(r"\?start=([A-Za-z0-9_-]{32})", card.text)
     assert code
-    bundle = {"file": ("bundle.json", (DATA / "bundle.json").read_bytes(), "application/fhir+json")}
+    doc = json.loads((DATA / "bundle.json").read_text())
+    bundle = {"file": ("bundle.json", _without_unknown_patient(doc), "application/fhir+json")}
     first = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
-    assert first.text.count("waiting for the patient") == 2 and first.text.count('class="bad-row"') == 1
+    assert first.text.count("waiting for the patient") == 2 and 'class="bad-row"' not in first.text
     again = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
     assert "waiting for the patient" not in again.text and again.text.count("already present, unchanged") == 2
     assert "wacht op inschrijving" in client.get("/appointments").text

@@ -17,14 +17,16 @@ def test_links_sessions_signoffs_identifiers_and_counts(storage: Storage) -> Non
     assert q.create_link("a" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
     assert q.create_link("b" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
     assert not q.create_link("c" * 64, 7, NOW, timedelta(minutes=5), 2, timedelta(minutes=15))
-    assert q.redeem_link("a" * 64, "s" * 64, "csrf", NOW).outcome == "ok"
-    assert q.redeem_link("a" * 64, "t" * 64, "csrf", NOW).outcome == "used"
-    assert q.redeem_link("b" * 64, "t" * 64, "csrf", NOW + timedelta(minutes=6)).outcome == "expired"
-    assert q.redeem_link("z" * 64, "t" * 64, "csrf", NOW).outcome == "unknown"
-    session = q.touch_session("s" * 64, NOW + timedelta(minutes=10), timedelta(minutes=30))
+    staff = frozenset({7})
+    assert q.redeem_link("a" * 64, "s" * 64, "csrf", NOW, staff).outcome == "ok"
+    assert q.redeem_link("a" * 64, "t" * 64, "csrf", NOW, staff).outcome == "used"
+    assert q.redeem_link("b" * 64, "t" * 64, "csrf", NOW + timedelta(minutes=6), staff).outcome == "expired"
+    assert q.redeem_link("z" * 64, "t" * 64, "csrf", NOW, staff).outcome == "unknown"
+    idle, lifetime = timedelta(minutes=30), timedelta(hours=12)
+    session = q.touch_session("s" * 64, NOW + timedelta(minutes=10), idle, lifetime)
     assert session is not None and session.user_id == 7 and session.csrf_token == "csrf"
-    assert q.touch_session("s" * 64, NOW + timedelta(minutes=41), timedelta(minutes=30)) is None
-    assert q.touch_session("s" * 64, NOW + timedelta(minutes=42), timedelta(minutes=30)) is None
+    assert q.touch_session("s" * 64, NOW + timedelta(minutes=41), idle, lifetime) is None
+    assert q.touch_session("s" * 64, NOW + timedelta(minutes=42), idle, lifetime) is None
 
     assert q.add_signoff("fever", "h" * 64, "Dr. X", date(2026, 12, 1), 7, NOW)
     assert not q.add_signoff("fever", "h" * 64, "Dr. Y", date(2026, 12, 2), 7, NOW)

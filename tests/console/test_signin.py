@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -14,8 +17,10 @@ from bot.clock import ManualClock
 from bot.console.app import build_console_app
 from bot.console.links import LINK_LIMIT, TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
-from tests.cli import run_bot
+from tests.app.helpers import free_port
+from tests.cli import clean_env, finish, run_bot, start_bot
 from tests.console.conftest import CONSOLE_URL, STAFF, STRANGER, csrf_of, sign_in
+from tests.console.helpers import subscribers
 
 
 def _open(client: TestClient, link: str) -> tuple[str, str]:
@@ -191,3 +196,117 @@ def test_compose_runs_the_console_on_loopback_and_the_package_ships_its_files() 
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
     assert set(data["bot.console"]) == {"templates/*.html", "static/*"}
     assert (root / "bot" / "console" / "static" / "htmx.min.js").stat().st_size > 30_000
+
+
+# Issue 25, finding 8 and the session parts of 10: the sign-in limiter, lifetimes, Secure by scheme.
+
+
+def _junk(client: TestClient, times: int, **headers: str) -> list[int]:
+    return [client.post("/signin", data={"csrf": "x", "token": "y"}, headers=headers).status_code for _ in range(times)]
+
+
+def _sign_in_with_a_link(client: TestClient, ctx: ConsoleContext, **headers: str) -> int:
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STAFF, ctx.clock.now())
+    csrf, token = _open(client, link)
+    return client.post(
+        "/signin", data={"csrf": csrf, "token": token}, headers=headers, follow_redirects=False
+    ).status_code
+
+
+def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(client: TestClient) -> None:
+    answers = [_junk(client, 1, **{"X-Forwarded-For": f"198.51.100.{n}"})[0] for n in range(12)]
+    assert answers[:10] == [403] * 10 and answers[-1] == 429  # one peer, whatever it claims
+
+
+def test_junk_never_blocks_a_valid_link_and_failures_expire(client: TestClient, ctx: ConsoleContext) -> None:
+    assert _junk(client, 12)[-1] == 429
+    assert _sign_in_with_a_link(client, ctx) == 303  # same address, over its limit: a real link still works
+    client.cookies.clear()
+    ctx.clock.advance(timedelta(seconds=61))
+    assert _junk(client, 1) == [403]  # forgotten after the window
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_count(ctx: ConsoleContext) -> None:
+    proxied = dataclasses.replace(
+        ctx, settings=dataclasses.replace(ctx.settings, console_trusted_proxies=(ip_network("10.0.0.0/24"),))
+    )
+    app = build_console_app(proxied)
+    with TestClient(app, base_url=CONSOLE_URL, client=("10.0.0.7", 40000)) as client:
+        prober = {"X-Forwarded-For": "203.0.113.5"}
+        assert _junk(client, 12, **prober)[-1] == 429
+        # The prober cannot pose as someone else either: the proxy appends the address it saw.
+        assert _junk(client, 1, **{"X-Forwarded-For": "192.0.2.1, 203.0.113.5"}) == [429]
+        assert _junk(client, 1, **{"X-Forwarded-For": "192.0.2.44"}) == [403]
+        assert _sign_in_with_a_link(client, proxied, **{"X-Forwarded-For": "192.0.2.44"}) == 303
+
+
+def test_a_sign_in_of_someone_no_longer_staff_is_audited_as_refused(ctx: ConsoleContext, client: TestClient) -> None:
+    link = create_signin_link(ctx.queries, CONSOLE_URL, STRANGER, ctx.clock.now())
+    csrf, token = _open(client, link)
+    assert client.post("/signin", data={"csrf": csrf, "token": token}).status_code == 403
+    actions = [(e.action, e.detail) for e in ctx.storage.staff.audit_entries() if e.actor == STRANGER]
+    assert ("console-signin-refused", "not in STAFF_USER_IDS") in actions
+    assert "console-signin" not in [action for action, _ in actions]
+    with ctx.storage.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM console_sessions").scalar_one() == 0
+
+
+def test_a_session_ends_after_its_lifetime_however_busy(ctx: ConsoleContext, client: TestClient) -> None:
+    sign_in(client, ctx)
+    for _ in range(ctx.settings.console_session_hours * 3 - 1):
+        ctx.clock.advance(timedelta(minutes=20))
+        assert client.get("/enrolment").status_code == 200
+    ctx.clock.advance(timedelta(minutes=20))
+    assert client.get("/enrolment").status_code == 403
+    assert "session ended after its lifetime" in [e.detail for e in ctx.storage.staff.audit_entries()]
+
+
+def test_the_progress_poll_does_not_keep_an_unattended_session_alive(ctx: ConsoleContext, client: TestClient) -> None:
+    subscribers(ctx, [1001])
+    csrf = sign_in(client, ctx)
+    form = {"csrf": csrf, "kind": "text", "text": "Hallo", "audience": "all"}
+    report = client.post("/broadcasts/confirm", data=form, follow_redirects=False).headers["location"]
+    for _ in range(ctx.settings.console_idle_minutes - 1):  # the page polls itself while nobody is at the desk
+        ctx.clock.advance(timedelta(minutes=1))
+        assert client.get(f"{report}/progress", headers={"HX-Request": "true"}).status_code == 200
+    ctx.clock.advance(timedelta(minutes=1))
+    assert client.get(f"{report}/progress").status_code == 403
+
+
+@pytest.mark.parametrize(("url", "secure"), [("http://console.example", False), ("https://127.0.0.1:8443", True)])
+def test_the_secure_flag_follows_the_scheme_of_console_url(ctx: ConsoleContext, url: str, secure: bool) -> None:
+    public = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, console_url=url))
+    with TestClient(build_console_app(public), base_url=url) as client:
+        link = create_signin_link(public.queries, url, STAFF, public.clock.now())
+        page = client.get(link.removeprefix(url))
+        token = re.search(r'name="token" value="([^"]+)"', page.text)
+        assert token
+        response = client.post(
+            "/signin", data={"csrf": csrf_of(page.text), "token": token.group(1)}, follow_redirects=False
+        )
+        cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("console_session="))
+        assert ("Secure" in cookie) is secure
+
+
+async def test_the_served_console_ignores_a_spoofed_forwarded_address_from_loopback(tmp_path: Path) -> None:
+    # uvicorn trusted X-Forwarded-For from 127.0.0.1: each junk request could pose as a new address.
+    port = free_port()
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", STAFF_USER_IDS=str(STAFF))
+    process = await start_bot("console", "--port", str(port), env=env)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(600):  # the console starts in seconds; under load in tens of seconds
+                try:
+                    await client.get("/nowhere")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+            answers = []
+            for n in range(12):
+                spoofed = {"X-Forwarded-For": f"198.51.100.{n}"}
+                answers.append(
+                    (await client.post("/signin", data={"csrf": "x", "token": "y"}, headers=spoofed)).status_code
+                )
+    finally:
+        await finish(process, stop=True)
+    assert answers[:10] == [403] * 10 and answers[-1] == 429

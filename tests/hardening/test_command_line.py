@@ -51,6 +51,8 @@ def db(tmp_path: Path) -> str:
         ("TELEGRAM_BASE_URL", "127.0.0.1:8081/bot", "TELEGRAM_BASE_URL must be an http:// or https:// URL"),
         ("INBOX_KEY", "hunter2", "INBOX_KEY must be Fernet keys"),  # the value itself is never printed
         ("INBOX_PURGE_DAYS", "0", "INBOX_PURGE_DAYS must be from 1 to 3650"),
+        ("JSON_MAX_DEPTH", "0", "JSON_MAX_DEPTH must be from 8 to 512"),
+        ("CONSOLE_TRUSTED_PROXIES", "proxy.example", "CONSOLE_TRUSTED_PROXIES must be IP addresses or networks"),
     ],
 )
 @pytest.mark.parametrize("command", [("run",), ("privacy", "purge"), ("enroll", "--bot", "b")], ids=" ".join)

@@ -42,6 +42,18 @@ async def test_a_time_skipped_by_daylight_saving_is_asked_again_not_moved(chat: 
     (await chat.say(PATIENT, "03:30")).assert_contains("Klopt dit? MRI-scan: zondag 28 maart, 03:30.")
 
 
+async def test_afspraak_refuses_a_year_typo_as_every_way_in_does(chat: Chat) -> None:
+    # Issue 25, finding 2: the same rule as the console and the command line (at most two years ahead).
+    await chat.say(PATIENT, "/afspraak")
+    await chat.press(PATIENT, "Akkoord")
+    await chat.press(PATIENT, "MRI-scan")
+    (await chat.say(PATIENT, "10-12-2062 om 10:00")).assert_contains("meer dan twee jaar").assert_not_contains(
+        "Klopt het:"
+    )
+    (await chat.say(PATIENT, "10-12-2026 om 10:00")).assert_contains("Klopt dit? MRI-scan: donderdag 10 december")
+    assert chat.assembly.services.storage.list_appointments() == []
+
+
 async def test_a_long_broadcast_is_refused_with_the_limit_not_cut(tmp_path: Path, clock: ManualClock) -> None:
     async with staff_bot(tmp_path, clock) as chat:
         await chat.say(STAFF, "/bericht")

@@ -32,6 +32,21 @@ async def test_a_rejected_token_is_never_printed(tmp_path: Path, how: str) -> No
     assert "InvalidToken" in output.splitlines()[-1]
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["4242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1", "123456789:short-secret", "7:x9"],
+    ids=["four-digit-id", "short-secret", "tiny"],
+)
+async def test_a_rejected_token_of_any_shape_is_never_printed(tmp_path: Path, token: str) -> None:
+    # Issue 25, finding 7: the pattern assumed a full-length token; the token is now redacted by value.
+    async with FakeBotApi() as fake:
+        wrong = fake.base_url.replace("/bot", "/nobot")
+        env = clean_env(TELEGRAM_BOT_TOKEN=token, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
+        code, output = await finish(await start_bot("run", "--base-url", wrong, env=env))
+    assert code != 0 and "InvalidToken" in output.splitlines()[-1]
+    assert token not in output and token.split(":")[1] not in output.replace("<redacted>", "")
+
+
 @pytest.mark.parametrize("salt", ["", "levermetastasen-bot"], ids=["empty", "public-default"])
 async def test_without_a_salt_a_random_one_is_made_once_and_kept(tmp_path: Path, salt: str) -> None:
     db = tmp_path / "bot.db"

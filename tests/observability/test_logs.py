@@ -11,7 +11,16 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.observability.logs import JsonFormatter, PlainFormatter, TokenRedactingFilter, configure_logging, redact
+from bot.observability.logs import (
+    JsonFormatter,
+    PlainFormatter,
+    RedactingStream,
+    TokenRedactingFilter,
+    configure_logging,
+    redact,
+    redact_values,
+    secrets_of,
+)
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 URL = f"https://api.telegram.org/bot{TOKEN}/sendMessage"
@@ -157,3 +166,41 @@ def test_configure_logging_plain_text(capsys: pytest.CaptureFixture[str]) -> Non
     line = err.strip()
     assert " INFO bot.test: visible https://api.telegram.org/bot<redacted>/sendMessage" in line
     assert datetime.fromisoformat(line.split(" ", 1)[0]).tzinfo is not None
+
+
+@pytest.fixture
+def known_secrets() -> Iterator[None]:
+    """redact_values is process-wide: put the known values back after the test."""
+    from bot.observability import logs
+
+    before = logs._values
+    try:
+        yield
+    finally:
+        logs._values = before
+
+
+def test_secrets_are_redacted_by_value_in_records_tracebacks_and_standard_error(known_secrets: None) -> None:
+    # Issue 25, finding 7: the token whatever its shape, and the other secrets of the environment.
+    env = {
+        "TELEGRAM_BOT_TOKEN": "42:tiny-secret",
+        "WEBHOOK_SECRET": "hook-Secret-1",
+        "INBOX_KEY": "inbox key 2",
+        "PATIENT_ID_KEY": "pid/key+3",
+        "DATABASE_URL": "postgresql+psycopg://bot:pg-Pass-4@db:5432/bot",
+    }
+    redact_values(secrets_of(env))
+    leaked = ["42:tiny-secret", "tiny-secret", "hook-Secret-1", "inbox key 2", "pid%2Fkey%2B3", "pg-Pass-4"]
+    for formatter in (PlainFormatter(), JsonFormatter()):
+        logger, stream = make_logger(formatter)
+        logger.warning("calling %s with %s", "https://api.example/bot42:tiny-secret/getMe", env["WEBHOOK_SECRET"])
+        try:
+            raise ValueError(f"bad key {env['PATIENT_ID_KEY']} and {env['INBOX_KEY']}")
+        except ValueError:
+            logger.exception("failed with %s", "pid%2Fkey%2B3")
+        out = stream.getvalue()
+        assert all(secret not in out for secret in leaked) and "<redacted>" in out
+    buffer = io.StringIO()
+    RedactingStream(buffer).write("Traceback: InvalidToken: The token `42:tiny-secret` was rejected; pg-Pass-4\n")
+    assert all(secret not in buffer.getvalue() for secret in leaked)
+    assert redact("two letters ab and a time 12:30 stay") == "two letters ab and a time 12:30 stay"

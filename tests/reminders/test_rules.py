@@ -192,3 +192,18 @@ def test_every_time_function_needs_aware(rules: ReminderRules) -> None:
     with pytest.raises(ValueError, match="aware"):
         reminder_moments(rules, "ct", datetime(2026, 12, 1, 10), ams(2026, 1, 1))  # noqa: DTZ001
     assert timedelta(0) == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(9999, 12, 31, 23, 30, tzinfo=AMSTERDAM),  # its quiet hours end on 1 January 10000
+        datetime(9999, 12, 31, 23, 30, tzinfo=UTC),  # its local day is already past the calendar
+        datetime(1, 1, 1, 9, 0, tzinfo=UTC),  # "the day before" is before the calendar
+    ],
+)
+def test_planning_never_overflows_at_the_ends_of_the_calendar(rules: ReminderRules, start: datetime) -> None:
+    # Issue 25, finding 1: a stored "open end" 9999-12-31 made every enrolment with it fail.
+    now = datetime(1, 1, 1, 0, 0, tzinfo=UTC)
+    for kind in rules.types:
+        assert all(due < start for _, due in reminder_moments(rules, kind, start, now))

@@ -30,13 +30,13 @@ def test_enroll_then_appointment_for_the_code_then_redeem(
     code = re.search(r"start=([A-Za-z0-9_-]+)", out)
     assert code and (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
     when = local(datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d 10:00")
-    assert main(["appointments", "add", "--patient", code.group(1), "--type", "mri", "--at", when]) == 0
+    assert main(["appointments", "add", f"--patient={code.group(1)}", "--type", "mri", "--at", when]) == 0
     assert "kept for enrolment" in capsys.readouterr().out
     storage = open_storage(db)
     now = datetime.now(UTC)
     assert storage.staff.redeem_enrolment(code_hash(code.group(1)), 5, "nl", now, lambda k, s: []).appointments == 1
     # After redemption the same code reaches the linked chat directly.
-    assert main(["appointments", "add", "--patient", code.group(1), "--type", "ct", "--at", when]) == 0
+    assert main(["appointments", "add", f"--patient={code.group(1)}", "--type", "ct", "--at", when]) == 0
     assert sorted(a.type for a in storage.list_appointments(chat_id=5)) == ["ct", "mri"]
     assert main(["appointments", "add", "--patient", "x" * 32, "--type", "ct", "--at", when]) == 1
 

@@ -8,14 +8,14 @@ import os
 import re
 import shutil
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app.handlers.staff import STAFF_COMMANDS, install_sighup
 from bot.app.telegram_io import to_markup
-from bot.clock import ManualClock, local
+from bot.clock import AMSTERDAM, ManualClock, local
 from bot.sending import Button
 from bot.settings import ROOT
 from bot.staff.enrolment import EnrolmentService, new_code
@@ -214,3 +214,32 @@ async def test_sighup_reloads_and_tells_staff(tmp_path: Path, clock: ManualClock
         chapter = chat.assembly.services.knowledge.current.catalog.content.chapter("de-lever")
         assert chapter is not None and chapter.title == "De lever (nieuw)"
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+
+async def test_waiting_appointments_that_cannot_be_planned_never_block_the_enrolment(chat: Chat) -> None:
+    # Issue 25, findings 1 and 3: an "open end" 9999-12-31 and an external id another chat took since
+    # were stored waiting for the code (as before the checks); "Akkoord" answered "Er ging iets mis".
+    storage = chat.assembly.services.storage
+    now = chat.clock.now()
+    storage.upsert_patient(PATIENT + 1, "nl", now, consent_at=now)
+    enrolments = EnrolmentService(storage, chat.clock)
+    created = enrolments.create(STAFF)
+    open_end = datetime(9999, 12, 31, 23, 30, tzinfo=AMSTERDAM)
+    storage.staff.add_pending_appointment(created.enrolment.id, "mri", open_end, now, "HIX-OPEN")
+    storage.staff.add_pending_appointment(created.enrolment.id, "ct", now + timedelta(days=3), now, "HIX-TAKEN")
+    storage.staff.add_pending_appointment(created.enrolment.id, "pet", now + timedelta(days=4), now, "HIX-GOOD")
+    with storage.engine.begin() as conn:  # another chat got HIX-TAKEN meanwhile (data from before the checks)
+        conn.exec_driver_sql(
+            "INSERT INTO appointments (chat_id, type, start_at, source, external_id, created_at) "
+            "VALUES (?, 'ct', ?, 'staff', 'HIX-TAKEN', ?)",
+            (PATIENT + 1, (now + timedelta(days=5)).astimezone(UTC).replace(tzinfo=None), now.replace(tzinfo=None)),
+        )
+    await chat.say(PATIENT, f"/start {created.code}")
+    done = await chat.press(PATIENT, "Akkoord")
+    done.assert_contains("ingeschreven", "1 afspraak").assert_not_contains("Er ging iets mis")
+    assert [a.external_id for a in storage.list_appointments(chat_id=PATIENT)] == ["HIX-GOOD"]
+    refused = storage.staff.audit_entries_of("enrol-appointment-refused", now - timedelta(days=1))
+    details = sorted(entry.detail for entry in refused)
+    assert len(details) == 2 and all(entry.chat_id == PATIENT for entry in refused)
+    assert "HIX-OPEN" in details[0] and "more than two years ahead" in details[0]
+    assert "HIX-TAKEN" in details[1] and "belongs to another patient" in details[1]

@@ -30,6 +30,7 @@ from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.dates import example_when, format_day, format_when
 from bot.reminders.ics import appointment_ics
 from bot.reminders.parsing import ParsedTime, mentions_date_or_time, parse_appointment_time
+from bot.reminders.validation import PAST, check_start
 from bot.replying.compose import not_an_answer
 from bot.sending import Button, Document
 from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
@@ -267,9 +268,11 @@ class AppointmentHandlers:
             return
         lang = context.lang
         now = self.services.clock.now()
-        if when <= now:
+        refused = check_start(when, now)  # the rules every way in shares (bot.reminders.validation)
+        if refused:
             context.state.appointment = draft.at("when", now)
-            await self._say(update, context.t("appt_past", example=self._example(context)))
+            key = "appt_past" if refused == PAST else "appt_too_far"
+            await self._say(update, context.t(key, example=self._example(context)))
             return
         label = html.escape(self._type_label(draft.type, lang))
         keyboard = [

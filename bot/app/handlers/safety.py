@@ -124,7 +124,13 @@ class SafetyHandlers:
         raise ApplicationHandlerStop
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log the failure (never the message text) and still give the patient the spoed lines."""
+        """Log the failure (never the message text), still give the patient the spoed lines, and end the update.
+
+        python-telegram-bot goes on to the next handler group after an error; a later handler (the
+        question search, say) would then answer the same message a second time, after the fallback.
+        The fallback is this update's answer: `ApplicationHandlerStop` from here ends it (an alarm
+        reply sent before the crash stays sent; it went out first).
+        """
         error = context.error
         chat = update.effective_chat if isinstance(update, Update) else None
         if isinstance(error, TelegramError):
@@ -152,6 +158,7 @@ class SafetyHandlers:
                 await context.bot.send_message(chat.id, text)
         except Exception as exc:  # the fallback itself failed; nothing more we can do than log
             log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))
+        raise ApplicationHandlerStop
 
 
 def alarm_answered(update: Update, context: Context) -> bool:

@@ -223,6 +223,10 @@ class StaffHandlers:
         context.state.lang = lang
         self.services.languages.remember(chat.id, lang)
         log.info("enrolment redeemed chat=%s appointments=%d", hash_chat_id(chat.id), result.appointments)
+        if result.refused:  # the patient is enrolled; staff find the rows on the console's appointments page
+            log.warning(
+                "enrolment: %d waiting appointment(s) not planned chat=%s", result.refused, hash_chat_id(chat.id)
+            )
         text = context.staff_t("enrol_done")
         if result.appointments:
             text += "\n\n" + context.staff_t("enrol_done_appointments", count=result.appointments)
