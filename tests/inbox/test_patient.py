@@ -293,3 +293,8 @@ async def test_a_press_while_the_database_is_locked_loses_nothing(tmp_path: Path
         assert SEND in [b.label for b in chat.fake.message(PATIENT, shown.message_id).flat_buttons]  # still there
         (await chat.press(PATIENT, SEND)).assert_contains("Uw vraag is naar het HPB team gestuurd")
         assert stored_texts(chat) == [UNKNOWN]
+
+
+async def test_help_names_vraag_only_when_questions_to_the_team_are_on(chat: Chat, keyless: Chat) -> None:
+    (await chat.say(PATIENT, "/help")).assert_contains("/vraag", "Het team antwoordt hier")
+    (await keyless.say(PATIENT, "/help")).assert_not_contains("/vraag")

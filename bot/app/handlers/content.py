@@ -87,7 +87,10 @@ class ContentHandlers:
         """How the bot works and its commands."""
         if update.effective_message:
             ui = self.services.knowledge.current.catalog.ui
-            view = View([context.t("help")], [[menu_button(ui, context.lang)]])
+            text = context.t("help")
+            if self.services.inbox is not None:  # questions to the team are on (INBOX_KEY)
+                text = f"{text}\n\n{context.t('help_team')}"
+            view = View([text], [[menu_button(ui, context.lang)]])
             await send_view(update.effective_message, view)
 
     async def contact(self, update: Update, context: Context) -> None:
