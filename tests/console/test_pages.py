@@ -52,7 +52,7 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert confirmed.status_code == 303
     report = client.get(confirmed.headers["location"])
     assert "0%" in report.text and 'hx-get="/broadcasts/1/progress"' in report.text
-    assert ctx.storage.staff.outbox_counts(1) == {"queued": 3}
+    assert ctx.storage.outbox.outbox_counts(1) == {"queued": 3}
     entry = ctx.storage.staff.audit_entries()[0]
     assert entry.action == "broadcast" and entry.actor == STAFF and "staff console" in entry.detail
     assert "spreekuur" not in entry.detail  # the audit keeps no message text

@@ -94,21 +94,21 @@ def test_cancel_skips_pending(storage: Storage) -> None:
     assert storage.cancel_appointment(appt_id, NOW)
     assert not storage.cancel_appointment(appt_id, NOW)
     assert {r.status for r in storage.reminders_of(appt_id)} == {"skipped"}
-    assert storage.next_due(LEASE) is None
+    assert storage.reminder_queue.next_due(LEASE) is None
 
 
 def test_claims_are_exclusive_and_leases_expire(storage: Storage) -> None:
     _patient_with_appointment(storage)
     due = NOW + timedelta(hours=1)
-    first = storage.claim_due(due, "one", LEASE)
+    first = storage.reminder_queue.claim_due(due, "one", LEASE)
     assert [c.reminder.rule for c in first] == ["a"]
-    assert storage.claim_due(due, "two", LEASE) == []
-    assert storage.next_due(LEASE) == due + LEASE
+    assert storage.reminder_queue.claim_due(due, "two", LEASE) == []
+    assert storage.reminder_queue.next_due(LEASE) == due + LEASE
     # "one" died after claiming: after the lease another instance takes over.
-    taken = storage.claim_due(due + LEASE, "two", LEASE)
+    taken = storage.reminder_queue.claim_due(due + LEASE, "two", LEASE)
     assert [c.reminder.id for c in taken] == [first[0].reminder.id]
-    assert not storage.finish_reminder(first[0].reminder.id, "one", "sent", due)
-    assert storage.finish_reminder(first[0].reminder.id, "two", "sent", due + LEASE)
+    assert not storage.reminder_queue.finish_reminder(first[0].reminder.id, "one", "sent", due)
+    assert storage.reminder_queue.finish_reminder(first[0].reminder.id, "two", "sent", due + LEASE)
     reminder = storage.get_reminder(first[0].reminder.id)
     assert reminder is not None and reminder.status == "sent" and reminder.sent_at == due + LEASE
     assert storage.mark_read(reminder.id, due + LEASE)
@@ -118,7 +118,7 @@ def test_a_claim_takes_at_most_limit_rows(storage: Storage) -> None:
     for chat_id in range(1, 6):
         _patient_with_appointment(storage, chat_id)
     due = NOW + timedelta(hours=1)
-    batches = [storage.claim_due(due, "one", LEASE, limit=2) for _ in range(4)]
+    batches = [storage.reminder_queue.claim_due(due, "one", LEASE, limit=2) for _ in range(4)]
     assert [len(b) for b in batches] == [2, 2, 1, 0]
     assert len({c.reminder.id for b in batches for c in b}) == 5
 
@@ -126,11 +126,13 @@ def test_a_claim_takes_at_most_limit_rows(storage: Storage) -> None:
 def test_release_for_retry(storage: Storage) -> None:
     _patient_with_appointment(storage)
     due = NOW + timedelta(hours=1)
-    (claimed,) = storage.claim_due(due, "one", LEASE)
-    assert storage.release_reminder(claimed.reminder.id, "one", due + timedelta(seconds=30), "RetryLater")
-    assert storage.next_due(LEASE) == due + timedelta(seconds=30)
-    assert storage.claim_due(due + timedelta(seconds=29), "one", LEASE) == []
-    assert len(storage.claim_due(due + timedelta(seconds=30), "one", LEASE)) == 1
+    (claimed,) = storage.reminder_queue.claim_due(due, "one", LEASE)
+    assert storage.reminder_queue.release_reminder(
+        claimed.reminder.id, "one", due + timedelta(seconds=30), "RetryLater"
+    )
+    assert storage.reminder_queue.next_due(LEASE) == due + timedelta(seconds=30)
+    assert storage.reminder_queue.claim_due(due + timedelta(seconds=29), "one", LEASE) == []
+    assert len(storage.reminder_queue.claim_due(due + timedelta(seconds=30), "one", LEASE)) == 1
 
 
 def test_miss_counts(storage: Storage) -> None:
