@@ -27,6 +27,7 @@ from bot.console.web import (
     render,
     staff_page,
 )
+from bot.reminders.rules import QuietHours
 from bot.sending import Keyboard
 from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
 from bot.storage.records import APPOINTMENT_TYPES, BroadcastSummary
@@ -57,10 +58,10 @@ def _audiences(ctx: ConsoleContext, lang: str) -> list[tuple[str, str]]:
     return [(value, audience_label(value, catalog.staff, catalog, lang)) for value in options]
 
 
-def _in_quiet_hours(ctx: ConsoleContext, now: datetime) -> bool:
-    """Whether a normal broadcast waits now: the schedule's quiet hours, as the bot's outbox reads them."""
+def _quiet_now(ctx: ConsoleContext, now: datetime) -> QuietHours | None:
+    """The schedule's quiet hours when a normal broadcast waits now (as the bot's outbox reads them), else None."""
     quiet = ctx.knowledge.current.catalog.reminder_rules.quiet_hours
-    return quiet is not None and quiet.contains(local(now).time().replace(tzinfo=None))
+    return quiet if quiet is not None and quiet.contains(local(now).time().replace(tzinfo=None)) else None
 
 
 async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **values: Any) -> Response:
@@ -81,7 +82,7 @@ async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **v
         chapters=chapters,
         history=history,
         max_text=MAX_TEXT,
-        quiet=_in_quiet_hours(ctx, now),
+        quiet=_quiet_now(ctx, now),
         **values,
     )
 

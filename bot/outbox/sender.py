@@ -134,7 +134,7 @@ class BroadcastSender:
         """Send until `stop_event` is set; sleep until the next row is due, a wake-up or the poll interval."""
         self._stop = stop_event
         try:
-            taken = await self.db(self.storage.outbox.release_outbox_claims, self.instance_id)
+            taken = await self.db(self.storage.outbox.release_claims, self.instance_id)
         except Exception:  # the database is away; the claims expire after the lease instead
             log.exception("outbox: could not take back earlier claims")
             taken = 0
@@ -163,7 +163,7 @@ class BroadcastSender:
         if self._inflight:
             await asyncio.shield(asyncio.gather(*self._inflight, return_exceptions=True))
         try:
-            await self.db.record(self.storage.outbox.release_outbox_claims, self.instance_id)
+            await self.db.record(self.storage.outbox.release_claims, self.instance_id)
         except Exception:  # the claims expire after the lease instead
             log.exception("outbox: could not give claims back")
 
@@ -192,7 +192,7 @@ class BroadcastSender:
         now = self.clock.now()
         quiet = self.in_quiet_hours(now)
         candidates = [self.poll]
-        due = await self.db(self.storage.outbox.next_outbox_due, self.lease, urgent_only=quiet)
+        due = await self.db(self.storage.outbox.next_due, self.lease, urgent_only=quiet)
         if due is not None:
             candidates.append((due - now).total_seconds())
         ends = self.quiet_ends(now)
@@ -206,7 +206,7 @@ class BroadcastSender:
         while not self._stop.is_set():
             now = self.clock.now()
             claimed = await self.db.claim(
-                self.storage.outbox.claim_outbox,
+                self.storage.outbox.claim,
                 self._unclaim,
                 now,
                 self.instance_id,
@@ -231,7 +231,7 @@ class BroadcastSender:
     def _unclaim(self, items: list[ClaimedOutbox]) -> None:
         """Give back rows claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
         for item in items:
-            self.storage.outbox.release_outbox(item.id, self.instance_id, None)
+            self.storage.outbox.release(item.id, self.instance_id, None)
 
     def _paused_for(self) -> float:
         return 0.0 if self.pacer is None else self.pacer.paused_for()
@@ -239,7 +239,7 @@ class BroadcastSender:
     async def _give_back(self, items: list[ClaimedOutbox]) -> None:
         retry_at = self.clock.now() + timedelta(seconds=self._paused_for())
         for item in items:
-            await self.db.record(self.storage.outbox.release_outbox, item.id, self.instance_id, retry_at, "paused")
+            await self.db.record(self.storage.outbox.release, item.id, self.instance_id, retry_at, "paused")
 
     async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
         broadcast = await self._broadcast(item.broadcast_id)  # before the slot: the send keeps its pace
@@ -269,7 +269,7 @@ class BroadcastSender:
         if not item.deliverable or rendered is None:
             reason = "opted-out" if not item.deliverable else "no-content"
             await self.db.record(
-                self.storage.outbox.finish_outbox, item.id, self.instance_id, "skipped", self.clock.now(), reason
+                self.storage.outbox.finish, item.id, self.instance_id, "skipped", self.clock.now(), reason
             )
             report.skipped += 1
             return
@@ -278,13 +278,13 @@ class BroadcastSender:
             await self.sender.send_message(item.chat_id, html, keyboard)
         except MaybeDelivered:
             await self.db.record(
-                self.storage.outbox.finish_outbox, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
+                self.storage.outbox.finish, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
             )
             log.warning("outbox %d for %s: Telegram's answer did not come; counted as sent", item.id, chat)
             report.sent += 1
         except Blocked:
             await self.db.record(
-                self.storage.outbox.finish_outbox, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
+                self.storage.outbox.finish, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
             )
             await self.db.record(self.storage.set_active, item.chat_id, False)
             log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
@@ -298,7 +298,7 @@ class BroadcastSender:
             await self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
         except SendError as exc:
             await self.db.record(
-                self.storage.outbox.finish_outbox,
+                self.storage.outbox.finish,
                 item.id,
                 self.instance_id,
                 "failed",
@@ -308,7 +308,7 @@ class BroadcastSender:
             log.warning("outbox %d for %s failed: %s", item.id, chat, type(exc).__name__)
             report.failed += 1
         else:
-            await self.db.record(self.storage.outbox.finish_outbox, item.id, self.instance_id, "sent", self.clock.now())
+            await self.db.record(self.storage.outbox.finish, item.id, self.instance_id, "sent", self.clock.now())
             report.sent += 1
 
     async def _retry_or_fail(
@@ -317,13 +317,11 @@ class BroadcastSender:
         now = self.clock.now()
         if item.attempts >= limit:
             await self.db.record(
-                self.storage.outbox.finish_outbox, item.id, self.instance_id, "failed", now, type(exc).__name__
+                self.storage.outbox.finish, item.id, self.instance_id, "failed", now, type(exc).__name__
             )
             report.failed += 1
             return
-        await self.db.record(
-            self.storage.outbox.release_outbox, item.id, self.instance_id, now + wait, type(exc).__name__
-        )
+        await self.db.record(self.storage.outbox.release, item.id, self.instance_id, now + wait, type(exc).__name__)
         report.retry += 1
 
     async def _report(self, summary: BroadcastSummary) -> None:

@@ -23,7 +23,7 @@ class OutboxQueries:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def outbox_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
+    def counts(self, broadcast_id: int | None = None) -> dict[str, int]:
         """Outbox rows per status (of one broadcast, or all)."""
         o = s.outbox.c
         query = select(o.status, func.count()).group_by(o.status)
@@ -44,7 +44,7 @@ class OutboxQueries:
             condition = and_(condition, o.broadcast_id.in_(urgent))
         return condition
 
-    def claim_outbox(
+    def claim(
         self, now: datetime, claimer: str, lease: timedelta, limit: int = 25, urgent_only: bool = False
     ) -> list[ClaimedOutbox]:
         """Atomically claim up to `limit` sendable outbox rows (oldest first), like `claim_due` for reminders."""
@@ -86,9 +86,7 @@ class OutboxQueries:
             deliverable=deliverable and m["consent_at"] is not None,
         )
 
-    def finish_outbox(
-        self, row_id: int, claimer: str, status: OutboxStatus, now: datetime, error: str | None = None
-    ) -> bool:
+    def finish(self, row_id: int, claimer: str, status: OutboxStatus, now: datetime, error: str | None = None) -> bool:
         """Record the outcome of a claimed row; False when the claim is no longer ours."""
         require_aware(now)
         values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
@@ -96,7 +94,7 @@ class OutboxQueries:
             values["sent_at"] = now
         return self._update_claim(row_id, claimer, values)
 
-    def release_outbox(self, row_id: int, claimer: str, not_before: datetime | None, error: str | None = None) -> bool:
+    def release(self, row_id: int, claimer: str, not_before: datetime | None, error: str | None = None) -> bool:
         """Give a claimed row back to the queue (retry at `not_before`)."""
         values = {"status": "queued", "not_before": not_before, "error": error, "claimed_by": None, "claimed_at": None}
         return self._update_claim(row_id, claimer, values)
@@ -109,7 +107,7 @@ class OutboxQueries:
             )
         return result.rowcount > 0
 
-    def release_outbox_claims(self, claimer: str) -> int:
+    def release_claims(self, claimer: str) -> int:
         """Requeue every row `claimer` holds (its own rows after a restart with the same instance id)."""
         o = s.outbox.c
         with self.engine.begin() as conn:
@@ -121,7 +119,7 @@ class OutboxQueries:
                 ).rowcount
             )
 
-    def next_outbox_due(self, lease: timedelta, urgent_only: bool = False) -> datetime | None:
+    def next_due(self, lease: timedelta, urgent_only: bool = False) -> datetime | None:
         """When the outbox has work next: the earliest queued row (or expired claim), or None."""
         o = s.outbox.c
         epoch = datetime(2000, 1, 1, tzinfo=UTC)

@@ -108,10 +108,10 @@ async def test_hard_crash_resends_only_the_unsent_rows_after_the_lease(
     subscribers(storage, clock, range(1, 21))
     _broadcast(storage, clock)
     # A sender that died hard: it claimed 10 rows and recorded 4 as sent before the process vanished.
-    dead = storage.outbox.claim_outbox(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
+    dead = storage.outbox.claim(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
     for row in dead[:4]:
         telegram.sent.append((0.0, row.chat_id, "sent before the crash"))
-        storage.outbox.finish_outbox(row.id, "outbox-dead", "sent", clock.now())
+        storage.outbox.finish(row.id, "outbox-dead", "sent", clock.now())
     survivor = make_sender(storage, telegram, clock, vtime, instance_id="outbox-new", lease=timedelta(minutes=2))
     await survivor.run_pending()
     assert len(telegram.sent) == 14  # the 6 claimed-but-unsent rows wait for the lease
@@ -126,7 +126,7 @@ async def test_restart_with_the_same_instance_id_takes_its_claims_back_at_once(
 ) -> None:
     subscribers(storage, clock, range(1, 6))
     _broadcast(storage, clock)
-    storage.outbox.claim_outbox(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
+    storage.outbox.claim(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
     sender = make_sender(storage, telegram, clock, vtime, instance_id="outbox-host", poll=0.01)
     stop = asyncio.Event()
     telegram.on_send = lambda n: stop.set() if n == 5 else None
@@ -142,7 +142,7 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
     subscribers(storage, clock, range(1, 11))
     _broadcast(storage, clock)
     started, release, returned = threading.Event(), threading.Event(), threading.Event()
-    claim, give_back = storage.outbox.claim_outbox, storage.outbox.release_outbox
+    claim, give_back = storage.outbox.claim, storage.outbox.release
 
     def slow_claim(*args: Any, **kwargs: Any) -> Any:
         if not started.is_set():
@@ -156,8 +156,8 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
         finally:
             returned.set()
 
-    monkeypatch.setattr(storage.outbox, "claim_outbox", slow_claim)
-    monkeypatch.setattr(storage.outbox, "release_outbox", counted_give_back)
+    monkeypatch.setattr(storage.outbox, "claim", slow_claim)
+    monkeypatch.setattr(storage.outbox, "release", counted_give_back)
     first = make_sender(storage, telegram, clock, vtime, instance_id="outbox-a", batch_size=2)
     task = asyncio.create_task(first.run(asyncio.Event()))
     assert await asyncio.to_thread(started.wait, 5)
