@@ -1,7 +1,7 @@
 """Texts (or other values) per language, and the one rule for a language that has none: Dutch.
 
-Every "this in the chat's language, else Dutch" in the bot goes through `in_lang` or `text_in`, so the
-fallback is written once. A value that is missing or empty in `lang` falls back; Dutch itself must be
+Every "this in the chat's language, else Dutch" in the bot goes through `in_lang`, `text_in` or
+`known_lang`, so the fallback is written once. A value that is missing or empty in `lang` falls back; Dutch itself must be
 there (the loaders require it), so a missing Dutch value is a `KeyError`, never a silent blank.
 """
 
@@ -16,6 +16,11 @@ DUTCH = "nl"
 
 # A value per language code ("nl", "en"): `Localized[str]` for a text, `Localized[tuple[str, ...]]` for names.
 Localized = Mapping[str, T]
+
+
+def known_lang(values: Mapping[str, object], lang: str) -> str:
+    """`lang` when `values` has it, else Dutch: for several tables read in one language."""
+    return lang if lang in values else DUTCH
 
 
 def in_lang(values: Localized[T], lang: str) -> T:

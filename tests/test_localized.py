@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.localized import in_lang, text_in
+from bot.localized import in_lang, known_lang, text_in
 
 
 def test_a_value_in_the_language_asked_for_else_dutch() -> None:
@@ -24,3 +24,9 @@ def test_a_key_of_a_table_per_language() -> None:
     assert text_in(texts, "a", "de") == "een"
     with pytest.raises(KeyError):
         text_in(texts, "c", "en")
+
+
+def test_a_language_the_tables_have_else_dutch() -> None:
+    days = {"nl": ("maandag",), "en": ("Monday",)}
+    assert known_lang(days, "en") == "en"
+    assert known_lang(days, "de") == "nl"

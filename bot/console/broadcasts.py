@@ -22,6 +22,7 @@ from bot.console.web import (
     Staff,
     field_text,
     form_of,
+    lang_of,
     plain_error,
     redirect,
     render,
@@ -65,7 +66,7 @@ def _quiet_now(ctx: ConsoleContext, now: datetime) -> QuietHours | None:
 
 
 async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **values: Any) -> Response:
-    lang = "en" if request.cookies.get("console_lang") == "en" else "nl"
+    lang = lang_of(request)
     now = ctx.clock.now()
     audiences = []
     for value, label in _audiences(ctx, lang):

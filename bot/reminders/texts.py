@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks
-from bot.localized import in_lang
+from bot.localized import in_lang, known_lang
 from bot.reminders.dates import format_when
 from bot.reminders.rules import ReminderRules
 from bot.sending import Button, Keyboard
@@ -16,7 +16,7 @@ def render_reminder(
     rules: ReminderRules, appointment: Appointment, reminder_id: int, lang: str
 ) -> tuple[str, Keyboard]:
     """The reminder message for `appointment` in `lang` (folder facts stay Dutch) and its buttons."""
-    lang = lang if lang in rules.templates else "nl"
+    lang = known_lang(rules.templates, lang)
     type_rules = rules.for_type(appointment.type)
     type_label = in_lang(type_rules.label, lang)
     when = format_when(appointment.start_at, lang)
