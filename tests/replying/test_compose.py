@@ -230,7 +230,7 @@ def test_a_feeling_gets_a_human_word_and_the_folders_support_route_without_112(
     "text",
     [
         "kan het kwaad dat ik zo vaak naar de wc moet?",
-        "Kan het kwaad dat ik me zo voel?",
+        "Is het normaal dat ik me zo eenzaam voel?",
     ],
 )
 def test_a_feeling_in_a_question_the_folder_does_not_answer_ends_with_the_spoed_line(
