@@ -148,8 +148,8 @@ class QueryReader:
         for position in positions:
             factor = CONTEXT_WEIGHT if position in context else ASK_WORD_WEIGHT if position in asking else 1.0
             if position in described.tokens:
-                for term in described.tokens[position]:
-                    tokens.append(Token(term, factor))
+                for candidates in described.tokens[position]:
+                    tokens.append(Token(candidates, factor))
                     at.append(position)
                 continue
             at.append(position)

@@ -89,6 +89,7 @@ def build_readers(
 
 
 def _respeller(content: Content, vocab: SearchVocabulary, lexicon: set[str]) -> Respeller:
+    """The respeller of the folder's words, with the acronyms a run of spoken letter names may spell."""
     acronyms = {m.lower() for c in content.chapters for t in (c.title, c.text) for m in _ACRONYM.findall(t)}
     # Short keywords too ("seh", "metc"): nobody spells out a real word letter by letter, so "kuur" does no harm.
     acronyms |= {

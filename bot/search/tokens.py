@@ -6,7 +6,7 @@ completes). The question reader (`query.py`) makes a token of each content word 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bot.search.build import IndexData
 from bot.search.readers import Candidate, Candidates
@@ -67,8 +67,8 @@ class QuestionWords:
     lang: QueryLang
     verbs: Verbs
     stems: set[str]  # the stems of its topic words
-    every: set[str] = field(default_factory=set)  # the stems of all its words
-    all_stems: list[str] = field(default_factory=list)  # ... in order
+    every: set[str]  # the stems of all its words
+    all_stems: list[str]  # ... in order
 
 
 class TokenMaker:
