@@ -61,6 +61,7 @@ _CONTEXT_KEYS = {
     "returned",
     "present",
     "again",
+    "come_true",
     "normal_below",
 }
 _LEXICON_KEYS = {"languages", "min_zipf"}
@@ -217,6 +218,7 @@ class ContextCues:
     returned: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     again: tuple[tuple[str, ...], ...] = ()
+    come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
 
 
@@ -531,6 +533,7 @@ def _context(root: LineDict, check: _Checker, concept_ids: set[str]) -> ContextC
         returned=word_set("returned"),
         present=word_set("present"),
         again=phrases("again"),
+        come_true=phrases("come_true"),
         normal_below=normal,
     )
 
