@@ -443,7 +443,7 @@ class StaffHandlers:
 
     async def console_link(self, update: Update, context: Context) -> None:
         """/console: a one-time sign-in link to the staff console (valid 5 minutes, rate limited)."""
-        from bot.console.links import TooManyLinks, create_signin_link
+        from bot.staff.signin import TooManyLinks, create_signin_link
 
         user = update.effective_user
         if user is None:
