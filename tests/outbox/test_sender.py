@@ -150,11 +150,15 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
             release.wait(5)
         return claim(*args, **kwargs)
 
+    given_back: list[object] = []
+
     def counted_give_back(*args: Any, **kwargs: Any) -> Any:
         try:
             return give_back(*args, **kwargs)
         finally:
-            returned.set()
+            given_back.append(args)
+            if len(given_back) == 2:  # both rows of the claim (batch_size=2), not just the first
+                returned.set()
 
     monkeypatch.setattr(storage.outbox, "claim", slow_claim)
     monkeypatch.setattr(storage.outbox, "release", counted_give_back)
