@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert
 
 from bot.app.assembly import Assembly, build_application
-from bot.app.broadcasts import make_broadcast_sender
+from bot.app.outbox_wiring import make_broadcast_sender
 from bot.app.telegram_io import TelegramSender
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi, RateLimits

@@ -18,24 +18,24 @@ from telegram.ext import Application, CallbackQueryHandler, Defaults, ExtBot, Me
 from telegram.request import HTTPXRequest
 
 from bot import callbacks
-from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
 from bot.app.context import CONTEXT_TYPES, BotApplication
 from bot.app.groups import Group, Registration
 from bot.app.handlers.appointment_dialogue import AppointmentDialogue
 from bot.app.handlers.appointment_list import AppointmentList
+from bot.app.handlers.chapters import ContentHandlers
 from bot.app.handlers.chats import PrivateChatsOnly
-from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.dialogue import DialogueHandlers, EnrolmentConsent
+from bot.app.handlers.free_text import QuestionHandlers
 from bot.app.handlers.inbox import InboxHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
-from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
 from bot.app.handlers.staff_broadcast import BroadcastHandlers
 from bot.app.handlers.staff_enrolment import EnrolmentHandlers
 from bot.app.handlers.staff_tools import StaffTools, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
 from bot.app.inbox_watch import schedule_inbox_watch
+from bot.app.outbox_wiring import make_broadcast_sender
 from bot.app.services import Services, TeamInbox
 from bot.app.telegram_io import RetryingRequest, TelegramSender
 from bot.app.updates import ChatOrderedProcessor, SeenUpdates

@@ -33,7 +33,7 @@ from bot.app.groups import Group, Registration
 from bot.app.services import Services
 from bot.content.model import LANGS, Lang
 from bot.staff.auth import is_staff
-from bot.staff.compose import Draft, DraftStep
+from bot.staff.broadcast_draft import Draft, DraftStep
 from bot.storage.records import APPOINTMENT_TYPES, BroadcastKind
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from bot.content.model import Lang
 from bot.content.ui import pick_lang
 from bot.knowledge import Knowledge
 from bot.replying.compose import Assessment, assess
-from bot.staff.compose import Draft
+from bot.staff.broadcast_draft import Draft
 from bot.storage.records import AppointmentType
 
 DRAFT_IDLE = timedelta(minutes=30)

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 
-from bot.console import appointments, broadcasts, content, enrolment, questions, stats
+from bot.console import appointments, broadcasts, content, enrolment, inbox, stats
 from bot.console.guard import BODY_OVERHEAD, BodyTooLarge, ConsoleGuard
 from bot.console.web import (
     HERE,
@@ -216,7 +216,7 @@ def build_console_app(ctx: ConsoleContext) -> ASGIApp:
         *_signin_routes(ctx),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    for module in (enrolment, appointments, broadcasts, questions, content, stats):
+    for module in (enrolment, appointments, broadcasts, inbox, content, stats):
         routes += module.routes(ctx)
     app = Starlette(routes=routes, exception_handlers=_exception_handlers(ctx))
     return ConsoleGuard(

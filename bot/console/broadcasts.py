@@ -30,7 +30,7 @@ from bot.console.web import (
 )
 from bot.reminders.rules import QuietHours
 from bot.sending import Keyboard
-from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
+from bot.staff.broadcast_draft import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
 from bot.storage.records import APPOINTMENT_TYPES, BroadcastSummary
 
 

@@ -17,7 +17,7 @@ from bot import cliargs
 from bot.catalog import Catalog, load_catalog
 from bot.clock import SystemClock, local
 from bot.settings import Settings
-from bot.staff.compose import MAX_TEXT, Composer, Draft, audience_label, format_duration, valid_audience
+from bot.staff.broadcast_draft import MAX_TEXT, Composer, Draft, audience_label, format_duration, valid_audience
 from bot.staff.enrolment import EnrolmentService, deep_link, qr_png
 from bot.storage.store import Storage, open_storage
 

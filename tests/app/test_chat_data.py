@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from bot.app.chat_state import dump_state, load_state
 from bot.app.context import AppointmentDraft, ChatData
-from bot.staff.compose import Draft
+from bot.staff.broadcast_draft import Draft
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)
 

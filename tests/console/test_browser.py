@@ -229,7 +229,7 @@ def test_statistics_show_the_days_figures(live: tuple[ConsoleContext, str], driv
     ctx.storage.count_miss(today, 4)
     ctx.queries.add_daily_count(today, "alarm_urgent", 2)
     ctx.queries.add_daily_count(today, "answered", 5)
-    from bot.staff.compose import Composer, Draft
+    from bot.staff.broadcast_draft import Composer, Draft
 
     catalog = ctx.knowledge.current.catalog
     Composer(ctx.storage, catalog, catalog.staff).confirm(

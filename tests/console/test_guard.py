@@ -23,7 +23,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from bot.console.web import ConsoleContext
-from bot.staff.compose import MAX_TEXT
+from bot.staff.broadcast_draft import MAX_TEXT
 from bot.staff.signin import create_signin_link
 from bot.storage.offload import Offload
 from bot.storage.store import open_storage

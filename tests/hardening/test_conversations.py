@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.staff.compose import MAX_TEXT
+from bot.staff.broadcast_draft import MAX_TEXT
 from tests.chats import PATIENT, STAFF, Chat, staff_bot
 
 GROUP = -1001234567890

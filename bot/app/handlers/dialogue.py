@@ -21,7 +21,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
-from bot.app.handlers.questions import QuestionHandlers
+from bot.app.handlers.free_text import QuestionHandlers
 from bot.app.handlers.safety import alarm_answered
 from bot.app.replies import say, send_view
 from bot.app.services import Services

@@ -30,7 +30,7 @@ from bot.app.replies import say, send_view
 from bot.app.services import Services
 from bot.app.telegram_io import to_markup
 from bot.sending import Button, Keyboard
-from bot.staff.compose import MAX_TEXT, Composer, Draft, DraftStep, TextTooLong, audience_label, valid_audience
+from bot.staff.broadcast_draft import MAX_TEXT, Composer, Draft, DraftStep, TextTooLong, audience_label, valid_audience
 from bot.staff.texts import StaffTexts
 from bot.storage.records import APPOINTMENT_TYPES
 

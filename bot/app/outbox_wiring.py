@@ -10,7 +10,7 @@ from bot.outbox.sender import BroadcastSender
 from bot.reminders.rules import QuietHours
 from bot.sending import Keyboard, MessageSender
 from bot.settings import Settings
-from bot.staff.compose import format_report, render_broadcast
+from bot.staff.broadcast_draft import format_report, render_broadcast
 from bot.storage.offload import Offload
 from bot.storage.records import Broadcast, BroadcastSummary
 from bot.storage.store import Storage
