@@ -30,7 +30,8 @@ from bot.search.smalltalk import classify_smalltalk
 from bot.sending import Button
 from bot.triage.language import Reading, read_language
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, TriageResult, looks_like_question
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage, looks_like_question
 from bot.triage.replies import (
     alarm_roles,
     body_check_roles,

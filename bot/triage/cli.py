@@ -13,7 +13,8 @@ from typing import IO, Any
 from bot.clock import AMSTERDAM, SystemClock
 from bot.content.model import Content
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, TriageResult
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.qualifiers import CONTEXT_RULES_FILE, load_context_rules
 from bot.triage.routing import Routing, route
 from bot.triage.vocabulary import ALARMS_FILE, load_alarms

@@ -21,14 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from bot.triage.levels import Level
+from bot.triage.match import Match
 from bot.triage.normalize import Token
 from bot.triage.vocabulary import ContextCues, Negation
-
-if TYPE_CHECKING:
-    from bot.triage.matcher import Match
 
 _QUESTION_OPENERS = frozenset(
     "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk mag moet kan kun kunt kunnen is zijn "

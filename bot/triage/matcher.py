@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal
 
 import snowballstemmer
 
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.match import Match, Method, TriageResult
 from bot.triage.measurements import MeasurementReader
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
@@ -22,8 +22,6 @@ from bot.triage.qualifiers import QualifierRules, cancel_cue
 from bot.triage.segment import MIN_WORD, Segmenter
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
-
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "measurement", "combination"]
 
 # The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
 # step below is linear in the number of tokens, and per-word work is cached.
@@ -38,48 +36,6 @@ _NOUN_GAP = 2
 MAX_FUZZY_WORD = 30
 # Other-language terms this long (without spaces) are looked for inside run-together words.
 _JOINED_MIN = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One concept found in a message: which words, which term, how, and whether it was negated."""
-
-    concept: str
-    level: Level
-    words: tuple[str, ...]
-    method: Method
-    negated: bool
-    term: str
-    celsius: float | None = None
-    start: int = 0
-    end: int = 0
-    cue: str = ""  # what cancelled it: a qualifier ("negation", "past", "hypothetical", "someone else") or a rule
-    holds_negation: bool = False  # the term denies something itself ("geen lucht"): never cancelled as absent
-
-    def explain(self) -> str:
-        """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
-        how = f"{self.method}: {self.term}" if self.term else self.method
-        note = (f" NEGATED ({self.cue})" if self.cue else " NEGATED") if self.negated else ""
-        return f'{self.concept} ({self.level.label}) <- "{" ".join(self.words)}" ({how}){note}'
-
-
-@dataclass(frozen=True, slots=True)
-class TriageResult:
-    """The outcome for one message: the highest level of any match that was not negated."""
-
-    level: Level
-    matches: tuple[Match, ...]
-    extra_contacts: tuple[str, ...] = ()  # contacts to show after 112 (e.g. zelfmoordpreventie), in order
-
-    @property
-    def concepts(self) -> tuple[str, ...]:
-        """Alarm concepts found (not negated), most urgent first."""
-        found = sorted((m for m in self.matches if not m.negated and m.level > Level.NONE), key=lambda m: -m.level)
-        return tuple(dict.fromkeys(m.concept for m in found))
-
-    def explain(self) -> list[str]:
-        """One line per match."""
-        return [m.explain() for m in self.matches]
 
 
 @dataclass(frozen=True, slots=True)

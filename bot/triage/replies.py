@@ -17,7 +17,7 @@ from typing import Any
 from bot.content.model import LANGS, SOURCES, Contact, Content, Lang
 from bot.reminders.dates import format_when
 from bot.triage.levels import Level
-from bot.triage.matcher import TriageResult
+from bot.triage.match import TriageResult
 from bot.triage.routing import (
     ALARMNUMMER,
     HUISARTSENPOST,

@@ -11,7 +11,8 @@ import pytest
 from bot.clock import AMSTERDAM
 from bot.content.model import Contact, Content, Lang
 from bot.triage.levels import Level
-from bot.triage.matcher import Match, Triage, TriageResult
+from bot.triage.match import Match, TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.replies import (
     AlarmReplies,
     check_extra_contacts,
