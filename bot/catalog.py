@@ -13,6 +13,7 @@ from bot.content.conversation import CONVERSATION_FILE, Conversation, load_conve
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.ui import UI_FILE, UiText, load_ui
+from bot.questions import QUESTIONS_FILE, load_question_words
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
@@ -75,6 +76,9 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
     problems += found
     vocabulary = None
     conversation, found = load_conversation(content_dir / CONVERSATION_FILE, content)
+    problems += found
+    # The question words are read when bot.questions is imported; checked here so an edit is seen.
+    _, found = load_question_words(content_dir / QUESTIONS_FILE)
     problems += found
     if replies is not None and alarms is not None:
         problems += check_reason_concepts(replies, {c.id for c in alarms.concepts}, content_dir / ALARM_REPLIES_FILE)

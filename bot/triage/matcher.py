@@ -10,6 +10,7 @@ from itertools import pairwise
 
 import snowballstemmer
 
+from bot import questions
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
@@ -470,22 +471,7 @@ class Triage:
         return out
 
 
-_QUESTION_WORDS = frozenset(
-    "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk waarmee waarvoor "
-    "what when why how where who which".split()
-)
-_QUESTION_OPENERS = frozenset(
-    "mag moet kan kun kunt kunnen is zijn wordt zal zou hoort klopt heb hebt heeft "
-    "can could should shall do does did is are am may will would".split()
-)
-_WORD = re.compile(r"[a-z]+")
-
-
 def looks_like_question(text: str) -> bool:
-    """True for a question mark, a question word anywhere, or a verb that opens a question."""
-    if "?" in text:
-        return True
-    tokens = [t.text for t in tokenize(text) if t.kind == "word"]
-    if not tokens:
-        return False
-    return tokens[0] in _QUESTION_OPENERS or any(t in _QUESTION_WORDS for t in tokens)
+    """True for a question mark, a question word anywhere, or a verb that opens a question (the `alarm`
+    reading of bot/questions.py, on triage's words)."""
+    return questions.asks_anywhere(text, [t.text for t in tokenize(text) if t.kind == "word"], "alarm")
