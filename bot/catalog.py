@@ -18,7 +18,7 @@ from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
 from bot.triage.qualifiers import CONTEXT_RULES_FILE, QualifierRules, load_context_rules
-from bot.triage.replies import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
+from bot.triage.reply_templates import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
 from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
 
