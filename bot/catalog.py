@@ -17,9 +17,11 @@ from bot.questions import QUESTIONS_FILE, load_question_words
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
-from bot.triage.qualifiers import CONTEXT_RULES_FILE, QualifierRules, load_context_rules
+from bot.triage.alarms_file import load_alarms
+from bot.triage.context_rules_file import CONTEXT_RULES_FILE, load_context_rules
+from bot.triage.qualifiers import QualifierRules
 from bot.triage.reply_templates import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
-from bot.triage.vocabulary import AlarmVocabulary, load_alarms
+from bot.triage.vocabulary import AlarmVocabulary
 from bot.yamlsrc import Problem
 
 STAFF_FILE = "staff.yaml"

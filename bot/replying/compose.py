@@ -27,10 +27,11 @@ from bot.content.model import LANGS, Lang
 from bot.search.index import SearchIndex
 from bot.search.smalltalk import classify_smalltalk
 from bot.sending import Button
+from bot.triage.asking import looks_like_question
 from bot.triage.language import Reading, read_language
 from bot.triage.levels import Level
 from bot.triage.match import TriageResult
-from bot.triage.matcher import Triage, looks_like_question
+from bot.triage.matcher import Triage
 from bot.triage.replies import (
     alarm_roles,
     body_check_roles,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.questions import opens_question
 from bot.triage.levels import Level
 from bot.triage.match import Match
 from bot.triage.normalize import Token
@@ -100,7 +101,7 @@ def _layout(tokens: Sequence[Token]) -> _Layout:
                 first_word = True
         elif token.kind == "word" and first_word:
             first_word = False
-            if questions.opens_question(token.text, "context"):
+            if opens_question(token.text, "context"):
                 questions.add(s)
     return _Layout(sentence, clause, questions)
 
