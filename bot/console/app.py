@@ -21,7 +21,6 @@ from starlette.types import ASGIApp, Scope
 
 from bot.console import appointments, broadcasts, content, enrolment, questions, stats
 from bot.console.guard import BODY_OVERHEAD, BodyTooLarge, ConsoleGuard
-from bot.console.links import new_secret, same_secret, secret_hash
 from bot.console.web import (
     HERE,
     LANG_COOKIE,
@@ -35,6 +34,7 @@ from bot.console.web import (
     render,
     staff_page,
 )
+from bot.staff.signin import new_secret, same_secret, secret_hash
 
 SIGNIN_WINDOW = timedelta(minutes=1)  # failed sign-in attempts are counted per address over this window
 MAX_ADDRESSES = 10_000  # addresses the limiter remembers at most (the least recent go first)

@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.clock import Clock, local
-from bot.console.links import same_secret, secret_hash
 from bot.console.texts import ConsoleLang, t
 from bot.knowledge import KnowledgeStore
 from bot.settings import Settings
+from bot.staff.signin import same_secret, secret_hash
 from bot.storage.console_queries import ConsoleQueries, ConsoleSession
 from bot.storage.store import Storage
 

@@ -28,6 +28,7 @@ _CONTEXT_KEYS = {
     "returned",
     "present",
     "again",
+    "come_true",
     "normal_below",
 }
 
@@ -195,6 +196,7 @@ def read_context(root: LineDict, check: AlarmsChecker, concept_ids: set[str]) ->
         returned=word_set("returned"),
         present=word_set("present"),
         again=phrases("again"),
+        come_true=phrases("come_true"),
         normal_below=normal,
     )
 

@@ -183,6 +183,7 @@ class ContextRules:
                 ("not now", cues.not_now),
                 ("definition", cues.definition),
                 ("again", cues.again),
+                ("come true", cues.come_true),
             ]
         )
         self._single_cues = cues.contrast | negation.after | cues.also
@@ -203,6 +204,7 @@ class ContextRules:
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
         out = self._again(layout, phrases.get("again", []), out)
+        out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
         return self._contrast(tokens, layout, out)
 
     # --- the rules -------------------------------------------------------------------------------
@@ -327,13 +329,20 @@ class ContextRules:
             for m in matches
         ]
 
-    def _again(self, layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
-        """A complaint cancelled as past comes back with a cue later in its sentence or the next one."""
+    def _again(
+        self,
+        layout: _Layout,
+        spans: list[tuple[int, int]],
+        matches: list[Match],
+        cancelled_as: tuple[str, ...] = ("past",),
+    ) -> list[Match]:
+        """A complaint cancelled as past comes back with a cue later in its sentence or the next one; one
+        cancelled as "what if" comes back when it came true ("als ik geel werd, nou dat ben ik nu")."""
         if not spans:
             return matches
         out: list[Match] = []
         for m in matches:
-            if m.negated and m.cue == "past":
+            if m.negated and m.cue in cancelled_as:
                 sentence = layout.sentence[m.start]
                 if any(start > m.end and layout.sentence[start] - sentence <= 1 for start, _ in spans):
                     m = replace(m, negated=False, cue="again")
@@ -347,7 +356,7 @@ class ContextRules:
         size = len(tokens)
         active = [False] * size
         for m in matches:
-            if not m.negated:
+            if not m.negated and m.level > Level.NONE:  # a sign that only counts in a combination is no symptom
                 active[m.start] = True
         active_later = layout.seen_after(active)
         body_later = layout.seen_after([t.text in self.cues.body or t.text in self.cues.returned for t in tokens])

@@ -142,6 +142,7 @@ class ContextCues:
     returned: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     again: tuple[tuple[str, ...], ...] = ()
+    come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
 
 

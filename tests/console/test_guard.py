@@ -20,9 +20,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.staff.compose import MAX_TEXT
+from bot.staff.signin import create_signin_link
 from bot.storage.store import open_storage
 from tests.cli import clean_env, finish, start_bot
 from tests.console.conftest import STAFF, csrf_of, sign_in
