@@ -11,6 +11,7 @@ still get the spoed lines and 112.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from telegram import Update
@@ -30,6 +31,10 @@ from bot.storage.offload import DatabaseUnavailable
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
+
+# A deep link's "/start PAYLOAD": the payload is a code the bot made (Telegram allows 1-64 of these
+# characters), not the patient's words; a random code once read as a complaint.
+_DEEP_LINK = re.compile(r"/start(?:@\w+)?\s+[A-Za-z0-9_-]{1,64}\s*")
 
 UNREADABLE = (
     filters.VOICE
@@ -68,6 +73,8 @@ class SafetyHandlers:
         if message is None:
             return
         text = message.text or message.caption or ""
+        if _DEEP_LINK.fullmatch(text):
+            return
         knowledge = self.services.knowledge.current
         assessment = context.assessment(text, knowledge)
         result = assessment.result
