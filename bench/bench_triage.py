@@ -100,9 +100,9 @@ def long_messages(repeat: int = 20) -> dict[str, float]:
     The work is linear in the length: the 10,000-character figure is about 10,000/4,096 times the other.
     """
     sys.path.insert(0, str(ROOT))
+    from bot.triage.alarms_file import load_alarms
+    from bot.triage.context_rules_file import load_context_rules
     from bot.triage.matcher import Triage
-    from bot.triage.qualifiers import load_context_rules
-    from bot.triage.vocabulary import load_alarms
 
     vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
     assert vocabulary is not None, problems
@@ -130,9 +130,9 @@ def long_messages(repeat: int = 20) -> dict[str, float]:
 
 def _triage() -> Any:
     sys.path.insert(0, str(ROOT))
+    from bot.triage.alarms_file import load_alarms
+    from bot.triage.context_rules_file import load_context_rules
     from bot.triage.matcher import Triage
-    from bot.triage.qualifiers import load_context_rules
-    from bot.triage.vocabulary import load_alarms
 
     vocabulary, problems = load_alarms(ROOT / "content" / "alarms.yaml")
     assert vocabulary is not None, problems
@@ -189,7 +189,7 @@ start = time.perf_counter()
 import spacy, clinlp
 imported = time.perf_counter()
 import pathlib
-from bot.triage.qualifiers import load_context_rules
+from bot.triage.context_rules_file import load_context_rules
 rules, problems = load_context_rules(pathlib.Path(sys.argv[1]) / "content" / "context_rules.yaml")
 built = time.perf_counter()
 after = rss()

@@ -13,12 +13,15 @@ from bot.content.conversation import CONVERSATION_FILE, Conversation, load_conve
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.ui import UI_FILE, UiText, load_ui
+from bot.questions import QUESTIONS_FILE, load_question_words
 from bot.reminders.loader import load_reminder_rules
 from bot.reminders.rules import ReminderRules
 from bot.search.vocab import SearchVocabulary, load_search_vocabulary
-from bot.triage.qualifiers import CONTEXT_RULES_FILE, QualifierRules, load_context_rules
-from bot.triage.replies import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
-from bot.triage.vocabulary import AlarmVocabulary, load_alarms
+from bot.triage.alarms_file import load_alarms
+from bot.triage.context_rules_file import CONTEXT_RULES_FILE, load_context_rules
+from bot.triage.qualifiers import QualifierRules
+from bot.triage.reply_templates import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
+from bot.triage.vocabulary import AlarmVocabulary
 from bot.yamlsrc import Problem
 
 STAFF_FILE = "staff.yaml"
@@ -79,6 +82,9 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
     problems += found
     vocabulary = None
     conversation, found = load_conversation(content_dir / CONVERSATION_FILE, content)
+    problems += found
+    # The question words are read when bot.questions is imported; checked here so an edit is seen.
+    _, found = load_question_words(content_dir / QUESTIONS_FILE)
     problems += found
     if replies is not None and alarms is not None:
         problems += check_reason_concepts(replies, {c.id for c in alarms.concepts}, content_dir / ALARM_REPLIES_FILE)

@@ -179,6 +179,60 @@ def test_the_cycle_check_reads_every_form_of_import() -> None:
     ]
 
 
+def module_name(path: Path) -> str:
+    """The dotted name of a module file of `bot` (a package's `__init__.py` is the package)."""
+    parts = path.relative_to(BOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_import_graph() -> dict[str, dict[str, list[str]]]:
+    """Module -> the other modules of its own package it imports -> where (file:line).
+
+    Every package of `bot` counts, adapters included, and so does every import, also those under
+    `if TYPE_CHECKING:` and inside functions: a cycle hidden from the interpreter still ties two modules.
+    """
+    modules = {module_name(path): path for path in sorted(BOT.rglob("*.py"))}
+    graph: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for source, path in modules.items():
+        package = source if path.name == "__init__.py" else source.rpartition(".")[0]
+        for line, name in imported_modules(path.read_text(encoding="utf-8"), package):
+            target = _known_module(name, modules)
+            if target is not None and target != source and target.rpartition(".")[0] == package != "bot":
+                graph[source][target].append(f"{path.relative_to(BOT.parent)}:{line}")
+    return graph
+
+
+def _known_module(name: str, modules: dict[str, Path]) -> str | None:
+    """The longest prefix of a dotted import that is a module of `bot` ("bot.a.b.Name" -> "bot.a.b")."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return None
+
+
+def test_no_import_cycle_inside_a_package() -> None:
+    graph = package_import_graph()
+    report = [
+        f"{source} -> {target} ({', '.join(dict.fromkeys(graph[source][target]))})"
+        for group in cycles(graph)
+        for source in group
+        for target in sorted(graph[source])
+        if target in group
+    ]
+    assert report == [], "import cycle inside a package:\n" + "\n".join(report)
+
+
+def test_the_package_cycle_check_sees_a_type_checking_import(tmp_path: Path) -> None:
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.triage.matcher import Match\n"
+    names = [name for _, name in imported_modules(source, "bot.triage")]
+    assert names == ["typing.TYPE_CHECKING", "bot.triage.matcher.Match"]
+    modules = {"bot.triage.matcher": tmp_path, "bot.triage": tmp_path}
+    assert _known_module("bot.triage.matcher.Match", modules) == "bot.triage.matcher"
+    assert _known_module("bot.triage.levels", modules) == "bot.triage"
+
+
 def adapter_of(module: str) -> str | None:
     """The adapter package a dotted module name belongs to (`bot.app.handlers.x` -> "app"), else None."""
     parts = module.split(".")

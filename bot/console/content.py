@@ -18,7 +18,7 @@ from bot.clock import AMSTERDAM, local
 from bot.console.broadcasts import as_html
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
 from bot.staff.reload import reload_content
-from bot.triage.matcher import Match, TriageResult
+from bot.triage.match import Match, TriageResult
 from bot.triage.replies import render_alarm_reply
 from bot.triage.routing import route
 from bot.triage.signoffs import Review, as_lookup, concept_hash, review_of

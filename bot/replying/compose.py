@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot import callbacks
+from bot import callbacks, questions
 from bot.catalog import Catalog
 from bot.content.conversation import Feeling
 from bot.content.model import LANGS, Lang
 from bot.search.index import SearchIndex
 from bot.search.smalltalk import classify_smalltalk
 from bot.sending import Button
+from bot.triage.asking import looks_like_question
 from bot.triage.language import Reading, read_language
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, TriageResult, looks_like_question
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.replies import (
     alarm_roles,
     body_check_roles,
@@ -47,27 +48,6 @@ from bot.triage.routing import SPREEKUUR, route
 from bot.views import View, menu_button
 
 Kind = Literal["smalltalk", "answer", "not_found", "foreign", "body", "feeling", "help", "stop"]
-
-# Question syntax, Dutch and English: a question word opening a clause, or a verb before its subject.
-_QUESTION_WORDS = frozenset(
-    "wat hoe hoelang hoeveel waar waarom wanneer wie welke welk waarmee waarvoor waardoor "
-    "what how where when why who whom whose which".split()
-)
-_VERBS = frozenset(
-    "mag mogen moet moeten kan kun kunt kunnen is zijn ben bent wordt worden zal zult zullen zou zouden hoort "
-    "klopt heb hebt heeft hebben ga gaat gaan krijg krijgt krijgen doe doet weet weten blijf blijft "
-    "can could should shall do does did is are am may might will would have has".split()
-)
-_SUBJECTS = frozenset(
-    "ik je jij u we wij hij zij ze het er men jullie de een dit dat die deze mijn mn uw "
-    "i you we he she it they there the my a an this that your his her".split()
-)
-# "wat" after these means "somewhat" ("ik heb wat pijn", "zijn wat geel"), not "what".
-_SOMEWHAT = _VERBS | frozenset("me mij voel voelt een beetje nog al ook wel".split())
-# These open a question whatever follows ("is moeheid normaal"); "zijn" may be "his" ("zijn neus").
-_VERB_FIRST = frozenset("is are do does did".split())
-_CLAUSES = re.compile(r"[.,!;:\n]+")
-_WORDS = re.compile(r"[^\W\d_]+")
 
 
 class Knowing(Protocol):
@@ -212,7 +192,7 @@ def text_reply(
     if feeling is not None:
         # A question the folder did not answer ("kan het kwaad dat ...?") may hide a complaint: the spoed line.
         reply = feeling_reply(feeling, lang, catalog)
-        return _with_spoed_line(reply, now, lang, catalog) if asks and _asked_outright(text) else reply
+        return _with_spoed_line(reply, now, lang, catalog) if asks and questions.asked_outright(text) else reply
     if answer is not None:
         # A statement ("ik ben mijn afsprakenkaart kwijt") was not asked of the folder: the passage may
         # not be what the patient needs, so the spoed route follows as one short line.
@@ -301,23 +281,9 @@ def not_an_answer(text: str, catalog: Catalog) -> bool:
 
 def asks_a_question(text: str) -> bool:
     """True for a question: a question mark, a question word ("metastasen, wat betekent dat"), or a verb
-    before its subject ("mag ik …", "is het …"). Not "zijn neus bloedt", not "mijn ogen zijn wat geel"."""
-    if "?" in text:
-        return True
-    for clause in _CLAUSES.split(text.lower()):
-        words = _WORDS.findall(clause)
-        for i, word in enumerate(words):
-            if word in _QUESTION_WORDS and not (word == "wat" and i > 0 and words[i - 1] in _SOMEWHAT):
-                return True
-        if len(words) > 1 and words[0] in _VERBS and (words[1] in _SUBJECTS or words[0] in _VERB_FIRST):
-            return True
-    return False
-
-
-def _asked_outright(text: str) -> bool:
-    """A question mark, or a verb first ("kan het kwaad dat ..."): not "boos over hoe het ging"."""
-    words = _WORDS.findall(text.lower())
-    return "?" in text or (len(words) > 1 and words[0] in _VERBS and (words[1] in _SUBJECTS or words[0] in _VERB_FIRST))
+    before its subject ("mag ik …", "is het …"). Not "zijn neus bloedt", not "mijn ogen zijn wat geel".
+    The strict `reply` reading of bot/questions.py."""
+    return questions.asks_in_a_clause(text)
 
 
 def _folder_answer(text: str, lang: Lang, knowledge: Knowing) -> TextReply | None:

@@ -9,6 +9,8 @@ from typing import Literal
 
 import snowballstemmer
 
+from bot import questions
+
 QueryLang = Literal["nl", "en"]
 
 # Hyphenated words stay together ("MRI-scan", "e-mail") so they can be split like compounds.
@@ -120,16 +122,6 @@ def words(text: str) -> list[str]:
 
 # A sentence ends at . ! ? followed by a space, or at a line break ("38.5" stays one sentence).
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
-# Words a question starts with, in Dutch and English: a last sentence that starts with one asks,
-# even without a question mark.
-_QUESTION_START = frozenset(
-    """
-    wat hoe wie waar wanneer waarom welk welke hoelang hoeveel waardoor waarmee kan kun kunt kunnen mag
-    mogen moet moeten is zijn ben heb hebben krijg krijgt word wordt zou zal gaat doet weet klopt
-    what how who where when why which can could may must should do does is are will would am
-    """.split()
-)
-
 
 # Words that point back at an earlier sentence ("is dat gevaarlijk?", "welk nummer bel ik daarvoor?"):
 # a question with one is about the story before it.
@@ -151,9 +143,7 @@ def question_positions(text: str) -> frozenset[int] | None:
     sentences = [s for s in _SENTENCE_BREAK.split(text.strip()) if words(s)]
     if len(sentences) < 2:
         return None
-    asking = [s.rstrip().endswith("?") for s in sentences]
-    if not any(asking):
-        asking[-1] = words(sentences[-1])[0] in _QUESTION_START
+    asking = questions.asking_sentences(sentences, words, "search")
     if all(asking) or not any(asking):
         return None
     if any(asks and not _BACK_REFERENCE.isdisjoint(words(s)) for s, asks in zip(sentences, asking, strict=True)):

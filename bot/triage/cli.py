@@ -12,11 +12,12 @@ from typing import IO, Any
 
 from bot.clock import AMSTERDAM, SystemClock
 from bot.content.model import Content
+from bot.triage.alarms_file import ALARMS_FILE, load_alarms
+from bot.triage.context_rules_file import CONTEXT_RULES_FILE, load_context_rules
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, TriageResult
-from bot.triage.qualifiers import CONTEXT_RULES_FILE, load_context_rules
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.routing import Routing, route
-from bot.triage.vocabulary import ALARMS_FILE, load_alarms
 
 # Lines are answered in batches: whatever is waiting on stdin, at most this many, then one flush.
 _BATCH = 512

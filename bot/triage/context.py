@@ -21,20 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from bot.questions import opens_question
 from bot.triage.levels import Level
+from bot.triage.match import Match
 from bot.triage.normalize import Token
 from bot.triage.vocabulary import ContextCues, Negation
 
-if TYPE_CHECKING:
-    from bot.triage.matcher import Match
-
-_QUESTION_OPENERS = frozenset(
-    "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk mag moet kan kun kunt kunnen is zijn "
-    "wordt zal zou klopt gebeurt krijg krijgt what when why how where who which can could should "
-    "is are do does will would".split()
-)
 _FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
 
 
@@ -108,7 +101,7 @@ def _layout(tokens: Sequence[Token]) -> _Layout:
                 first_word = True
         elif token.kind == "word" and first_word:
             first_word = False
-            if token.text in _QUESTION_OPENERS and token.text not in ("is", "zijn"):
+            if opens_question(token.text, "context"):
                 questions.add(s)
     return _Layout(sentence, clause, questions)
 

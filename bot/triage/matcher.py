@@ -7,79 +7,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal
 
 import snowballstemmer
 
 from bot.triage.context import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
+from bot.triage.match import Match, Method, TriageResult
 from bot.triage.measurements import MeasurementReader
 from bot.triage.morphology import bases, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
 from bot.triage.qualifiers import QualifierRules, cancel_cue
-from bot.triage.segment import MIN_WORD, Segmenter
+from bot.triage.respelling import CACHE_LIMIT, Respeller
 from bot.triage.temperature import read_temperatures
 from bot.triage.vocabulary import AlarmVocabulary, Concept
 
-Method = Literal["exact", "stem", "compound", "fuzzy", "phrase", "temperature", "measurement", "combination"]
-
-# The whole message is triaged, whatever its length (Telegram delivers up to 4,096 characters): every
-# step below is linear in the number of tokens, and per-word work is cached.
-_CACHE_LIMIT = 50_000
+# The whole message is triaged, whatever its length: every step below is linear in the number of
+# tokens, and per-word work is cached (up to CACHE_LIMIT words).
 _DEVOICE = str.maketrans("vz", "fs")
 _LETTER_RUN = re.compile(r"[a-z]{4,}")
-_RUNS = re.compile(r"[a-z]+|[0-9]+")
 # The negations that go with a noun ("geen", "no"), and how many words may stand between them and it.
 _NOUN_NEGATIONS = frozenset({"geen", "no"})
 _NOUN_GAP = 2
 # No alarm word is longer; a longer "word" (a pasted link, keyboard mashing) is not typo-matched.
 MAX_FUZZY_WORD = 30
-# Other-language terms this long (without spaces) are looked for inside run-together words.
-_JOINED_MIN = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One concept found in a message: which words, which term, how, and whether it was negated."""
-
-    concept: str
-    level: Level
-    words: tuple[str, ...]
-    method: Method
-    negated: bool
-    term: str
-    celsius: float | None = None
-    start: int = 0
-    end: int = 0
-    cue: str = ""  # what cancelled it: a qualifier ("negation", "past", "hypothetical", "someone else") or a rule
-    holds_negation: bool = False  # the term denies something itself ("geen lucht"): never cancelled as absent
-
-    def explain(self) -> str:
-        """A one-line human explanation, e.g. `fever <- "koors" (fuzzy: koorts)`."""
-        how = f"{self.method}: {self.term}" if self.term else self.method
-        note = (f" NEGATED ({self.cue})" if self.cue else " NEGATED") if self.negated else ""
-        return f'{self.concept} ({self.level.label}) <- "{" ".join(self.words)}" ({how}){note}'
-
-
-@dataclass(frozen=True, slots=True)
-class TriageResult:
-    """The outcome for one message: the highest level of any match that was not negated."""
-
-    level: Level
-    matches: tuple[Match, ...]
-    extra_contacts: tuple[str, ...] = ()  # contacts to show after 112 (e.g. zelfmoordpreventie), in order
-
-    @property
-    def concepts(self) -> tuple[str, ...]:
-        """Alarm concepts found (not negated), most urgent first."""
-        found = sorted((m for m in self.matches if not m.negated and m.level > Level.NONE), key=lambda m: -m.level)
-        return tuple(dict.fromkeys(m.concept for m in found))
-
-    def explain(self) -> list[str]:
-        """One line per match."""
-        return [m.explain() for m in self.matches]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,22 +102,8 @@ class Triage:
         self._fever = vocabulary.temperature.concept
         self._context = ContextRules(vocabulary.context, vocabulary.negation, self._fever)
         self._measurements = MeasurementReader(vocabulary.measurements)
-        self._spellings = vocabulary.spellings
-        self._measured_names = frozenset(w for r in vocabulary.measurements.readings for n in r.names for w in n)
-        known = self._surface | {w for g in vocabulary.word_groups for w in g}
-        known |= {w for standard in vocabulary.spellings.values() for w in standard}
-        names = [name for r in vocabulary.measurements.readings for name in r.names]
-        pairs = self._pairs | {pair for name in names for pair in pairwise(name)}
-        self._segmenter = Segmenter(vocabulary.languages, known, pairs=pairs, preload=preload)
-        self._splits: dict[str, tuple[str, ...] | None] = {}
-        # The other-language terms written without spaces ("nefesalamiyor"), for words run together in
-        # a language the word lists do not split; only from six letters, so chance hits stay out.
-        self._joined_foreign = tuple(
-            ("".join(ws), tuple(ws))
-            for c in vocabulary.concepts
-            if c.id in self._foreign
-            for term in c.exact
-            if len("".join(ws := words(term))) >= _JOINED_MIN
+        self._respeller = Respeller.for_vocabulary(
+            vocabulary, self._surface, self._pairs, self._foreign, self._word_keys, preload=preload
         )
         self._levels = {c.id: c.level for c in vocabulary.concepts}
 
@@ -241,7 +179,7 @@ class Triage:
                     if not self._lexicon.is_word(word):
                         keys.setdefault(best, "fuzzy")
                     break
-        if len(self._cache) >= _CACHE_LIMIT:
+        if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = keys
         return keys
@@ -267,80 +205,9 @@ class Triage:
             return True
         return any(word.endswith(suffix + tail) and len(word) > len(suffix + tail) for tail in self._tails)
 
-    def _as_written(self, tokens: list[Token]) -> list[Token]:
-        """The message's words as the vocabulary writes them: dialect and chat spellings replaced
-        ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus")."""
-        out: list[Token] | None = None
-        for index, token in enumerate(tokens):
-            replacement: list[Token] | None = None
-            if token.kind == "word":
-                replacement = self._respelled(token.text)
-                if replacement is None and not token.text.isalpha() and token.text.isascii():
-                    replacement = self._letters_and_digits(token.text)
-            if replacement is not None and out is None:
-                out = list(tokens[:index])
-            if out is not None:
-                if replacement is None:
-                    out.append(token)
-                else:
-                    out.extend(replacement)
-        return tokens if out is None else out
-
-    def _respelled(self, word: str) -> list[Token] | None:
-        """The standard words of a dialect spelling, or of a run-together word; None: the word as is."""
-        standard = self._spellings.get(word)
-        if standard is None and len(word) >= MIN_WORD and word not in self._surface:
-            standard = self._split(word)
-        return None if standard is None else [Token(w, "word") for w in standard]
-
-    def _letters_and_digits(self, word: str) -> list[Token] | None:
-        """A word of letters and digits that is no alarm word ("gcs8bijmijnvader", typed without spaces):
-        its runs of letters and of digits apart. Moroccan Arabic in Latin letters that is an alarm word
-        ("tay7at") has keys and stays whole."""
-        if word in self._measured_names or self._word_keys(word):
-            return None  # "spo2", or an alarm word
-        out: list[Token] = []
-        for run in _RUNS.findall(word):
-            if run.isdigit():
-                out.append(Token(run, "number"))
-            else:
-                out.extend(self._respelled(run) or [Token(run, "word")])
-        return out
-
-    def _split(self, word: str) -> tuple[str, ...] | None:
-        """The words of a run-together word, when one of them is an alarm word (`Segmenter` splits only
-        words wordfreq does not know); cached per word. A typo of an alarm word ("bewusteloss") is left
-        to the typo matching."""
-        if word in self._splits:
-            return self._splits[word]
-        found: tuple[str, ...] | None = None
-        if word.isascii() and word.isalpha():
-            keys = self._word_keys(word)
-            if all(method in ("compound", "fuzzy") for method in keys.values()):
-                split = self._segmenter.split(word)
-                pieces = tuple(w for p in split for w in self._spellings.get(p, (p,))) if split else None
-                if pieces:
-                    read = {k for p in pieces for k in self._word_keys(p)}
-                    typo = {k for k, method in keys.items() if method == "fuzzy"}
-                    # Kept when a piece is an alarm word and nothing the typo matching read is lost
-                    # ("zuurstofis" is "zuurstof is", not a typo of "zuurstof").
-                    if read and typo <= read:
-                        found = pieces
-                if found is None and not keys and len(word) >= MIN_WORD and not self._segmenter.known(word):
-                    found = self._foreign_in(word)
-        if len(self._splits) >= _CACHE_LIMIT:
-            self._splits.clear()
-        self._splits[word] = found
-        return found
-
-    def _foreign_in(self, word: str) -> tuple[str, ...] | None:
-        """The other-language alarm terms inside a run-together word ("babamnefesalamiyor"), in order."""
-        found = sorted((word.find(joined), ws) for joined, ws in self._joined_foreign if joined in word)
-        return tuple(w for _, ws in found for w in ws) or None
-
     def assess(self, text: str) -> TriageResult:
         """Triage one whole message. Any alarm wins; only a clear cue next to a symptom cancels it."""
-        tokens = merge_numbers(self._as_written(tokenize(text)))
+        tokens = merge_numbers(self._respeller.as_written(tokenize(text)))
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
@@ -512,24 +379,3 @@ class Triage:
             cue = cancel_cue(qualifiers, holds_negation=match.holds_negation, level=match.level)
             out.append(replace(match, negated=True, cue=cue) if cue else match)
         return out
-
-
-_QUESTION_WORDS = frozenset(
-    "wat wanneer waarom hoe hoeveel hoelang waar wie welke welk waarmee waarvoor "
-    "what when why how where who which".split()
-)
-_QUESTION_OPENERS = frozenset(
-    "mag moet kan kun kunt kunnen is zijn wordt zal zou hoort klopt heb hebt heeft "
-    "can could should shall do does did is are am may will would".split()
-)
-_WORD = re.compile(r"[a-z]+")
-
-
-def looks_like_question(text: str) -> bool:
-    """True for a question mark, a question word anywhere, or a verb that opens a question."""
-    if "?" in text:
-        return True
-    tokens = [t.text for t in tokenize(text) if t.kind == "word"]
-    if not tokens:
-        return False
-    return tokens[0] in _QUESTION_OPENERS or any(t in _QUESTION_WORDS for t in tokens)

@@ -7,7 +7,8 @@ import json
 
 from bot.knowledge import Knowledge
 from bot.replying.cli import answer
-from bot.triage.matcher import Triage, TriageResult
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from tests.cli import run_bot
 from tests.replying.conftest import NIGHT, SEH, SPOEDLIJN
 

@@ -12,7 +12,8 @@ from bot.knowledge import Knowledge
 from bot.replying.compose import asks_a_question, assess, compose
 from bot.triage.language import read_language
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, TriageResult
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from tests.replying.conftest import NIGHT, OFFICE, SEH, SPOEDLIJN
 
 SPOEDLIJN_LINE = "Neem dan contact op met de verpleegkundige spoedlijn 06 25 71 60 27."

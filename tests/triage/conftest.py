@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.content.model import Contact, Content, MenuChoice, WeeklyHours
+from bot.triage.alarms_file import load_alarms
+from bot.triage.context_rules_file import load_context_rules
 from bot.triage.matcher import Triage
-from bot.triage.qualifiers import QualifierRules, load_context_rules
-from bot.triage.replies import AlarmReplies, load_alarm_replies
-from bot.triage.vocabulary import AlarmVocabulary, load_alarms
+from bot.triage.qualifiers import QualifierRules
+from bot.triage.reply_templates import AlarmReplies, load_alarm_replies
+from bot.triage.vocabulary import AlarmVocabulary
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 

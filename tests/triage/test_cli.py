@@ -12,7 +12,8 @@ from pathlib import Path
 from bot.clock import AMSTERDAM
 from bot.content.model import Content
 from bot.triage.cli import answer
-from bot.triage.matcher import Triage, TriageResult
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.triage.asking import looks_like_question
 from bot.triage.levels import Level
-from bot.triage.matcher import Triage, looks_like_question
+from bot.triage.matcher import Triage
 from tests.triage.cases import NEW_CASES
 from tests.triage.cases_v3 import ALARMS
 from tests.triage.other_language_cases import OTHER_LANGUAGE_ALARMS

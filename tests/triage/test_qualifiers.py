@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.triage.context_rules_file import CONTEXT_RULES_FILE, load_context_rules
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
-from bot.triage.qualifiers import CONTEXT_RULES_FILE, QualifierRules, load_context_rules
+from bot.triage.qualifiers import QualifierRules
 
 EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
 CONTENT = Path(__file__).resolve().parents[2] / "content"

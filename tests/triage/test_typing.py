@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.triage.alarms_file import load_alarms
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
 from bot.triage.segment import Segmenter
-from bot.triage.vocabulary import load_alarms
 
 EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
 
@@ -174,8 +174,8 @@ def test_compounds_and_unknown_words_are_not_split(vocabulary_segmenter: Segment
 
 
 def test_a_split_is_cached_and_the_cache_is_bounded(triage: Triage) -> None:
-    assert triage._split("hijreageertnietmeer") == ("hij", "reageert", "niet", "meer")
-    assert "hijreageertnietmeer" in triage._splits
+    assert triage._respeller._split("hijreageertnietmeer") == ("hij", "reageert", "niet", "meer")
+    assert "hijreageertnietmeer" in triage._respeller._splits
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ def test_dialect_and_chat_spellings(triage: Triage, text: str, level: Level) -> 
 
 @pytest.fixture(scope="session")
 def vocabulary_segmenter(triage: Triage) -> Segmenter:
-    return triage._segmenter
+    return triage._respeller._segmenter
 
 
 def test_spellings_and_measurements_are_checked(tmp_path: Path) -> None:

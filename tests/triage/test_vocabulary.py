@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.triage.alarms_file import load_alarms
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
 from bot.triage.qualifiers import QualifierRules
-from bot.triage.vocabulary import AlarmVocabulary, load_alarms
+from bot.triage.vocabulary import AlarmVocabulary
 
 FOLDER_COMPLAINTS = {"pain", "vomiting", "diarrhoea", "fever", "breathless", "cannot_eat_drink", "constipation"}
 EMERGENCIES = {"unconscious", "not_breathing", "chest_pain", "heavy_bleeding"}
