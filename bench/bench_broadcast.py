@@ -124,7 +124,7 @@ async def _run(count: int) -> dict[str, Any]:
                 stop.set()
                 await task
                 per_chat = [fake.stats.per_chat[chat] for chat in recipients]
-                counts = services.storage.staff.outbox_counts(broadcast.id)
+                counts = services.storage.outbox.counts(broadcast.id)
     measured = count / elapsed
     return {
         "recipients": count,

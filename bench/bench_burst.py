@@ -218,7 +218,7 @@ async def burst_during_broadcast(n: int, recipients: int) -> dict[str, Any]:
             await fake.wait_replied(subscribers, within=3 * recipients / 25 + 60)
             broadcast_done = time.monotonic()
             for _ in range(50):  # the last rows are recorded just after Telegram's answer
-                counts = services.storage.staff.outbox_counts(broadcast.id)
+                counts = services.storage.outbox.counts(broadcast.id)
                 if counts.get("sent", 0) >= recipients:
                     break
                 await asyncio.sleep(0.1)

@@ -1,4 +1,5 @@
-"""Callback data of inline buttons: one build and one parse function per kind, and the handler patterns.
+"""Callback data of inline buttons: each kind declared once, as a route whose template gives its pattern,
+its builder and its typed parser.
 
 Data is a short prefixed string (Telegram allows 64 bytes). Buttons already sent to patients keep
 their data for weeks, so these strings never change shape:
@@ -26,258 +27,293 @@ tq:send:<message-id>      send the patient's message (the one the reply quotes) 
 tq:reply:<thread-id>      reply once to the team's answer
 tq:noreply                do not reply after all
 
-Each `*_PATTERN` is the regular expression of the handler for that data; a `parse_*` function
-returns None for data that does not fit, which the handler treats as a stale button.
+A route is declared once from a template such as "pg:{chapter}:{page}" and one convertor per
+parameter (the model is Starlette's `compile_path`): the template gives the regular expression of the
+handler (`pattern`), the builder (`build`, the template's text with each value's string) and the parser
+(`parse`). Every parser has one failure convention: None for data of another kind or that does not fit
+(the handler answers it as a stale button); its values come back typed by the convertors. A `REST`
+parameter takes any text, even empty, so its pattern sends every data of the kind to the handler,
+which judges the value (an unknown chapter, an appointment type that does not exist). The `*_PATTERN`
+names and the build and parse functions below are the routes' own, under the names the handlers use.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar, cast
+
+T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C", bound=str)
 
 YesNo = Literal["yes", "no"]
+Lang = Literal["nl", "en"]
 ListAction = Literal["del", "ics"]
 BroadcastChoice = Literal["on", "off", "consent"]
 Confirm = Literal["save", "again", "cancel"]
 Send = Literal["send", "urgent"]
 
 EMPTY_PATTERN = r"^$"  # a button without data matches every pattern in python-telegram-bot
+PARAM = re.compile(r"{([a-z_]+)}")
 
 
-def _number(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+# -- convertors: a parameter's regular expression, and its value to and from text ---------------------
 
 
-def _yes_no(raw: str) -> YesNo | None:
-    return "yes" if raw == "yes" else "no" if raw == "no" else None
+class Convertor(Generic[T]):
+    """How one parameter reads and writes: `regex` for the pattern, `convert` (None: does not fit)."""
+
+    regex = ""
+
+    def convert(self, raw: str) -> T | None:
+        raise NotImplementedError
+
+    def to_string(self, value: T) -> str:
+        return str(value)
+
+
+class Rest(Convertor[str]):
+    """Any text up to the end, even empty or with line breaks: the handler judges it."""
+
+    regex = r"(?s:.*)"
+
+    def convert(self, raw: str) -> str:
+        return raw
+
+
+class Text(Convertor[str]):
+    """Text of at least one character."""
+
+    regex = r".+"
+
+    def convert(self, raw: str) -> str:
+        return raw
+
+
+class Number(Convertor[int]):
+    """A whole number of decimal digits (an id, a page, Unix seconds)."""
+
+    regex = r"\d+"
+
+    def convert(self, raw: str) -> int | None:
+        return int(raw) if raw.isdecimal() else None
+
+
+class Positive(Number):
+    """A number from 1."""
+
+    def convert(self, raw: str) -> int | None:
+        number = super().convert(raw)
+        return number if number else None
+
+
+class Choice(Convertor[C]):
+    """One of a few fixed words, typed as their `Literal`."""
+
+    def __init__(self, values: tuple[C, ...]) -> None:
+        self.values = values
+        self.regex = "(?:" + "|".join(re.escape(value) for value in values) + ")"
+
+    def convert(self, raw: str) -> C | None:
+        return next((value for value in self.values if value == raw), None)
+
+    def to_string(self, value: C) -> str:
+        return value
+
+
+REST, TEXT, NUMBER, POSITIVE = Rest(), Text(), Number(), Positive()
+YES_NO: Choice[YesNo] = Choice(("yes", "no"))
+
+
+# -- the template, compiled once (after starlette.routing.compile_path) ------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template with its convertors: the pattern, the text of given values, the values of a text."""
+
+    text: str
+    convertors: tuple[Convertor[Any], ...]
+    names: tuple[str, ...] = field(init=False)
+    regex: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(PARAM.findall(self.text))
+        if len(names) != len(self.convertors) or len(set(names)) != len(names):
+            raise ValueError(f"{self.text!r}: one convertor per parameter, each name once")
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "regex", re.compile(self.expression()))
+
+    def expression(self, fixed: Sequence[str] = ()) -> str:
+        """The regular expression of the data, with the first parameters given as text in `fixed`."""
+        regex, start = "^", 0
+        for index, match in enumerate(PARAM.finditer(self.text)):
+            regex += re.escape(self.text[start : match.start()])
+            name, convertor = match.group(1), self.convertors[index]
+            regex += re.escape(fixed[index]) if index < len(fixed) else f"(?P<{name}>{convertor.regex})"
+            start = match.end()
+        return regex + re.escape(self.text[start:]) + "$"
+
+    def format(self, *values: Any) -> str:
+        texts = {name: c.to_string(v) for name, c, v in zip(self.names, self.convertors, values, strict=True)}
+        return PARAM.sub(lambda match: texts[match.group(1)], self.text)
+
+    def values(self, data: str) -> list[Any] | None:
+        match = self.regex.fullmatch(data)
+        if match is None:
+            return None
+        values = [c.convert(match.group(name)) for name, c in zip(self.names, self.convertors, strict=True)]
+        return None if any(value is None for value in values) else values
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A kind without parameters: one string."""
+
+    data: str
+
+    @property
+    def pattern(self) -> str:
+        return f"^{re.escape(self.data)}$"
+
+
+class Route(Generic[T]):
+    """A kind with one parameter: `build(value)`, `parse(data) -> value | None`."""
+
+    def __init__(self, template: str, convertor: Convertor[T]) -> None:
+        self.template = Template(template, (convertor,))
+        self.pattern = self.template.expression()
+
+    @property
+    def prefix_pattern(self) -> str:
+        """The pattern of every data that starts like this kind's, whether its value fits or not."""
+        return "^" + re.escape(self.template.text.split("{", 1)[0])
+
+    def pattern_for(self, value: T) -> str:
+        """The pattern of this kind's data with this one value (a handler per choice)."""
+        return self.template.expression([self.template.convertors[0].to_string(value)])
+
+    def build(self, value: T) -> str:
+        return self.template.format(value)
+
+    def parse(self, data: str) -> T | None:
+        values = self.template.values(data)
+        return None if values is None else cast("T", values[0])
+
+
+class Route2(Generic[A, B]):
+    """A kind with two parameters: `build(a, b)`, `parse(data) -> (a, b) | None`."""
+
+    def __init__(self, template: str, first: Convertor[A], second: Convertor[B]) -> None:
+        self.template = Template(template, (first, second))
+        self.pattern = self.template.expression()
+
+    def pattern_for(self, first: A) -> str:
+        """The pattern of this kind's data with this first value (a handler per choice)."""
+        return self.template.expression([self.template.convertors[0].to_string(first)])
+
+    def build(self, first: A, second: B) -> str:
+        return self.template.format(first, second)
+
+    def parse(self, data: str) -> tuple[A, B] | None:
+        values = self.template.values(data)
+        return None if values is None else (cast("A", values[0]), cast("B", values[1]))
 
 
 # -- content ------------------------------------------------------------------------------------
 
-MENU = "menu"
-MENU_PATTERN = rf"^{MENU}$"
-SPOED = "spoed"
-SPOED_PATTERN = rf"^{SPOED}$"
-CHAPTER_PATTERN = r"^ch:"
-CHAPTER_PAGE_PATTERN = r"^pg:"
-LANGUAGE_PATTERN = r"^lang:"
-
-
-def chapter(chapter_id: str) -> str:
-    """Callback data that opens a chapter."""
-    return f"ch:{chapter_id}"
-
-
-def parse_chapter(data: str) -> str:
-    """The chapter id of `ch:` data (unknown ids are the handler's to judge)."""
-    return data.removeprefix("ch:")
-
-
-def chapter_page(chapter_id: str, page: int) -> str:
-    """Callback data that opens page `page` (from 1) of a chapter."""
-    return f"pg:{chapter_id}:{page}"
-
-
-def parse_chapter_page(data: str) -> tuple[str, int] | None:
-    """(chapter id, page) of `pg:` data, or None (unknown ids and pages are the handler's to judge)."""
-    chapter_id, _, page = data.removeprefix("pg:").rpartition(":")
-    number = _number(page)
-    return (chapter_id, number) if data.startswith("pg:") and chapter_id and number else None
-
-
-def language(lang: Literal["nl", "en"]) -> str:
-    """Callback data that switches the chat's language."""
-    return f"lang:{lang}"
-
-
-def parse_language(data: str) -> Literal["nl", "en"] | None:
-    """The language of `lang:` data, or None."""
-    return "nl" if data == "lang:nl" else "en" if data == "lang:en" else None
-
+MENU_ROUTE = Fixed("menu")
+SPOED_ROUTE = Fixed("spoed")
+CHAPTER = Route("ch:{chapter}", REST)  # an unknown id is the handler's to judge
+CHAPTER_PAGE = Route2("pg:{chapter}:{page}", TEXT, POSITIVE)
+LANGUAGE: Route[Lang] = Route("lang:{lang}", Choice(("nl", "en")))
 
 # -- /afspraak, /afspraken, reminders -------------------------------------------------------------
 
-APPOINTMENT_CONSENT_PATTERN = r"^appt:consent:(yes|no)$"
-APPOINTMENT_TYPE_PATTERN = r"^appt:type:"
-APPOINTMENT_PICK_PATTERN = r"^appt:pick:"
-APPOINTMENT_SAVE_PATTERN = r"^appt:save$"
-APPOINTMENT_AGAIN_PATTERN = r"^appt:again$"
-APPOINTMENT_CANCEL_PATTERN = r"^appt:cancel$"
-APPOINTMENT_DEL_PATTERN = r"^appt:del:\d+$"
-APPOINTMENT_ICS_PATTERN = r"^appt:ics:\d+$"
-APPOINTMENT_LIST_PATTERN = r"^appt:(del|ics):\d+$"  # either of the two above
-REMINDER_READ_PATTERN = r"^rem:read:\d+$"
-REMINDER_MOVE_PATTERN = r"^rem:move:\d+$"
-
-
-def appointment_consent(answer: YesNo) -> str:
-    """Consent (or not) before an appointment is stored."""
-    return f"appt:consent:{answer}"
-
-
-def parse_appointment_consent(data: str) -> YesNo | None:
-    """The answer of `appt:consent:` data, or None."""
-    return _yes_no(data.removeprefix("appt:consent:")) if data.startswith("appt:consent:") else None
-
-
-def appointment_type(kind: str) -> str:
-    """The kind of appointment chosen."""
-    return f"appt:type:{kind}"
-
-
-def parse_appointment_type(data: str) -> str:
-    """The kind of `appt:type:` data (the handler checks it is a known kind)."""
-    return data.removeprefix("appt:type:")
-
-
-def appointment_pick(timestamp: int) -> str:
-    """One of the date-times read from the patient's words, as Unix seconds."""
-    return f"appt:pick:{timestamp}"
-
-
-def parse_appointment_pick(data: str) -> int:
-    """The Unix seconds of `appt:pick:` data; ValueError when they are not a number."""
-    return int(data.removeprefix("appt:pick:"))
-
-
-def appointment_confirm(choice: Confirm) -> str:
-    """The confirmation step: save, enter the date again, or cancel."""
-    return f"appt:{choice}"
-
-
-def appointment_list_action(action: ListAction, appointment_id: int) -> str:
-    """Under an appointment in /afspraken: cancel it, or send it as .ics."""
-    return f"appt:{action}:{appointment_id}"
-
-
-def parse_appointment_list_action(data: str) -> tuple[ListAction, int] | None:
-    """(action, appointment id) of `appt:del:` / `appt:ics:` data, or None."""
-    match = re.fullmatch(APPOINTMENT_LIST_PATTERN.strip("^$"), data)
-    if match is None:
-        return None
-    action: ListAction = "del" if match.group(1) == "del" else "ics"
-    return action, int(data.rsplit(":", 1)[1])
-
-
-def reminder_read(reminder_id: int) -> str:
-    """Callback data of the "Gelezen" button."""
-    return f"rem:read:{reminder_id}"
-
-
-def reminder_move(appointment_id: int) -> str:
-    """Callback data of the "Afspraak verzetten?" button."""
-    return f"rem:move:{appointment_id}"
-
-
-def parse_reminder_id(data: str) -> int | None:
-    """The number after `rem:read:` or `rem:move:` (a reminder id or an appointment id), or None."""
-    prefix, _, raw = data.rpartition(":")
-    return _number(raw) if prefix in ("rem:read", "rem:move") else None
-
+APPOINTMENT_CONSENT = Route("appt:consent:{answer}", YES_NO)
+APPOINTMENT_TYPE = Route("appt:type:{kind}", REST)  # the handler checks it is a known kind
+APPOINTMENT_PICK = Route("appt:pick:{when}", NUMBER)
+APPOINTMENT_CONFIRM: Route[Confirm] = Route("appt:{choice}", Choice(("save", "again", "cancel")))
+APPOINTMENT_LIST: Route2[ListAction, int] = Route2("appt:{action}:{appointment}", Choice(("del", "ics")), NUMBER)
+REMINDER_READ = Route("rem:read:{reminder}", NUMBER)
+REMINDER_MOVE = Route("rem:move:{appointment}", NUMBER)
 
 # -- privacy and enrolment ------------------------------------------------------------------------
 
-DELETE_PATTERN = r"^del:(yes|no)$"
-BROADCASTS_PATTERN = r"^bcast:(on|off|consent)$"
-ENROL_PATTERN = r"^enr:(yes|no)$"
-
-
-def delete(answer: YesNo) -> str:
-    """/stop: delete everything, or not."""
-    return f"del:{answer}"
-
-
-def parse_delete(data: str) -> YesNo | None:
-    """The answer of `del:` data, or None."""
-    return _yes_no(data.removeprefix("del:")) if data.startswith("del:") else None
-
-
-def broadcasts(choice: BroadcastChoice) -> str:
-    """/meldingen: team messages on, off, or consent to them."""
-    return f"bcast:{choice}"
-
-
-def parse_broadcasts(data: str) -> BroadcastChoice | None:
-    """The choice of `bcast:` data, or None."""
-    choice = data.removeprefix("bcast:") if data.startswith("bcast:") else ""
-    return "on" if choice == "on" else "off" if choice == "off" else "consent" if choice == "consent" else None
-
-
-def enrol(answer: YesNo) -> str:
-    """Consent (or not) after an enrolment link."""
-    return f"enr:{answer}"
-
-
-def parse_enrol(data: str) -> YesNo | None:
-    """The answer of `enr:` data, or None."""
-    return _yes_no(data.removeprefix("enr:")) if data.startswith("enr:") else None
-
+DELETE = Route("del:{answer}", YES_NO)
+BROADCASTS: Route[BroadcastChoice] = Route("bcast:{choice}", Choice(("on", "off", "consent")))
+ENROL = Route("enr:{answer}", YES_NO)
 
 # -- staff broadcasts -----------------------------------------------------------------------------
 
-BC_AUDIENCE_PATTERN = r"^bc:aud:"
-BC_CHOOSE_PATTERN = r"^bc:chs$"
-BC_CHAPTER_PATTERN = r"^bc:ch:"
-BC_SEND_PATTERN = r"^bc:(send|urgent)$"
-BC_CANCEL_PATTERN = r"^bc:cancel$"
-BC_UPDATED_PATTERN = r"^bc:upd$"
-BC_PATTERN = r"^bc:"  # any other `bc:` data: a stale button
-
-
-def bc_audience(audience: str) -> str:
-    """The audience of a broadcast: "all" or "type:<appointment type>"."""
-    return f"bc:aud:{audience}"
-
-
-def parse_bc_audience(data: str) -> str:
-    """The audience of `bc:aud:` data (the handler checks it is valid)."""
-    return data.removeprefix("bc:aud:")
-
-
-BC_CHOOSE = "bc:chs"
-BC_CANCEL = "bc:cancel"
-BC_UPDATED = "bc:upd"
-
-
-def bc_chapter(chapter_id: str) -> str:
-    """The chapter a broadcast announces."""
-    return f"bc:ch:{chapter_id}"
-
-
-def parse_bc_chapter(data: str) -> str:
-    """The chapter id of `bc:ch:` data."""
-    return data.removeprefix("bc:ch:")
-
-
-def bc_send(kind: Send) -> str:
-    """Send the broadcast (urgent: also in quiet hours)."""
-    return f"bc:{kind}"
-
-
-def parse_bc_send(data: str) -> Send | None:
-    """ "send" or "urgent" of `bc:send` / `bc:urgent`, or None."""
-    return "send" if data == "bc:send" else "urgent" if data == "bc:urgent" else None
-
+BC_AUDIENCE = Route("bc:aud:{audience}", REST)  # the handler checks it is valid
+BC_CHOOSE_ROUTE = Fixed("bc:chs")
+BC_CHAPTER = Route("bc:ch:{chapter}", REST)
+BC_SEND: Route[Send] = Route("bc:{kind}", Choice(("send", "urgent")))
+BC_CANCEL_ROUTE = Fixed("bc:cancel")
+BC_UPDATED_ROUTE = Fixed("bc:upd")
+BC_FAMILY = "bc:"  # any other data of this family: a stale staff button
 
 # -- questions to the team --------------------------------------------------------------------------
 
-TQ_SEND_PATTERN = r"^tq:send:\d+$"
-TQ_REPLY_PATTERN = r"^tq:reply:\d+$"
-TQ_NO_REPLY_PATTERN = r"^tq:noreply$"
-TQ_NO_REPLY = "tq:noreply"
+TQ_SEND = Route("tq:send:{message}", NUMBER)
+TQ_REPLY = Route("tq:reply:{thread}", NUMBER)
+TQ_NO_REPLY_ROUTE = Fixed("tq:noreply")
 
 
-def tq_send(message_id: int) -> str:
-    """Send the patient's message `message_id` (the one the bot's reply quotes) to the team."""
-    return f"tq:send:{message_id}"
+# -- the names the handlers use ---------------------------------------------------------------------
+
+MENU, MENU_PATTERN = MENU_ROUTE.data, MENU_ROUTE.pattern
+SPOED, SPOED_PATTERN = SPOED_ROUTE.data, SPOED_ROUTE.pattern
+chapter, parse_chapter, CHAPTER_PATTERN = CHAPTER.build, CHAPTER.parse, CHAPTER.pattern
+chapter_page, parse_chapter_page, CHAPTER_PAGE_PATTERN = CHAPTER_PAGE.build, CHAPTER_PAGE.parse, CHAPTER_PAGE.pattern
+language, parse_language, LANGUAGE_PATTERN = LANGUAGE.build, LANGUAGE.parse, LANGUAGE.pattern
+
+appointment_consent, parse_appointment_consent = APPOINTMENT_CONSENT.build, APPOINTMENT_CONSENT.parse
+APPOINTMENT_CONSENT_PATTERN = APPOINTMENT_CONSENT.pattern
+appointment_type, parse_appointment_type = APPOINTMENT_TYPE.build, APPOINTMENT_TYPE.parse
+APPOINTMENT_TYPE_PATTERN = APPOINTMENT_TYPE.pattern
+appointment_pick, parse_appointment_pick = APPOINTMENT_PICK.build, APPOINTMENT_PICK.parse
+# Every `appt:pick:` data reaches its handler, which ignores one that does not parse.
+APPOINTMENT_PICK_PATTERN = APPOINTMENT_PICK.prefix_pattern
+appointment_confirm = APPOINTMENT_CONFIRM.build
+APPOINTMENT_SAVE_PATTERN = APPOINTMENT_CONFIRM.pattern_for("save")
+APPOINTMENT_AGAIN_PATTERN = APPOINTMENT_CONFIRM.pattern_for("again")
+APPOINTMENT_CANCEL_PATTERN = APPOINTMENT_CONFIRM.pattern_for("cancel")
+appointment_list_action, parse_appointment_list_action = APPOINTMENT_LIST.build, APPOINTMENT_LIST.parse
+APPOINTMENT_LIST_PATTERN = APPOINTMENT_LIST.pattern
+APPOINTMENT_DEL_PATTERN = APPOINTMENT_LIST.pattern_for("del")
+APPOINTMENT_ICS_PATTERN = APPOINTMENT_LIST.pattern_for("ics")
+reminder_read, REMINDER_READ_PATTERN = REMINDER_READ.build, REMINDER_READ.pattern
+reminder_move, REMINDER_MOVE_PATTERN = REMINDER_MOVE.build, REMINDER_MOVE.pattern
+
+delete, parse_delete, DELETE_PATTERN = DELETE.build, DELETE.parse, DELETE.pattern
+broadcasts, parse_broadcasts, BROADCASTS_PATTERN = BROADCASTS.build, BROADCASTS.parse, BROADCASTS.pattern
+enrol, parse_enrol, ENROL_PATTERN = ENROL.build, ENROL.parse, ENROL.pattern
+
+bc_audience, parse_bc_audience, BC_AUDIENCE_PATTERN = BC_AUDIENCE.build, BC_AUDIENCE.parse, BC_AUDIENCE.pattern
+BC_CHOOSE, BC_CHOOSE_PATTERN = BC_CHOOSE_ROUTE.data, BC_CHOOSE_ROUTE.pattern
+bc_chapter, parse_bc_chapter, BC_CHAPTER_PATTERN = BC_CHAPTER.build, BC_CHAPTER.parse, BC_CHAPTER.pattern
+bc_send, parse_bc_send, BC_SEND_PATTERN = BC_SEND.build, BC_SEND.parse, BC_SEND.pattern
+BC_CANCEL, BC_CANCEL_PATTERN = BC_CANCEL_ROUTE.data, BC_CANCEL_ROUTE.pattern
+BC_UPDATED, BC_UPDATED_PATTERN = BC_UPDATED_ROUTE.data, BC_UPDATED_ROUTE.pattern
+BC_PATTERN = f"^{re.escape(BC_FAMILY)}"
+
+tq_send, TQ_SEND_PATTERN = TQ_SEND.build, TQ_SEND.pattern
+tq_reply, TQ_REPLY_PATTERN = TQ_REPLY.build, TQ_REPLY.pattern
+TQ_NO_REPLY, TQ_NO_REPLY_PATTERN = TQ_NO_REPLY_ROUTE.data, TQ_NO_REPLY_ROUTE.pattern
 
 
-def tq_reply(thread_id: int) -> str:
-    """Reply once to the team's answer in thread `thread_id`."""
-    return f"tq:reply:{thread_id}"
+def parse_reminder_id(data: str) -> int | None:
+    """The number of `rem:read:` or `rem:move:` data (a reminder id or an appointment id), or None."""
+    read = REMINDER_READ.parse(data)
+    return read if read is not None else REMINDER_MOVE.parse(data)
 
 
 def parse_tq_number(data: str) -> int | None:
-    """The number after `tq:send:` or `tq:reply:`, or None."""
-    prefix, _, raw = data.rpartition(":")
-    return _number(raw) if prefix in ("tq:send", "tq:reply") else None
+    """The number of `tq:send:` or `tq:reply:` data, or None."""
+    sent = TQ_SEND.parse(data)
+    return sent if sent is not None else TQ_REPLY.parse(data)

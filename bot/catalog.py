@@ -22,6 +22,7 @@ from bot.triage.vocabulary import AlarmVocabulary, load_alarms
 from bot.yamlsrc import Problem
 
 STAFF_FILE = "staff.yaml"
+CONSOLE_FILE = "console.yaml"
 ALARMS_FILE = "alarms.yaml"
 ALARM_REPLIES_FILE = "alarm_replies.yaml"
 SEARCH_FILE = "search.yaml"
@@ -42,6 +43,7 @@ class Catalog:
     search_vocabulary: SearchVocabulary
     reminder_rules: ReminderRules
     conversation: Conversation
+    console: UiText
 
     def summary(self, unreviewed: int | None = None) -> str:
         """One line describing what was loaded (`unreviewed`: counted with the console's sign-offs)."""
@@ -63,6 +65,8 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
     ui, found = load_ui(content_dir / UI_FILE)
     problems += found
     staff, found = load_ui(content_dir / STAFF_FILE)
+    problems += found
+    console, found = load_ui(content_dir / CONSOLE_FILE)
     problems += found
     alarms, found = load_alarms(content_dir / ALARMS_FILE)
     problems += found
@@ -92,6 +96,7 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
         or content is None
         or ui is None
         or staff is None
+        or console is None
         or alarms is None
         or context_rules is None
         or replies is None
@@ -100,7 +105,7 @@ def load_catalog(content_dir: Path, schedules_dir: Path) -> tuple[Catalog | None
         or conversation is None
     ):
         return None, sorted(set(problems))
-    return Catalog(content, ui, staff, alarms, context_rules, replies, vocabulary, rules, conversation), []
+    return Catalog(content, ui, staff, alarms, context_rules, replies, vocabulary, rules, conversation, console), []
 
 
 def _chapter_references(rules: ReminderRules, content: Content, path: Path) -> list[Problem]:

@@ -15,7 +15,7 @@ from bot.catalog import Catalog, load_catalog
 from bot.content.loader import load_content
 from bot.content.plain import PLAIN_FILE, bot_texts, check_plain_language, load_plain_rules
 from bot.settings import Settings
-from bot.storage.console_queries import read_signoffs
+from bot.storage.signoff_reader import read_signoffs
 from bot.triage.qualifiers import CONTEXT_RULES_FILE
 from bot.triage.signoffs import as_lookup, review_of, unreviewed
 

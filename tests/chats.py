@@ -23,7 +23,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.app.assembly import Assembly, build_application
-from bot.app.handlers.staff import StaffHandlers
+from bot.app.handlers.staff_tools import StaffTools
 from bot.app.http_client import AiohttpRequest
 from bot.clock import AMSTERDAM, ManualClock
 from bot.fakeapi.harness import BotHarness, Reply
@@ -68,8 +68,8 @@ class Chat:
         return await self.harness.press(chat_id, label, **user)
 
     @property
-    def staff(self) -> StaffHandlers:
-        """The staff handlers (enrolment, broadcasts, reload)."""
+    def staff(self) -> StaffTools:
+        """The staff tools (reload, /gemist, /console)."""
         return self.assembly.staff
 
     async def deliver(self) -> Reply:

@@ -6,8 +6,9 @@ the adapters (bot.app for python-telegram-bot, bot.console for the web console, 
 tests) translate between the outside world and it. Imports run from the adapters to the core,
 never back: no core module imports `telegram`, `bot.app`, `bot.console` or `bot.fakeapi`, not even
 inside a function. Within the core, the packages (and top-level modules) of `bot` import each other
-without a cycle, so each can be read, tested and changed from the bottom up. docs/ARCHITECTURE.md
-describes the layers.
+without a cycle, so each can be read, tested and changed from the bottom up. The adapters do not
+import each other either: only an entry point (`bot/__main__.py`, `bot/cli.py`, an adapter's `cli.py`)
+may assemble several of them, as the demo does. docs/ARCHITECTURE.md describes the layers.
 """
 
 from __future__ import annotations
@@ -176,3 +177,47 @@ def test_the_cycle_check_reads_every_form_of_import() -> None:
         "bot.content.model",
         "bot.search.index",
     ]
+
+
+def adapter_of(module: str) -> str | None:
+    """The adapter package a dotted module name belongs to (`bot.app.handlers.x` -> "app"), else None."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "bot" and len(parts) > 1 and parts[1] in ADAPTERS else None
+
+
+def adapter_modules() -> list[Path]:
+    """Every module of an adapter package except its command-line entry point (`cli.py`)."""
+    return [
+        path
+        for adapter in ADAPTERS
+        for path in sorted((BOT / adapter).rglob("*.py"))
+        if path.relative_to(BOT / adapter).parts not in {(entry,) for entry in ENTRY_POINTS}
+    ]
+
+
+def imports_of_other_adapters(path: Path) -> list[str]:
+    """The imports of `path`, an adapter's module, that reach into another adapter (inside functions too)."""
+    own = path.relative_to(BOT).parts[0]
+    package = ".".join(("bot", *path.relative_to(BOT).parts[:-1]))
+    return [
+        f"{path.relative_to(BOT.parent)}:{line}: imports {name}"
+        for line, name in imported_modules(path.read_text(encoding="utf-8"), package)
+        if adapter_of(name) not in (None, own)
+    ]
+
+
+@pytest.mark.parametrize("path", adapter_modules(), ids=lambda path: str(path.relative_to(BOT)))
+def test_no_adapter_imports_another_adapter(path: Path) -> None:
+    assert imports_of_other_adapters(path) == []
+
+
+def test_the_adapter_check_sees_another_adapter_in_every_form(tmp_path: Path) -> None:
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "import bot.app.services\nfrom bot.console import links\nfrom bot import fakeapi\n"
+        "def f():\n    from bot.fakeapi.harness import BotHarness\n"
+    )
+    names = [name for _, name in imported_modules(module.read_text(), "bot.app.handlers")]
+    assert [adapter_of(name) for name in names] == ["app", "console", "fakeapi", "fakeapi"]
+    assert adapter_of("bot.staff.signin") is None and adapter_of("telegram") is None
+    assert BOT / "app" / "cli.py" not in adapter_modules() and BOT / "app" / "assembly.py" in adapter_modules()

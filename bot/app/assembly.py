@@ -22,7 +22,8 @@ from bot.app.broadcasts import make_broadcast_sender
 from bot.app.chat_state import DialogSync
 from bot.app.context import CONTEXT_TYPES, BotApplication
 from bot.app.groups import Group, Registration
-from bot.app.handlers.appointments import AppointmentHandlers
+from bot.app.handlers.appointment_dialogue import AppointmentDialogue
+from bot.app.handlers.appointment_list import AppointmentList
 from bot.app.handlers.chats import PrivateChatsOnly
 from bot.app.handlers.content import ContentHandlers
 from bot.app.handlers.dialogue import DialogueHandlers, EnrolmentConsent
@@ -30,7 +31,9 @@ from bot.app.handlers.inbox import InboxHandlers
 from bot.app.handlers.privacy import PrivacyHandlers
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import SafetyHandlers
-from bot.app.handlers.staff import StaffHandlers, install_sighup
+from bot.app.handlers.staff_broadcast import BroadcastHandlers
+from bot.app.handlers.staff_enrolment import EnrolmentHandlers
+from bot.app.handlers.staff_tools import StaffTools, install_sighup
 from bot.app.housekeeping import schedule_language_refresh, schedule_miss_flush, schedule_purge
 from bot.app.inbox_watch import schedule_inbox_watch
 from bot.app.services import Services, TeamInbox
@@ -67,7 +70,7 @@ class Assembly:
 
     app: Application  # type: ignore[type-arg]
     services: Services
-    staff: StaffHandlers
+    staff: StaffTools
     dialogs: DialogSync
     budget: SendBudget
     observability: ObservabilityServer | None = None
@@ -181,24 +184,10 @@ def build_application(
     metrics.watch_sending(pacer.figures)
     # The Bot API client comes first: the sender, the reminder service and the outbox need it, and with
     # them `Services` is complete before the Application and its handlers exist.
-    api = settings.base_url or TELEGRAM_API  # another server: a self-hosted Bot API, or the local fake
-    bot = ExtBot(
-        settings.token or DEMO_TOKEN,
-        base_url=api,
-        base_file_url=api.replace("/bot", "/file/bot"),
-        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        request=RetryingRequest(pacer=pacer, delays=retry_delays),
-        get_updates_request=HTTPXRequest(read_timeout=40.0),
-    )
+    bot = make_bot(settings, pacer, retry_delays)
     sender = TelegramSender(bot)
-    reminders = ReminderService(
-        storage,
-        knowledge.current.catalog.reminder_rules,
-        TelegramSender(bot, Priority.REMINDER),
-        clock,
-        max_late=timedelta(hours=settings.reminder_max_late_hours),
-        db=db,
-    )
+    rules, max_late = knowledge.current.catalog.reminder_rules, timedelta(hours=settings.reminder_max_late_hours)
+    reminders = ReminderService(storage, rules, TelegramSender(bot, Priority.REMINDER), clock, max_late=max_late, db=db)
     outbox = make_broadcast_sender(
         settings=settings,
         knowledge=knowledge,
@@ -208,13 +197,6 @@ def build_application(
         db=db,
         **{"pacer": pacer, **(outbox_options or {})},
     )
-    cipher = cipher_from_key(settings.inbox_key)
-    inbox = None
-    if cipher is not None:
-        # Team answers are background sends delivered like reminders: the same place in the pacer's queue.
-        answers = TelegramSender(bot, Priority.REMINDER)
-        delivery = AnswerDelivery(storage, answers, clock, cipher, lambda: knowledge.current.catalog.ui, db)
-        inbox = TeamInbox(cipher, AnswerLoop(delivery, poll=answer_poll))
     services = Services(
         settings=settings,
         knowledge=knowledge,
@@ -226,7 +208,7 @@ def build_application(
         outbox=outbox,
         metrics=metrics,
         db=db,
-        inbox=inbox,
+        inbox=make_team_inbox(settings, bot, storage, clock, knowledge, db, answer_poll),
     )
 
     processor = ChatOrderedProcessor(seen=SeenUpdates(storage.dialogs, db, clock) if dedupe_updates else None)
@@ -239,21 +221,80 @@ def build_application(
         .build()
     )
 
+    staff_tools, dialogs = add_handlers(app, services, processor, dedupe_updates)
+    budget = SendBudget(pacer, storage, clock, shared=dedupe_updates, db=db)
+    assembly = Assembly(app, services, staff_tools, dialogs, budget, owns_storage=owns_storage)
+    app.post_init = assembly.startup
+    app.post_stop = assembly.stop
+    app.post_shutdown = assembly.shutdown
+    return assembly
+
+
+def make_bot(settings: Settings, pacer: Pacer, retry_delays: tuple[float, ...]) -> ExtBot[None]:
+    """The Bot API client: every request through the pacer and the retrying connections."""
+    api = settings.base_url or TELEGRAM_API  # another server: a self-hosted Bot API, or the local fake
+    return ExtBot(
+        settings.token or DEMO_TOKEN,
+        base_url=api,
+        base_file_url=api.replace("/bot", "/file/bot"),
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        request=RetryingRequest(pacer=pacer, delays=retry_delays),
+        get_updates_request=HTTPXRequest(read_timeout=40.0),
+    )
+
+
+def make_team_inbox(
+    settings: Settings,
+    bot: ExtBot[None],
+    storage: Storage,
+    clock: Clock,
+    knowledge: KnowledgeStore,
+    db: Offload,
+    answer_poll: float,
+) -> TeamInbox | None:
+    """With INBOX_KEY: the questions to the team (the cipher and the loop that sends answers), else None."""
+    cipher = cipher_from_key(settings.inbox_key)
+    if cipher is None:
+        return None
+    # Team answers are background sends delivered like reminders: the same place in the pacer's queue.
+    answers = TelegramSender(bot, Priority.REMINDER)
+    delivery = AnswerDelivery(storage, answers, clock, cipher, lambda: knowledge.current.catalog.ui, db)
+    return TeamInbox(cipher, AnswerLoop(delivery, poll=answer_poll))
+
+
+def add_handlers(
+    app: Application,  # type: ignore[type-arg]
+    services: Services,
+    processor: ChatOrderedProcessor,
+    dedupe_updates: bool,
+) -> tuple[StaffTools, DialogSync]:
+    """Build every feature's handlers and add them in `handler_order`; the staff tools (SIGHUP) and the
+    dialog state sync (start-up) are the assembly's too."""
     content_handlers = ContentHandlers(services)
-    staff_handlers = StaffHandlers(services)
-    content_handlers.deep_link_handlers.append(staff_handlers.redeem_deep_link)
+    enrolment = EnrolmentHandlers(services)
+    content_handlers.deep_link_handlers.append(enrolment.redeem_deep_link)
+    staff_tools = StaffTools(services)
+    broadcast = BroadcastHandlers(services, changed=lambda: staff_tools.last_changed)
     safety = SafetyHandlers(services)
     dialogs = DialogSync(services, every_update=dedupe_updates)
     processor.after = dialogs.after_update
     inbox_handlers = InboxHandlers(services)
-    appointments = AppointmentHandlers(services, stale=content_handlers.stale)
+    appointments = AppointmentDialogue(services, stale=content_handlers.stale)
     questions = QuestionHandlers(services, inbox_handlers)
     for group, handler in handler_order(
         PrivateChatsOnly(services).handlers(),
         dialogs.handlers(app),
-        staff_handlers.handlers(),
+        [
+            enrolment.command(),
+            broadcast.command(),
+            *staff_tools.commands(),
+            *broadcast.dialogue(),
+            enrolment.buttons(),
+        ],
         safety.handlers(),
-        DialogueHandlers(services, questions, [appointments, EnrolmentConsent()]).handlers() + appointments.handlers(),
+        DialogueHandlers(services, questions, [appointments, EnrolmentConsent()]).handlers(),
+        appointments.handlers(),
+        AppointmentList(services).handlers(),
         content_handlers,
         PrivacyHandlers(services).handlers(),
         inbox_handlers.handlers(),
@@ -261,12 +302,7 @@ def build_application(
     ):
         app.add_handler(handler, group)
     app.add_error_handler(safety.on_error)
-    budget = SendBudget(pacer, storage, clock, shared=dedupe_updates, db=db)
-    assembly = Assembly(app, services, staff_handlers, dialogs, budget, owns_storage=owns_storage)
-    app.post_init = assembly.startup
-    app.post_stop = assembly.stop
-    app.post_shutdown = assembly.shutdown
-    return assembly
+    return staff_tools, dialogs
 
 
 def handler_order(
@@ -274,7 +310,9 @@ def handler_order(
     dialog_state: list[Registration],
     staff: list[Registration],
     safety: list[Registration],
-    appointments: list[Registration],
+    dialogue: list[Registration],
+    appointment_dialogue: list[Registration],
+    appointment_list: list[Registration],
     content: ContentHandlers,
     privacy: list[Registration],
     inbox: list[Registration],
@@ -289,11 +327,13 @@ def handler_order(
     registrations = [
         *private_only,  # PRIVATE_ONLY: nothing is answered in groups or channels
         *dialog_state,  # STAFF_STATE, DIALOG_STATE: around the alarm layer, see bot.app.chat_state
-        *staff,  # STAFF_DRAFT, STAFF: only staff with a draft or a staff command stop there
+        *staff,  # STAFF_DRAFT, STAFF: enrolment, /bericht and the staff tools; only staff stop there
         *safety,  # SAFETY, UNREADABLE
         # Buttons without data match every pattern in python-telegram-bot; send them to "stale" first.
         (Group.DEFAULT, CallbackQueryHandler(content.stale, pattern=callbacks.EMPTY_PATTERN)),
-        *appointments,  # DIALOGUE (typed text in a dialogue, /annuleer), then the appointment commands and buttons
+        *dialogue,  # DIALOGUE: typed text in a patient dialogue
+        *appointment_dialogue,  # DIALOGUE (/annuleer inside it), then /afspraak and its buttons
+        *appointment_list,  # /afspraken, its buttons and the reminder buttons
         *content.handlers(),
         *privacy,
         *inbox,  # /vraag and the buttons of the questions to the team

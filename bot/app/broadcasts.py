@@ -7,6 +7,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.knowledge import KnowledgeStore
 from bot.outbox.sender import BroadcastSender
+from bot.reminders.rules import QuietHours
 from bot.sending import Keyboard, MessageSender
 from bot.settings import Settings
 from bot.staff.compose import format_report, render_broadcast
@@ -27,7 +28,8 @@ def make_broadcast_sender(
 ) -> BroadcastSender:
     """A BroadcastSender over `sender` rendering with the current content (it follows a reload).
 
-    The end report of a broadcast goes straight to the staff member's chat (not via the outbox).
+    The end report of a broadcast goes straight to the staff member's chat (not via the outbox). Quiet
+    hours are the schedule's (`ReminderRules.quiet_hours`), also after a reload.
     """
 
     def render(broadcast: Broadcast, lang: str) -> tuple[str, Keyboard] | None:
@@ -39,6 +41,10 @@ def make_broadcast_sender(
         if chat_id is not None:
             await sender.send_message(chat_id, format_report(summary, knowledge.current.catalog.staff))
 
+    def quiet() -> QuietHours | None:
+        return knowledge.current.catalog.reminder_rules.quiet_hours
+
     options.setdefault("rate", settings.broadcast_rate)
+    options.setdefault("quiet", quiet)
     options.setdefault("db", db)
     return BroadcastSender(storage, sender, clock, render=render, on_report=report, **options)

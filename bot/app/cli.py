@@ -117,7 +117,7 @@ def webhook_path(url: str) -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.app.demo_console import run_console
+    from bot.fakeapi.demo_console import run_console
 
     logging.getLogger().setLevel(logging.ERROR)
     from bot.console.demo import demo_console, demo_settings

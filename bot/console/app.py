@@ -7,6 +7,7 @@ errors logged our way); a route added by any module gets all of that without doi
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,6 @@ from starlette.types import ASGIApp, Scope
 
 from bot.console import appointments, broadcasts, content, enrolment, questions, stats
 from bot.console.guard import BODY_OVERHEAD, BodyTooLarge, ConsoleGuard
-from bot.console.links import new_secret, same_secret, secret_hash
 from bot.console.web import (
     HERE,
     LANG_COOKIE,
@@ -35,6 +35,7 @@ from bot.console.web import (
     render,
     staff_page,
 )
+from bot.staff.signin import new_secret, same_secret, secret_hash
 
 SIGNIN_WINDOW = timedelta(minutes=1)  # failed sign-in attempts are counted per address over this window
 MAX_ADDRESSES = 10_000  # addresses the limiter remembers at most (the least recent go first)
@@ -107,8 +108,8 @@ class SigninLimiter:
             del self.failures[address]
 
 
-def build_console_app(ctx: ConsoleContext) -> ASGIApp:
-    """The console as an ASGI app over `ctx` (no state of its own beyond the sign-in rate limiter)."""
+def _signin_routes(ctx: ConsoleContext) -> list[Route]:
+    """The sign-in form of a one-time link and its POST, under the sign-in rate limiter."""
     limiter = SigninLimiter(ctx.settings.console_signin_attempts)
 
     async def signin_form(request: Request) -> Response:
@@ -151,6 +152,15 @@ def build_console_app(ctx: ConsoleContext) -> ASGIApp:
     def too_many(request: Request) -> Response:
         return render(ctx, request, "error.html", status_code=429, title_key="forbidden_title", message_key="too_many")
 
+    return [
+        Route("/signin/{token}", signin_form, methods=["GET"]),
+        Route("/signin", signin, methods=["POST"]),
+    ]
+
+
+def _session_routes(ctx: ConsoleContext) -> list[Route]:
+    """Home, sign-out and the language switch."""
+
     async def signout(_ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
         await ctx.db(ctx.queries.end_session, staff.session_hash, ctx.clock.now())
         response = render(ctx, request, "signed_out.html")
@@ -169,6 +179,16 @@ def build_console_app(ctx: ConsoleContext) -> ASGIApp:
     async def home(_ctx: ConsoleContext, _request: Request, _staff: Staff) -> Response:
         return redirect("/enrolment")
 
+    return [
+        Route("/", staff_page(ctx, home)),
+        Route("/signout", staff_page(ctx, signout), methods=["POST"]),
+        Route("/lang/{code}", switch_lang, methods=["GET"]),
+    ]
+
+
+def _exception_handlers(ctx: ConsoleContext) -> dict[Any, Callable[[Request, Exception], Awaitable[Response]]]:
+    """The plain error pages for what the routes raise."""
+
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if status in (400, 413):  # a form the parser refused (too many fields, a field too long)
@@ -181,28 +201,24 @@ def build_console_app(ctx: ConsoleContext) -> ASGIApp:
     async def server_error(request: Request, _exc: Exception) -> Response:
         return plain_error(ctx, request, 500)  # ConsoleGuard logs the exception
 
+    return {HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
+
+
+def build_console_app(ctx: ConsoleContext) -> ASGIApp:
+    """The console as an ASGI app over `ctx` (no state of its own beyond the sign-in rate limiter)."""
+
     async def error_page(scope: Scope, status: int) -> tuple[bytes, bytes]:
         response = plain_error(ctx, Request(scope), status)
         return b"text/html; charset=utf-8", bytes(response.body)
 
     routes: list[Any] = [
-        Route("/", staff_page(ctx, home)),
-        Route("/signin/{token}", signin_form, methods=["GET"]),
-        Route("/signin", signin, methods=["POST"]),
-        Route("/signout", staff_page(ctx, signout), methods=["POST"]),
-        Route("/lang/{code}", switch_lang, methods=["GET"]),
+        *_session_routes(ctx),
+        *_signin_routes(ctx),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for module in (enrolment, appointments, broadcasts, questions, content, stats):
         routes += module.routes(ctx)
-    app = Starlette(
-        routes=routes,
-        exception_handlers={
-            HTTPException: http_error,
-            BodyTooLarge: too_large,
-            Exception: server_error,
-        },
-    )
+    app = Starlette(routes=routes, exception_handlers=_exception_handlers(ctx))
     return ConsoleGuard(
         app,
         error_page,

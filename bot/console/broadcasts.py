@@ -7,6 +7,7 @@ the bot's outbox sender delivers, and the progress fragment polls the outbox cou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -21,12 +22,13 @@ from bot.console.web import (
     Staff,
     field_text,
     form_of,
+    lang_of,
     plain_error,
     redirect,
     render,
     staff_page,
 )
-from bot.outbox.sender import QUIET_HOURS
+from bot.reminders.rules import QuietHours
 from bot.sending import Keyboard
 from bot.staff.compose import MAX_TEXT, Composer, Draft, TextTooLong, audience_label, valid_audience
 from bot.storage.records import APPOINTMENT_TYPES, BroadcastSummary
@@ -57,8 +59,14 @@ def _audiences(ctx: ConsoleContext, lang: str) -> list[tuple[str, str]]:
     return [(value, audience_label(value, catalog.staff, catalog, lang)) for value in options]
 
 
+def _quiet_now(ctx: ConsoleContext, now: datetime) -> QuietHours | None:
+    """The schedule's quiet hours when a normal broadcast waits now (as the bot's outbox reads them), else None."""
+    quiet = ctx.knowledge.current.catalog.reminder_rules.quiet_hours
+    return quiet if quiet is not None and quiet.contains(local(now).time().replace(tzinfo=None)) else None
+
+
 async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **values: Any) -> Response:
-    lang = "en" if request.cookies.get("console_lang") == "en" else "nl"
+    lang = lang_of(request)
     now = ctx.clock.now()
     audiences = []
     for value, label in _audiences(ctx, lang):
@@ -75,7 +83,7 @@ async def _compose_page(ctx: ConsoleContext, request: Request, staff: Staff, **v
         chapters=chapters,
         history=history,
         max_text=MAX_TEXT,
-        quiet=QUIET_HOURS.contains(local(now).time().replace(tzinfo=None)),
+        quiet=_quiet_now(ctx, now),
         **values,
     )
 
@@ -156,10 +164,7 @@ async def confirm(ctx: ConsoleContext, request: Request, staff: Staff) -> Respon
 
 
 async def _summary(ctx: ConsoleContext, broadcast_id: int) -> BroadcastSummary | None:
-    for summary in await ctx.db(ctx.storage.staff.list_broadcasts, 1000):
-        if summary.broadcast.id == broadcast_id:
-            return summary
-    return None
+    return await ctx.db(ctx.storage.staff.broadcast_summary, broadcast_id)
 
 
 def _progress_values(ctx: ConsoleContext, summary: BroadcastSummary) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, SystemClock
-from bot.console.links import TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
 from bot.knowledge import ContentLoadError, KnowledgeStore
 from bot.observability.logs import configure_logging
 from bot.observability.pseudonyms import use_log_salt
 from bot.settings import Settings, SettingsError
+from bot.staff.signin import TooManyLinks, create_signin_link
 from bot.storage.store import Storage, open_storage
 
 DEFAULT_PORT = 8070

@@ -18,10 +18,10 @@ import uvicorn
 
 from bot.console.app import build_console_app
 from bot.console.cli import DEFAULT_PORT, SERVER_OPTIONS, build_context
-from bot.console.links import create_signin_link
 from bot.settings import Settings
+from bot.staff.signin import create_signin_link
 
-DEMO_STAFF = 1000  # the demo chat's user (bot.app.demo_console chats as 1000)
+DEMO_STAFF = 1000  # the demo chat's user (bot.fakeapi.demo_console chats as 1000)
 DEMO_BOT_USERNAME = "levermetastasen_test_bot"  # the local fake's bot, for the card's link
 
 

@@ -20,7 +20,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.console.texts import ConsoleLang
-from bot.console.texts import t as console_text
 from bot.console.web import (
     ConsoleContext,
     Staff,
@@ -35,7 +34,7 @@ from bot.console.web import (
 from bot.inbox.crypto import InboxCipher, UnreadableText, cipher_from_key
 from bot.inbox.hours import working_time
 from bot.inbox.texts import MAX_ANSWER, TELEGRAM_LIMIT, format_age, render_answer, visible_length
-from bot.storage.inbox_queries import CLOSE_REASONS, InboxMessage, Thread, ThreadDetail
+from bot.storage.inbox_records import CLOSE_REASONS, InboxMessage, Thread, ThreadDetail
 
 MAX_ID = 2**31 - 1  # thread ids are 32-bit integers; a larger number in a path is simply unknown
 
@@ -81,7 +80,7 @@ async def page(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     lang = _lang(request)
     open_threads = await ctx.db(ctx.storage.inbox.list_threads, True)
     handled = await ctx.db(ctx.storage.inbox.list_threads, False, 50)
-    notify = await ctx.db(ctx.storage.inbox.notify_wanted, staff.user_id)
+    notify = await ctx.db(ctx.storage.inbox_delivery.notify_wanted, staff.user_id)
     return render(
         ctx,
         request,
@@ -192,7 +191,7 @@ async def _after_conflict(
     if current.status == "answered" and current.answered_by is not None:
         error, values = "q_changed_answered", {"id": str(current.answered_by)}
     else:
-        error, values = "q_changed", {"status": console_text(f"q_status_{current.status}", _lang(request))}
+        error, values = "q_changed", {"status": ctx.texts.t(f"q_status_{current.status}", _lang(request))}
     return await _thread_page(ctx, request, staff, detail, 409, error=error, error_values=values, draft=draft)
 
 
@@ -273,7 +272,7 @@ async def close(ctx: ConsoleContext, request: Request, staff: Staff) -> Response
 async def notify(ctx: ConsoleContext, request: Request, staff: Staff) -> Response:
     """POST: notices in Telegram on or off for the signed-in staff member."""
     wanted = field_text(form_of(request), "notify", 5) == "on"
-    await ctx.db(ctx.storage.inbox.set_notify, staff.user_id, wanted, ctx.clock.now())
+    await ctx.db(ctx.storage.inbox_delivery.set_notify, staff.user_id, wanted, ctx.clock.now())
     return redirect("/questions")
 
 

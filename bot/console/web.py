@@ -1,12 +1,12 @@
 """What every console page shares: the context (services), templates, the staff guard with CSRF, responses.
 
-Storage is synchronous (SQLAlchemy); every call goes through `ctx.db(...)`, which runs it in a worker
-thread, so the event loop never blocks on the database.
+Storage is synchronous (SQLAlchemy); every call goes through `ctx.db(...)`, the bot's `Offload`: a worker
+thread of a bounded pool and a deadline, so the event loop never blocks on the database and a database
+that does not answer makes a page fail (`DatabaseUnavailable`, the 500 page) instead of hanging.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,11 +21,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.clock import Clock, local
-from bot.console.links import same_secret, secret_hash
-from bot.console.texts import ConsoleLang, t
+from bot.console.texts import ConsoleLang, ConsoleTexts
 from bot.knowledge import KnowledgeStore
 from bot.settings import Settings
+from bot.staff.signin import same_secret, secret_hash
 from bot.storage.console_queries import ConsoleQueries, ConsoleSession
+from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
 HERE = Path(__file__).resolve().parent
@@ -46,6 +47,7 @@ class ConsoleContext:
     storage: Storage
     knowledge: KnowledgeStore
     clock: Clock
+    offload: Offload = field(default_factory=Offload)
     templates: Environment = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,8 +60,13 @@ class ConsoleContext:
         self.templates.filters["local"] = lambda when, fmt="%d-%m-%Y %H:%M": f"{local(when):{fmt}}"
 
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a synchronous storage call in a worker thread."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        """Run a synchronous storage call off the loop, within the deadline of `offload`."""
+        return await self.offload(fn, *args, **kwargs)
+
+    @property
+    def texts(self) -> ConsoleTexts:
+        """The console's texts (`content/console.yaml`) of the content in use."""
+        return self.knowledge.current.catalog.console
 
     @property
     def queries(self) -> ConsoleQueries:
@@ -104,7 +111,7 @@ def render(
     lang = lang_of(request)
     page = ctx.templates.get_template(template).render(
         lang=lang,
-        t=lambda key, **v: t(key, lang, **v),
+        t=lambda key, **v: ctx.texts.t(key, lang, **v),
         staff=staff,
         path=request.url.path,
         **values,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.content.model import LANGS, SOURCES, Content, Lang
+from bot.localized import Localized, in_lang
 from bot.yamlsrc import Checker, LineDict, LineList, Problem, YamlError, load_yaml
 
 CONVERSATION_FILE = "conversation.yaml"
@@ -108,7 +109,7 @@ class Feeling:
 
     id: str
     terms: Terms
-    reply: Mapping[str, str]
+    reply: Localized[str]
     support: bool
     source: str
     reviewed_by: str | None
@@ -117,7 +118,7 @@ class Feeling:
 
     def text(self, lang: Lang) -> str:
         """The reply sentence in `lang` (Dutch when missing)."""
-        return self.reply.get(lang) or self.reply["nl"]
+        return in_lang(self.reply, lang)
 
     @property
     def awaiting_sign_off(self) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
+from bot.localized import Localized, in_lang
+
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -20,7 +22,7 @@ class Contact:
     """A phone number and/or e-mail address the folder gives, with its name in both languages."""
 
     id: str
-    name: Mapping[str, str]
+    name: Localized[str]
     phone: str | None = None
     tel: str | None = None
     email: str | None = None
@@ -30,7 +32,7 @@ class Contact:
 
     def label(self, lang: Lang) -> str:
         """The contact's name in `lang`, falling back to Dutch."""
-        return self.name.get(lang) or self.name["nl"]
+        return in_lang(self.name, lang)
 
     @property
     def awaiting_sign_off(self) -> bool:

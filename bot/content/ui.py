@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.model import LANGS, Lang
+from bot.localized import text_in
 from bot.yamlsrc import LineDict, Problem, YamlError, check_keys, load_yaml
 
 UI_FILE = "ui.yaml"
@@ -23,7 +24,7 @@ class UiText:
 
     def t(self, key: str, lang: Lang | str, **values: object) -> str:
         """The string `key` in `lang` (Dutch when unknown) with {placeholders} filled in; missing ones stay visible."""
-        template = self.strings.get(lang, self.strings["nl"]).get(key) or self.strings["nl"][key]
+        template = text_in(self.strings, key, lang)
         return _FIELD_RE.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 

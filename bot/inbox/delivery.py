@@ -29,7 +29,7 @@ from bot.inbox.crypto import InboxCipher, UnreadableText
 from bot.inbox.texts import answer_keyboard, render_answer
 from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Blocked, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
-from bot.storage.inbox_queries import ClaimedAnswer
+from bot.storage.inbox_records import ClaimedAnswer
 from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
@@ -76,7 +76,7 @@ class AnswerDelivery:
     async def run_due(self, now: datetime | None = None) -> DeliveryReport:
         """Send every answer that is due; batches until none are left."""
         report = DeliveryReport()
-        inbox = self.storage.inbox
+        inbox = self.storage.inbox_delivery
         while True:
             moment = now or self.clock.now()
             claimed = await self.db.claim(inbox.claim_answers, self._unclaim, moment, self.instance_id, self.lease)
@@ -88,10 +88,10 @@ class AnswerDelivery:
     def _unclaim(self, items: list[ClaimedAnswer]) -> None:
         """Give back answers claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
         for item in items:
-            self.storage.inbox.release_answer(item.message_id, self.instance_id, self.clock.now(), "unclaimed")
+            self.storage.inbox_delivery.release_answer(item.message_id, self.instance_id, self.clock.now(), "unclaimed")
 
     async def _deliver(self, item: ClaimedAnswer, now: datetime, report: DeliveryReport) -> None:
-        inbox = self.storage.inbox
+        inbox = self.storage.inbox_delivery
         chat = hash_chat_id(item.chat_id)
         try:
             answer = self.cipher.open(item.body)

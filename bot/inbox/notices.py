@@ -17,7 +17,7 @@ from bot.inbox.hours import office_slot, working_time
 from bot.inbox.texts import staff_notice
 from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import MessageSender, SendError
-from bot.storage.inbox_queries import Waiting
+from bot.storage.inbox_records import Waiting
 from bot.storage.offload import Offload
 from bot.storage.store import Storage
 
@@ -45,8 +45,8 @@ async def send_notices(
         return 0
     age = working_time(waiting.oldest_new, now, content.office_hours)
     sent = 0
-    for user_id in await db(storage.inbox.notice_recipients):
-        if not await db(storage.inbox.claim_notice, user_id, slot):
+    for user_id in await db(storage.inbox_delivery.notice_recipients):
+        if not await db(storage.inbox_delivery.claim_notice, user_id, slot):
             continue  # had it this interval (here or on another instance)
         text = staff_notice(catalog.staff, lang_of(user_id), waiting.new, age, f"{console_url}/questions")
         try:

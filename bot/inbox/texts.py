@@ -15,6 +15,7 @@ from bot.catalog import Catalog
 from bot.content.model import Lang
 from bot.content.ui import UiText
 from bot.inbox.hours import answer_due
+from bot.localized import in_lang
 from bot.reminders.dates import DAYS, MONTHS, format_when
 from bot.sending import Button, Keyboard
 from bot.triage.replies import render_safety_net
@@ -32,8 +33,8 @@ def visible_length(telegram_html: str) -> int:
 
 def format_day(day: date, lang: str) -> str:
     """E.g. "donderdag 3 december" / "Thursday 3 December"."""
-    names = DAYS.get(lang, DAYS["nl"])
-    months = MONTHS.get(lang, MONTHS["nl"])
+    names = in_lang(DAYS, lang)
+    months = in_lang(MONTHS, lang)
     return f"{names[day.weekday()]} {day.day} {months[day.month - 1]}"
 
 

@@ -1,6 +1,6 @@
 """The outbox: broadcast messages as database rows, delivered by one paced sender (`BroadcastSender`)."""
 
 from bot.outbox.pacer import Pacer
-from bot.outbox.sender import QUIET_HOURS, BroadcastSender, PassReport
+from bot.outbox.sender import BroadcastSender, PassReport
 
-__all__ = ["QUIET_HOURS", "BroadcastSender", "Pacer", "PassReport"]
+__all__ = ["BroadcastSender", "Pacer", "PassReport"]

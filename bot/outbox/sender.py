@@ -18,7 +18,8 @@ Pacing is not done here: every message waits for its turn in the bot's one `Pace
 `BROADCAST_RATE` a second). This sender only keeps `concurrency` messages waiting there at a time. A
 message the pacer gave up on, or that Telegram answered 429, goes back to its row for a retry after
 the wait named; while the pacer is paused for longer than half the lease, claimed rows go back too. A
-403 marks the patient inactive. Non-urgent broadcasts wait out quiet hours.
+403 marks the patient inactive. Non-urgent broadcasts wait out quiet hours (the defaults' `quiet_hours` of
+schedules/reminders.yaml, read anew on every pass so a content reload takes effect).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from datetime import time as dtime
 
 from bot.clock import Clock, local
 from bot.observability.pseudonyms import hash_chat_id
@@ -43,7 +43,6 @@ from bot.storage.store import Storage
 
 log = logging.getLogger(__name__)
 
-QUIET_HOURS = QuietHours(dtime(21, 0), dtime(8, 0))
 DEFAULT_LEASE = timedelta(minutes=2)
 TRANSIENT_RETRY = timedelta(seconds=30)
 MAX_ATTEMPTS = 5
@@ -52,6 +51,8 @@ MAX_RATE_LIMITED_ATTEMPTS = 20
 # What a recipient gets for a broadcast in their language; None when it cannot be rendered any more.
 Render = Callable[[Broadcast, str], tuple[str, Keyboard] | None]
 OnReport = Callable[[BroadcastSummary], Awaitable[None]]
+# The quiet hours now (a function, so they follow a content reload), fixed ones, or None for none.
+Quiet = Callable[[], QuietHours | None] | QuietHours | None
 
 
 @dataclass
@@ -78,7 +79,7 @@ class BroadcastSender:
         *,
         render: Render,
         on_report: OnReport | None = None,
-        quiet: QuietHours | None = QUIET_HOURS,
+        quiet: Quiet = None,
         lease: timedelta = DEFAULT_LEASE,
         batch_size: int | None = None,
         concurrency: int = 8,
@@ -133,7 +134,7 @@ class BroadcastSender:
         """Send until `stop_event` is set; sleep until the next row is due, a wake-up or the poll interval."""
         self._stop = stop_event
         try:
-            taken = await self.db(self.storage.staff.release_outbox_claims, self.instance_id)
+            taken = await self.db(self.storage.outbox.release_claims, self.instance_id)
         except Exception:  # the database is away; the claims expire after the lease instead
             log.exception("outbox: could not take back earlier claims")
             taken = 0
@@ -162,22 +163,28 @@ class BroadcastSender:
         if self._inflight:
             await asyncio.shield(asyncio.gather(*self._inflight, return_exceptions=True))
         try:
-            await self.db.record(self.storage.staff.release_outbox_claims, self.instance_id)
+            await self.db.record(self.storage.outbox.release_claims, self.instance_id)
         except Exception:  # the claims expire after the lease instead
             log.exception("outbox: could not give claims back")
 
     # -- one pass -------------------------------------------------------------------------------
 
+    def quiet_hours(self) -> QuietHours | None:
+        """The quiet hours in force (None: none)."""
+        return self.quiet() if callable(self.quiet) else self.quiet
+
     def in_quiet_hours(self, now: datetime) -> bool:
         """Whether non-urgent broadcasts must wait now."""
-        return self.quiet is not None and self.quiet.contains(local(now).time().replace(tzinfo=None))
+        quiet = self.quiet_hours()
+        return quiet is not None and quiet.contains(local(now).time().replace(tzinfo=None))
 
     def quiet_ends(self, now: datetime) -> datetime | None:
         """When the current quiet hours end (None when not in them)."""
-        if self.quiet is None or not self.in_quiet_hours(now):
+        quiet = self.quiet_hours()
+        if quiet is None or not self.in_quiet_hours(now):
             return None
         here = local(now)
-        end = here.replace(hour=self.quiet.end.hour, minute=self.quiet.end.minute, second=0, microsecond=0)
+        end = here.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
         return end if end > here else end + timedelta(days=1)
 
     async def seconds_until_work(self) -> float:
@@ -185,7 +192,7 @@ class BroadcastSender:
         now = self.clock.now()
         quiet = self.in_quiet_hours(now)
         candidates = [self.poll]
-        due = await self.db(self.storage.staff.next_outbox_due, self.lease, urgent_only=quiet)
+        due = await self.db(self.storage.outbox.next_due, self.lease, urgent_only=quiet)
         if due is not None:
             candidates.append((due - now).total_seconds())
         ends = self.quiet_ends(now)
@@ -199,7 +206,7 @@ class BroadcastSender:
         while not self._stop.is_set():
             now = self.clock.now()
             claimed = await self.db.claim(
-                self.storage.staff.claim_outbox,
+                self.storage.outbox.claim,
                 self._unclaim,
                 now,
                 self.instance_id,
@@ -224,7 +231,7 @@ class BroadcastSender:
     def _unclaim(self, items: list[ClaimedOutbox]) -> None:
         """Give back rows claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
         for item in items:
-            self.storage.staff.release_outbox(item.id, self.instance_id, None)
+            self.storage.outbox.release(item.id, self.instance_id, None)
 
     def _paused_for(self) -> float:
         return 0.0 if self.pacer is None else self.pacer.paused_for()
@@ -232,7 +239,7 @@ class BroadcastSender:
     async def _give_back(self, items: list[ClaimedOutbox]) -> None:
         retry_at = self.clock.now() + timedelta(seconds=self._paused_for())
         for item in items:
-            await self.db.record(self.storage.staff.release_outbox, item.id, self.instance_id, retry_at, "paused")
+            await self.db.record(self.storage.outbox.release, item.id, self.instance_id, retry_at, "paused")
 
     async def _launch(self, item: ClaimedOutbox, report: PassReport) -> None:
         broadcast = await self._broadcast(item.broadcast_id)  # before the slot: the send keeps its pace
@@ -262,7 +269,7 @@ class BroadcastSender:
         if not item.deliverable or rendered is None:
             reason = "opted-out" if not item.deliverable else "no-content"
             await self.db.record(
-                self.storage.staff.finish_outbox, item.id, self.instance_id, "skipped", self.clock.now(), reason
+                self.storage.outbox.finish, item.id, self.instance_id, "skipped", self.clock.now(), reason
             )
             report.skipped += 1
             return
@@ -271,13 +278,13 @@ class BroadcastSender:
             await self.sender.send_message(item.chat_id, html, keyboard)
         except MaybeDelivered:
             await self.db.record(
-                self.storage.staff.finish_outbox, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
+                self.storage.outbox.finish, item.id, self.instance_id, "sent", self.clock.now(), "unconfirmed"
             )
             log.warning("outbox %d for %s: Telegram's answer did not come; counted as sent", item.id, chat)
             report.sent += 1
         except Blocked:
             await self.db.record(
-                self.storage.staff.finish_outbox, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
+                self.storage.outbox.finish, item.id, self.instance_id, "blocked", self.clock.now(), "blocked"
             )
             await self.db.record(self.storage.set_active, item.chat_id, False)
             log.info("outbox %d: %s blocked the bot; patient marked inactive", item.id, chat)
@@ -291,7 +298,7 @@ class BroadcastSender:
             await self._retry_or_fail(item, exc, TRANSIENT_RETRY * item.attempts, MAX_ATTEMPTS, report)
         except SendError as exc:
             await self.db.record(
-                self.storage.staff.finish_outbox,
+                self.storage.outbox.finish,
                 item.id,
                 self.instance_id,
                 "failed",
@@ -301,7 +308,7 @@ class BroadcastSender:
             log.warning("outbox %d for %s failed: %s", item.id, chat, type(exc).__name__)
             report.failed += 1
         else:
-            await self.db.record(self.storage.staff.finish_outbox, item.id, self.instance_id, "sent", self.clock.now())
+            await self.db.record(self.storage.outbox.finish, item.id, self.instance_id, "sent", self.clock.now())
             report.sent += 1
 
     async def _retry_or_fail(
@@ -310,13 +317,11 @@ class BroadcastSender:
         now = self.clock.now()
         if item.attempts >= limit:
             await self.db.record(
-                self.storage.staff.finish_outbox, item.id, self.instance_id, "failed", now, type(exc).__name__
+                self.storage.outbox.finish, item.id, self.instance_id, "failed", now, type(exc).__name__
             )
             report.failed += 1
             return
-        await self.db.record(
-            self.storage.staff.release_outbox, item.id, self.instance_id, now + wait, type(exc).__name__
-        )
+        await self.db.record(self.storage.outbox.release, item.id, self.instance_id, now + wait, type(exc).__name__)
         report.retry += 1
 
     async def _report(self, summary: BroadcastSummary) -> None:

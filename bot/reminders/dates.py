@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import local
+from bot.localized import known_lang
 
 DAYS = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
@@ -37,7 +38,7 @@ def format_when(when: datetime, lang: str, now: datetime | None = None) -> str:
     With `now`: "vandaag, 13:15" on the same day and "morgen, woensdag 11 december, 13:15" on the next,
     so a patient never has to work out which day a date is.
     """
-    lang = lang if lang in DAYS else "nl"
+    lang = known_lang(DAYS, lang)
     t = local(when)
     day = f"{DAYS[lang][t.weekday()]} {t.day} {MONTHS[lang][t.month - 1]}"
     if now is not None:
@@ -54,7 +55,7 @@ def example_when(now: datetime, lang: str) -> str:
 
     Built from the calendar, so the weekday always matches the date and the date is always ahead.
     """
-    lang = lang if lang in DAYS else "nl"
+    lang = known_lang(DAYS, lang)
     day = local(now).date() + timedelta(days=1)
     while day.weekday() > 4:
         day += timedelta(days=1)
@@ -63,13 +64,13 @@ def example_when(now: datetime, lang: str) -> str:
 
 def format_day(when: datetime, lang: str) -> str:
     """E.g. "dinsdag 10 december" (nl) or "Tuesday 10 December" (en), in Amsterdam time."""
-    lang = lang if lang in DAYS else "nl"
+    lang = known_lang(DAYS, lang)
     t = local(when)
     return f"{DAYS[lang][t.weekday()]} {t.day} {MONTHS[lang][t.month - 1]}"
 
 
 def format_date(when: datetime, lang: str) -> str:
     """E.g. "dinsdag 10 december 2026", in Amsterdam time."""
-    lang = lang if lang in DAYS else "nl"
+    lang = known_lang(DAYS, lang)
     t = local(when)
     return f"{DAYS[lang][t.weekday()]} {t.day} {MONTHS[lang][t.month - 1]} {t.year}"

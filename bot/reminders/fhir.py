@@ -23,7 +23,7 @@ from fhir.resources.R4B.appointment import Appointment
 from pydantic import ValidationError
 
 from bot import boundedjson
-from bot.reminders.importer import CancelRow, ImportBatch, ImportLimits, ImportRow, PendingRow, too_many_rows
+from bot.reminders.import_rows import CancelRow, ImportBatch, ImportLimits, ImportRow, PendingRow, too_many_rows
 from bot.reminders.validation import check_external_id
 from bot.storage.records import APPOINTMENT_TYPES, AppointmentType
 from bot.yamlsrc import LineDict, Problem, YamlError, load_yaml

@@ -15,18 +15,15 @@ from pathlib import Path
 
 from bot.reminders.fhir import CODES_FILE, load_type_codes, looks_like_bundle, read_bundle
 from bot.reminders.identifiers import patient_resolver
+from bot.reminders.import_rows import ImportBatch, ImportLimits, read_csv_data, read_import_file
 from bot.reminders.importer import (
-    ImportBatch,
     ImportConflict,
-    ImportLimits,
     ImportPlan,
     ImportResult,
     RowResult,
     StorageLookup,
     apply_import,
     plan_import,
-    read_csv_data,
-    read_import_file,
 )
 from bot.reminders.rules import ReminderRules
 from bot.settings import Settings

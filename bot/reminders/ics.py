@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.localized import in_lang
 from bot.reminders.rules import ReminderRules
 from bot.storage.records import Appointment
 
@@ -18,7 +19,7 @@ def appointment_ics(appointment: Appointment, rules: ReminderRules, now: datetim
     if now.tzinfo is None:
         raise ValueError("aware datetimes only")
     type_rules = rules.for_type(appointment.type)
-    label = type_rules.label.get(lang) or type_rules.label["nl"]
+    label = in_lang(type_rules.label, lang)
     calendar = Calendar()
     calendar.add("prodid", "-//Amsterdam UMC HPB//levermetastasen-bot//NL")
     calendar.add("version", "2.0")

@@ -182,7 +182,8 @@ def load_reminder_rules(path: Path, folder_text: str | None = None) -> tuple[Rem
 
     if c.problems:
         return None, sorted(c.problems)
-    return ReminderRules(types=types, templates=templates), []
+    broadcast_quiet = default_quiet if isinstance(default_quiet, QuietHours) else None
+    return ReminderRules(types=types, templates=templates, quiet_hours=broadcast_quiet), []
 
 
 def _type_rules(

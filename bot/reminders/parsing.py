@@ -17,6 +17,7 @@ from typing import Literal
 import dateparser
 
 from bot.clock import AMSTERDAM, NonexistentLocalTime, amsterdam_time, local
+from bot.localized import in_lang
 
 Question = Literal["ask_time", "ask_day", "ask_which", "check_weekday", "nonexistent"]
 
@@ -54,7 +55,7 @@ class ParsedTime:
         if self.question is None:
             return None
         texts = QUESTIONS[self.question]
-        return texts.get(lang, texts["nl"])
+        return in_lang(texts, lang)
 
 
 _NUMBERS = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.clock import AMSTERDAM, local
+from bot.localized import Localized, text_in
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class QuietHours:
 class SitePreparation:
     """A site's own preparation text for one type, kept apart from the folder's words and reviewed."""
 
-    text: Mapping[str, str]
+    text: Localized[str]
     reviewed_by: str
     reviewed_on: date
 
@@ -52,7 +53,7 @@ class TypeRules:
     """Everything about reminders for one appointment type."""
 
     type: str
-    label: Mapping[str, str]
+    label: Localized[str]
     chapter: str | None
     folder_facts: str | None
     moments: tuple[Moment, ...]
@@ -62,10 +63,15 @@ class TypeRules:
 
 @dataclass(frozen=True)
 class ReminderRules:
-    """All types' rules plus the template words in each language."""
+    """All types' rules plus the template words in each language.
+
+    `quiet_hours` are the defaults' quiet hours: a type without its own keeps them, and non-urgent
+    broadcasts wait them out (the bot's outbox and the console read them here, nowhere else).
+    """
 
     types: Mapping[str, TypeRules]
     templates: Mapping[str, Mapping[str, str]]
+    quiet_hours: QuietHours | None = None
 
     def for_type(self, appointment_type: str) -> TypeRules:
         """The rules of a type (the loader guarantees every appointment type is present)."""
@@ -73,7 +79,7 @@ class ReminderRules:
 
     def text(self, lang: str, key: str) -> str:
         """A template word in `lang`, falling back to Dutch."""
-        return self.templates.get(lang, self.templates["nl"]).get(key) or self.templates["nl"][key]
+        return text_in(self.templates, key, lang)
 
 
 def _at_local(day: date, at: time) -> datetime | None:

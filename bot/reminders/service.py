@@ -113,14 +113,14 @@ class ReminderService:
 
     def next_due(self) -> datetime | None:
         """When `run_due` has work next (UTC), or None when nothing is pending."""
-        return self.storage.next_due(self.lease)
+        return self.storage.reminder_queue.next_due(self.lease)
 
     async def run_due(self, now: datetime) -> BatchReport:
         """Claim every reminder due at `now` and send, skip or fail each; batches until none are left."""
         report = BatchReport()
         while True:
             claimed = await self.db.claim(
-                self.storage.claim_due, self._unclaim, now, self.instance_id, self.lease, self.batch_size
+                self.storage.reminder_queue.claim_due, self._unclaim, now, self.instance_id, self.lease, self.batch_size
             )
             for item in claimed:
                 await self._deliver(item, now, report)
@@ -130,7 +130,9 @@ class ReminderService:
     def _unclaim(self, items: list[ClaimedReminder]) -> None:
         """Give back reminders claimed by a call nobody waited for any more (storage thread; see Offload.claim)."""
         for item in items:
-            self.storage.release_reminder(item.reminder.id, self.instance_id, item.reminder.due_at, "unclaimed")
+            self.storage.reminder_queue.release_reminder(
+                item.reminder.id, self.instance_id, item.reminder.due_at, "unclaimed"
+            )
 
     def _skip_reason(self, item: ClaimedReminder, now: datetime) -> str | None:
         appointment = item.appointment
@@ -149,7 +151,9 @@ class ReminderService:
         chat = hash_chat_id(appointment.chat_id)
         reason = self._skip_reason(item, now)
         if reason is not None:
-            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "skipped", now, reason)
+            await self.db.record(
+                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "skipped", now, reason
+            )
             log.info("reminder %d for %s skipped: %s (due %s)", reminder.id, chat, reason, reminder.due_at)
             report.skipped.append(reminder.id)
             return
@@ -158,36 +162,54 @@ class ReminderService:
             await self.sender.send_message(appointment.chat_id, html, keyboard)
         except MaybeDelivered:
             await self.db.record(
-                self.storage.finish_reminder, reminder.id, self.instance_id, "sent", now, "unconfirmed"
+                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "sent", now, "unconfirmed"
             )
             log.warning("reminder %d for %s: Telegram's answer did not come; counted as sent", reminder.id, chat)
             report.sent.append(reminder.id)
         except Blocked:
-            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, "blocked")
+            await self.db.record(
+                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "failed", now, "blocked"
+            )
             await self.db.record(self.storage.set_active, appointment.chat_id, False)
             log.info("reminder %d: %s blocked the bot; patient marked inactive", reminder.id, chat)
             report.failed.append(reminder.id)
         except (RetryLater, Transient) as exc:
             if reminder.attempts >= MAX_ATTEMPTS:
                 await self.db.record(
-                    self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, type(exc).__name__
+                    self.storage.reminder_queue.finish_reminder,
+                    reminder.id,
+                    self.instance_id,
+                    "failed",
+                    now,
+                    type(exc).__name__,
                 )
                 log.warning("reminder %d for %s failed after %d attempts", reminder.id, chat, reminder.attempts)
                 report.failed.append(reminder.id)
                 return
             wait = timedelta(seconds=exc.seconds) if isinstance(exc, RetryLater) else TRANSIENT_RETRY
             await self.db.record(
-                self.storage.release_reminder, reminder.id, self.instance_id, now + wait, type(exc).__name__
+                self.storage.reminder_queue.release_reminder,
+                reminder.id,
+                self.instance_id,
+                now + wait,
+                type(exc).__name__,
             )
             log.info("reminder %d for %s: %s, retry in %s", reminder.id, chat, type(exc).__name__, wait)
             report.retry.append(reminder.id)
         except SendError as exc:
             await self.db.record(
-                self.storage.finish_reminder, reminder.id, self.instance_id, "failed", now, type(exc).__name__
+                self.storage.reminder_queue.finish_reminder,
+                reminder.id,
+                self.instance_id,
+                "failed",
+                now,
+                type(exc).__name__,
             )
             log.warning("reminder %d for %s failed: %s", reminder.id, chat, type(exc).__name__)
             report.failed.append(reminder.id)
         else:
-            await self.db.record(self.storage.finish_reminder, reminder.id, self.instance_id, "sent", now)
+            await self.db.record(
+                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "sent", now
+            )
             log.info("reminder %d sent to %s", reminder.id, chat)
             report.sent.append(reminder.id)

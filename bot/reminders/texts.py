@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks
+from bot.localized import in_lang, known_lang
 from bot.reminders.dates import format_when
 from bot.reminders.rules import ReminderRules
 from bot.sending import Button, Keyboard
@@ -15,15 +16,15 @@ def render_reminder(
     rules: ReminderRules, appointment: Appointment, reminder_id: int, lang: str
 ) -> tuple[str, Keyboard]:
     """The reminder message for `appointment` in `lang` (folder facts stay Dutch) and its buttons."""
-    lang = lang if lang in rules.templates else "nl"
+    lang = known_lang(rules.templates, lang)
     type_rules = rules.for_type(appointment.type)
-    type_label = type_rules.label.get(lang) or type_rules.label["nl"]
+    type_label = in_lang(type_rules.label, lang)
     when = format_when(appointment.start_at, lang)
     parts = [escape(rules.text(lang, "reminder").format(type=type_label, when=when))]
     if type_rules.folder_facts:
         parts.append(f"{escape(rules.text(lang, 'folder_intro'))}\n<i>{escape(type_rules.folder_facts)}</i>")
     if type_rules.site_preparation is not None:
-        site_text = type_rules.site_preparation.text.get(lang) or type_rules.site_preparation.text["nl"]
+        site_text = in_lang(type_rules.site_preparation.text, lang)
         parts.append(f"{escape(rules.text(lang, 'site_intro'))}\n{escape(site_text)}")
     keyboard: list[list[Button]] = [[Button(rules.text(lang, "button_read"), callbacks.reminder_read(reminder_id))]]
     if type_rules.chapter:

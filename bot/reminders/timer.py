@@ -66,7 +66,7 @@ class ReminderTimer:
     async def next_wake(self) -> float:
         """Seconds until the next reminder is due (at most `poll`); 0 when one is due now."""
         now = self.service.clock.now()
-        due = await self.service.db(self.service.storage.next_due, self.service.lease)
+        due = await self.service.db(self.service.storage.reminder_queue.next_due, self.service.lease)
         when = min(due, now + self.poll) if due is not None else now + self.poll
         self.armed_for = max(when, now)
         return max(0.0, (when - now).total_seconds())

@@ -210,7 +210,9 @@ def text_reply(
         # Without the passage: for a statement it may reassure where it should not.
         return body_reply(now, lang, catalog, feeling.text(lang) if feeling else None)
     if feeling is not None:
-        return feeling_reply(feeling, lang, catalog)
+        # A question the folder did not answer ("kan het kwaad dat ...?") may hide a complaint: the spoed line.
+        reply = feeling_reply(feeling, lang, catalog)
+        return _with_spoed_line(reply, now, lang, catalog) if asks and _asked_outright(text) else reply
     if answer is not None:
         # A statement ("ik ben mijn afsprakenkaart kwijt") was not asked of the folder: the passage may
         # not be what the patient needs, so the spoed route follows as one short line.
@@ -310,6 +312,12 @@ def asks_a_question(text: str) -> bool:
         if len(words) > 1 and words[0] in _VERBS and (words[1] in _SUBJECTS or words[0] in _VERB_FIRST):
             return True
     return False
+
+
+def _asked_outright(text: str) -> bool:
+    """A question mark, or a verb first ("kan het kwaad dat ..."): not "boos over hoe het ging"."""
+    words = _WORDS.findall(text.lower())
+    return "?" in text or (len(words) > 1 and words[0] in _VERBS and (words[1] in _SUBJECTS or words[0] in _VERB_FIRST))
 
 
 def _folder_answer(text: str, lang: Lang, knowledge: Knowing) -> TextReply | None:

@@ -16,6 +16,9 @@ from bot.search.text import EN_STOP, NL_STOP, words
 from bot.yamlsrc import LineDict, LineList, Problem, YamlError, check_keys, load_yaml
 
 SEARCH_FILE = "search.yaml"
+_KEYS = set(
+    "chapters synonyms asks senses context_markers other_topics subject setting descriptions journey reported".split()
+)
 
 
 @dataclass(frozen=True)
@@ -116,25 +119,7 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
         return None, [exc.problem]
     if not isinstance(doc, LineDict):
         return None, [Problem(file, 1, "search.yaml: expected a mapping with 'chapters' and 'synonyms'")]
-    problems = check_keys(
-        doc,
-        file,
-        {
-            "chapters",
-            "synonyms",
-            "asks",
-            "senses",
-            "context_markers",
-            "other_topics",
-            "subject",
-            "setting",
-            "descriptions",
-            "journey",
-            "reported",
-        },
-        {"chapters"},
-        "search.yaml",
-    )
+    problems = check_keys(doc, file, _KEYS, {"chapters"}, "search.yaml")
     chapters = _chapters(doc.get("chapters"), doc.line_of("chapters"), file, content, problems)
     groups: tuple[tuple[str, ...], ...] = ()
     mappings: dict[str, tuple[str, ...]] = {}
@@ -142,38 +127,33 @@ def load_search_vocabulary(path: Path, content: Content) -> tuple[SearchVocabula
         groups, mappings = _synonyms(doc["synonyms"], doc.line_of("synonyms"), file, problems)
     asks = _asks(doc.get("asks"), doc.line_of("asks"), file, content, problems) if "asks" in doc else ()
     senses = _senses(doc.get("senses"), doc.line_of("senses"), file, problems) if "senses" in doc else ()
-    markers: tuple[str, ...] = ()
-    if "context_markers" in doc:
-        markers = _terms(
-            doc["context_markers"], doc.line_of("context_markers"), file, "context_markers", problems, frozenset()
-        )
-    others: tuple[str, ...] = ()
-    if "other_topics" in doc:
-        others = _terms(doc["other_topics"], doc.line_of("other_topics"), file, "other_topics", problems)
-    subject: tuple[str, ...] = ()
-    if "subject" in doc:
-        subject = _terms(doc["subject"], doc.line_of("subject"), file, "subject", problems)
-    setting: tuple[str, ...] = ()
-    if "setting" in doc:
-        setting = _terms(doc["setting"], doc.line_of("setting"), file, "setting", problems)
+    markers = _listed(doc, "context_markers", file, problems, frozenset())
+    others = _listed(doc, "other_topics", file, problems)
+    subject = _listed(doc, "subject", file, problems)
+    setting = _listed(doc, "setting", file, problems)
     descriptions: tuple[Description, ...] = ()
     if "descriptions" in doc:
         descriptions = _descriptions(doc["descriptions"], doc.line_of("descriptions"), file, problems)
     journey = Journey()
     if "journey" in doc:
         journey = _journey(doc["journey"], doc.line_of("journey"), file, content, problems)
-    reported: tuple[str, ...] = ()
-    if "reported" in doc:
-        reported = _terms(doc["reported"], doc.line_of("reported"), file, "reported", problems, frozenset())
-        for phrase in reported:
-            if len(words(phrase)) < 2:
-                problems.append(Problem(file, doc.line_of("reported"), f"reported '{phrase}': needs two words or more"))
+    reported = _listed(doc, "reported", file, problems, frozenset())
+    for phrase in reported:
+        if len(words(phrase)) < 2:
+            problems.append(Problem(file, doc.line_of("reported"), f"reported '{phrase}': needs two words or more"))
     if problems:
         return None, sorted(problems)
     vocabulary = SearchVocabulary(
         chapters, groups, mappings, asks, senses, markers, others, subject, setting, descriptions, journey, reported
     )
     return vocabulary, []
+
+
+def _listed(
+    doc: LineDict, key: str, file: str, problems: list[Problem], stop: frozenset[str] = NL_STOP
+) -> tuple[str, ...]:
+    """The words or phrases listed under `key` of the top mapping; () when it has no such key."""
+    return _terms(doc[key], doc.line_of(key), file, key, problems, stop) if key in doc else ()
 
 
 def _entries(raw: Any, line: int, file: str, what: str, problems: list[Problem]) -> list[tuple[LineDict, int]]:

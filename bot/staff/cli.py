@@ -163,7 +163,7 @@ def register(subparsers: Any) -> None:
     what.add_argument("--text", help="the message (plain text)")
     what.add_argument("--chapter", metavar="ID", help="a chapter of the folder, sent as a button")
     bc.add_argument("--audience", default="all", help="'all' (default) or 'type:<type>', e.g. type:mri")
-    bc.add_argument("--urgent", action="store_true", help="also send during quiet hours (21:00-08:00)")
+    bc.add_argument("--urgent", action="store_true", help="also send during the quiet hours (schedules/reminders.yaml)")
     bc.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     bc.add_argument("--db", help=db_help)
     bc.set_defaults(func=_broadcast)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from bot import callbacks
 from bot.catalog import Catalog
+from bot.localized import in_lang
 from bot.sending import Button, Keyboard
 from bot.staff.texts import StaffTexts
 from bot.storage.records import APPOINTMENT_TYPES, Broadcast, BroadcastKind, BroadcastSummary
@@ -63,7 +64,7 @@ def audience_label(audience: str, texts: StaffTexts, catalog: Catalog, lang: str
         return texts.t("staff_bc_all", lang)
     kind = audience.removeprefix("type:")
     label = catalog.reminder_rules.types[kind].label if kind in catalog.reminder_rules.types else {}
-    return texts.t("staff_bc_type", lang, type=label.get(lang) or label.get("nl") or kind)
+    return texts.t("staff_bc_type", lang, type=in_lang(label, lang) if label else kind)
 
 
 def content_version(catalog: Catalog, chapter_ids: Sequence[str]) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
@@ -365,41 +364,3 @@ class ConsoleQueries:
         with self.engine.connect() as conn:
             rows = conn.execute(select(b.created_at, b.recipients, sent).where(b.created_at >= since)).all()
         return [(as_utc(c), int(n), int(k)) for c, n, k in rows]
-
-
-def read_signoffs(url: str) -> list[tuple[str, str, str, date]] | None:
-    """(concept id, vocabulary hash, name, date) of every console sign-off, for `content check`.
-
-    None when the database cannot be reached or has no console tables yet; never creates anything
-    (an SQLite file that does not exist stays absent).
-    """
-    from sqlalchemy import inspect
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.storage.engine import make_engine
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).is_file():
-            return None
-        engine = make_engine(url)
-    else:
-        engine = make_engine(url, {"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            if not inspect(conn).has_table(s.concept_signoffs.name):
-                return None
-            rows = conn.execute(
-                select(
-                    s.concept_signoffs.c.concept_id,
-                    s.concept_signoffs.c.vocabulary_hash,
-                    s.concept_signoffs.c.reviewed_by,
-                    s.concept_signoffs.c.reviewed_on,
-                )
-            ).all()
-            return [(str(a), str(b), str(c), d) for a, b, c, d in rows]
-    except (SQLAlchemyError, OSError):
-        return None
-    finally:
-        engine.dispose()

@@ -1,37 +1,35 @@
-"""SQL of the staff tools: enrolment codes, broadcasts with their outbox, and the audit log.
+"""SQL of the staff tools: enrolment codes, broadcasts (queued with their outbox rows), and the audit log.
 
 `StaffQueries` is a class over the bot's engine, reached as `Storage.staff`; every method is one
-short transaction. `delete_staff_rows` and `export_staff_rows` are the staff tables' part of the
-privacy deletion and export, run in `Storage`'s transaction.
+short transaction. Sending the outbox rows is `bot.storage.outbox_queries` (`Storage.outbox`); the staff
+tables' part of the privacy deletion and export is in `bot.storage.chat_rows`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Engine, delete, exists, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from bot.storage import schema as s
-from bot.storage.claims import claim_rows
 from bot.storage.records import (
     APPOINTMENT_TYPES,
     AuditEntry,
     Broadcast,
     BroadcastKind,
     BroadcastSummary,
-    ClaimedOutbox,
     Enrolment,
     OutboxStatus,
     Redemption,
 )
-from bot.storage.rows import broadcast_row, dialect_insert, enrolment_row, insert_reminders, plain, write_audit
+from bot.storage.rows import broadcast_row, dialect_insert, enrolment_row, insert_reminders, write_audit
 from bot.storage.signals import OUTBOX, REMINDERS, notify
-from bot.storage.types import as_utc_or_none, require_aware
+from bot.storage.types import require_aware
 
 # (appointment type, start) -> [(rule id, due time)]: the reminder rules, passed in by the caller; it raises
 # ValueError (the reason, for staff) for an appointment that cannot be planned.
@@ -59,7 +57,7 @@ def audience_query(audience: str, now: datetime) -> Select[tuple[int]]:
 
 
 class StaffQueries:
-    """Enrolment, broadcast, outbox and audit queries over the bot's engine (`Storage.staff`)."""
+    """Enrolment, broadcast and audit queries over the bot's engine (`Storage.staff`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -330,6 +328,12 @@ class StaffQueries:
             row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == broadcast_id)).first()
         return broadcast_row(row._mapping) if row else None
 
+    def broadcast_summary(self, broadcast_id: int) -> BroadcastSummary | None:
+        """One broadcast with its counts so far (None when there is no such broadcast)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.broadcasts).where(s.broadcasts.c.id == broadcast_id)).first()
+            return None if row is None else self._summary(conn, broadcast_row(row._mapping))
+
     def list_broadcasts(self, limit: int = 20) -> list[BroadcastSummary]:
         """The newest broadcasts with their counts so far."""
         with self.engine.connect() as conn:
@@ -349,15 +353,6 @@ class StaffQueries:
             blocked=int(counts.get("blocked", 0)),
             skipped=int(counts.get("skipped", 0)),
         )
-
-    def outbox_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
-        """Outbox rows per status (of one broadcast, or all)."""
-        o = s.outbox.c
-        query = select(o.status, func.count()).group_by(o.status)
-        if broadcast_id is not None:
-            query = query.where(o.broadcast_id == broadcast_id)
-        with self.engine.connect() as conn:
-            return {str(k): int(v) for k, v in conn.execute(query).all()}
 
     def finish_broadcasts(self, now: datetime) -> list[BroadcastSummary]:
         """Mark broadcasts whose rows are all done as finished; return their reports (each to one caller only)."""
@@ -384,180 +379,3 @@ class StaffQueries:
                 write_audit(conn, now, None, "broadcast-done", detail, bid)
                 done.append(summary)
         return done
-
-    # -- outbox ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _claimable(now: datetime, lease: timedelta, urgent_only: bool) -> Any:
-        o = s.outbox.c
-        condition = or_(
-            and_(o.status == "queued", or_(o.not_before.is_(None), o.not_before <= now)),
-            and_(o.status == "sending", o.claimed_at <= now - lease),
-        )
-        if urgent_only:
-            urgent = select(s.broadcasts.c.id).where(s.broadcasts.c.urgent.is_(True))
-            condition = and_(condition, o.broadcast_id.in_(urgent))
-        return condition
-
-    def claim_outbox(
-        self, now: datetime, claimer: str, lease: timedelta, limit: int = 25, urgent_only: bool = False
-    ) -> list[ClaimedOutbox]:
-        """Atomically claim up to `limit` sendable outbox rows (oldest first), like `claim_due` for reminders."""
-        require_aware(now)
-        o, p = s.outbox.c, s.patients.c
-        claimable = self._claimable(now, lease, urgent_only)
-        with self.engine.begin() as conn:
-            ids = claim_rows(conn, s.outbox, claimable, (o.id,), limit, claimer, now)
-            if not ids:
-                return []
-            rows = conn.execute(
-                select(
-                    o.id,
-                    o.broadcast_id,
-                    o.chat_id,
-                    o.attempts,
-                    p.language,
-                    p.active,
-                    p.broadcasts_enabled,
-                    p.consent_at,
-                )
-                .select_from(s.outbox.outerjoin(s.patients, p.chat_id == o.chat_id))
-                .where(o.id.in_(ids), o.status == "sending", o.claimed_by == claimer, o.claimed_at == now)
-                .order_by(o.id)
-            ).all()
-        return [self._claimed(r) for r in rows]
-
-    @staticmethod
-    def _claimed(row: Any) -> ClaimedOutbox:
-        m = row._mapping
-        # Checked again at sending time: the patient may have switched broadcasts off since confirmation.
-        deliverable = m["language"] is not None and bool(m["active"]) and bool(m["broadcasts_enabled"])
-        return ClaimedOutbox(
-            id=int(m["id"]),
-            broadcast_id=int(m["broadcast_id"]),
-            chat_id=int(m["chat_id"]),
-            attempts=int(m["attempts"]),
-            language=str(m["language"] or "nl"),
-            deliverable=deliverable and m["consent_at"] is not None,
-        )
-
-    def finish_outbox(
-        self, row_id: int, claimer: str, status: OutboxStatus, now: datetime, error: str | None = None
-    ) -> bool:
-        """Record the outcome of a claimed row; False when the claim is no longer ours."""
-        require_aware(now)
-        values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
-        if status == "sent":
-            values["sent_at"] = now
-        return self._update_outbox_claim(row_id, claimer, values)
-
-    def release_outbox(self, row_id: int, claimer: str, not_before: datetime | None, error: str | None = None) -> bool:
-        """Give a claimed row back to the queue (retry at `not_before`)."""
-        values = {"status": "queued", "not_before": not_before, "error": error, "claimed_by": None, "claimed_at": None}
-        return self._update_outbox_claim(row_id, claimer, values)
-
-    def _update_outbox_claim(self, row_id: int, claimer: str, values: dict[str, Any]) -> bool:
-        o = s.outbox.c
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(s.outbox).where(o.id == row_id, o.status == "sending", o.claimed_by == claimer).values(**values)
-            )
-        return result.rowcount > 0
-
-    def release_outbox_claims(self, claimer: str) -> int:
-        """Requeue every row `claimer` holds (its own rows after a restart with the same instance id)."""
-        o = s.outbox.c
-        with self.engine.begin() as conn:
-            return int(
-                conn.execute(
-                    update(s.outbox)
-                    .where(o.status == "sending", o.claimed_by == claimer)
-                    .values(status="queued", claimed_by=None, claimed_at=None)
-                ).rowcount
-            )
-
-    def next_outbox_due(self, lease: timedelta, urgent_only: bool = False) -> datetime | None:
-        """When the outbox has work next: the earliest queued row (or expired claim), or None."""
-        o = s.outbox.c
-        epoch = datetime(2000, 1, 1, tzinfo=UTC)
-        with self.engine.connect() as conn:
-            queued = select(func.min(func.coalesce(o.not_before, literal(epoch, s.outbox.c.not_before.type))))
-            queued = queued.where(o.status == "queued")
-            claimed = select(func.min(o.claimed_at)).where(o.status == "sending")
-            if urgent_only:
-                urgent = select(s.broadcasts.c.id).where(s.broadcasts.c.urgent.is_(True))
-                queued = queued.where(o.broadcast_id.in_(urgent))
-                claimed = claimed.where(o.broadcast_id.in_(urgent))
-            first = as_utc_or_none(conn.execute(queued).scalar_one())
-            held = as_utc_or_none(conn.execute(claimed).scalar_one())
-        times = [t for t in (first, held + lease if held else None) if t is not None]
-        return min(times) if times else None
-
-
-SCRUBBED = "detail deleted with the patient's data (/stop)"
-
-
-def delete_staff_rows(conn: Connection, chat_id: int) -> dict[str, int]:
-    """Part of `Storage.delete_chat`: outbox rows, the enrolment link, and the chat in audit entries.
-
-    An audit entry about the chat keeps what was done, when and by whom, but loses the chat and its
-    detail (which may name an appointment's id, type or external id): nothing of the patient is left.
-    """
-    e = s.enrolments.c
-    linked = select(e.id).where(e.chat_id == chat_id)
-    conn.execute(delete(s.pending_appointments).where(s.pending_appointments.c.enrolment_id.in_(linked)))
-    identifiers = delete(s.patient_identifiers).where(s.patient_identifiers.c.enrolment_id.in_(linked))
-    return {
-        "patient_identifiers": conn.execute(identifiers).rowcount,
-        "outbox": conn.execute(delete(s.outbox).where(s.outbox.c.chat_id == chat_id)).rowcount,
-        "enrolments": conn.execute(delete(s.enrolments).where(e.chat_id == chat_id)).rowcount,
-        "audit_references": conn.execute(
-            update(s.audit_log).where(s.audit_log.c.chat_id == chat_id).values(chat_id=None, detail=SCRUBBED)
-        ).rowcount,
-    }
-
-
-def export_staff_rows(conn: Connection, chat_id: int) -> dict[str, Any]:
-    """Part of `Storage.export_chat`: every stored field of the staff tables about the chat (no secrets).
-
-    Its enrolments (with the keyed hash of the hospital patient number linked to them, and any
-    appointment still waiting), its broadcast deliveries and the audit entries about it; and, when the
-    chat is a staff member's, what they did: audit entries, broadcasts, enrolment codes, console
-    sign-ins and sign-offs (secrets of live sessions left out).
-    """
-    e, o, a = s.enrolments.c, s.outbox.c, s.audit_log.c
-    linked = select(e.id).where(e.chat_id == chat_id)
-    pi, pa = s.patient_identifiers.c, s.pending_appointments.c
-    links, sessions = s.console_links.c, s.console_sessions.c
-    b = s.broadcasts.c
-
-    def rows(query: Select[Any]) -> list[dict[str, Any]]:
-        return [plain(r) for r in conn.execute(query).all()]
-
-    return {
-        # Every field but the code's hash: a secret of the code, not data about the patient.
-        "enrolments": rows(
-            select(*(c for c in s.enrolments.c if c.name != "code_hash")).where(e.chat_id == chat_id).order_by(e.id)
-        ),
-        "hospital_patient_numbers": rows(
-            select(pi.enrolment_id, pi.identifier_hash).where(pi.enrolment_id.in_(linked)).order_by(pi.enrolment_id)
-        ),
-        "waiting_appointments": rows(select(s.pending_appointments).where(pa.enrolment_id.in_(linked)).order_by(pa.id)),
-        "broadcast_deliveries": rows(select(s.outbox).where(o.chat_id == chat_id).order_by(o.id)),
-        "audit_references": rows(select(s.audit_log).where(a.chat_id == chat_id).order_by(a.id)),
-        # When the chat is a staff member's: what they did.
-        "staff_audit_entries": rows(select(s.audit_log).where(a.actor == chat_id).order_by(a.id)),
-        "staff_broadcasts": rows(
-            select(s.broadcasts).where(or_(b.created_by == chat_id, b.report_chat_id == chat_id)).order_by(b.id)
-        ),
-        "staff_enrolments_created": rows(
-            select(e.id, e.created_at, e.expires_at, e.redeemed_at).where(e.created_by == chat_id).order_by(e.id)
-        ),
-        "staff_console_links": rows(
-            select(links.created_at, links.expires_at, links.used_at).where(links.user_id == chat_id)
-        ),
-        "staff_console_sessions": rows(
-            select(sessions.created_at, sessions.last_seen_at).where(sessions.user_id == chat_id)
-        ),
-        "staff_concept_signoffs": rows(select(s.concept_signoffs).where(s.concept_signoffs.c.signed_by == chat_id)),
-    }

@@ -12,29 +12,31 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.storage import schema as s
-from bot.storage.claims import claim_rows
+from bot.storage.chat_rows import delete_chat_rows, export_chat_rows
 from bot.storage.console_queries import ConsoleQueries
 from bot.storage.dialogs import DialogStore
 from bot.storage.engine import make_engine
-from bot.storage.inbox_queries import InboxQueries, delete_inbox_rows, export_inbox_rows
+from bot.storage.inbox_delivery import InboxDelivery
+from bot.storage.inbox_queries import InboxQueries
 from bot.storage.migrations import current_version, migrate
-from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Patient, Reminder, ReminderStatus, Source
+from bot.storage.outbox_queries import OutboxQueries
+from bot.storage.records import Appointment, AppointmentType, Patient, Reminder, ReminderStatus, Source
+from bot.storage.reminder_queue import ReminderQueue
 from bot.storage.rows import (
     appointment_row,
     dialect_insert,
     insert_reminders,
     patient_row,
-    plain,
     reminder_row,
 )
 from bot.storage.send_budget import SendBudgetQueries
 from bot.storage.signals import REMINDERS, notify
-from bot.storage.staff_queries import StaffQueries, delete_staff_rows, export_staff_rows
-from bot.storage.types import as_utc_or_none, require_aware
+from bot.storage.staff_queries import StaffQueries
+from bot.storage.types import require_aware
 
 
 class DuplicateExternalId(ValueError):
@@ -62,6 +64,9 @@ class Storage:
         self.dialogs = DialogStore(engine)
         self.inbox = InboxQueries(engine)
         self.budget = SendBudgetQueries(engine)
+        self.outbox = OutboxQueries(engine)
+        self.inbox_delivery = InboxDelivery(engine)
+        self.reminder_queue = ReminderQueue(engine)
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -279,77 +284,6 @@ class Storage:
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
-    def next_due(self, lease: timedelta) -> datetime | None:
-        """When the sender should wake next: the earliest open reminder (or expired claim), or None."""
-        r = s.reminders.c
-        with self.engine.connect() as conn:
-            pending = conn.execute(
-                select(func.min(func.coalesce(r.retry_at, r.due_at))).where(r.status == "pending")
-            ).scalar_one()
-            claimed = conn.execute(select(func.min(r.claimed_at)).where(r.status == "sending")).scalar_one()
-        pending_at, claimed_at = as_utc_or_none(pending), as_utc_or_none(claimed)
-        times = [pending_at, claimed_at + lease if claimed_at is not None else None]
-        present = [t for t in times if t is not None]
-        return min(present) if present else None
-
-    def claim_due(self, now: datetime, claimer: str, lease: timedelta, limit: int = 50) -> list[ClaimedReminder]:
-        """Atomically claim up to `limit` reminders that are due (or whose claim expired) for `claimer`.
-
-        See bot.storage.claims: two instances never claim the same row.
-        """
-        require_aware(now)
-        r = s.reminders.c
-        claimable = or_(
-            and_(r.status == "pending", func.coalesce(r.retry_at, r.due_at) <= now),
-            and_(r.status == "sending", r.claimed_at <= now - lease),
-        )
-        with self.engine.begin() as conn:
-            ids = claim_rows(conn, s.reminders, claimable, (r.due_at, r.id), limit, claimer, now)
-            if not ids:
-                return []
-            rows = conn.execute(
-                select(s.reminders, s.appointments, s.patients.c.language, s.patients.c.active)
-                .join(s.appointments, s.appointments.c.id == r.appointment_id)
-                .join(s.patients, s.patients.c.chat_id == s.appointments.c.chat_id)
-                .where(r.id.in_(ids), r.status == "sending", r.claimed_by == claimer, r.claimed_at == now)
-                .order_by(r.due_at, r.id)
-            ).all()
-        claimed = []
-        for row in rows:
-            m = row._mapping
-            reminder = reminder_row({c.name: m[c] for c in s.reminders.c})
-            appointment = appointment_row({c.name: m[c] for c in s.appointments.c})
-            claimed.append(
-                ClaimedReminder(reminder, appointment, str(m[s.patients.c.language]), bool(m[s.patients.c.active]))
-            )
-        return claimed
-
-    def finish_reminder(
-        self, reminder_id: int, claimer: str, status: ReminderStatus, now: datetime, error: str | None = None
-    ) -> bool:
-        """Record the outcome of a claimed reminder (sent, skipped or failed); False if no longer ours."""
-        require_aware(now)
-        values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None}
-        if status == "sent":
-            values["sent_at"] = now
-        return self._update_claimed(reminder_id, claimer, values)
-
-    def release_reminder(self, reminder_id: int, claimer: str, retry_at: datetime, error: str) -> bool:
-        """Give a claimed reminder back as pending, to be retried at `retry_at`."""
-        require_aware(retry_at)
-        values = {"status": "pending", "retry_at": retry_at, "error": error, "claimed_by": None, "claimed_at": None}
-        return self._update_claimed(reminder_id, claimer, values)
-
-    def _update_claimed(self, reminder_id: int, claimer: str, values: dict[str, Any]) -> bool:
-        r = s.reminders.c
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(s.reminders)
-                .where(r.id == reminder_id, r.status == "sending", r.claimed_by == claimer)
-                .values(**values)
-            )
-        return result.rowcount > 0
-
     def mark_read(self, reminder_id: int, now: datetime) -> bool:
         """Record that the patient tapped "Gelezen"; False when unknown."""
         require_aware(now)
@@ -393,42 +327,12 @@ class Storage:
     def delete_chat(self, chat_id: int) -> dict[str, int]:
         """Delete everything stored about a chat; return the number of rows deleted per table."""
         with self.engine.begin() as conn:
-            ids = select(s.appointments.c.id).where(s.appointments.c.chat_id == chat_id)
-            counts = {
-                "reminders": conn.execute(delete(s.reminders).where(s.reminders.c.appointment_id.in_(ids))).rowcount,
-                "appointments": conn.execute(
-                    delete(s.appointments).where(s.appointments.c.chat_id == chat_id)
-                ).rowcount,
-                "patients": conn.execute(delete(s.patients).where(s.patients.c.chat_id == chat_id)).rowcount,
-                "dialogs": conn.execute(delete(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).rowcount,
-                **delete_staff_rows(conn, chat_id),
-                **delete_inbox_rows(conn, chat_id),
-            }
-        return counts
+            return delete_chat_rows(conn, chat_id)
 
     def export_chat(self, chat_id: int) -> dict[str, Any]:
         """Everything stored about a chat, as JSON-ready data (times as ISO 8601 UTC)."""
         with self.engine.connect() as conn:
-            patient = conn.execute(select(s.patients).where(s.patients.c.chat_id == chat_id)).first()
-            appts = conn.execute(
-                select(s.appointments).where(s.appointments.c.chat_id == chat_id).order_by(s.appointments.c.id)
-            ).all()
-            rems = conn.execute(
-                select(s.reminders)
-                .where(s.reminders.c.appointment_id.in_([a.id for a in appts]))
-                .order_by(s.reminders.c.id)
-            ).all()
-            staff_rows = export_staff_rows(conn, chat_id)
-            inbox_rows = export_inbox_rows(conn, chat_id)
-            dialogs = conn.execute(select(s.dialog_state).where(s.dialog_state.c.chat_id == chat_id)).all()
-        return {
-            "patient": plain(patient) if patient else None,
-            "appointments": [plain(a) for a in appts],
-            "reminders": [plain(r) for r in rems],
-            "dialogs": [plain(d) for d in dialogs],
-            **staff_rows,
-            **inbox_rows,
-        }
+            return export_chat_rows(conn, chat_id)
 
     def purge_appointments(self, now: datetime, days: int) -> dict[str, int]:
         """Delete appointments (and their reminders) that started more than `days` days before `now`."""

@@ -113,6 +113,66 @@ def _layout(tokens: Sequence[Token]) -> _Layout:
     return _Layout(sentence, clause, questions)
 
 
+class _Reading:
+    """Which complaint a resolution cue speaks of (the resolved rule's grammar)."""
+
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        layout: _Layout,
+        phrases: dict[str, list[tuple[int, int]]],
+        matches: list[Match],
+        cues: ContextCues,
+    ) -> None:
+        self.tokens = tokens
+        self.layout = layout
+        self.matches = matches
+        self.refer_back = cues.refer_back
+        self.names = {i: cues.names[t.text] for i, t in enumerate(tokens) if t.text in cues.names}
+        # a cue is known by its last token; where it starts, to read the words before it
+        self.cue_length = {end: end - start + 1 for tag in ("resolved", "well") for start, end in phrases.get(tag, [])}
+        past = {layout.clause[start] for start, _ in phrases.get("past", [])}
+        present = [t.text in cues.present for t in tokens]
+        self.present_before = layout.seen_before(present)
+        self.past = past
+        self.worse = sorted(start for start, _ in phrases.get("again", []))
+
+    def told_in_past(self, m: Match) -> bool:
+        """Told in the past in its clause and not as now: "gisteren had ik koorts", not "sinds gisteren", "en nu ..."."""
+        sentence = self.layout.sentence[m.start]
+        return (
+            self.layout.clause[m.start] in self.past
+            and not self.present_before[m.start]
+            and not any(self.layout.sentence[w] == sentence and w > m.end for w in self.worse)
+        )
+
+    def ends(self, m: Match, cue: int, *, past_only: bool) -> bool:
+        """Does the cue at token `cue` end complaint `m`?"""
+        if cue <= m.end or any(m.end < w < cue for w in self.worse):
+            return False
+        gap = self.layout.sentence[cue] - self.layout.sentence[m.start]
+        if gap == 0:
+            return self.told_in_past(m) or (not past_only and self._next_to(m, cue))
+        if gap == 1 and not self.names.get(cue):
+            # "Dat is nu over.", "Nu voel ik me weer prima.": the cue's sentence refers back and names nothing else
+            first = cue
+            while first > 0 and self.layout.sentence[first - 1] == self.layout.sentence[cue]:
+                first -= 1
+            cue_start = cue - self.cue_length.get(cue, 1) + 1
+            refers_back = all(t.text in self.refer_back for t in self.tokens[first:cue_start] if t.kind == "word")
+            return refers_back and self.told_in_past(m)
+        # "Vorige week koorts van 39,4. ... Nu al zes dagen koortsvrij.": a cue that names the complaint
+        return m.concept in self.names.get(cue, ()) and self.told_in_past(m)
+        return False
+
+    def _next_to(self, m: Match, cue: int) -> bool:
+        """`m` is the last complaint before the cue, in the cue's own clause."""
+        # "39 koorts en de diarree is weer over" speaks of the diarree only, even when clinlp cancelled it
+        return self.layout.clause[m.end] == self.layout.clause[cue] and not any(
+            m.end < a.start < cue for a in self.matches
+        )
+
+
 class ContextRules:
     """The context rules, compiled once from the vocabulary's cue lists."""
 
@@ -124,10 +184,13 @@ class ContextRules:
             [
                 ("idiom", cues.idioms),
                 ("resolved", cues.resolved),
+                ("well", cues.well),
+                ("hedge", cues.hedges),
                 ("past", cues.past),
                 ("not now", cues.not_now),
                 ("definition", cues.definition),
                 ("again", cues.again),
+                ("come true", cues.come_true),
             ]
         )
         self._single_cues = cues.contrast | negation.after | cues.also
@@ -148,6 +211,7 @@ class ContextRules:
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
         out = self._again(layout, phrases.get("again", []), out)
+        out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
         return self._contrast(tokens, layout, out)
 
     # --- the rules -------------------------------------------------------------------------------
@@ -199,24 +263,22 @@ class ContextRules:
     def _resolved_rule(
         self, tokens: Sequence[Token], layout: _Layout, phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
     ) -> list[Match]:
-        cues = self._resolution_cues(tokens, phrases.get("resolved", []))
-        normal = [m.start for m in matches if m.celsius is not None and m.celsius < self.cues.normal_below]
-        if not cues and not normal:
+        """ "had koorts maar nu weer normaal", "de diarree is weg": a cue ends the complaint it speaks of.
+
+        A cue ends the complaint right before it in its clause, every complaint before
+        it in a sentence told in the past, and a past complaint of the sentence before when its own sentence
+        names none. A hedge ("verder", "otherwise") makes a cue speak of everything else: it ends nothing.
+        """
+        hedged = {layout.clause[start] for start, _ in phrases.get("hedge", [])}
+        specific = [
+            c for c in self._resolution_cues(tokens, phrases.get("resolved", [])) if layout.clause[c] not in hedged
+        ]
+        well = [end for _, end in phrases.get("well", []) if layout.clause[end] not in hedged]
+        normal = [m.end for m in matches if m.celsius is not None and m.celsius < self.cues.normal_below]
+        if not specific and not well and not normal:
             return matches
-        past_sentences = {layout.sentence[start] for start, _ in phrases.get("past", [])}
-        size = len(tokens)
-        cue_mark = [False] * size
-        normal_mark = [False] * size
-        for c in cues:
-            cue_mark[c] = True
-        for n in normal:
-            normal_mark[n] = True
-        cue_later = layout.seen_after(cue_mark)
-        normal_later = layout.seen_after(normal_mark)
-        normal_earlier = layout.seen_before(normal_mark)
+        reading = _Reading(tokens, layout, phrases, matches, self.cues)
         contrast_earlier = layout.seen_before([t.text in self.cues.contrast for t in tokens])
-        last_cue = max(cues, default=-1)
-        last_normal = max(normal, default=-1)
         out: list[Match] = []
         for m in matches:
             if (
@@ -226,13 +288,13 @@ class ContextRules:
             ):
                 out.append(m)
                 continue
-            past = layout.sentence[m.start] in past_sentences
-            resolved = cue_later[m.end] or (past and last_cue > m.end)
+            resolved = any(reading.ends(m, c, past_only=False) for c in specific) or any(
+                reading.ends(m, c, past_only=True) for c in well
+            )
             if not resolved and m.concept == self.fever and not contrast_earlier[m.start]:
-                resolved = (
-                    normal_later[m.end]
-                    or (past and last_normal > m.end)
-                    or (m.celsius is None and normal_earlier[m.start])
+                resolved = any(reading.ends(m, n, past_only=False) for n in normal) or (
+                    m.celsius is None
+                    and any(n < m.start and layout.sentence[n] == layout.sentence[m.start] for n in normal)
                 )
             out.append(_cancel(m, "resolved") if resolved else m)
         return out
@@ -274,13 +336,20 @@ class ContextRules:
             for m in matches
         ]
 
-    def _again(self, layout: _Layout, spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
-        """A complaint cancelled as past comes back with a cue later in its sentence or the next one."""
+    def _again(
+        self,
+        layout: _Layout,
+        spans: list[tuple[int, int]],
+        matches: list[Match],
+        cancelled_as: tuple[str, ...] = ("past",),
+    ) -> list[Match]:
+        """A complaint cancelled as past comes back with a cue later in its sentence or the next one; one
+        cancelled as "what if" comes back when it came true ("als ik geel werd, nou dat ben ik nu")."""
         if not spans:
             return matches
         out: list[Match] = []
         for m in matches:
-            if m.negated and m.cue == "past":
+            if m.negated and m.cue in cancelled_as:
                 sentence = layout.sentence[m.start]
                 if any(start > m.end and layout.sentence[start] - sentence <= 1 for start, _ in spans):
                     m = replace(m, negated=False, cue="again")
@@ -294,7 +363,7 @@ class ContextRules:
         size = len(tokens)
         active = [False] * size
         for m in matches:
-            if not m.negated:
+            if not m.negated and m.level > Level.NONE:  # a sign that only counts in a combination is no symptom
                 active[m.start] = True
         active_later = layout.seen_after(active)
         body_later = layout.seen_after([t.text in self.cues.body or t.text in self.cues.returned for t in tokens])

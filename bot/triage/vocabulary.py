@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,10 @@ _CONCEPT_REQUIRED = {"id", "level", "folder", "source", "reviewed_by", "reviewed
 _CONTEXT_KEYS = {
     "idioms",
     "resolved",
+    "well",
+    "hedges",
+    "refer_back",
+    "names",
     "past",
     "not_now",
     "definition",
@@ -56,6 +61,7 @@ _CONTEXT_KEYS = {
     "returned",
     "present",
     "again",
+    "come_true",
     "normal_below",
 }
 _LEXICON_KEYS = {"languages", "min_zipf"}
@@ -199,6 +205,10 @@ class ContextCues:
 
     idioms: tuple[tuple[str, ...], ...] = ()
     resolved: tuple[tuple[str, ...], ...] = ()
+    well: tuple[tuple[str, ...], ...] = ()
+    hedges: tuple[tuple[str, ...], ...] = ()
+    refer_back: frozenset[str] = frozenset()
+    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
     past: tuple[tuple[str, ...], ...] = ()
     not_now: tuple[tuple[str, ...], ...] = ()
     definition: tuple[tuple[str, ...], ...] = ()
@@ -208,6 +218,7 @@ class ContextCues:
     returned: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     again: tuple[tuple[str, ...], ...] = ()
+    come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
 
 
@@ -333,8 +344,8 @@ def load_alarms(path: Path) -> tuple[AlarmVocabulary | None, list[Problem]]:
     groups = _word_groups(root, check)
     spellings = _spellings(root, check)
     negation = _negation(root, check)
-    context = _context(root, check)
     concepts = _concepts(root, check)
+    context = _context(root, check, {c.id for c in concepts})
     temperature = _temperature(root, check, {c.id for c in concepts})
     measurements = _measurements(root, check, {c.id for c in concepts})
     if check.problems or negation is None or temperature is None:
@@ -491,7 +502,7 @@ def _negation(root: LineDict, check: _Checker) -> Negation | None:
     )
 
 
-def _context(root: LineDict, check: _Checker) -> ContextCues:
+def _context(root: LineDict, check: _Checker, concept_ids: set[str]) -> ContextCues:
     raw = root.get("context")
     if raw is None:
         return ContextCues()
@@ -509,6 +520,10 @@ def _context(root: LineDict, check: _Checker) -> ContextCues:
     return ContextCues(
         idioms=phrases("idioms"),
         resolved=phrases("resolved"),
+        well=phrases("well"),
+        hedges=phrases("hedges"),
+        refer_back=word_set("refer_back"),
+        names=_names(entry, check, concept_ids),
         past=phrases("past"),
         not_now=phrases("not_now"),
         definition=phrases("definition"),
@@ -518,8 +533,29 @@ def _context(root: LineDict, check: _Checker) -> ContextCues:
         returned=word_set("returned"),
         present=word_set("present"),
         again=phrases("again"),
+        come_true=phrases("come_true"),
         normal_below=normal,
     )
+
+
+def _names(entry: LineDict, check: _Checker, concept_ids: set[str]) -> dict[str, frozenset[str]]:
+    """context.names: a resolution cue word and the concepts it names ("koortsvrij": fever)."""
+    raw = entry.get("names")
+    if raw is None:
+        return {}
+    table = check.mapping(
+        raw, entry.line_of("names"), "context.names", set(raw) if isinstance(raw, LineDict) else set(), set()
+    )
+    if table is None:
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    for cue in table:
+        ids = check.strings(table, cue, f"context.names.{cue}")
+        for unknown in sorted(set(ids) - concept_ids):
+            check.add(table.line_of(cue), f"context.names.{cue}: unknown concept '{unknown}'")
+        for word in words(str(cue)):
+            out[word] = frozenset(ids)
+    return out
 
 
 def _temperature(root: LineDict, check: _Checker, concept_ids: set[str]) -> TemperatureRule | None:

@@ -45,6 +45,13 @@ async def test_deep_link_opens_chapter(chat: Chat) -> None:
     reply.assert_contains("Spoed", "06 25 71 60 27", "huisartsenpost", "112")
 
 
+async def test_a_deep_link_code_is_no_complaint(chat: Chat) -> None:
+    """A deep link's payload is a code the bot made: one that happens to hold alarm words is not triaged."""
+    reply = await chat.say(PATIENT, "/start ikbloedheviger_koorts39")
+    assert "Bel nu" not in "".join(m.text or "" for m in reply)
+    (await chat.say(PATIENT, "/start ik bloed hevig uit de wond")).assert_contains("112")
+
+
 async def test_contact_shows_all_numbers_on_two_pages(chat: Chat) -> None:
     reply = await chat.say(PATIENT, "/contact")
     reply.assert_count(1).assert_contains("020 444 44 44", "020 444 11 00").assert_buttons("Verder (2/2) ▶")

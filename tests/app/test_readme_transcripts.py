@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.demo_console import demo_transcript
 from bot.clock import AMSTERDAM, ManualClock
+from bot.fakeapi.demo_console import demo_transcript
 from tests.chats import PATIENT, running_bot
 
 ROOT = Path(__file__).resolve().parents[2]

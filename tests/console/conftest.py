@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 from bot.clock import AMSTERDAM, ManualClock
 from bot.console.app import build_console_app
 from bot.console.cli import build_context
-from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.settings import Settings
+from bot.staff.signin import create_signin_link
 
 STAFF = 4242
 OTHER_STAFF = 4343

@@ -22,11 +22,11 @@ import pytest
 from bot.app.assembly import build_application
 from bot.clock import local
 from bot.console.cli import build_context
-from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi
 from bot.outbox.pacer import UNPACED
+from bot.staff.signin import create_signin_link
 from tests.cli import run_bot
 from tests.console.browser import ARTEFACTS, chromium, console_server
 from tests.console.conftest import STAFF, console_settings

@@ -13,6 +13,8 @@ import json
 import re
 import socket
 import sqlite3
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +22,10 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.staff.compose import MAX_TEXT
+from bot.staff.signin import create_signin_link
+from bot.storage.offload import Offload
 from bot.storage.store import open_storage
 from tests.cli import clean_env, finish, start_bot
 from tests.console.conftest import STAFF, csrf_of, sign_in
@@ -147,8 +150,31 @@ async def test_the_served_console_logs_a_failure_as_one_json_line_without_patien
     lines = [line for line in output.splitlines() if line.startswith("{")]
     entries = [json.loads(line) for line in lines]
     [entry] = [e for e in entries if request_id in e["message"]]
-    assert entry["level"] == "ERROR" and "OperationalError" in entry["message"]
+    # The console's calls go through the bot's Offload, which reports an OperationalError as DatabaseUnavailable.
+    assert entry["level"] == "ERROR" and "DatabaseUnavailable" in entry["message"]
+    assert any("database unavailable (OperationalError" in e["message"] for e in entries)
     assert "Traceback" not in output and "SELECT" not in output and "parameters" not in output
     for other in entries:  # no appointment times (the query's parameter is today's date)
         assert str(datetime.now(UTC).year) not in json.dumps({k: v for k, v in other.items() if k != "ts"})
     assert code == 0, output
+
+
+def test_a_database_that_does_not_answer_is_a_500_within_the_deadline(
+    client: TestClient, ctx: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(client, ctx)
+    released = threading.Event()
+
+    def hang(*_args: object, **_kwargs: object) -> object:
+        released.wait(5)
+        return []
+
+    ctx.offload = Offload(deadline=0.2)  # the bot's Offload: a pool of its own and a deadline
+    monkeypatch.setattr(ctx.storage.console, "upcoming_appointments", hang)
+    started = time.monotonic()
+    try:
+        response = client.get("/appointments")
+    finally:
+        released.set()
+    assert response.status_code == 500 and time.monotonic() - started < 3
+    assert not ctx.offload.available

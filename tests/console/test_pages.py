@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.testclient import TestClient
 
+from bot.clock import AMSTERDAM
 from bot.console.web import ConsoleContext
 from bot.storage.send_budget import SendStatus
 from bot.triage.signoffs import concept_hash
@@ -52,7 +53,7 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert confirmed.status_code == 303
     report = client.get(confirmed.headers["location"])
     assert "0%" in report.text and 'hx-get="/broadcasts/1/progress"' in report.text
-    assert ctx.storage.staff.outbox_counts(1) == {"queued": 3}
+    assert ctx.storage.outbox.counts(1) == {"queued": 3}
     entry = ctx.storage.staff.audit_entries()[0]
     assert entry.action == "broadcast" and entry.actor == STAFF and "staff console" in entry.detail
     assert "spreekuur" not in entry.detail  # the audit keeps no message text
@@ -62,6 +63,21 @@ def test_broadcast_preview_confirm_and_report(client: TestClient, ctx: ConsoleCo
     assert chapter.status_code == 200 and "0 ontvanger(s)" in chapter.text and "disabled" in chapter.text
     empty = client.post("/broadcasts/preview", data={"csrf": csrf, "kind": "text", "text": " ", "audience": "all"})
     assert "Vul een tekst in" in empty.text
+
+
+def test_the_broadcast_page_names_the_schedules_quiet_hours_while_they_last(
+    client: TestClient, ctx: ConsoleContext
+) -> None:
+    sign_in(client, ctx)
+    quiet = "Nu is het stille tijd (21:00–08:00): een gewoon bericht wacht tot 08:00."
+    assert quiet not in client.get("/broadcasts").text  # Tuesday 10:30
+    ctx.clock.set(datetime(2026, 12, 1, 22, 30, tzinfo=AMSTERDAM))  # type: ignore[attr-defined]
+    sign_in(client, ctx)  # the session of 10:30 has expired
+    assert quiet in client.get("/broadcasts").text
+    client.cookies.set("console_lang", "en")
+    assert (
+        "It is quiet hours now (21:00–08:00): a normal broadcast waits until 08:00." in client.get("/broadcasts").text
+    )
 
 
 def _without_unknown_patient(bundle: dict[str, object]) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.storage import Storage
-from bot.storage.console_queries import read_signoffs
+from bot.storage.signoff_reader import read_signoffs
 from bot.triage.signoffs import as_lookup
 from tests.databases import engine_factory, storage  # noqa: F401 - fixtures
 

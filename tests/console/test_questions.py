@@ -192,7 +192,7 @@ def test_notices_are_switched_per_staff_member_and_audited(ctx: ConsoleContext, 
     assert "Meldingen staan uit" in client.get("/questions").text
     on = client.post("/questions/notify", data={"csrf": csrf, "notify": "on"}, follow_redirects=True)
     assert "Meldingen staan aan" in on.text
-    assert ctx.storage.inbox.notice_recipients() == [STAFF]
+    assert ctx.storage.inbox_delivery.notice_recipients() == [STAFF]
     assert ctx.storage.staff.audit_entries(1)[0].action == "inbox-notify"
 
 

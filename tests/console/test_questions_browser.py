@@ -19,11 +19,11 @@ import pytest
 
 from bot.app.assembly import build_application
 from bot.console.cli import build_context
-from bot.console.links import create_signin_link
 from bot.console.web import ConsoleContext
 from bot.fakeapi.harness import BotHarness
 from bot.fakeapi.server import FakeBotApi
 from bot.inbox.crypto import InboxCipher
+from bot.staff.signin import create_signin_link
 from tests.console.browser import ARTEFACTS, chromium, console_server
 from tests.console.conftest import OTHER_STAFF, STAFF, console_settings
 

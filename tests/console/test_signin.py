@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 
 from bot.clock import ManualClock
 from bot.console.app import build_console_app
-from bot.console.links import LINK_LIMIT, TooManyLinks, create_signin_link
 from bot.console.web import ConsoleContext
+from bot.staff.signin import LINK_LIMIT, TooManyLinks, create_signin_link
 from tests.app.helpers import free_port
 from tests.cli import clean_env, finish, run_bot, start_bot
 from tests.console.conftest import CONSOLE_URL, STAFF, STRANGER, csrf_of, sign_in

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import load_content, same_number
+from bot.content.contacts import same_number
+from bot.content.loader import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app.demo_console import HINT, run_console
+from bot.fakeapi.demo_console import HINT, run_console
 
 from .conftest import build_echo_app
 

@@ -67,7 +67,7 @@ async def test_sigterm_drains_flushes_and_exits_0_then_resumes(tmp_path: Path) -
         at_stop = delivered()
         assert at_stop < len(RECIPIENTS)  # stopped halfway
         assert sum(n for _, n in storage.miss_counts(now.date())) == 1  # the minute's count was written
-        counts = storage.staff.outbox_counts(1)
+        counts = storage.outbox.counts(1)
         assert counts.get("sending", 0) == 0  # nothing left claimed
         assert counts.get("sent", 0) == at_stop
 

@@ -214,14 +214,16 @@ def test_stop_purge_and_export_reach_every_inbox_row(storage: Storage) -> None:
 
 
 def test_staff_notices_are_taken_once_per_interval(storage: Storage) -> None:
-    storage.inbox.set_notify(STAFF, True, NOW)
-    assert storage.inbox.notice_recipients() == [STAFF] and storage.inbox.notify_wanted(STAFF)
+    storage.inbox_delivery.set_notify(STAFF, True, NOW)
+    assert storage.inbox_delivery.notice_recipients() == [STAFF] and storage.inbox_delivery.notify_wanted(STAFF)
     slot = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-    assert storage.inbox.claim_notice(STAFF, slot)
-    assert not storage.inbox.claim_notice(STAFF, slot)
-    assert storage.inbox.claim_notice(STAFF, slot + timedelta(hours=2))
-    storage.inbox.set_notify(STAFF, False, NOW)
-    assert storage.inbox.notice_recipients() == [] and not storage.inbox.claim_notice(STAFF, slot + timedelta(hours=4))
+    assert storage.inbox_delivery.claim_notice(STAFF, slot)
+    assert not storage.inbox_delivery.claim_notice(STAFF, slot)
+    assert storage.inbox_delivery.claim_notice(STAFF, slot + timedelta(hours=2))
+    storage.inbox_delivery.set_notify(STAFF, False, NOW)
+    assert storage.inbox_delivery.notice_recipients() == [] and not storage.inbox_delivery.claim_notice(
+        STAFF, slot + timedelta(hours=4)
+    )
 
 
 def test_the_content_promise_is_read() -> None:

@@ -54,7 +54,7 @@ async def test_opted_in_staff_get_one_notice_per_interval_and_metrics_show_the_w
         1000, "nl", "none", inbox.cipher.seal("Mag mijn hond mee?"), 1, now - timedelta(hours=2)
     )
     assert await watch_inbox(services) == 0  # nobody asked for notices
-    services.storage.inbox.set_notify(STAFF, True, now)
+    services.storage.inbox_delivery.set_notify(STAFF, True, now)
     assert await watch_inbox(services) == 1
     await chat.fake.wait_until(lambda: bool(chat.fake.messages_to(STAFF)))
     [notice] = chat.fake.messages_to(STAFF)

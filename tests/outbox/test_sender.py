@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 
 from bot.clock import AMSTERDAM, ManualClock
 from bot.outbox.pacer import UNPACED, Pacer
+from bot.reminders.rules import QuietHours
 from bot.sending import Blocked, Rejected, RetryLater, Transient
 from bot.storage import Storage
 
@@ -107,10 +108,10 @@ async def test_hard_crash_resends_only_the_unsent_rows_after_the_lease(
     subscribers(storage, clock, range(1, 21))
     _broadcast(storage, clock)
     # A sender that died hard: it claimed 10 rows and recorded 4 as sent before the process vanished.
-    dead = storage.staff.claim_outbox(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
+    dead = storage.outbox.claim(clock.now(), "outbox-dead", timedelta(minutes=2), limit=10)
     for row in dead[:4]:
         telegram.sent.append((0.0, row.chat_id, "sent before the crash"))
-        storage.staff.finish_outbox(row.id, "outbox-dead", "sent", clock.now())
+        storage.outbox.finish(row.id, "outbox-dead", "sent", clock.now())
     survivor = make_sender(storage, telegram, clock, vtime, instance_id="outbox-new", lease=timedelta(minutes=2))
     await survivor.run_pending()
     assert len(telegram.sent) == 14  # the 6 claimed-but-unsent rows wait for the lease
@@ -125,7 +126,7 @@ async def test_restart_with_the_same_instance_id_takes_its_claims_back_at_once(
 ) -> None:
     subscribers(storage, clock, range(1, 6))
     _broadcast(storage, clock)
-    storage.staff.claim_outbox(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
+    storage.outbox.claim(clock.now(), "outbox-host", timedelta(minutes=2), limit=5)
     sender = make_sender(storage, telegram, clock, vtime, instance_id="outbox-host", poll=0.01)
     stop = asyncio.Event()
     telegram.on_send = lambda n: stop.set() if n == 5 else None
@@ -141,7 +142,7 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
     subscribers(storage, clock, range(1, 11))
     _broadcast(storage, clock)
     started, release, returned = threading.Event(), threading.Event(), threading.Event()
-    claim, give_back = storage.staff.claim_outbox, storage.staff.release_outbox
+    claim, give_back = storage.outbox.claim, storage.outbox.release
 
     def slow_claim(*args: Any, **kwargs: Any) -> Any:
         if not started.is_set():
@@ -149,14 +150,18 @@ async def test_a_claim_still_running_when_the_sender_is_cancelled_does_not_stran
             release.wait(5)
         return claim(*args, **kwargs)
 
+    given_back: list[object] = []
+
     def counted_give_back(*args: Any, **kwargs: Any) -> Any:
         try:
             return give_back(*args, **kwargs)
         finally:
-            returned.set()
+            given_back.append(args)
+            if len(given_back) == 2:  # both rows of the claim (batch_size=2), not just the first
+                returned.set()
 
-    monkeypatch.setattr(storage.staff, "claim_outbox", slow_claim)
-    monkeypatch.setattr(storage.staff, "release_outbox", counted_give_back)
+    monkeypatch.setattr(storage.outbox, "claim", slow_claim)
+    monkeypatch.setattr(storage.outbox, "release", counted_give_back)
     first = make_sender(storage, telegram, clock, vtime, instance_id="outbox-a", batch_size=2)
     task = asyncio.create_task(first.run(asyncio.Event()))
     assert await asyncio.to_thread(started.wait, 5)
@@ -175,7 +180,7 @@ async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(
 ) -> None:
     clock.set(datetime(2026, 12, 1, 22, 30, tzinfo=AMSTERDAM))
     subscribers(storage, clock, [1, 2])
-    sender = make_sender(storage, telegram, clock, vtime)
+    sender = make_sender(storage, telegram, clock, vtime, quiet=QuietHours(time(21, 0), time(8, 0)))
     _broadcast(storage, clock, "gewoon")
     _broadcast(storage, clock, "dringend", urgent=True)
     await sender.run_pending()
@@ -185,6 +190,19 @@ async def test_quiet_hours_hold_normal_broadcasts_but_not_urgent_ones(
     await vtime.sleep((datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM) - clock.now()).total_seconds())
     await sender.run_pending()
     assert Counter(html for _, _, html in telegram.sent) == {"[nl] dringend": 2, "[nl] gewoon": 2}
+
+
+def test_quiet_hours_may_be_read_anew_each_time(
+    storage: Storage, telegram: FakeTelegram, clock: ManualClock, vtime: VirtualTime
+) -> None:
+    clock.set(datetime(2026, 12, 1, 22, 30, tzinfo=AMSTERDAM))
+    current: list[QuietHours | None] = [QuietHours(time(21, 0), time(8, 0))]
+    sender = make_sender(storage, telegram, clock, vtime, quiet=lambda: current[0])
+    assert sender.in_quiet_hours(clock.now())
+    current[0] = QuietHours(time(23, 0), time(7, 0))  # a reload moved them
+    assert not sender.in_quiet_hours(clock.now())
+    current[0] = None
+    assert sender.quiet_ends(clock.now()) is None
 
 
 async def test_claimed_rows_go_back_while_the_pacer_waits_out_a_long_429(

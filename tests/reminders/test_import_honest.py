@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import AMSTERDAM
-from bot.reminders.importer import read_import_file
+from bot.reminders.import_rows import read_import_file
 from bot.storage.store import Storage, open_storage
 from tests.cli import ROOT, run_bot
 

@@ -33,6 +33,11 @@ def test_shipped_file_has_every_type(rules: ReminderRules) -> None:
     assert "metaal" in (rules.for_type("mri").folder_facts or "")
 
 
+def test_the_defaults_quiet_hours_are_the_broadcasts_too(rules: ReminderRules) -> None:
+    assert rules.quiet_hours == QuietHours(time(21, 0), time(8, 0))
+    assert rules.for_type("ct").quiet_hours == rules.quiet_hours
+
+
 def test_folder_facts_must_be_verbatim(tmp_path: Path) -> None:
     text = YAML.read_text(encoding="utf-8")
     _, problems = load_reminder_rules(YAML, folder_text="Dit gebeurt onder lokale verdoving.")

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.clock import AMSTERDAM, ManualClock
 from bot.reminders.ics import appointment_ics
-from bot.reminders.importer import read_import_file
+from bot.reminders.import_rows import read_import_file
 from bot.reminders.rules import ReminderRules
 from bot.reminders.service import ReminderService
 from bot.reminders.timer import ReminderTimer

@@ -226,6 +226,22 @@ def test_a_feeling_gets_a_human_word_and_the_folders_support_route_without_112(
     assert (["📖 Casemanager"] in reply.buttons) is support
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan het kwaad dat ik zo vaak naar de wc moet?",
+        "Is het normaal dat ik me zo eenzaam voel?",
+    ],
+)
+def test_a_feeling_in_a_question_the_folder_does_not_answer_ends_with_the_spoed_line(
+    knowledge: Knowledge, text: str
+) -> None:
+    """A question may hide a complaint the bot did not read ("kan het kwaad" is no anger)."""
+    reply = compose(text, NIGHT, "nl", knowledge)
+    assert reply.text is not None and reply.text.kind == "feeling"
+    assert "112" in reply.messages[-1]
+
+
 def test_a_feeling_with_a_complaint_gets_the_112_list_first(knowledge: Knowledge) -> None:
     reply = compose("ik ben zo bang, mijn arm voelt ineens zo raar", NIGHT, "nl", knowledge)
     assert reply.text is not None

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.handlers.staff import STAFF_COMMANDS, install_sighup
+from bot.app.handlers.staff_access import STAFF_COMMANDS
+from bot.app.handlers.staff_tools import install_sighup
 from bot.app.telegram_io import to_markup
 from bot.clock import AMSTERDAM, ManualClock, local
 from bot.sending import Button

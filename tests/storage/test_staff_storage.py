@@ -40,7 +40,7 @@ def test_enrolment_round_trip_moves_waiting_appointments(storage: Storage) -> No
     assert [r.rule for r in storage.reminders_of(appt.id)] == ["day-before"]
     assert storage.staff.pending_appointments_of(enrolment.id) == 0
     # The reminder service's claim joins appointments to patients: the moved reminder is claimable.
-    claimed = storage.claim_due(NOW + timedelta(days=4, hours=1), "r", LEASE)
+    claimed = storage.reminder_queue.claim_due(NOW + timedelta(days=4, hours=1), "r", LEASE)
     assert [c.appointment.chat_id for c in claimed] == [555]
     assert storage.staff.redeem_enrolment("h" * 64, 556, "nl", later, _moments).outcome == "used"
     assert storage.get_patient(556) is None
@@ -67,31 +67,46 @@ def test_broadcast_audience_and_unique_rows(storage: Storage) -> None:
         storage.staff.count_audience("type:nonsense", NOW)
     broadcast = storage.staff.create_broadcast(now=NOW, created_by=42, kind="text", audience="all", text="Hallo")
     assert broadcast.recipients == 2 and broadcast.status == "sending"
-    assert storage.staff.outbox_counts(broadcast.id) == {"queued": 2}
+    assert storage.outbox.counts(broadcast.id) == {"queued": 2}
     [entry] = [e for e in storage.staff.audit_entries() if e.action == "broadcast"]
     assert entry.actor == 42 and entry.broadcast_id == broadcast.id and "2 recipients" in entry.detail
+
+
+def test_one_broadcast_summary_without_the_list(storage: Storage) -> None:
+    for chat in (1, 2):
+        _subscriber(storage, chat)
+    first = storage.staff.create_broadcast(now=NOW, created_by=1, kind="text", audience="all", text="een")
+    second = storage.staff.create_broadcast(now=NOW, created_by=1, kind="text", audience="all", text="twee")
+    [claimed, _] = storage.outbox.claim(NOW, "a", LEASE, limit=2)
+    storage.outbox.finish(claimed.id, "a", "sent", NOW)
+    summary = storage.staff.broadcast_summary(first.id)
+    assert summary is not None and summary.broadcast == first and summary.sent == 1
+    assert storage.staff.broadcast_summary(second.id) == next(
+        s for s in storage.staff.list_broadcasts() if s.broadcast.id == second.id
+    )
+    assert storage.staff.broadcast_summary(second.id + 1) is None
 
 
 def test_claim_finish_release_and_report_once(storage: Storage) -> None:
     for chat in (1, 2, 3):
         _subscriber(storage, chat)
     b = storage.staff.create_broadcast(now=NOW, created_by=1, kind="chapter", audience="all", chapter_ids=["mri"])
-    claimed = storage.staff.claim_outbox(NOW, "a", LEASE, limit=2)
+    claimed = storage.outbox.claim(NOW, "a", LEASE, limit=2)
     assert [c.chat_id for c in claimed] == [1, 2] and all(c.deliverable for c in claimed)
-    assert storage.staff.claim_outbox(NOW, "b", LEASE, limit=5)[0].chat_id == 3  # others are taken
-    assert storage.staff.finish_outbox(claimed[0].id, "a", "sent", NOW)
-    assert not storage.staff.finish_outbox(claimed[1].id, "b", "sent", NOW)  # not b's claim
-    assert storage.staff.release_outbox(claimed[1].id, "a", NOW + timedelta(seconds=5))
-    assert storage.staff.claim_outbox(NOW, "a", LEASE) == []  # waits until not_before
-    assert storage.staff.next_outbox_due(LEASE) == NOW + timedelta(seconds=5)
-    again = storage.staff.claim_outbox(NOW + timedelta(seconds=5), "a", LEASE)
+    assert storage.outbox.claim(NOW, "b", LEASE, limit=5)[0].chat_id == 3  # others are taken
+    assert storage.outbox.finish(claimed[0].id, "a", "sent", NOW)
+    assert not storage.outbox.finish(claimed[1].id, "b", "sent", NOW)  # not b's claim
+    assert storage.outbox.release(claimed[1].id, "a", NOW + timedelta(seconds=5))
+    assert storage.outbox.claim(NOW, "a", LEASE) == []  # waits until not_before
+    assert storage.outbox.next_due(LEASE) == NOW + timedelta(seconds=5)
+    again = storage.outbox.claim(NOW + timedelta(seconds=5), "a", LEASE)
     assert [c.chat_id for c in again] == [2]
-    storage.staff.finish_outbox(again[0].id, "a", "blocked", NOW)
+    storage.outbox.finish(again[0].id, "a", "blocked", NOW)
     assert storage.staff.finish_broadcasts(NOW) == []  # chat 3 is still with "b"
     # "b" died: its claim expires after the lease and the row is claimable again.
     late = NOW + LEASE
-    [taken] = storage.staff.claim_outbox(late, "c", LEASE)
-    storage.staff.finish_outbox(taken.id, "c", "sent", late)
+    [taken] = storage.outbox.claim(late, "c", LEASE)
+    storage.outbox.finish(taken.id, "c", "sent", late)
     [summary] = storage.staff.finish_broadcasts(late)
     assert (summary.sent, summary.blocked, summary.broadcast.id) == (2, 1, b.id)
     assert summary.duration_seconds == LEASE.total_seconds()
@@ -104,10 +119,10 @@ def test_urgent_only_claims_and_restart_release(storage: Storage) -> None:
     urgent = storage.staff.create_broadcast(
         now=NOW, created_by=1, kind="text", audience="all", text="dringend", urgent=True
     )
-    [row] = storage.staff.claim_outbox(NOW, "a", LEASE, urgent_only=True)
+    [row] = storage.outbox.claim(NOW, "a", LEASE, urgent_only=True)
     assert row.broadcast_id == urgent.id
-    assert storage.staff.release_outbox_claims("a") == 1
-    assert len(storage.staff.claim_outbox(NOW, "a", LEASE)) == 2
+    assert storage.outbox.release_claims("a") == 1
+    assert len(storage.outbox.claim(NOW, "a", LEASE)) == 2
 
 
 def test_delete_and_export_cover_staff_rows(storage: Storage) -> None:

@@ -32,6 +32,19 @@ def test_migrations_are_idempotent(engine_factory: Callable[[], Engine]) -> None
     assert first.schema_version() == numbers[-1]
 
 
+def test_the_shipped_migrations_keep_their_numbers_names_and_order() -> None:
+    # They are recorded in every database's schema_version: moving them into modules changed none of this.
+    assert [(m.number, m.name) for m in MIGRATIONS] == [
+        (1, "patients, appointments, reminders, miss counts"),
+        (2, "enrolment codes, broadcasts, outbox, audit log"),
+        (3, "staff console: sign-in links, sessions, sign-offs, patient identifiers, daily counts"),
+        (4, "secrets the bot generates itself (the log pseudonym salt)"),
+        (5, "seen webhook updates and dialog state"),
+        (6, "questions to the team: threads, their encrypted messages, staff notices"),
+        (7, "running instances: shares of the send budget, send queues"),
+    ]
+
+
 def test_a_second_migration_is_one_function(engine_factory: Callable[[], Engine]) -> None:
     def add_table(conn: Connection) -> None:
         md = MetaData()
@@ -94,21 +107,21 @@ def test_cancel_skips_pending(storage: Storage) -> None:
     assert storage.cancel_appointment(appt_id, NOW)
     assert not storage.cancel_appointment(appt_id, NOW)
     assert {r.status for r in storage.reminders_of(appt_id)} == {"skipped"}
-    assert storage.next_due(LEASE) is None
+    assert storage.reminder_queue.next_due(LEASE) is None
 
 
 def test_claims_are_exclusive_and_leases_expire(storage: Storage) -> None:
     _patient_with_appointment(storage)
     due = NOW + timedelta(hours=1)
-    first = storage.claim_due(due, "one", LEASE)
+    first = storage.reminder_queue.claim_due(due, "one", LEASE)
     assert [c.reminder.rule for c in first] == ["a"]
-    assert storage.claim_due(due, "two", LEASE) == []
-    assert storage.next_due(LEASE) == due + LEASE
+    assert storage.reminder_queue.claim_due(due, "two", LEASE) == []
+    assert storage.reminder_queue.next_due(LEASE) == due + LEASE
     # "one" died after claiming: after the lease another instance takes over.
-    taken = storage.claim_due(due + LEASE, "two", LEASE)
+    taken = storage.reminder_queue.claim_due(due + LEASE, "two", LEASE)
     assert [c.reminder.id for c in taken] == [first[0].reminder.id]
-    assert not storage.finish_reminder(first[0].reminder.id, "one", "sent", due)
-    assert storage.finish_reminder(first[0].reminder.id, "two", "sent", due + LEASE)
+    assert not storage.reminder_queue.finish_reminder(first[0].reminder.id, "one", "sent", due)
+    assert storage.reminder_queue.finish_reminder(first[0].reminder.id, "two", "sent", due + LEASE)
     reminder = storage.get_reminder(first[0].reminder.id)
     assert reminder is not None and reminder.status == "sent" and reminder.sent_at == due + LEASE
     assert storage.mark_read(reminder.id, due + LEASE)
@@ -118,7 +131,7 @@ def test_a_claim_takes_at_most_limit_rows(storage: Storage) -> None:
     for chat_id in range(1, 6):
         _patient_with_appointment(storage, chat_id)
     due = NOW + timedelta(hours=1)
-    batches = [storage.claim_due(due, "one", LEASE, limit=2) for _ in range(4)]
+    batches = [storage.reminder_queue.claim_due(due, "one", LEASE, limit=2) for _ in range(4)]
     assert [len(b) for b in batches] == [2, 2, 1, 0]
     assert len({c.reminder.id for b in batches for c in b}) == 5
 
@@ -126,11 +139,13 @@ def test_a_claim_takes_at_most_limit_rows(storage: Storage) -> None:
 def test_release_for_retry(storage: Storage) -> None:
     _patient_with_appointment(storage)
     due = NOW + timedelta(hours=1)
-    (claimed,) = storage.claim_due(due, "one", LEASE)
-    assert storage.release_reminder(claimed.reminder.id, "one", due + timedelta(seconds=30), "RetryLater")
-    assert storage.next_due(LEASE) == due + timedelta(seconds=30)
-    assert storage.claim_due(due + timedelta(seconds=29), "one", LEASE) == []
-    assert len(storage.claim_due(due + timedelta(seconds=30), "one", LEASE)) == 1
+    (claimed,) = storage.reminder_queue.claim_due(due, "one", LEASE)
+    assert storage.reminder_queue.release_reminder(
+        claimed.reminder.id, "one", due + timedelta(seconds=30), "RetryLater"
+    )
+    assert storage.reminder_queue.next_due(LEASE) == due + timedelta(seconds=30)
+    assert storage.reminder_queue.claim_due(due + timedelta(seconds=29), "one", LEASE) == []
+    assert len(storage.reminder_queue.claim_due(due + timedelta(seconds=30), "one", LEASE)) == 1
 
 
 def test_miss_counts(storage: Storage) -> None:

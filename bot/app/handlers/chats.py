@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
+from bot.app.replies import say, send_to_chat
 from bot.app.services import Services
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class PrivateChatsOnly:
         if chat.type != ChatType.CHANNEL and (update.message is not None or member is not None):
             ui = self.services.knowledge.current.catalog.ui
             try:
-                await context.bot.send_message(chat.id, ui.t("private_only", "nl"))
+                await send_to_chat(context.bot, chat.id, say(ui.t("private_only", "nl")))
             except TelegramError as exc:
                 log.warning("private-only notice not delivered: %s", type(exc).__name__)
         try:

@@ -12,9 +12,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
-from bot.app.replies import edit_view, send_view
+from bot.app.replies import edit_view, say, send_to_chat, send_view
 from bot.app.services import Services
-from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
 from bot.replying.spoed import spoed_view
 from bot.sending import Button
@@ -103,7 +102,7 @@ class ContentHandlers:
         """Choose Dutch or English for the interface."""
         if update.effective_message:
             keyboard = [[Button("Nederlands", callbacks.language("nl")), Button("English", callbacks.language("en"))]]
-            await update.effective_message.reply_text(context.t("choose_language"), reply_markup=to_markup(keyboard))
+            await send_view(update.effective_message, say(context.t("choose_language"), keyboard))
 
     async def on_menu(self, update: Update, context: Context) -> None:
         """The menu button: show the contents in place."""
@@ -123,9 +122,7 @@ class ContentHandlers:
         if isinstance(query.message, Message):
             await send_view(query.message, view)
         elif update.effective_chat is not None:
-            await context.bot.send_message(
-                update.effective_chat.id, view.messages[0], reply_markup=to_markup(view.keyboard)
-            )
+            await send_to_chat(context.bot, update.effective_chat.id, view)
 
     async def on_page(self, update: Update, context: Context) -> None:
         """A page button of a long chapter: show that page in place."""
@@ -143,8 +140,8 @@ class ContentHandlers:
         query = update.callback_query
         if query is None or query.data is None:
             return
-        lang = context.lang
-        view = self._chapter(callbacks.parse_chapter(query.data), lang)
+        chapter_id = callbacks.parse_chapter(query.data)
+        view = self._chapter(chapter_id, context.lang) if chapter_id is not None else None
         if view is None:
             await self.stale(update, context)
             return
@@ -177,9 +174,7 @@ class ContentHandlers:
         if isinstance(message, Message):
             await send_view(message, view)
         elif update.effective_chat is not None:
-            await context.bot.send_message(
-                update.effective_chat.id, view.messages[0], reply_markup=to_markup(view.keyboard)
-            )
+            await send_to_chat(context.bot, update.effective_chat.id, view)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command we do not know: say so kindly, with the menu."""

@@ -23,6 +23,7 @@ from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.handlers.questions import QuestionHandlers
 from bot.app.handlers.safety import alarm_answered
+from bot.app.replies import say, send_view
 from bot.app.services import Services
 from bot.triage.replies import render_safety_net
 
@@ -56,7 +57,7 @@ class PatientDialogue(Protocol):
 
 
 class EnrolmentConsent:
-    """The consent buttons after an enrolment link (bot.app.handlers.staff): typed text is never an answer."""
+    """The consent buttons after an enrolment link (bot.app.handlers.staff_enrolment): typed text is never an answer."""
 
     def is_open(self, context: Context) -> bool:
         """True between the enrolment link and a consent button."""
@@ -73,13 +74,11 @@ class EnrolmentConsent:
     async def stop(self, update: Update, context: Context) -> None:
         """Forget the code: nothing is stored."""
         context.state.enrol_code_hash = None
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(context.t("appt_cancelled_conversation"))
+        await send_view(update.effective_message, say(context.t("appt_cancelled_conversation")))
 
     async def dont_know(self, update: Update, context: Context) -> None:
         """Explain the choice again."""
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(self.waiting_for(context))
+        await send_view(update.effective_message, say(self.waiting_for(context)))
 
     async def answer(self, update: Update, context: Context) -> bool:
         """The consent is given with a button only."""
@@ -112,7 +111,7 @@ class DialogueHandlers:
         elif intent == "help":
             now = self.services.clock.now()
             spoed = render_safety_net(now, catalog.content, context.lang, catalog.alarm_replies)
-            await message.reply_text(f"{dialogue.waiting_for(context)}\n\n{spoed}")
+            await send_view(message, say(f"{dialogue.waiting_for(context)}\n\n{spoed}"))
         elif intent == "dont_know":
             await dialogue.dont_know(update, context)
         elif alarm_answered(update, context):
@@ -121,5 +120,5 @@ class DialogueHandlers:
             await self.questions.on_text(update, context)
             reminder = dialogue.reminder(context) if dialogue.is_open(context) else None
             if reminder:
-                await message.reply_text(reminder)
+                await send_view(message, say(reminder))
         raise ApplicationHandlerStop

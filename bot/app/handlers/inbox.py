@@ -22,8 +22,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks
 from bot.app.context import Context, InboxReply
 from bot.app.groups import Group, Registration
+from bot.app.replies import say, send_view
 from bot.app.services import Services, TeamInbox
-from bot.app.telegram_io import to_markup
 from bot.inbox.texts import confirmation
 from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Button
@@ -68,12 +68,12 @@ class InboxHandlers:
         if message is None or not message.text:
             return
         if self.inbox is None:
-            await message.reply_text(context.t("inbox_off"))
+            await send_view(message, say(context.t("inbox_off")))
             return
         parts = message.text.split(maxsplit=1)
         question = parts[1].strip() if len(parts) > 1 else ""
         if not question:
-            await message.reply_text(context.t("inbox_usage"))
+            await send_view(message, say(context.t("inbox_usage")))
             return
         # The level of the whole message: the alarm layer read exactly this text, so it is read once.
         level = context.assessment(message.text, self.services.knowledge.current).result.level.label
@@ -89,13 +89,13 @@ class InboxHandlers:
         if not isinstance(shown, Message):
             return  # too old for Telegram to show: nothing to read back
         if self.inbox is None:
-            await shown.reply_text(context.t("inbox_off"))
+            await send_view(shown, say(context.t("inbox_off")))
             return
         wanted = callbacks.parse_tq_number(query.data or "")
         source = shown.reply_to_message
         text = (source.text or source.caption) if source is not None else None
         if source is None or source.message_id != wanted or not text:
-            await shown.reply_text(context.t("inbox_lost"))
+            await send_view(shown, say(context.t("inbox_lost")))
             return
         level = context.assessment(text, self.services.knowledge.current).result.level.label
         if await self._store(shown, context, text, level, source.message_id):
@@ -114,13 +114,13 @@ class InboxHandlers:
             services.storage.inbox.open_thread, chat_id, context.lang, level, sealed, source_id, now
         )
         if not opened.created:
-            await message.reply_text(context.t("inbox_already_sent"))
+            await send_view(message, say(context.t("inbox_already_sent")))
             return True
         log.info(
             "question to the team stored: thread %d level=%s chat=%s", opened.thread_id, level, hash_chat_id(chat_id)
         )
         catalog = services.knowledge.current.catalog
-        await message.reply_text(confirmation(catalog, context.lang, now, services.settings.inbox_purge_days))
+        await send_view(message, say(confirmation(catalog, context.lang, now, services.settings.inbox_purge_days)))
         return True
 
     # -- the one reply to an answer ------------------------------------------------------------------
@@ -134,14 +134,14 @@ class InboxHandlers:
         thread_id = callbacks.parse_tq_number(query.data or "")
         services = self.services
         if self.inbox is None or thread_id is None:
-            await query.message.reply_text(context.t("inbox_off"))
+            await send_view(query.message, say(context.t("inbox_off")))
             return
         if not await services.db(services.storage.inbox.follow_up_open, thread_id, chat.id):
-            await query.message.reply_text(context.t("inbox_reply_closed"))
+            await send_view(query.message, say(context.t("inbox_reply_closed")))
             return
         context.state.inbox_reply = InboxReply(thread_id, services.clock.now())
         keyboard = [[Button(context.t("button_no_reply"), callbacks.TQ_NO_REPLY)]]
-        await query.message.reply_text(context.t("inbox_reply_prompt"), reply_markup=to_markup(keyboard))
+        await send_view(query.message, say(context.t("inbox_reply_prompt"), keyboard))
 
     async def on_no_reply(self, update: Update, context: Context) -> None:
         """ "Toch niet": no reply after all."""
@@ -170,7 +170,7 @@ class InboxHandlers:
         )
         context.state.inbox_reply = None  # only now: when the database was away, the next try is still the reply
         if not added:
-            await message.reply_text(context.t("inbox_reply_closed"))
+            await send_view(message, say(context.t("inbox_reply_closed")))
             return True
         log.info(
             "reply to the team stored: thread %d level=%s chat=%s",
@@ -180,7 +180,7 @@ class InboxHandlers:
         )
         catalog = services.knowledge.current.catalog
         text = confirmation(catalog, context.lang, now, services.settings.inbox_purge_days, follow_up=True)
-        await message.reply_text(text)
+        await send_view(message, say(text))
         return True
 
 

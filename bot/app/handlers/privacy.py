@@ -10,8 +10,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
+from bot.app.replies import say, send_view
 from bot.app.services import Services
-from bot.app.telegram_io import to_markup
 from bot.observability.pseudonyms import hash_chat_id
 from bot.sending import Button
 
@@ -42,7 +42,7 @@ class PrivacyHandlers:
                 [Button(context.t("button_delete_yes"), callbacks.delete("yes"))],
                 [Button(context.t("button_delete_no"), callbacks.delete("no"))],
             ]
-            await update.effective_message.reply_text(context.t("delete_confirm"), reply_markup=to_markup(keyboard))
+            await send_view(update.effective_message, say(context.t("delete_confirm"), keyboard))
 
     async def on_delete(self, update: Update, context: Context) -> None:
         """Delete (or keep) and say what was deleted."""
@@ -82,7 +82,7 @@ class PrivacyHandlers:
             text = context.t("privacy_info", days=days)
             if self.services.inbox is not None:  # questions to the team are on: say what is kept of them
                 text += "\n" + context.t("privacy_team_questions", days=self.services.settings.inbox_purge_days)
-            await update.effective_message.reply_text(text)
+            await send_view(update.effective_message, say(text))
 
     async def broadcasts(self, update: Update, context: Context) -> None:
         """`/meldingen`, `/meldingen aan`, `/meldingen uit`."""
@@ -104,7 +104,7 @@ class PrivacyHandlers:
                 Button(context.t("button_broadcasts_off"), callbacks.broadcasts("off")),
             ]
         ]
-        await message.reply_text(text, reply_markup=to_markup(keyboard))
+        await send_view(message, say(text, keyboard))
 
     async def on_broadcasts(self, update: Update, context: Context) -> None:
         """The on/off buttons of /meldingen."""
@@ -136,9 +136,9 @@ class PrivacyHandlers:
                     [Button(context.t("button_consent_yes"), callbacks.broadcasts("consent"))],
                     [Button(context.t("button_consent_no"), callbacks.broadcasts("off"))],
                 ]
-                await message.reply_text(context.t("privacy_consent", days=days), reply_markup=to_markup(keyboard))
+                await send_view(message, say(context.t("privacy_consent", days=days), keyboard))
                 return
-            await message.reply_text(context.t("broadcasts_state_off"))
+            await send_view(message, say(context.t("broadcasts_state_off")))
             return
         await self.services.db(storage.set_broadcasts_enabled, chat.id, enabled)
-        await message.reply_text(context.t("broadcasts_state_on" if enabled else "broadcasts_state_off"))
+        await send_view(message, say(context.t("broadcasts_state_on" if enabled else "broadcasts_state_off")))

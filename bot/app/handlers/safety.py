@@ -11,6 +11,7 @@ still get the spoed lines and 112.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from telegram import Update
@@ -20,8 +21,9 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 from bot.app.context import Context
 from bot.app.groups import Group, Registration
 from bot.app.handlers.inbox import wants_the_team
+from bot.app.replies import say, send_to_chat, send_view
 from bot.app.services import Services
-from bot.app.telegram_io import SendDropped, urgent
+from bot.app.telegram_io import SendDropped
 from bot.clock import local
 from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply
@@ -29,6 +31,10 @@ from bot.storage.offload import DatabaseUnavailable
 from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
+
+# A deep link's "/start PAYLOAD": the payload is a code the bot made (Telegram allows 1-64 of these
+# characters), not the patient's words; a random code once read as a complaint.
+_DEEP_LINK = re.compile(r"/start(?:@\w+)?\s+[A-Za-z0-9_-]{1,64}\s*")
 
 UNREADABLE = (
     filters.VOICE
@@ -67,6 +73,8 @@ class SafetyHandlers:
         if message is None:
             return
         text = message.text or message.caption or ""
+        if _DEEP_LINK.fullmatch(text):
+            return
         knowledge = self.services.knowledge.current
         assessment = context.assessment(text, knowledge)
         result = assessment.result
@@ -92,8 +100,7 @@ class SafetyHandlers:
         if reply is None:  # alarm_reply answers every level above none
             return
         try:
-            with urgent():
-                await message.reply_text(reply.text)
+            await send_view(message, say(reply.text), alarm=True)
         except TelegramError as exc:
             # Retries are spent. Try the short fallback once more, and never let a folder answer go out
             # in place of the alarm reply.
@@ -101,8 +108,7 @@ class SafetyHandlers:
             log.error("alarm reply not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat_id))
             try:
                 fallback = render_error_fallback(now, content, lang, knowledge.catalog.alarm_replies)
-                with urgent():
-                    await context.bot.send_message(chat_id, fallback)
+                await send_to_chat(context.bot, chat_id, say(fallback), alarm=True)
             except TelegramError as again:
                 self.services.metrics.telegram_error(again)
                 log.error("alarm fallback not delivered: %s chat=%s", type(again).__name__, hash_chat_id(chat_id))
@@ -119,8 +125,8 @@ class SafetyHandlers:
         catalog = self.services.knowledge.current.catalog
         lang = context.lang
         now = self.services.clock.now()
-        with urgent():
-            await message.reply_text(render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies))
+        unreadable = render_unreadable_reply(now, catalog.content, lang, catalog.alarm_replies)
+        await send_view(message, say(unreadable), alarm=True)
         raise ApplicationHandlerStop
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -154,8 +160,7 @@ class SafetyHandlers:
                 text = render_with_spoed_lines(first, now, catalog.content, lang, catalog.alarm_replies)
             else:
                 text = render_error_fallback(now, catalog.content, lang, catalog.alarm_replies)
-            with urgent():
-                await context.bot.send_message(chat.id, text)
+            await send_to_chat(context.bot, chat.id, say(text), alarm=True)
         except Exception as exc:  # the fallback itself failed; nothing more we can do than log
             log.error("error fallback not delivered: %s chat=%s", type(exc).__name__, hash_chat_id(chat.id))
         raise ApplicationHandlerStop

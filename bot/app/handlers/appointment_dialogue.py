@@ -1,4 +1,4 @@
-"""/afspraak (enter an appointment), /afspraken (list, cancel, .ics) and the reminder buttons.
+"""/afspraak: the patient enters an appointment, and /annuleer.
 
 The dialogue asks consent first (nothing is stored before it), then the type, then the date
 and time in the patient's own Dutch words, and confirms before saving. Its state is a typed draft
@@ -17,37 +17,37 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
 from bot.app.context import AppointmentDraft, AppointmentStep, Context
 from bot.app.groups import Group, Registration
+from bot.app.handlers.appointment_list import type_label
+from bot.app.replies import say, send_view
 from bot.app.services import Services
-from bot.app.telegram_io import to_markup
 from bot.content.model import Lang
 from bot.observability.pseudonyms import hash_chat_id
 from bot.reminders.dates import example_when, format_day, format_when
-from bot.reminders.ics import appointment_ics
 from bot.reminders.parsing import ParsedTime, mentions_date_or_time, parse_appointment_time
 from bot.reminders.validation import PAST, check_start
 from bot.replying.compose import not_an_answer
-from bot.sending import Button, Document
-from bot.storage.records import APPOINTMENT_TYPES, Appointment, AppointmentType
+from bot.sending import Button
+from bot.storage.records import APPOINTMENT_TYPES, AppointmentType
 
 log = logging.getLogger(__name__)
 Stale = Callable[[Update, Context], Awaitable[None]]
 
 
-class AppointmentHandlers:
-    """Patient self-service for appointments and reminders."""
+class AppointmentDialogue:
+    """/afspraak step by step: consent, type, date and time, confirmation."""
 
     def __init__(self, services: Services, stale: Stale) -> None:
         self.services = services
         self.stale = stale
 
     def handlers(self) -> list[Registration]:
-        """The dialogue's handlers (typed dates and /annuleer first), the list and the reminder buttons."""
+        """/annuleer and the cancel button inside the dialogue first, then /afspraak and its buttons."""
         only_new = filters.UpdateType.MESSAGE
         return [
             (Group.DIALOGUE, CommandHandler(["annuleer", "cancel"], self.cancel, filters=only_new)),
@@ -58,20 +58,13 @@ class AppointmentHandlers:
             (Group.DEFAULT, CallbackQueryHandler(self.on_pick, pattern=callbacks.APPOINTMENT_PICK_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_save, pattern=callbacks.APPOINTMENT_SAVE_PATTERN)),
             (Group.DEFAULT, CallbackQueryHandler(self.on_again, pattern=callbacks.APPOINTMENT_AGAIN_PATTERN)),
-            (Group.DEFAULT, CommandHandler("afspraken", self.list, filters=only_new)),
             (Group.DEFAULT, CommandHandler("annuleer", self.nothing_to_cancel, filters=only_new)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_calendar, pattern=callbacks.APPOINTMENT_ICS_PATTERN)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_remove, pattern=callbacks.APPOINTMENT_DEL_PATTERN)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_read, pattern=callbacks.REMINDER_READ_PATTERN)),
-            (Group.DEFAULT, CallbackQueryHandler(self.on_reminder_move, pattern=callbacks.REMINDER_MOVE_PATTERN)),
         ]
 
     # -- helpers ---------------------------------------------------------------------------------
 
     def _type_label(self, appointment_type: str, lang: Lang) -> str:
-        rules = self.services.knowledge.current.catalog.reminder_rules
-        label = rules.for_type(appointment_type).label
-        return label.get(lang) or label["nl"]
+        return type_label(self.services, appointment_type, lang)
 
     def _type_button(self, appointment_type: str, context: Context) -> str:
         if appointment_type == "overig":
@@ -89,11 +82,6 @@ class AppointmentHandlers:
     def _new(self, step: AppointmentStep) -> AppointmentDraft:
         return AppointmentDraft(step=step, touched_at=self.services.clock.now())
 
-    async def _say(self, update: Update, text: str, keyboard: list[list[Button]] | None = None) -> None:
-        message = update.effective_message
-        if message is not None:
-            await message.reply_text(text, reply_markup=to_markup(keyboard or []))
-
     # -- the dialogue ----------------------------------------------------------------------------
 
     async def start(self, update: Update, context: Context) -> None:
@@ -109,7 +97,7 @@ class AppointmentHandlers:
                 [Button(context.t("button_consent_yes"), callbacks.appointment_consent("yes"))],
                 [Button(context.t("button_consent_no"), callbacks.appointment_consent("no"))],
             ]
-            await self._say(update, context.t("privacy_consent", days=days), keyboard)
+            await send_view(update.effective_message, say(context.t("privacy_consent", days=days), keyboard))
             context.state.appointment = self._new("consent")
             return
         await self._ask_type(update, context)
@@ -117,7 +105,7 @@ class AppointmentHandlers:
     async def _ask_type(self, update: Update, context: Context) -> None:
         keyboard = [[Button(self._type_button(t, context), callbacks.appointment_type(t))] for t in APPOINTMENT_TYPES]
         keyboard.append([Button(context.t("button_cancel"), callbacks.appointment_confirm("cancel"))])
-        await self._say(update, context.t("appt_choose_type"), keyboard)
+        await send_view(update.effective_message, say(context.t("appt_choose_type"), keyboard))
         context.state.appointment = self._new("type")
 
     async def on_consent(self, update: Update, context: Context) -> None:
@@ -131,7 +119,7 @@ class AppointmentHandlers:
         await query.answer()
         if callbacks.parse_appointment_consent(query.data or "") != "yes":
             context.state.appointment = None
-            await self._say(update, context.t("consent_declined"))
+            await send_view(update.effective_message, say(context.t("consent_declined")))
             return
         now = self.services.clock.now()
         lang = context.lang
@@ -151,11 +139,12 @@ class AppointmentHandlers:
             return
         await query.answer()
         appointment_type = callbacks.parse_appointment_type(query.data)
-        if appointment_type not in APPOINTMENT_TYPES:
+        if appointment_type is None or appointment_type not in APPOINTMENT_TYPES:
             await self._ask_type(update, context)
             return
         label = self._type_label(appointment_type, context.lang)
-        await self._say(update, context.t("appt_ask_when", type=html.escape(label), example=self._example(context)))
+        ask = context.t("appt_ask_when", type=html.escape(label), example=self._example(context))
+        await send_view(update.effective_message, say(ask))
         now = self.services.clock.now()
         context.state.appointment = draft.at("when", now, type=_as_type(appointment_type), day=None, when=None)
 
@@ -178,15 +167,15 @@ class AppointmentHandlers:
     async def stop(self, update: Update, context: Context) -> None:
         """ "stop", "stoppen", "annuleren": leave the dialogue; nothing is saved."""
         context.state.appointment = None
-        await self._say(update, context.t("appt_cancelled_conversation"))
+        await send_view(update.effective_message, say(context.t("appt_cancelled_conversation")))
 
     async def dont_know(self, update: Update, context: Context) -> None:
         """ "weet ik niet": without a date there is nothing to remind of, so stop; elsewhere explain the step."""
         if self._draft(context, "when", "confirm") is None:
-            await self._say(update, self.waiting_for(context))
+            await send_view(update.effective_message, say(self.waiting_for(context)))
             return
         context.state.appointment = None
-        await self._say(update, context.t("appt_dont_know"))
+        await send_view(update.effective_message, say(context.t("appt_dont_know")))
 
     async def answer(self, update: Update, context: Context) -> bool:
         """Read typed text as the step's answer; False when it is clearly not one (the caller replies to it)."""
@@ -220,16 +209,16 @@ class AppointmentHandlers:
         context.state.appointment = draft.at("when", now)
         if parsed.status == "error":
             key = "appt_past" if parsed.reason == "past" else "appt_unreadable"
-            await self._say(update, context.t(key, example=self._example(context)))
+            await send_view(update.effective_message, say(context.t(key, example=self._example(context))))
             return
         if parsed.question in ("ask_time", "nonexistent") and parsed.day is not None:
             context.state.appointment = draft.at("when", now, day=parsed.day)
             if parsed.question == "nonexistent":  # 02:30 on the night the clocks skip it: ask, never shift
-                await self._say(update, parsed.question_text(lang) or "")
+                await send_view(update.effective_message, say(parsed.question_text(lang) or ""))
                 return
             noon = datetime.combine(parsed.day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
             date_text = format_day(noon, lang)
-            await self._say(update, context.t("appt_ask_time", type=label, date=date_text))
+            await send_view(update.effective_message, say(context.t("appt_ask_time", type=label, date=date_text)))
             return
         if parsed.candidates:
             options = [format_when(c, lang, now) for c in parsed.candidates[:4]]
@@ -237,15 +226,11 @@ class AppointmentHandlers:
                 [Button(o, callbacks.appointment_pick(int(c.timestamp())))]
                 for o, c in zip(options, parsed.candidates, strict=False)
             ]
-            await self._say(
-                update,
-                parsed.question_text(lang) or context.t("appt_ambiguous", options=" / ".join(options)),
-                keyboard,
-            )
+            question = parsed.question_text(lang) or context.t("appt_ambiguous", options=" / ".join(options))
+            await send_view(update.effective_message, say(question, keyboard))
             return
-        await self._say(
-            update, parsed.question_text(lang) or context.t("appt_unreadable", example=self._example(context))
-        )
+        question = parsed.question_text(lang) or context.t("appt_unreadable", example=self._example(context))
+        await send_view(update.effective_message, say(question))
 
     async def on_pick(self, update: Update, context: Context) -> None:
         """One of the offered times was chosen."""
@@ -256,9 +241,12 @@ class AppointmentHandlers:
             await self.stale(update, context)
             return
         await query.answer()
+        seconds = callbacks.parse_appointment_pick(query.data)
         try:
-            when = datetime.fromtimestamp(callbacks.parse_appointment_pick(query.data), tz=UTC)
+            when = datetime.fromtimestamp(seconds, tz=UTC) if seconds is not None else None
         except (ValueError, OverflowError, OSError):
+            return
+        if when is None:
             return
         await self._confirm(update, context, when)
 
@@ -272,7 +260,7 @@ class AppointmentHandlers:
         if refused:
             context.state.appointment = draft.at("when", now)
             key = "appt_past" if refused == PAST else "appt_too_far"
-            await self._say(update, context.t(key, example=self._example(context)))
+            await send_view(update.effective_message, say(context.t(key, example=self._example(context))))
             return
         label = html.escape(self._type_label(draft.type, lang))
         keyboard = [
@@ -281,7 +269,8 @@ class AppointmentHandlers:
             [Button(context.t("button_cancel"), callbacks.appointment_confirm("cancel"))],
         ]
         when_text = format_when(when, lang, now)
-        await self._say(update, context.t("appt_confirm", type=label, when=when_text), keyboard)
+        confirm = context.t("appt_confirm", type=label, when=when_text)
+        await send_view(update.effective_message, say(confirm, keyboard))
         context.state.appointment = draft.at("confirm", now, when=when.astimezone(UTC))
 
     async def on_again(self, update: Update, context: Context) -> None:
@@ -294,7 +283,8 @@ class AppointmentHandlers:
         if query:
             await query.answer()
         label = html.escape(self._type_label(draft.type or "overig", context.lang))
-        await self._say(update, context.t("appt_ask_when", type=label, example=self._example(context)))
+        ask = context.t("appt_ask_when", type=label, example=self._example(context))
+        await send_view(update.effective_message, say(ask))
         context.state.appointment = draft.at("when", self.services.clock.now(), when=None, day=None)
 
     async def on_save(self, update: Update, context: Context) -> None:
@@ -327,7 +317,7 @@ class AppointmentHandlers:
             lines.append(context.t("appt_saved_reminders", moments=moments))
         else:
             lines.append(context.t("appt_saved_no_reminders"))
-        await self._say(update, "\n".join(lines))
+        await send_view(update.effective_message, say("\n".join(lines)))
 
     async def cancel(self, update: Update, context: Context) -> None:
         """/annuleer or the cancel button inside the dialogue: leave it; nothing is saved."""
@@ -339,129 +329,12 @@ class AppointmentHandlers:
         if update.callback_query:
             await update.callback_query.answer()
         context.state.appointment = None
-        await self._say(update, context.t("appt_cancelled_conversation"))
+        await send_view(update.effective_message, say(context.t("appt_cancelled_conversation")))
         raise ApplicationHandlerStop
 
     async def nothing_to_cancel(self, update: Update, context: Context) -> None:
         """/annuleer outside the conversation."""
-        await self._say(update, context.t("appt_cancelled_conversation"))
-
-    # -- the list and the reminder buttons -------------------------------------------------------
-
-    async def list(self, update: Update, context: Context) -> None:
-        """Upcoming appointments with cancel and calendar buttons."""
-        chat = update.effective_chat
-        if chat is None:
-            return
-        lang = context.lang
-        upcoming = await self.services.db(
-            self.services.storage.list_appointments, chat_id=chat.id, after=self.services.clock.now()
-        )
-        if not upcoming:
-            await self._say(update, context.t("appt_none"))
-            return
-        lines = [context.t("appt_list_title")]
-        keyboard: list[list[Button]] = []
-        for appointment in upcoming[:10]:
-            label = self._type_label(appointment.type, lang)
-            when = format_when(appointment.start_at, lang)
-            lines.append("• " + context.t("appt_item", type=html.escape(label), when=when))
-            short = when.split(" ", 1)[1]  # without the weekday, to keep buttons short
-            keyboard.append(
-                [
-                    Button(
-                        context.t("button_appt_cancel", type=label, short=short),
-                        callbacks.appointment_list_action("del", appointment.id),
-                    )
-                ]
-            )
-            keyboard.append(
-                [
-                    Button(
-                        context.t("button_appt_ics", type=label, short=short),
-                        callbacks.appointment_list_action("ics", appointment.id),
-                    )
-                ]
-            )
-        await self._say(update, "\n".join(lines), keyboard)
-
-    async def _own_appointment(self, update: Update, appointment_id: int) -> Appointment | None:
-        """The appointment if it belongs to this chat: callback data can be tampered with."""
-        chat = update.effective_chat
-        appointment = await self.services.db(self.services.storage.get_appointment, appointment_id)
-        if chat is None or appointment is None or appointment.chat_id != chat.id:
-            return None
-        return appointment
-
-    async def _listed(self, update: Update, context: Context) -> Appointment | None:
-        """The appointment under a button of /afspraken, when it is this chat's and not cancelled (else say so)."""
-        query = update.callback_query
-        parsed = callbacks.parse_appointment_list_action(query.data or "") if query is not None else None
-        if query is None or parsed is None:
-            return None
-        await query.answer()
-        appointment = await self._own_appointment(update, parsed[1])
-        if appointment is None or appointment.cancelled:
-            await self._say(update, context.t("appt_unknown"))
-            return None
-        return appointment
-
-    async def on_calendar(self, update: Update, context: Context) -> None:
-        """Send an appointment of /afspraken as an .ics calendar file."""
-        appointment = await self._listed(update, context)
-        if appointment is None:
-            return
-        label = self._type_label(appointment.type, context.lang)
-        when = format_when(appointment.start_at, context.lang)
-        rules = self.services.knowledge.current.catalog.reminder_rules
-        data = appointment_ics(appointment, rules, self.services.clock.now())
-        document = Document(f"afspraak-{appointment.start_at:%Y%m%d-%H%M}.ics", data, f"{html.escape(label)}: {when}")
-        await self.services.sender.send_document(appointment.chat_id, document)
-
-    async def on_remove(self, update: Update, context: Context) -> None:
-        """Cancel an appointment of /afspraken (and its reminders); the hospital still has to be told."""
-        appointment = await self._listed(update, context)
-        if appointment is None:
-            return
-        label = self._type_label(appointment.type, context.lang)
-        when = format_when(appointment.start_at, context.lang)
-        await self.services.db(self.services.reminders.cancel_appointment, appointment.id)
-        self.services.timer.changed()
-        phone = self.services.knowledge.current.catalog.content.contacts["afsprakenlijn"].phone or ""
-        await self._say(
-            update,
-            context.t("appt_removed", type=html.escape(label), when=when)
-            + "\n\n"
-            + context.t("appt_hospital_note", phone=html.escape(phone)),
-        )
-
-    async def on_reminder_read(self, update: Update, context: Context) -> None:
-        """ "Gelezen": record it and take the button away."""
-        query = update.callback_query
-        reminder_id = callbacks.parse_reminder_id(query.data or "") if query is not None else None
-        if query is None or reminder_id is None or not isinstance(query.message, Message):
-            return
-        reminder = await self.services.db(self.services.storage.get_reminder, reminder_id)
-        appointment = await self._own_appointment(update, reminder.appointment_id) if reminder else None
-        if reminder is None or appointment is None:
-            await query.answer()
-            return
-        await self.services.db(self.services.storage.mark_read, reminder.id, self.services.clock.now())
-        await query.answer(context.t("reminder_read"))
-        markup = query.message.reply_markup
-        if markup is not None:
-            rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]
-            await query.message.edit_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
-
-    async def on_reminder_move(self, update: Update, context: Context) -> None:
-        """ "Afspraak verzetten?": the folder's afsprakenlijn section."""
-        query = update.callback_query
-        if query is None:
-            return
-        await query.answer()
-        chapter = self.services.knowledge.current.catalog.content.chapter("afsprakenlijn")
-        if chapter is not None:
-            await self._say(update, html.escape(chapter.text, quote=False))
+        await send_view(update.effective_message, say(context.t("appt_cancelled_conversation")))
 
 
 def _as_type(value: str) -> AppointmentType:
