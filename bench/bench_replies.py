@@ -95,7 +95,8 @@ def run(files: list[Path] | None = None, show: bool = False) -> dict[str, object
     unsafe = 0
     for moment, at in MOMENTS.items():
         for (level, text), reply in zip(rows, replies(texts, at), strict=True):
-            messages = [m for m in reply.get("messages", []) if isinstance(m, str)]  # type: ignore[union-attr]
+            sent = reply.get("messages", [])
+            messages = [m for m in sent if isinstance(m, str)] if isinstance(sent, list) else []
             if level == "none":
                 n, c = alarm_text(messages)
                 lines.append(n)

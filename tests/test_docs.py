@@ -30,7 +30,11 @@ def test_the_two_commands_come_first_and_the_readme_commands_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```", 2)[1]
     assert "make run" in first_block and "make test" in first_block
-    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    subparsers = build_parser()._subparsers
+    assert subparsers is not None
+    choices = subparsers._group_actions[0].choices
+    assert choices is not None
+    commands = set(choices)
     for name in re.findall(r"python -m bot ([a-z][a-z-]*)", readme):
         assert name in commands, f"README names `python -m bot {name}`, which does not exist"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import selectors
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 TURN = 1e-6  # seconds one turn of the loop takes
@@ -42,10 +42,13 @@ class _JumpingSelector:
 class VirtualTimeLoop(asyncio.SelectorEventLoop):
     """A selector event loop on a virtual clock (seconds from 0)."""
 
+    _selector: selectors.BaseSelector  # set by asyncio's BaseSelectorEventLoop (not in its stubs)
+
     def __init__(self) -> None:
         super().__init__()
         self.now = 0.0
-        self._selector = _JumpingSelector(self._selector, self)  # type: ignore[has-type]
+        # The loop only calls select() and what __getattr__ hands on to the real selector.
+        self._selector = cast(selectors.BaseSelector, _JumpingSelector(self._selector, self))
 
     def time(self) -> float:
         return self.now

@@ -76,6 +76,7 @@ class Assembly:
     observability: ObservabilityServer | None = None
     listener: Listener | None = None
     drained: bool = False
+    owns_storage: bool = False  # opened by build_application, so closed at shutdown (not one it was given)
 
     async def startup(self, _app: object = None) -> None:
         """What runs once the application is up (python-telegram-bot's post_init): commands, timers."""
@@ -136,6 +137,8 @@ class Assembly:
             await self.observability.stop()
             self.observability = None
         self.services.db.close()
+        if self.owns_storage:
+            self.services.storage.close()  # its pooled connections; a call stuck in a thread keeps its own
 
     async def _health(self) -> dict[str, bool]:
         try:
@@ -168,6 +171,7 @@ def build_application(
     (default: Telegram's, with BROADCAST_RATE and REPLY_MAX_WAIT); `pacer`: one made by the caller.
     """
     knowledge = knowledge or KnowledgeStore(settings.content_dir, settings.schedules_dir)
+    owns_storage = storage is None
     if storage is None:
         storage = open_storage(settings.database_url)
         storage.migrate()
@@ -219,7 +223,7 @@ def build_application(
 
     staff_tools, dialogs = add_handlers(app, services, processor, dedupe_updates)
     budget = SendBudget(pacer, storage, clock, shared=dedupe_updates, db=db)
-    assembly = Assembly(app, services, staff_tools, dialogs, budget)
+    assembly = Assembly(app, services, staff_tools, dialogs, budget, owns_storage=owns_storage)
     app.post_init = assembly.startup
     app.post_stop = assembly.stop
     app.post_shutdown = assembly.shutdown

@@ -182,13 +182,15 @@ def staff_page(ctx: ConsoleContext, page: Page, background: bool = False) -> Cal
             response = render(ctx, request, "signed_out.html", status_code=403)
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response
-        if request.method == "POST":
-            form = await request.form(max_files=1, max_fields=40, max_part_size=FORM_FIELD_BYTES)
+        if request.method != "POST":
+            return await page(ctx, request, staff)
+        # Closed after the page: an uploaded file's temporary file goes with it.
+        async with request.form(max_files=1, max_fields=40, max_part_size=FORM_FIELD_BYTES) as form:
             request.state.form = form
             token = form.get("csrf")
             if not isinstance(token, str) or not same_secret(token, staff.csrf):
                 return plain_error(ctx, request, 403)
-        return await page(ctx, request, staff)
+            return await page(ctx, request, staff)
 
     return endpoint
 

@@ -98,7 +98,7 @@ async def run_stall(chat: Chat, stall: Stall, *, write_during_stall: bool) -> No
     await start_dialogue(chat)
     due_reminder(chat)
     with stall():
-        services.timer.signal()  # type: ignore[union-attr]
+        services.timer.signal()
         assert "112" in await answered_within(chat, NEW_CHAT, FEVER, 2.0)
         assert "kwartier" in await answered_within(chat, OTHER_CHAT, "hoe lang duurt een ct scan?", 2.0)
         if write_during_stall:
@@ -112,9 +112,9 @@ async def run_stall(chat: Chat, stall: Stall, *, write_during_stall: bool) -> No
     (await chat.press(PATIENT, "Ja, opslaan")).assert_contains("Opgeslagen: MRI-scan, donderdag 10 december, 13:15.")
     assert len(services.storage.list_appointments(chat_id=PATIENT)) == 1
     assert (await chat.assembly._health())["database"] is True
-    services.timer.signal()  # type: ignore[union-attr]
+    services.timer.signal()
     await chat.fake.wait_until(lambda: len(chat.fake.messages_to(REMINDED)) == 1, within=5)
-    services.timer.signal()  # type: ignore[union-attr]
+    services.timer.signal()
     await chat.harness.settle()
     assert len(chat.fake.messages_to(REMINDED)) == 1
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from bot.console.web import ConsoleContext
-from bot.staff.enrolment import EnrolmentService, code_hash
+from bot.reminders.codes import code_hash
+from bot.staff.enrolment import EnrolmentService
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -20,7 +20,8 @@ from bot.clock import AMSTERDAM
 from bot.console.app import build_console_app
 from bot.console.cli import build_context
 from bot.console.web import ConsoleContext
-from bot.staff.enrolment import EnrolmentService, code_hash
+from bot.reminders.codes import code_hash
+from bot.staff.enrolment import EnrolmentService
 from bot.storage.store import open_storage
 from tests.cli import ROOT
 from tests.console.conftest import CONSOLE_URL, console_settings, sign_in
@@ -40,7 +41,8 @@ def _code(client: TestClient, csrf: str) -> str:
 def _upload(client: TestClient, csrf: str, name: str, data: bytes) -> str:
     response = client.post("/appointments/import", data={"csrf": csrf}, files={"file": (name, data, "text/csv")})
     assert response.status_code == 200, response.text
-    return response.text
+    text: str = response.text  # Any to mypy: starlette's stubs type the TestClient with httpx2, not installed
+    return text
 
 
 @pytest.mark.parametrize("at", ["9999-12-31 10:00", "2062-12-10 10:00", "2025-12-10 10:00", "0001-01-01 00:00"])

@@ -133,7 +133,8 @@ def test_import_a_csv_and_a_fhir_bundle_each_with_one_bad_row_then_without_it(
     driver.find_element(_by("ID"), "identifier").send_keys("MRN-1001")
     driver.find_element(_by("ID"), "create-code").click()
     card = _wait(driver, lambda d: d.find_elements(_by("CSS_SELECTOR"), "p.card-link"))[0]
-    from bot.staff.enrolment import EnrolmentService, code_hash
+    from bot.reminders.codes import code_hash
+    from bot.staff.enrolment import EnrolmentService
 
     code = card.text.rsplit("start=", 1)[1]
     rules = ctx.knowledge.current.catalog.reminder_rules
@@ -180,7 +181,7 @@ async def test_compose_confirm_and_watch_a_broadcast_reach_100_percent(
                     assert "12 ontvanger(s)" in count.text
                     assert "Bericht van het HPB team" in driver.find_element(_by("CSS_SELECTOR"), ".bubble").text
                     driver.find_element(_by("ID"), "confirm").click()
-                    seen = []
+                    seen: list[str] = []
 
                     def done(d: Any) -> bool:
                         seen.append(d.find_element(_by("ID"), "percent").text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from bot.clock import local
+from bot.clock import ManualClock, local
 from bot.console.web import ConsoleContext
 from tests.cli import run_bot
 from tests.console.conftest import sign_in
@@ -16,9 +16,9 @@ from tests.console.helpers import DATA, enrol_through_console
 
 
 def test_the_command_line_imports_a_fhir_bundle_idempotently(
-    client: TestClient, ctx: ConsoleContext, tmp_path: Path
+    client: TestClient, ctx: ConsoleContext, clock: ManualClock, tmp_path: Path
 ) -> None:
-    ctx.clock.set(datetime.now(UTC))  # the command line uses the real clock
+    clock.set(datetime.now(UTC))  # the command line uses the real clock
     csrf = sign_in(client, ctx)
     enrol_through_console(client, ctx, csrf, 2000, "MRN-1001")
     text = (DATA / "bundle.json").read_text(encoding="utf-8")

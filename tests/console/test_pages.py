@@ -221,7 +221,8 @@ def test_a_fhir_appointment_for_a_code_not_yet_used_waits_for_the_enrolment(
     again = client.post("/appointments/import", data={"csrf": csrf}, files=bundle)
     assert "waiting for the patient" not in again.text and again.text.count("already present, unchanged") == 2
     assert "wacht op inschrijving" in client.get("/appointments").text
-    from bot.staff.enrolment import EnrolmentService, code_hash
+    from bot.reminders.codes import code_hash
+    from bot.staff.enrolment import EnrolmentService
 
     rules = ctx.knowledge.current.catalog.reminder_rules
     redeemed = EnrolmentService(ctx.storage, ctx.clock).redeem(code_hash(code.group(1)), 2000, "nl", rules)

@@ -122,7 +122,9 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path: Path, db: str, args
 @pytest.mark.postgres
 def test_a_300_character_external_id_on_postgres_is_one_line(pg_url: str) -> None:
     now = datetime.now(UTC)
-    open_storage(pg_url).upsert_patient(11, "nl", now, consent_at=now)
+    storage = open_storage(pg_url)
+    storage.upsert_patient(11, "nl", now, consent_at=now)
+    storage.close()
     args = ("appointments", "--db", pg_url, "add", "--chat-id", "11", "--type", "mri", "--at", later())
     result = run_bot(*args, "--external-id", "x" * 300, env=clean_env())
     assert result.returncode == 2

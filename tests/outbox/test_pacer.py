@@ -22,13 +22,14 @@ def now() -> float:
     return asyncio.get_running_loop().time()
 
 
+Log = list[tuple[float, int, Priority]]  # (time, chat, priority) of each send
+
+
 def pacer(limits: Limits = LIMITS) -> Pacer:
     return Pacer(limits, monotonic=now)
 
 
-async def send(
-    p: Pacer, chat: int, priority: Priority, log: list[tuple[float, int, Priority]], hold: float = 0
-) -> None:
+async def send(p: Pacer, chat: int, priority: Priority, log: Log, hold: float = 0) -> None:
     async with p.turn(chat, priority):
         log.append((now(), chat, priority))
         await asyncio.sleep(hold)
@@ -40,7 +41,7 @@ def most_in_a_second(times: list[float]) -> int:
 
 def test_the_bot_wide_rate_holds_under_a_burst() -> None:
     async def main() -> list[float]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         await asyncio.gather(*(send(p, chat, Priority.ALARM, log) for chat in range(100)))
         return [t for t, _, _ in log]
 
@@ -53,7 +54,7 @@ def test_the_bot_wide_rate_holds_under_a_burst() -> None:
 
 def test_after_a_pause_the_best_priority_goes_first_then_the_longest_waiting() -> None:
     async def main() -> list[int]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         p.flood(5)
         tasks = []
         for chat, priority in [
@@ -75,7 +76,7 @@ def test_after_a_pause_the_best_priority_goes_first_then_the_longest_waiting() -
 
 def test_one_message_at_a_time_per_chat_and_a_second_apart() -> None:
     async def main() -> list[float]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         await asyncio.gather(*(send(p, 7, Priority.REPLY, log, hold=0.05) for _ in range(3)))
         return [t for t, _, _ in log]
 
@@ -85,7 +86,7 @@ def test_one_message_at_a_time_per_chat_and_a_second_apart() -> None:
 
 def test_groups_get_twenty_a_minute_at_most() -> None:
     async def main() -> list[float]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         await asyncio.gather(*(send(p, -100, Priority.REPLY, log) for _ in range(3)))
         return [t for t, _, _ in log]
 
@@ -95,7 +96,7 @@ def test_groups_get_twenty_a_minute_at_most() -> None:
 
 def test_broadcasts_keep_to_their_own_rate_and_replies_get_the_rest() -> None:
     async def main() -> tuple[list[float], list[float]]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         await asyncio.gather(
             *(send(p, 1000 + i, Priority.BROADCAST, log) for i in range(20)),
             *(send(p, 2000 + i, Priority.REPLY, log) for i in range(20)),
@@ -183,7 +184,7 @@ def test_figures_show_the_queues_and_the_oldest_alarm_reply() -> None:
 
 def test_a_cancelled_wait_leaves_the_queue_and_frees_its_chat() -> None:
     async def main() -> list[int]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         p.flood(2)
         gone = asyncio.create_task(send(p, 1, Priority.ALARM, log))
         kept = asyncio.create_task(send(p, 2, Priority.REPLY, log))
@@ -201,7 +202,7 @@ def test_a_cancelled_wait_leaves_the_queue_and_frees_its_chat() -> None:
 
 def test_a_lower_share_takes_effect_without_a_burst() -> None:
     async def main() -> list[float]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         await send(p, 1, Priority.REPLY, log)
         await p.set_rate(2)
         await asyncio.gather(*(send(p, chat, Priority.REPLY, log) for chat in range(2, 6)))
@@ -214,7 +215,7 @@ def test_a_lower_share_takes_effect_without_a_burst() -> None:
 
 def test_unhurried_sends_go_at_once() -> None:
     async def main() -> list[float]:
-        p, log = pacer(), []
+        p, log = pacer(), Log()
         for chat in range(5):
             await send(p, chat, Priority.REPLY, log)
             await asyncio.sleep(0.2)

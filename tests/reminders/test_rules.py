@@ -16,8 +16,8 @@ from bot.storage.records import Appointment
 YAML = Path(__file__).resolve().parents[2] / "schedules" / "reminders.yaml"
 
 
-def ams(*args: int) -> datetime:
-    return datetime(*args, tzinfo=AMSTERDAM)  # type: ignore[misc]
+def ams(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
 
 
 def local_moments(rules: ReminderRules, kind: str, start: datetime, now: datetime) -> list[tuple[str, str]]:

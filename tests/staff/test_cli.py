@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.clock import local
-from bot.staff.enrolment import code_hash
+from bot.reminders.codes import code_hash
 from bot.storage import open_storage
 
 

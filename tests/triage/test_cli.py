@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.clock import AMSTERDAM
 from bot.content.model import Content
@@ -32,7 +33,7 @@ def test_answer_fails_safe_and_routes(triage: Triage, content: Content) -> None:
     assert line["level"] == "urgent" and line["error"] == "RuntimeError"
 
 
-def run_cli(stdin: bytes, *args: str) -> list[dict[str, object]]:
+def run_cli(stdin: bytes, *args: str) -> list[dict[str, Any]]:
     env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
     proc = subprocess.run(
         [sys.executable, "-m", "bot.triage.cli", "--jsonl", *args],
@@ -63,9 +64,9 @@ def test_matches_explain_themselves() -> None:
     out = run_cli(b"geen koorts maar wel buikpijn\n", "--at", "2026-04-22T11:00")
     assert out[0]["level"] == "urgent"
     assert out[0]["concepts"] == ["pain"]
-    methods = {(m["concept"], m["method"], m["negated"]) for m in out[0]["matches"]}  # type: ignore[union-attr]
+    methods = {(m["concept"], m["method"], m["negated"]) for m in out[0]["matches"]}
     assert methods == {("fever", "exact", True), ("pain", "compound", False)}
-    assert out[0]["contacts"][0]["role"] == "spoedlijn"  # type: ignore[index]
+    assert out[0]["contacts"][0]["role"] == "spoedlijn"
 
 
 def test_extra_contacts_and_cancelling_cues_are_in_the_json() -> None:
@@ -75,7 +76,7 @@ def test_extra_contacts_and_cancelling_cues_are_in_the_json() -> None:
     assert out[0]["level"] == "emergency" and out[0]["extra_contacts"] == ["zelfmoordpreventie"]
     assert out[1]["level"] == "emergency" and out[1]["extra_contacts"] == []
     assert out[2]["level"] == "none"
-    assert [m["cue"] for m in out[2]["matches"]] == ["pet"]  # type: ignore[index,union-attr]
+    assert [m["cue"] for m in out[2]["matches"]] == ["pet"]
 
 
 def test_fast_start_through_the_bot_entry_point() -> None:

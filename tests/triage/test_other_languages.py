@@ -4,6 +4,7 @@ alarm in Dutch or English. What the patient sees is in tests/replying/test_other
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,7 @@ def _questions() -> list[str]:
     return found + _lines(ROOT / "tests/search/outside_questions.txt")
 
 
-DUTCH_AND_ENGLISH = {
+DUTCH_AND_ENGLISH: dict[str, Callable[[], list[str]]] = {
     "held-out messages": _held_out,
     "matcher cases": lambda: [text for text, _, concept in CASES + NEW_CASES if not str(concept).startswith(PREFIX)],
     "no-alarm messages": lambda: NO_ALARM,

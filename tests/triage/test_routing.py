@@ -12,8 +12,8 @@ from bot.triage.levels import Level
 from bot.triage.routing import route, spreekuur_status
 
 
-def ams(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=AMSTERDAM)  # type: ignore[misc]
+def ams(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
 
 
 @pytest.mark.parametrize(
