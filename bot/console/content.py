@@ -1,7 +1,7 @@
 """Content page: chapters with versions, alarm concepts with sign-off state, the review view, reload.
 
 The review view shows the exact reply the bot gives for a concept at three moments, rendered by
-bot/triage/replies.py; the clinician signs off there (name and date into the database, audited) and
+bot/triage/alarm_texts.py; the clinician signs off there (name and date into the database, audited) and
 `content check` counts it.
 """
 
@@ -18,8 +18,8 @@ from bot.clock import AMSTERDAM, local
 from bot.console.broadcasts import as_html
 from bot.console.web import ConsoleContext, Staff, field_text, form_of, plain_error, redirect, render, staff_page
 from bot.staff.reload import reload_content
+from bot.triage.alarm_texts import render_alarm_reply
 from bot.triage.match import Match, TriageResult
-from bot.triage.replies import render_alarm_reply
 from bot.triage.routing import route
 from bot.triage.signoffs import Review, as_lookup, concept_hash, review_of
 

@@ -18,7 +18,7 @@ from bot.inbox.hours import answer_due
 from bot.localized import in_lang
 from bot.reminders.dates import DAYS, MONTHS, format_when
 from bot.sending import Button, Keyboard
-from bot.triage.replies import render_safety_net
+from bot.triage.alarm_texts import render_safety_net
 
 TELEGRAM_LIMIT = 4096  # characters of one message, counted after its HTML tags
 MAX_ANSWER = 3500  # a team answer: room for the header, the question and the footer within TELEGRAM_LIMIT

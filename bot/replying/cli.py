@@ -15,9 +15,9 @@ from typing import Any
 from bot.clock import SystemClock
 from bot.content.model import LANGS, Lang
 from bot.replying.compose import Knowing, compose
+from bot.triage.alarm_texts import render_error_fallback, safety_net_roles
 from bot.triage.cli import _batches, _parse_at
 from bot.triage.levels import Level
-from bot.triage.replies import render_error_fallback, safety_net_roles
 
 
 def register(subparsers: Any) -> None:

@@ -27,12 +27,7 @@ from bot.content.model import LANGS, Lang
 from bot.search.index import SearchIndex
 from bot.search.smalltalk import classify_smalltalk
 from bot.sending import Button
-from bot.triage.asking import looks_like_question
-from bot.triage.language import Reading, read_language
-from bot.triage.levels import Level
-from bot.triage.match import TriageResult
-from bot.triage.matcher import Triage
-from bot.triage.replies import (
+from bot.triage.alarm_texts import (
     alarm_roles,
     body_check_roles,
     not_found_roles,
@@ -44,6 +39,11 @@ from bot.triage.replies import (
     render_spoed_line,
     safety_net_roles,
 )
+from bot.triage.asking import looks_like_question
+from bot.triage.language import Reading, read_language
+from bot.triage.levels import Level
+from bot.triage.match import TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.routing import SPREEKUUR, route
 from bot.views import View, menu_button
 

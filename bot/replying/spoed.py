@@ -8,7 +8,7 @@ from bot import callbacks
 from bot.catalog import Catalog
 from bot.content.model import Lang
 from bot.sending import Button
-from bot.triage.replies import render_spoed_overview
+from bot.triage.alarm_texts import render_spoed_overview
 from bot.views import View, menu_button
 
 SPOED_CHAPTER = "spoed"  # the folder's own "Spoed" section, one tap away

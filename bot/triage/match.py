@@ -1,7 +1,7 @@
 """What the matcher finds: one `Match` per concept found, and the `TriageResult` of a whole message.
 
 Shared by the matcher (bot/triage/matcher.py), which makes them, and the context rules
-(bot/triage/context.py), which cancel matches, so neither imports the other.
+(bot/triage/cues.py), which cancel matches, so neither imports the other.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import snowballstemmer
 
-from bot.triage.context import ContextRules
+from bot.triage.cues import ContextRules
 from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
 from bot.triage.match import Match, Method, TriageResult

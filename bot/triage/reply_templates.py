@@ -1,6 +1,6 @@
 """The alarm reply templates (content/alarm_replies.yaml) as reviewed data, and their validating loader.
 
-Rendering them is bot/triage/replies.py's; this module only reads, checks and holds the templates.
+Rendering them is bot/triage/alarm_texts.py's; this module only reads, checks and holds the templates.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.model import LANGS, SOURCES, Content
+from bot.localized import in_lang
 from bot.triage.routing import (
     ALARMNUMMER,
     HUISARTSENPOST,
@@ -106,7 +107,7 @@ class AlarmReplies:
 
     def get(self, lang: str) -> LangReplies:
         """Templates for `lang`, falling back to Dutch."""
-        return self.langs.get(lang) or self.langs["nl"]
+        return in_lang(self.langs, lang)
 
 
 def load_alarm_replies(path: Path) -> tuple[AlarmReplies | None, list[Problem]]:

@@ -41,7 +41,7 @@ class Negation:
     """Negation words: a term holding one is negative by nature ("geen lucht"); "gone" words end a complaint.
 
     Whether a complaint is denied is clinlp's (content/context_rules.yaml); these lists serve the matcher
-    and the resolved rule of bot/triage/context.py.
+    and the resolved rule of bot/triage/cues.py.
     """
 
     before: frozenset[str]

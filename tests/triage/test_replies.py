@@ -10,15 +10,15 @@ import pytest
 
 from bot.clock import AMSTERDAM
 from bot.content.model import Contact, Content, Lang
-from bot.triage.levels import Level
-from bot.triage.match import Match, TriageResult
-from bot.triage.matcher import Triage
-from bot.triage.replies import (
+from bot.triage.alarm_texts import (
     render_alarm_reply,
     render_error_fallback,
     render_spreekuur_reply,
     render_unreadable_reply,
 )
+from bot.triage.levels import Level
+from bot.triage.match import Match, TriageResult
+from bot.triage.matcher import Triage
 from bot.triage.reply_templates import AlarmReplies, check_extra_contacts, check_reason_concepts, load_alarm_replies
 from bot.triage.routing import route
 from tests.triage.conftest import CONTENT_DIR

@@ -17,6 +17,7 @@ from bot.app.groups import Group, Registration
 from bot.app.replies import say, send_view
 from bot.app.services import Services
 from bot.content.model import Lang
+from bot.localized import in_lang
 from bot.reminders.dates import format_when
 from bot.reminders.ics import appointment_ics
 from bot.sending import Button, Document
@@ -29,7 +30,7 @@ def type_label(services: Services, appointment_type: str, lang: Lang) -> str:
     """The name of an appointment type in `lang` (reminders.yaml)."""
     rules = services.knowledge.current.catalog.reminder_rules
     label = rules.for_type(appointment_type).label
-    return label.get(lang) or label["nl"]
+    return in_lang(label, lang)
 
 
 class AppointmentList:

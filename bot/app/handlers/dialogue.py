@@ -25,7 +25,7 @@ from bot.app.handlers.free_text import QuestionHandlers
 from bot.app.handlers.safety import alarm_answered
 from bot.app.replies import say, send_view
 from bot.app.services import Services
-from bot.triage.replies import render_safety_net
+from bot.triage.alarm_texts import render_safety_net
 
 
 class PatientDialogue(Protocol):

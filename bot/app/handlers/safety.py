@@ -28,7 +28,7 @@ from bot.clock import local
 from bot.observability.pseudonyms import hash_chat_id
 from bot.replying.compose import alarm_reply
 from bot.storage.offload import DatabaseUnavailable
-from bot.triage.replies import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
+from bot.triage.alarm_texts import render_error_fallback, render_unreadable_reply, render_with_spoed_lines
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass
 
 from bot.content.model import Contact, Content, Lang
+from bot.localized import in_lang
 from bot.reminders.dates import format_when
 from bot.triage.levels import Level
 from bot.triage.match import TriageResult
@@ -265,6 +266,6 @@ def render_spreekuur_reply(now: dt.datetime, content: Content, lang: Lang, repli
     elif status.next_open is not None:
         lines.append(_fill(texts["spreekuur_next"], {"when": html.escape(format_when(status.next_open, lang, now))}))
     if content.spreekuur_menu:
-        menu = ", ".join(f"{c.label.get(lang) or c.label.get('nl', '')} ({c.choice})" for c in content.spreekuur_menu)
+        menu = ", ".join(f"{in_lang(c.label, lang)} ({c.choice})" for c in content.spreekuur_menu)
         lines.append(_fill(texts["spreekuur_menu"], {"menu": html.escape(menu)}))
     return "\n".join(lines)
