@@ -28,7 +28,7 @@ from bot.reminders.rules import ReminderRules, reminder_moments
 from bot.reminders.texts import render_reminder
 from bot.sending import Blocked, MaybeDelivered, MessageSender, RetryLater, SendError, Transient
 from bot.storage.offload import Offload
-from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, Source
+from bot.storage.records import Appointment, AppointmentType, ClaimedReminder, ReminderStatus, Source
 from bot.storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -146,14 +146,18 @@ class ReminderService:
             return "too-late"
         return None
 
+    async def _finish(self, reminder_id: int, now: datetime, status: ReminderStatus, reason: str | None = None) -> None:
+        """Record a reminder's end: sent, skipped or failed (with why)."""
+        await self.db.record(
+            self.storage.reminder_queue.finish_reminder, reminder_id, self.instance_id, status, now, reason
+        )
+
     async def _deliver(self, item: ClaimedReminder, now: datetime, report: BatchReport) -> None:
         reminder, appointment = item.reminder, item.appointment
         chat = hash_chat_id(appointment.chat_id)
         reason = self._skip_reason(item, now)
         if reason is not None:
-            await self.db.record(
-                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "skipped", now, reason
-            )
+            await self._finish(reminder.id, now, "skipped", reason)
             log.info("reminder %d for %s skipped: %s (due %s)", reminder.id, chat, reason, reminder.due_at)
             report.skipped.append(reminder.id)
             return
@@ -161,28 +165,17 @@ class ReminderService:
         try:
             await self.sender.send_message(appointment.chat_id, html, keyboard)
         except MaybeDelivered:
-            await self.db.record(
-                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "sent", now, "unconfirmed"
-            )
+            await self._finish(reminder.id, now, "sent", "unconfirmed")
             log.warning("reminder %d for %s: Telegram's answer did not come; counted as sent", reminder.id, chat)
             report.sent.append(reminder.id)
         except Blocked:
-            await self.db.record(
-                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "failed", now, "blocked"
-            )
+            await self._finish(reminder.id, now, "failed", "blocked")
             await self.db.record(self.storage.set_active, appointment.chat_id, False)
             log.info("reminder %d: %s blocked the bot; patient marked inactive", reminder.id, chat)
             report.failed.append(reminder.id)
         except (RetryLater, Transient) as exc:
             if reminder.attempts >= MAX_ATTEMPTS:
-                await self.db.record(
-                    self.storage.reminder_queue.finish_reminder,
-                    reminder.id,
-                    self.instance_id,
-                    "failed",
-                    now,
-                    type(exc).__name__,
-                )
+                await self._finish(reminder.id, now, "failed", type(exc).__name__)
                 log.warning("reminder %d for %s failed after %d attempts", reminder.id, chat, reminder.attempts)
                 report.failed.append(reminder.id)
                 return
@@ -197,19 +190,10 @@ class ReminderService:
             log.info("reminder %d for %s: %s, retry in %s", reminder.id, chat, type(exc).__name__, wait)
             report.retry.append(reminder.id)
         except SendError as exc:
-            await self.db.record(
-                self.storage.reminder_queue.finish_reminder,
-                reminder.id,
-                self.instance_id,
-                "failed",
-                now,
-                type(exc).__name__,
-            )
+            await self._finish(reminder.id, now, "failed", type(exc).__name__)
             log.warning("reminder %d for %s failed: %s", reminder.id, chat, type(exc).__name__)
             report.failed.append(reminder.id)
         else:
-            await self.db.record(
-                self.storage.reminder_queue.finish_reminder, reminder.id, self.instance_id, "sent", now
-            )
+            await self._finish(reminder.id, now, "sent")
             log.info("reminder %d sent to %s", reminder.id, chat)
             report.sent.append(reminder.id)
