@@ -171,6 +171,13 @@ class Settings:
     inbox_key: str | None = None  # questions to the team: off without it (bot/inbox)
     inbox_purge_days: int = 30
 
+    @staticmethod
+    def content_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
+        """CONTENT_DIR alone, as `from_env` reads it: for the commands that read content and nothing else
+        (`triage`, `ask`), which then start without importing the database layer."""
+        env = os.environ if env is None else env
+        return Path(env.get("CONTENT_DIR", "").strip() or Settings.content_dir)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read and check settings from `env` (default: os.environ); SettingsError names the first bad one."""
@@ -184,7 +191,7 @@ class Settings:
             token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
             base_url=_url(env, "TELEGRAM_BASE_URL"),
             database_url=check_database_url(env.get("DATABASE_URL", "").strip() or defaults.database_url),
-            content_dir=Path(env.get("CONTENT_DIR", "").strip() or defaults.content_dir),
+            content_dir=cls.content_dir_from_env(env),
             schedules_dir=Path(env.get("SCHEDULES_DIR", "").strip() or defaults.schedules_dir),
             staff_user_ids=_ids(env, "STAFF_USER_IDS"),
             reminder_max_late_hours=_int(env, "REMINDER_MAX_LATE_HOURS", defaults.reminder_max_late_hours),

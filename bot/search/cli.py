@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    index, problems = load_index(Settings.from_env().content_dir)
+    index, problems = load_index(Settings.content_dir_from_env())
     if index is None:
         for problem in problems:
             print(problem, file=sys.stderr)

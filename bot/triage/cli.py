@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.content.loader import load_content
     from bot.settings import Settings
 
-    content_dir = Settings.from_env().content_dir
+    content_dir = Settings.content_dir_from_env()
     content, problems = load_content(content_dir)
     vocabulary, alarm_problems = load_alarms(content_dir / ALARMS_FILE)
     problems += alarm_problems

@@ -82,7 +82,11 @@ def test_extra_contacts_and_cancelling_cues_are_in_the_json() -> None:
 def test_fast_start_through_the_bot_entry_point() -> None:
     """`python -m bot triage` loads only the triage command (start-up is measured in the report/bench)."""
     env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
-    code = "import sys, runpy; sys.argv = ['bot', 'triage', '--jsonl']; runpy.run_module('bot', run_name='__main__')"
+    code = (
+        "import sys, runpy; sys.argv = ['bot', 'triage', '--jsonl']\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+        "finally:\n    print('sqlalchemy' in sys.modules, file=sys.stderr)"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code],
         input=b"negenendertig vijf\n",
@@ -93,6 +97,7 @@ def test_fast_start_through_the_bot_entry_point() -> None:
         check=False,
     )
     assert json.loads(proc.stdout.decode().splitlines()[0])["level"] == "seh"
+    assert proc.stderr.decode().split()[-1] == "False"  # reading one line needs no database layer
     modules = subprocess.run(
         [
             sys.executable,
