@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,15 +90,3 @@ def test_real_passages_are_exact_slices(real_index: SearchIndex) -> None:
             assert source is not None
             assert source.id == result.hits[0].chapter_id or source.parent == result.hits[0].chapter_id
             assert result.passage in source.text
-
-
-def test_fast_enough(real_index: SearchIndex) -> None:
-    """Budget from the issue: build < 200 ms, search < 2 ms; loose here so CI noise cannot fail it."""
-    started = time.perf_counter()
-    SearchIndex.build(real_index.content, real_index.vocabulary)
-    assert time.perf_counter() - started < 1.0
-    questions = ["Hoe lang duurt de MRI?", "wat is een leverbiopsie", "welk nummer heeft de spoedlijn"] * 30
-    started = time.perf_counter()
-    for question in questions:
-        real_index.search(question)
-    assert (time.perf_counter() - started) / len(questions) < 0.01
