@@ -206,11 +206,10 @@ def _names(entry: LineDict, check: AlarmsChecker, concept_ids: set[str]) -> dict
     raw = entry.get("names")
     if raw is None:
         return {}
-    table = check.mapping(
-        raw, entry.line_of("names"), "context.names", set(raw) if isinstance(raw, LineDict) else set(), set()
-    )
-    if table is None:
+    if not isinstance(raw, LineDict):  # any cue word may be a key: only the shape is checked
+        check.add(entry.line_of("names"), "context.names: must be a mapping")
         return {}
+    table = raw
     out: dict[str, frozenset[str]] = {}
     for cue in table:
         ids = check.strings(table, cue, f"context.names.{cue}")

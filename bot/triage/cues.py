@@ -124,10 +124,8 @@ class _Reading:
         self.names = {i: cues.names[t.text] for i, t in enumerate(tokens) if t.text in cues.names}
         # a cue is known by its last token; where it starts, to read the words before it
         self.cue_length = {end: end - start + 1 for tag in ("resolved", "well") for start, end in phrases.get(tag, [])}
-        past = {layout.clause[start] for start, _ in phrases.get("past", [])}
-        present = [t.text in cues.present for t in tokens]
-        self.present_before = layout.seen_before(present)
-        self.past = past
+        self.past = {layout.clause[start] for start, _ in phrases.get("past", [])}
+        self.present_before = layout.seen_before([t.text in cues.present for t in tokens])
         self.worse = sorted(start for start, _ in phrases.get("again", []))
 
     def told_in_past(self, m: Match) -> bool:
@@ -156,7 +154,6 @@ class _Reading:
             return refers_back and self.told_in_past(m)
         # "Vorige week koorts van 39,4. ... Nu al zes dagen koortsvrij.": a cue that names the complaint
         return m.concept in self.names.get(cue, ()) and self.told_in_past(m)
-        return False
 
     def _next_to(self, m: Match, cue: int) -> bool:
         """`m` is the last complaint before the cue, in the cue's own clause."""
