@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     content, problems = load_content(content_dir)
     vocabulary, alarm_problems = load_alarms(content_dir / ALARMS_FILE)
     problems += alarm_problems
-    qualifiers, rule_problems = load_context_rules(content_dir / CONTEXT_RULES_FILE)
+    # clinlp loads for the first sentence that needs it: a one-line check starts in about a second.
+    qualifiers, rule_problems = load_context_rules(content_dir / CONTEXT_RULES_FILE, build=False)
     problems += rule_problems
     if content is None or vocabulary is None or qualifiers is None:
         for problem in problems:

@@ -8,7 +8,7 @@ The file drops default patterns that misread what patients write and adds rules 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,15 @@ _RULE_KEYS = {"id", "qualifier", "direction", "max_scope", "patterns", "why", "r
 
 
 def clinlp_defaults() -> dict[str, Any]:
-    """clinlp's packaged Dutch context rules (read when the rules are loaded, never per message)."""
-    resource = importlib.resources.files("clinlp.resources").joinpath("context_rules.json")
+    """clinlp's packaged Dutch context rules (read when the rules are loaded, never per message).
+
+    Found without importing clinlp: its package imports spaCy (about 1 s), which the triage command
+    only pays for a message that needs clinlp.
+    """
+    spec = importlib.util.find_spec("clinlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("clinlp is not installed")
+    resource = Path(next(iter(spec.submodule_search_locations))) / "resources" / "context_rules.json"
     data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
     return data
 
@@ -102,8 +109,13 @@ class _Checker(Checker):
         return out
 
 
-def load_context_rules(path: Path) -> tuple[QualifierRules | None, list[Problem]]:
-    """Load context_rules.yaml on top of clinlp's defaults, build the pipeline; None when anything is wrong."""
+def load_context_rules(path: Path, *, build: bool = True) -> tuple[QualifierRules | None, list[Problem]]:
+    """Load context_rules.yaml on top of clinlp's defaults, build the pipeline; None when anything is wrong.
+
+    `build=False` (the triage command only) leaves building to the first sentence that needs clinlp; a
+    token pattern spaCy refuses then raises there instead of being reported here (`content check` and
+    the bot's start-up build, and report it).
+    """
     file = str(path)
     try:
         doc = load_yaml(path)
@@ -160,7 +172,7 @@ def load_context_rules(path: Path) -> tuple[QualifierRules | None, list[Problem]
             compiled["max_scope"] = rule.max_scope
         rules["rules"].append(compiled)
     try:
-        pipeline = pipeline_for(rules)
+        pipeline = pipeline_for(rules, build=build)
     except (ValueError, TypeError, KeyError) as exc:  # a spaCy token pattern it cannot compile
         return None, _pattern_problems(check, added, exc, classes)
     return QualifierRules(tuple(added), len(drops), pipeline, file), []

@@ -10,8 +10,9 @@ a clinician's sign-off, like an alarm concept beyond the folder.
 
 The spaCy Doc is made of the matcher's own tokens (folded words; "," for a clause break, "." and "?"
 ending a sentence), so a match's token span is the entity's span and a rule's phrase is tokenised the
-same way as the message. spaCy and clinlp are imported, and the pipeline built, when the rules are
-loaded (start-up and every content reload); triaging a message reads no file. Reading and checking
+same way as the message. The bot imports spaCy and clinlp, and builds the pipeline, when the rules are
+loaded (start-up and every content reload); triaging a message reads no file. The triage command builds
+it only for the first sentence that needs clinlp, so a one-line check starts fast (issue 20). Reading and checking
 content/context_rules.yaml is bot/triage/context_rules_file.py's.
 """
 
@@ -28,6 +29,7 @@ from bot.triage.levels import Level
 from bot.triage.normalize import Token, tokenize
 
 if TYPE_CHECKING:
+    from clinlp.ie.qualifier import ContextAlgorithm
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -148,14 +150,24 @@ class ContextPipeline:
     message costs the sentences that matter, not its length.
     """
 
-    def __init__(self, rules: dict[str, Any]) -> None:
-        """Build the pipeline: import spaCy and clinlp, compile every pattern (about 0.3 s)."""
+    def __init__(self, rules: dict[str, Any], *, build: bool = True) -> None:
+        """Find the words that start a cue; with `build`, also build the pipeline now (about 1 s: importing
+        spaCy and clinlp, compiling every pattern). The bot builds at start-up, so that no alarm reply waits
+        for it; the triage command builds on the first sentence that needs clinlp (most never do)."""
+        self.rules = rules
+        self._cue_starts, self._any_start = _cue_starts(rules)
+        self._built: tuple[Language, ContextAlgorithm] | None = None
+        if build:
+            self.build()
+
+    def build(self) -> tuple[Language, ContextAlgorithm]:
+        """Import spaCy and clinlp and compile the rules, once (raises what spaCy raises on a bad pattern)."""
+        if self._built is not None:
+            return self._built
         import spacy
         from clinlp.ie.qualifier import ContextAlgorithm  # registers the "clinlp" language too
-        from spacy.tokens import Doc, Span
+        from spacy.tokens import Doc
 
-        self._doc_type = Doc
-        self._span_type = Span
         nlp: Language = spacy.blank("clinlp")
         vocab = nlp.vocab
 
@@ -164,9 +176,13 @@ class ContextPipeline:
             return Doc(vocab, words=words)
 
         nlp.tokenizer = make_doc
-        self._nlp = nlp
-        self._algorithm = ContextAlgorithm(nlp=nlp, rules=rules)
-        self._cue_starts, self._any_start = _cue_starts(rules)
+        self._built = nlp, ContextAlgorithm(nlp=nlp, rules=self.rules)
+        return self._built
+
+    @property
+    def built(self) -> bool:
+        """True once spaCy and clinlp are loaded and the rules compiled."""
+        return self._built is not None
 
     def qualify(self, tokens: Sequence[Token], spans: Sequence[tuple[int, int]]) -> list[frozenset[str]]:
         """The qualifiers ("Presence.Absent", ...) of each span (first, last token index) of the tokens;
@@ -196,12 +212,13 @@ class ContextPipeline:
                 starts.append(not doc_words_kept or sentence[i] != sentence[i - 1])
                 offset[i] = len(doc_words_kept)
                 doc_words_kept.append(word)
-        doc = self._doc_type(self._nlp.vocab, words=doc_words_kept, sent_starts=starts)
+        nlp, algorithm = self.build()
+        from spacy.tokens import Doc, Span  # loaded by build(): a dictionary lookup now
+
+        doc = Doc(nlp.vocab, words=doc_words_kept, sent_starts=starts)
         inside = [k for k, (start, _) in enumerate(spans) if start in offset]
-        doc.spans["ents"] = [
-            self._span_type(doc, offset[spans[k][0]], offset[spans[k][1]] + 1, label="complaint") for k in inside
-        ]
-        self._algorithm(doc)
+        doc.spans["ents"] = [Span(doc, offset[spans[k][0]], offset[spans[k][1]] + 1, label="complaint") for k in inside]
+        algorithm(doc)
         out = [frozenset[str]()] * len(spans)
         for k, ent in zip(inside, doc.spans["ents"], strict=True):
             out[k] = frozenset(str(q) for q in (ent._.qualifiers or ()))
@@ -234,12 +251,15 @@ def _cue_starts(rules: dict[str, Any]) -> tuple[frozenset[str], bool]:
 _PIPELINES: dict[str, ContextPipeline] = {}
 
 
-def pipeline_for(rules: dict[str, Any]) -> ContextPipeline:
-    """One pipeline per distinct rule set: a reload with unchanged rules (and every test) reuses it."""
+def pipeline_for(rules: dict[str, Any], *, build: bool = True) -> ContextPipeline:
+    """One pipeline per distinct rule set: a reload with unchanged rules (and every test) reuses it.
+    With `build`, it is built now (see ContextPipeline)."""
     key = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     found = _PIPELINES.get(key)
     if found is None:
         if len(_PIPELINES) >= 8:
             _PIPELINES.clear()
-        found = _PIPELINES[key] = ContextPipeline(rules)
+        found = _PIPELINES[key] = ContextPipeline(rules, build=build)
+    elif build:
+        found.build()
     return found

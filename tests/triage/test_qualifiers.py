@@ -228,3 +228,44 @@ def test_qualifying_reads_no_file(triage: Triage, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(io, "open", refuse)
     assert triage.assess("Stel dat ik koorts krijg in het weekend, gin pijn, mijn buurvrouw is ziek").level == NONE
     assert triage.assess("ik heb geen koorts maar wel hevige buikpijn").level == URGENT
+
+
+def test_a_lazy_pipeline_builds_for_the_first_cued_sentence_and_answers_the_same(qualifiers: QualifierRules) -> None:
+    """The triage command's pipeline (build=False): spaCy and clinlp load only for a sentence holding a
+    cue's first word, and its qualifiers are the eagerly built pipeline's."""
+    from bot.triage.normalize import tokenize
+    from bot.triage.qualifiers import ContextPipeline
+
+    lazy = ContextPipeline(qualifiers.pipeline.rules, build=False)
+    plain = tokenize("ik heb hoge koorts")
+    assert lazy.qualify(plain, [(3, 3)]) == [frozenset()]
+    assert not lazy.built
+    cued = tokenize("ik heb geen koorts en vorige week had ik diarree")
+    spans = [(3, 3), (9, 9)]
+    assert lazy.qualify(cued, spans) == qualifiers.pipeline.qualify(cued, spans)
+    assert lazy.built
+    assert "Presence.Absent" in lazy.qualify(cued, spans)[0]
+
+
+def test_the_triage_command_loads_clinlp_only_when_a_message_needs_it() -> None:
+    """A one-line check without a cue word starts without spaCy (issue 20: start-up); `-X importtime`
+    lists every module the command imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CONTENT_DIR": str(CONTENT)}
+    for text, loads in (("ik heb hoge koorts", False), ("ik heb geen koorts", True)):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "bot", "triage", "--jsonl"],
+            input=text + "\n",
+            capture_output=True,
+            text=True,
+            cwd=CONTENT.parent,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()}
+        assert ("spacy" in imported) is loads and ("clinlp" in imported) is loads
+        assert len(proc.stdout.splitlines()) == 1
