@@ -112,9 +112,10 @@ class Triage:
         key = primary_key(word, self._stem)
         return self._groups.get(key, key)
 
-    def _message_keys(self, word: str) -> set[str]:
-        """Every key a message word may stand for: each person and tense ("bloedde" -> bloed)."""
-        return {self._groups.get(k, k) for k in word_keys(word, self._stem, self._worth_stemming)}
+    def _message_keys(self, word: str) -> list[str]:
+        """Every key a message word may stand for: each person and tense ("bloedde" -> bloed); sorted, so
+        that which term a word is recorded under never depends on the interpreter's hash seed."""
+        return sorted({self._groups.get(k, k) for k in word_keys(word, self._stem, self._worth_stemming)})
 
     def _worth_stemming(self, normal: str) -> bool:
         """Could stemming this word form give a vocabulary key? Stems only lose endings (and a leading
@@ -173,7 +174,7 @@ class Triage:
         if not keys and word not in self._surface and 5 <= len(word) <= MAX_FUZZY_WORD and word.isalpha():
             # The word as typed, then without an ending: "kortadmiger" is "kortadmig" + "er". The
             # closest word is found in C; only then is the word looked up as a real word ("breken").
-            for candidate in sorted(bases(word), key=len, reverse=True):
+            for candidate in sorted(bases(word), key=lambda base: (-len(base), base)):
                 best = self._closest(candidate)
                 if best is not None:
                     if not self._lexicon.is_word(word):

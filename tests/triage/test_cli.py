@@ -113,3 +113,30 @@ def test_fast_start_through_the_bot_entry_point() -> None:
         check=False,
     )
     assert modules.stdout.split() == ["False", "False"], modules.stderr
+
+
+def test_the_same_answer_under_every_hash_seed() -> None:
+    """Which term a word is recorded under (and so `term`, `method` and a phrase's span) once followed the
+    order of a set, which Python shuffles per process; messages whose words stem to several keys."""
+    stdin = "\n".join(
+        [
+            "ik lig te bibberen en ben gloeiend heet",
+            "mijn man wordt geel en de wond is geel",
+            "hij bloedde en braakte, de pijn wordt erger",
+            "kortademiger dan gisteren en koortsig",
+        ]
+    ).encode()
+    runs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "CONTENT_DIR": str(ROOT / "content"), "PYTHONHASHSEED": seed}
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.triage.cli", "--jsonl", "--at", "2026-04-22T11:00:00+02:00"],
+            input=stdin,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        runs.append(proc.stdout)
+    assert runs[0] == runs[1] == runs[2]
