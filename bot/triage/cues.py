@@ -124,7 +124,14 @@ class _Reading:
         self.names = {i: cues.names[t.text] for i, t in enumerate(tokens) if t.text in cues.names}
         # a cue is known by its last token; where it starts, to read the words before it
         self.cue_length = {end: end - start + 1 for tag in ("resolved", "well") for start, end in phrases.get(tag, [])}
-        self.past = {layout.clause[start] for start, _ in phrases.get("past", [])}
+        # "sinds gisteren", "since yesterday": a time that goes on until now does not make its clause past
+        self.past = {
+            layout.clause[start]
+            for start, _ in phrases.get("past", [])
+            if not (start and tokens[start - 1].text in cues.ongoing)
+        }
+        self.location = cues.location
+        self.determiners = cues.determiners
         self.present_before = layout.seen_before([t.text in cues.present for t in tokens])
         self.worse = sorted(start for start, _ in phrases.get("again", []))
 
@@ -156,11 +163,17 @@ class _Reading:
         return m.concept in self.names.get(cue, ()) and self.told_in_past(m)
 
     def _next_to(self, m: Match, cue: int) -> bool:
-        """`m` is the last complaint before the cue, in the cue's own clause."""
+        """`m` is the last complaint before the cue, in the cue's own clause (a match that only says where
+        it is, "de pijn bij de wond is weg", is part of it)."""
         # "39 koorts en de diarree is weer over" speaks of the diarree only, even when clinlp cancelled it
         return self.layout.clause[m.end] == self.layout.clause[cue] and not any(
-            m.end < a.start < cue for a in self.matches
+            m.end < a.start < cue and not self._where(m, a) for a in self.matches
         )
+
+    def _where(self, m: Match, a: Match) -> bool:
+        """`a` says where `m` is: a preposition and determiners only between them ("pijn bij de wond")."""
+        between = [t.text for t in self.tokens[m.end + 1 : a.start]]
+        return bool(between) and between[0] in self.location and all(w in self.determiners for w in between[1:])
 
 
 class ContextRules:
@@ -242,6 +255,8 @@ class ContextRules:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if not (nxt is None or nxt.kind == "break" or nxt.text in neg.after_end):
                 continue
+            if i and tokens[i - 1].text in self.cues.not_a_cue_after:
+                continue  # "she is itching all over"
             back = i - 1
             while back >= 0 and tokens[back].text in ("nog", "still", "yet"):
                 back -= 1

@@ -26,7 +26,10 @@ _TOKEN = re.compile(
     # "tay7at", "n9derch", "wja3", "3lih" are one word each. Only a single digit between, after or
     # (with two letters following) before letters counts, so "39,5", "38c", "3x" and "covid19" stay
     # numbers; the matcher also reads the letters of such a word on their own ("pijn8" is still "pijn").
-    r"(?P<arabizi>(?<!\d)[2-9][a-z]{2,}(?:[2-9](?!\d)[a-z]*)*|[a-z]+(?:[2-9](?!\d)[a-z]*)+)"
+    # A pasted chat's time stamp ("[08:03] Roos: ...", "[7-12-26 08:03:15]") starts another message: it
+    # ends a sentence, so a sign in one person's line is never combined with words in another's.
+    r"(?P<stamp>\[[^\]\n]{0,12}\b\d{1,2}:\d{2}(?::\d{2})?\])"
+    r"|(?P<arabizi>(?<!\d)[2-9][a-z]{2,}(?:[2-9](?!\d)[a-z]*)*|[a-z]+(?:[2-9](?!\d)[a-z]*)+)"
     r"|(?P<number>\d+(?:[.,]\d+)?)"
     # Arabic and Cyrillic script are kept as words, so reviewed lists of the commonest Arabic, Russian
     # and Ukrainian alarm words can match (accents are already gone: й is и, ї is і, ё is е).
@@ -70,7 +73,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(fold(text)):
         kind = match.lastgroup
-        if kind in ("break", "end"):
+        if kind in ("break", "end", "stamp"):
             mark = "|" if kind == "break" else ("?" if match.group() in "?\u061f" else ".")
             if tokens and tokens[-1].kind == "break":
                 if _STRENGTH[mark] > _STRENGTH[tokens[-1].text]:

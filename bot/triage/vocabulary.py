@@ -141,6 +141,10 @@ class ContextCues:
     body: frozenset[str] = frozenset()
     returned: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
+    ongoing: frozenset[str] = frozenset()
+    not_a_cue_after: frozenset[str] = frozenset()
+    location: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
     again: tuple[tuple[str, ...], ...] = ()
     come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5

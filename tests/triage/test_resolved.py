@@ -57,3 +57,32 @@ def test_a_cue_does_not_end_what_it_does_not_speak_of(triage: Triage, text: str,
 def test_a_cue_ends_the_complaint_it_speaks_of(triage: Triage, text: str) -> None:
     result = triage.assess(text)
     assert result.level == NONE, result.explain()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a "gone" word followed by "sinds": gone since then
+        ("pijn weg sinds gisteren", Level.NONE),
+        ("the cramps have settled since lunch", Level.NONE),
+        # "since yesterday" goes on until now: the clause is not past, "all over" is no cue
+        ("her skin has gone yellow since yesterday and she itches all over", Level.URGENT),
+        ("sinds gisteren koorts en verder voel ik me over het algemeen goed", Level.URGENT),
+        # where the complaint is, between it and the cue
+        ("de pijn bij de wond is helemaal weg", Level.NONE),
+        ("de pijn in mijn buik is over, maar nu heb ik diarree", Level.URGENT),
+        ("ik heb buikpijn en het bloeden is gestopt", Level.URGENT),
+    ],
+)
+def test_gone_since_where_and_all_over(triage: Triage, text: str, level: Level) -> None:
+    assert triage.assess(text).level == level
+
+
+def test_a_pasted_chat_time_stamp_ends_a_sentence(triage: Triage) -> None:
+    """Signs in two people's lines of a pasted chat are not combined into one complaint."""
+    chat = (
+        "[08:03] Roos: mam wil weten of ze haar medicijnen mee moet nemen [08:05] Tom: staat in de brief "
+        "[08:06] Roos: kan hem niet vinden"
+    )
+    assert triage.assess(chat).level == Level.NONE
+    assert triage.assess("[21:04] Sandra: pa heeft 39,6 en rilt [21:05] Pa: valt wel mee").level == Level.SEH
