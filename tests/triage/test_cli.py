@@ -33,8 +33,10 @@ def test_answer_fails_safe_and_routes(triage: Triage, content: Content) -> None:
     assert line["level"] == "urgent" and line["error"] == "RuntimeError"
 
 
-def run_cli(stdin: bytes, *args: str) -> list[dict[str, Any]]:
+def run_cli(stdin: bytes, *args: str, hash_seed: str | None = None) -> list[dict[str, Any]]:
     env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
+    if hash_seed is not None:
+        env["PYTHONHASHSEED"] = hash_seed
     proc = subprocess.run(
         [sys.executable, "-m", "bot.triage.cli", "--jsonl", *args],
         input=stdin,
@@ -126,17 +128,5 @@ def test_the_same_answer_under_every_hash_seed() -> None:
             "kortademiger dan gisteren en koortsig",
         ]
     ).encode()
-    runs = []
-    for seed in ("1", "2", "3"):
-        env = {**os.environ, "CONTENT_DIR": str(ROOT / "content"), "PYTHONHASHSEED": seed}
-        proc = subprocess.run(
-            [sys.executable, "-m", "bot.triage.cli", "--jsonl", "--at", "2026-04-22T11:00:00+02:00"],
-            input=stdin,
-            capture_output=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-            check=True,
-        )
-        runs.append(proc.stdout)
+    runs = [run_cli(stdin, "--at", "2026-04-22T11:00:00+02:00", hash_seed=seed) for seed in ("1", "2", "3")]
     assert runs[0] == runs[1] == runs[2]
