@@ -51,6 +51,7 @@ _CONCEPT_KEYS = {
     "source",
     "contacts",
     "all_of",
+    "across_sentences",
     "reviewed_by",
     "reviewed_on",
 }
@@ -258,6 +259,10 @@ def _concept(entry: LineDict, check: AlarmsChecker) -> Concept | None:
     if source not in SOURCES:
         check.add(entry.line_of("source"), f"{what}: 'source' must be folder or beyond-folder, not {source!r}")
     all_of = check.strings(entry, "all_of", what, allow_empty=True)
+    across = entry.get("across_sentences", False)
+    if not isinstance(across, bool) or (across and not all_of):
+        check.add(entry.line_of("across_sentences"), f"{what}: 'across_sentences' is true or false, with an 'all_of'")
+        across = False
     contacts = check.strings(entry, "contacts", what, allow_empty=True)
     for contact in contacts:
         if not contact.replace("_", "").isalnum() or not contact.islower():
@@ -275,6 +280,7 @@ def _concept(entry: LineDict, check: AlarmsChecker) -> Concept | None:
         source=str(source),
         contacts=contacts,
         all_of=all_of,
+        across_sentences=across,
         reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
         reviewed_on=reviewed_on if isinstance(reviewed_on, dt.date) else None,
         line=entry.line,

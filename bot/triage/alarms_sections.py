@@ -40,7 +40,7 @@ _CONTEXT_KEYS = {
 _MEASUREMENTS_KEYS = {"max_gap", "fillers", "pair_words", "not_before", "readings"}
 
 
-_READING_KEYS = {"concept", "names", "pair", "at_least", "at_most", "below", "min", "max", "unless"}
+_READING_KEYS = {"concept", "names", "pair", "at_least", "at_most", "below", "min", "max", "unless", "parts"}
 
 
 _TEMPERATURE_KEYS = {
@@ -155,6 +155,10 @@ def _measurement(entry: LineDict, check: AlarmsChecker, concept_ids: set[str]) -
     low, high = check.number(entry, "min", what), check.number(entry, "max", what)
     if low > high:
         check.add(entry.line, f"{what}: need min <= max")
+    parts = tuple(check.strings(entry, "parts", what, allow_empty=True))
+    if any(len(part) != 1 or not part.isascii() or not part.isalpha() for part in parts):
+        check.add(entry.line_of("parts"), f"{what}: 'parts' are single letters (a-z)")
+        parts = ()
     return Measurement(
         concept=concept,
         names=names,
@@ -165,6 +169,7 @@ def _measurement(entry: LineDict, check: AlarmsChecker, concept_ids: set[str]) -
         below=bounds["below"],
         pair=pair,
         unless=frozenset(w for t in check.strings(entry, "unless", what, allow_empty=True) for w in words(t)),
+        parts=tuple(p.lower() for p in parts),
         line=entry.line,
     )
 

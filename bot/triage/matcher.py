@@ -285,7 +285,8 @@ class Triage:
         return any(not m.negated and m.concept in self._foreign for m in result.matches)
 
     def _combine(self, tokens: Sequence[Token], matches: Sequence[Match]) -> list[Match]:
-        """Concepts made of others (`all_of`) found in one sentence: black stools with dizziness."""
+        """Concepts made of others (`all_of`) found in one sentence (or, with `across_sentences`, in two in a
+        row): black stools with dizziness."""
         if not any(m.concept in self._parts for m in matches):
             return []
         sentence_of: list[int] = []
@@ -300,7 +301,9 @@ class Triage:
                 by_sentence.setdefault(sentence_of[m.start], {}).setdefault(m.concept, m)
         found: list[Match] = []
         for concept in self._combinations:
-            for active in by_sentence.values():
+            for sentence, active in by_sentence.items():
+                if concept.across_sentences and sentence + 1 in by_sentence:
+                    active = {**by_sentence[sentence + 1], **active}
                 parts = [active[part] for part in concept.all_of if part in active]
                 if len(parts) == len(concept.all_of):
                     found.append(

@@ -9,6 +9,7 @@ with it are tried.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,12 +41,18 @@ class MeasurementReader:
                     self._by_first.setdefault(name[0], []).append((name, reading))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))  # "pulse ox" before "pulse"
+        # "E2M5V2": the parts of a score, one digit each, in one word or as many words in a row
+        self._scores = [
+            (reading, re.compile("".join(f"{part}(\\d)" for part in reading.parts)), len(reading.parts))
+            for reading in rules.readings
+            if reading.parts
+        ]
 
     def read(self, tokens: Sequence[Token]) -> list[Value]:
         """Every measured value in `tokens`, normal or not."""
         if not self._by_first:
             return []
-        found: list[Value] = []
+        found: list[Value] = self._read_scores(tokens) if self._scores else []
         after = 0  # "o2 sat 84" is one value, not a second one at "sat"
         for start, token in enumerate(tokens):
             candidates = self._by_first.get(token.text) if token.kind == "word" and start >= after else None
@@ -59,6 +66,29 @@ class MeasurementReader:
                 if value is not None:
                     found.append(value)
                     after = value.numbers[-1] + 1
+                    break
+        return found
+
+    def _read_scores(self, tokens: Sequence[Token]) -> list[Value]:
+        """Scores written as their parts ("E2M5V2", "E2 M5 V2", read as "e 2 m 5 v 2"): the digits' sum."""
+        found: list[Value] = []
+        for start, token in enumerate(tokens):
+            if token.kind != "word":
+                continue
+            for reading, pattern, count in self._scores:
+                if not token.text.startswith(reading.parts[0]):
+                    continue
+                for length in (2 * count, count, 1):  # letters and digits apart, letter-digit words, one word
+                    written = tokens[start : start + length]
+                    if len(written) < length or any(t.kind not in ("word", "number") for t in written):
+                        continue
+                    parts = pattern.fullmatch("".join(t.text for t in written))
+                    if parts is None:
+                        continue
+                    value = float(sum(int(digit) for digit in parts.groups()))
+                    if reading.min <= value <= reading.max:
+                        end = start + length - 1
+                        found.append(Value(reading, start, end, value, reading.alarms(value), (end,)))
                     break
         return found
 

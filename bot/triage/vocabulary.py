@@ -26,6 +26,9 @@ class Concept:
     source: str = "folder"
     contacts: tuple[str, ...] = ()
     all_of: tuple[str, ...] = ()
+    # The parts of an `all_of` may also be in a sentence and the next ("bloed bij de drain. Het loopt
+    # door mijn shirt heen."); otherwise they must be in one sentence.
+    across_sentences: bool = False
     reviewed_by: str | None = None
     reviewed_on: dt.date | None = None
     line: int = 0
@@ -75,7 +78,8 @@ class Measurement:
     The value alarms when it is at least `at_least`, at most `at_most` or below `below` (whichever are
     set); numbers outside `min`..`max` are not this value. With `pair` the value is written as two
     numbers ("85/50", "85 over 50") and the first one counts. `unless`: words that, in the same clause,
-    make the value no alarm ("tijdens het fietsen").
+    make the value no alarm ("tijdens het fietsen"). `parts`: letters of a score written as its parts,
+    each with one digit, whose sum is the value ("E2M5V2" or "E2 M5 V2" for EMV 9).
     """
 
     concept: str
@@ -87,6 +91,7 @@ class Measurement:
     below: float | None = None
     pair: bool = False
     unless: frozenset[str] = frozenset()
+    parts: tuple[str, ...] = ()
     line: int = 0
 
     def describe(self) -> str:
