@@ -209,8 +209,54 @@ def test_repo_beyond_folder_concepts_await_signoff(vocabulary: AlarmVocabulary) 
     assert suicidal is not None and suicidal.contacts == ("zelfmoordpreventie",)
 
 
-def test_combination_needs_its_parts_in_one_sentence(tmp_path: Path, qualifiers: QualifierRules) -> None:
+def test_a_combination_needs_its_parts_in_one_sentence_or_two_with_across(tmp_path: Path, qualifiers: QualifierRules) -> None:
     vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS.split("  - id: lonely_sign")[0]))
     assert vocab is not None, problems
     triage = Triage(vocab, qualifiers)
     assert "wound_red" in triage.assess("de wond en koorts").concepts
+    assert "wound_red" not in triage.assess("de wond is dicht. Ik heb koorts.").concepts
+    across = SIGNS.split("  - id: lonely_sign")[0].replace(
+        "    all_of: [wound, fever]\n", "    all_of: [wound, fever]\n    across_sentences: true\n"
+    )
+    vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + across))
+    assert vocab is not None, problems
+    triage = Triage(vocab, qualifiers)
+    assert "wound_red" in triage.assess("de wond is dicht. Ik heb koorts.").concepts
+    assert "wound_red" not in triage.assess("de wond is dicht. Het regent. Ik heb koorts.").concepts
+    vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + across.replace("true", "ja")))
+    assert [p.message for p in problems] == [
+        "concept 'wound_red': 'across_sentences' is true or false, with an 'all_of'"
+    ]
+
+
+SCORE = """\
+measurements:
+  max_gap: 2
+  fillers: [van]
+  pair_words: [over]
+  not_before: [jaar]
+  readings:
+    - concept: fever
+      names: [emv]
+      parts: PARTS
+      at_most: 13
+      min: 3
+      max: 15
+concepts:
+"""
+
+
+def test_a_score_written_as_its_parts(tmp_path: Path, qualifiers: QualifierRules) -> None:
+    """ "E2M5V2", "E2 M5 V2" and "e2m5v2" are EMV 9; "E4M6V5" is 15, no alarm."""
+    head = GOOD_HEAD.replace("concepts:\n", SCORE.replace("PARTS", "[e, m, v]"))
+    vocab, problems = load_alarms(write(tmp_path, head + FEVER))
+    assert vocab is not None, problems
+    triage = Triage(vocab, qualifiers)
+    for text in ("hij heeft E2M5V2", "hij heeft E2 M5 V2", "emv e2m5v2 sinds een uur"):
+        assert triage.assess(text).level == Level.URGENT, text
+    assert triage.assess("E4M6V5, helemaal helder").level == Level.NONE
+    vocab, problems = load_alarms(
+        write(tmp_path, GOOD_HEAD.replace("concepts:\n", SCORE.replace("PARTS", "[e, mm]")) + FEVER)
+    )
+    assert vocab is None
+    assert [p.message for p in problems] == ["measurement 'fever': 'parts' are single letters (a-z)"]
