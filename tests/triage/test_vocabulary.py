@@ -209,7 +209,9 @@ def test_repo_beyond_folder_concepts_await_signoff(vocabulary: AlarmVocabulary) 
     assert suicidal is not None and suicidal.contacts == ("zelfmoordpreventie",)
 
 
-def test_a_combination_needs_its_parts_in_one_sentence_or_two_with_across(tmp_path: Path, qualifiers: QualifierRules) -> None:
+def test_a_combination_needs_its_parts_in_one_sentence_or_two_with_across(
+    tmp_path: Path, qualifiers: QualifierRules
+) -> None:
     vocab, problems = load_alarms(write(tmp_path, GOOD_HEAD + FEVER + SIGNS.split("  - id: lonely_sign")[0]))
     assert vocab is not None, problems
     triage = Triage(vocab, qualifiers)
