@@ -35,6 +35,8 @@ _TOKEN = re.compile(
     # and Ukrainian alarm words can match (accents are already gone: й is и, ї is і, ё is е).
     r"|(?P<word>[a-z]+|[\u0621-\u064a\u066e-\u06d3]+|[\u0430-\u045f\u0491]+)"
     r"|(?P<emoji>[\u2600-\u27bf\U0001f000-\U0001faff])"
+    # Dots in a row ("ik.... heb.... pijn") are a pause, not the end of a sentence.
+    r"|(?P<pause>\.{2,}|\u2026)"
     r"|(?P<end>[.!?\n]|[\u061f])"
     r"|(?P<break>[;:,()\[\]\u060c]|\s-\s)"
 )
@@ -73,8 +75,8 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(fold(text)):
         kind = match.lastgroup
-        if kind in ("break", "end", "stamp"):
-            mark = "|" if kind == "break" else ("?" if match.group() in "?\u061f" else ".")
+        if kind in ("break", "pause", "end", "stamp"):
+            mark = "|" if kind in ("break", "pause") else ("?" if match.group() in "?\u061f" else ".")
             if tokens and tokens[-1].kind == "break":
                 if _STRENGTH[mark] > _STRENGTH[tokens[-1].text]:
                     tokens[-1] = Token(mark, "break")

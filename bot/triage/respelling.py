@@ -80,7 +80,9 @@ class Respeller:
 
     def as_written(self, tokens: list[Token]) -> list[Token]:
         """The message's words as the vocabulary writes them: dialect and chat spellings replaced
-        ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus")."""
+        ("kin neet" -> "kan niet"), words typed without spaces split ("wondlektpus" -> "wond lekt pus"),
+        a vocabulary word that speech-to-text cut in two joined ("ont lasting" -> "ontlasting")."""
+        tokens = self._joined(tokens)
         out: list[Token] | None = None
         for index, token in enumerate(tokens):
             replacement: list[Token] | None = None
@@ -95,6 +97,31 @@ class Respeller:
                     out.append(token)
                 else:
                     out.extend(replacement)
+        return tokens if out is None else out
+
+    def _joined(self, tokens: list[Token]) -> list[Token]:
+        """Two words in a row that together are a vocabulary word, neither of them one ("ont lasting",
+        "aanspreek baar"), as that word; everything else as it was."""
+        out: list[Token] | None = None
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                after is not None
+                and token.kind == after.kind == "word"
+                and len(joined := token.text + after.text) >= _JOINED_MIN
+                and joined in self._surface
+                and token.text not in self._surface
+                and after.text not in self._surface  # "de saturatie" is not "desaturatie"
+            ):
+                out = list(tokens[:index]) if out is None else out
+                out.append(Token(joined, "word"))
+                index += 2
+                continue
+            if out is not None:
+                out.append(token)
+            index += 1
         return tokens if out is None else out
 
     def _respelled(self, word: str) -> list[Token] | None:

@@ -21,6 +21,8 @@ HERE = Path(__file__).parent
         ("tune_v6.tsv", 0, 0.15),  # a helper's set: chat excerpts, telegraphic, Flemish, gallows humour, UK/US
         ("tune_v6b.tsv", 1, 0.15),  # another: low literacy, formal elderly, minimising, effects, long stories
         ("tune_v6c.tsv", 2, 0.20),  # another: clinical shorthand, drains, chemo, delirium, expats, ascites
+        ("tune_v6d.tsv", 0, 0.17),  # another: strong dialect, capitals run together, speech-to-text, SMS, dots
+        ("tune_v6e.tsv", 2, 0.30),  # another, half look-alikes: history, quoted leaflets, others, idioms, plans
         ("variants_v6.tsv", 0, 0.0),  # the lead's own variants of what these sets taught, in other words
     ],
 )

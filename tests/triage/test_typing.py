@@ -231,3 +231,12 @@ def test_spellings_and_measurements_are_checked(tmp_path: Path) -> None:
     assert any("'ik doe' must be one word" in m for m in messages)
     assert any("no_such_concept" in m for m in messages)
     assert any("needs 'at_least', 'at_most' or 'below'" in m for m in messages)
+
+
+def test_dots_are_a_pause_and_a_word_cut_in_two_is_joined(triage: Triage) -> None:
+    """Older writers put dots between words; speech-to-text cuts long words in two."""
+    assert triage.assess("mijn kuit.... is dik..... en rood..... na de operatie").level == Level.SEH
+    assert triage.assess("er zit bloed bij de ont lasting").level == Level.URGENT
+    assert "unconscious" in triage.assess("hij is niet aanspreek baar").concepts
+    # two words that are each a word of the vocabulary stay two: "de saturatie" is no "desaturatie"
+    assert triage.assess("Wat betekent het als de saturatie onder de 90 komt?").level == Level.NONE
