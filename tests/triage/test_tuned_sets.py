@@ -23,6 +23,8 @@ HERE = Path(__file__).parent
         ("tune_v6c.tsv", 2, 0.20),  # another: clinical shorthand, drains, chemo, delirium, expats, ascites
         ("tune_v6d.tsv", 0, 0.17),  # another: strong dialect, capitals run together, speech-to-text, SMS, dots
         ("tune_v6e.tsv", 2, 0.30),  # another, half look-alikes: history, quoted leaflets, others, idioms, plans
+        ("tune_v6f.tsv", 0, 0.16),  # another, all English: British, American, Indian/Nigerian, non-native, 3 a.m.
+        ("tune_v6g.tsv", 0, 0.12),  # another: night partners, unreachable lines, pain without "pijn", euphemisms
         ("variants_v6.tsv", 0, 0.0),  # the lead's own variants of what these sets taught, in other words
     ],
 )
