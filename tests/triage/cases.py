@@ -90,4 +90,11 @@ NEW_CASES = [
     ("mam duszność", URGENT, "other_language_breathless"),
     ("ciągle wymioty", URGENT, "other_language_vomiting_diarrhoea"),
     ("وجع في بطني", URGENT, "other_language_pain"),
+    # A stoma: its output stopping, far too much, or its colour turning dark
+    ("er komt al de hele dag niks meer uit mijn stoma", URGENT, "stoma_stopped"),
+    ("my colostomy bag has stayed empty since Saturday", URGENT, "stoma_stopped"),
+    ("zijn ileostoma loopt maar door, waterdun, elk uur legen", URGENT, "stoma_high_output"),
+    ("het stoma van mijn vrouw is donkerpaars geworden", SEH, "stoma_colour"),
+    # Wound signs at a port-a-cath or chemo pump
+    ("de huid boven mijn port-a-cath is rood en warm", URGENT, "wound_infection"),
 ]
