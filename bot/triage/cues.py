@@ -382,6 +382,8 @@ class ContextRules:
             if token.text not in self.cues.contrast or active_later[i] or not body_later[i]:
                 continue
             last = k - 1
+            while last >= 0 and out[last].level == Level.NONE:  # a sign ("buik" of a combination) is no symptom
+                last -= 1
             if last >= 0 and layout.sentence[out[last].start] == layout.sentence[i]:
                 m = out[last]
                 if m.negated and m.cue in ("", "negation", "resolved"):

@@ -73,8 +73,13 @@ class Triage:
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
         self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
-        # The other-language concepts are those with only `exact` words (no Dutch or English terms).
-        self._foreign = frozenset(c.id for c in vocabulary.concepts if c.exact and not (c.nl or c.en or c.misspellings))
+        # The other-language concepts are the alarms with only `exact` words (no Dutch or English terms); a
+        # sign of a combination ("wc", "buik" written only as `exact`) is Dutch or English, never one of them.
+        self._foreign = frozenset(
+            c.id
+            for c in vocabulary.concepts
+            if c.exact and not (c.nl or c.en or c.misspellings) and c.level > Level.NONE and c.id not in self._parts
+        )
         self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
             for text in concept.nl + concept.en:

@@ -38,7 +38,9 @@ _TOKEN = re.compile(
     # Dots in a row ("ik.... heb.... pijn") are a pause, not the end of a sentence.
     r"|(?P<pause>\.{2,}|\u2026)"
     r"|(?P<end>[.!?\n]|[\u061f])"
-    r"|(?P<break>[;:,()\[\]\u060c]|\s-\s)"
+    # An arrow ("37,9 -> 38,4", "koorts → 39") is a step in a story: a break, so the numbers on each side
+    # are two readings, not one list of numbers.
+    r"|(?P<break>[;:,()\[\]\u060c\u2192\u21d2]|\s-\s|-+>|=+>)"
 )
 
 

@@ -97,4 +97,16 @@ NEW_CASES = [
     ("het stoma van mijn vrouw is donkerpaars geworden", SEH, "stoma_colour"),
     # Wound signs at a port-a-cath or chemo pump
     ("de huid boven mijn port-a-cath is rood en warm", URGENT, "wound_infection"),
+    # Combinations of signs, in any words and order
+    ("hij zweet en ziet er heel bleek uit", EMERGENCY, "shock_signs"),
+    ("mijn tong en lippen worden steeds dikker", URGENT, "mouth_swelling"),
+    ("her lips and tongue are swelling and she is short of breath", EMERGENCY, "mouth_swelling_breathless"),
+    ("het knijpt zo in mijn borst", EMERGENCY, "chest_pressure"),
+    ("zijn huid is een beetje gelig", URGENT, "yellow_seen"),
+    ("ik heb geelzucht en koude rillingen", SEH, "jaundice_fever"),
+    ("mijn buik wordt elke dag boller", URGENT, "belly_growing"),
+    ("I have stockpiled my painkillers", EMERGENCY, "medicine_hoarded"),
+    ("bij het plassen komt er niks", URGENT, "urine_not_coming"),
+    ("de ontlasting is vloeibaar", URGENT, "loose_stool"),
+    ("mijn rug is zeer en het wordt erger", URGENT, "trouble_worse"),
 ]
