@@ -26,6 +26,7 @@ from bot.questions import opens_question
 from bot.triage.levels import Level
 from bot.triage.match import Match
 from bot.triage.normalize import Token
+from bot.triage.temperature import readings_follow_their_word
 from bot.triage.vocabulary import ContextCues, Negation
 
 _FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
@@ -205,7 +206,8 @@ class ContextRules:
         phrases = self._phrases.find(tokens)
         normal = any(m.celsius is not None and m.celsius < self.cues.normal_below for m in matches)
         if not phrases and not normal and not any(t.text in self._single_cues for t in tokens):
-            return matches  # no cue at all: nothing to cancel (most alarm messages)
+            # no cue at all (most alarm messages): only clinlp's
+            return readings_follow_their_word(tokens, matches, self.fever)
         layout = _layout(tokens)
         out = sorted(matches, key=lambda m: (m.start, m.end))
         out = self._idiom(tokens, phrases.get("idiom", []), out)
@@ -215,7 +217,8 @@ class ContextRules:
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
         out = self._again(layout, phrases.get("again", []), out)
         out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
-        return self._contrast(tokens, layout, out)
+        out = self._contrast(tokens, layout, out)
+        return readings_follow_their_word(tokens, out, self.fever)
 
     # --- the rules -------------------------------------------------------------------------------
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.triage.levels import Level
+from bot.triage.match import Match
 from bot.triage.normalize import Token
 from bot.triage.vocabulary import TemperatureRule
 
@@ -122,3 +123,47 @@ _F_MIN, _F_MAX = 95.0, 110.0
 
 # Words that may follow a temperature at the end of a clause: "bijna 40 en ik ril".
 _CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})
+
+
+# Words that make a number after a fever word another, later reading: "koorts gisteren, en nu 39".
+_NOW_AGAIN = frozenset(
+    {
+        ".",
+        "?",
+        "nu",
+        "now",
+        "maar",
+        "but",
+        "en",
+        "and",
+        "vandaag",
+        "today",
+        "weer",
+        "again",
+        "vanochtend",
+        "vanmorgen",
+        "vanavond",
+        "tonight",
+    }
+)
+# A fever word cancelled as told in the past or resolved takes its reading with it; a denial does not ("geen
+# koorts, 38,9" contradicts itself, and in doubt the number alarms).
+_CARRIED_CUES = frozenset({"past", "resolved"})
+
+
+def readings_follow_their_word(tokens: Sequence[Token], matches: list[Match], concept: str) -> list[Match]:
+    """ "de koorts van eergisteren (38,9) is weg": a reading at most five tokens after a fever word that was
+    cancelled as past or resolved, with no "nu"/"en"/"maar" between, is cancelled with it."""
+    out = list(matches)
+    words = [m for m in out if m.concept == concept and m.celsius is None and m.negated and m.cue in _CARRIED_CUES]
+    if not words:
+        return out
+    for i, m in enumerate(out):
+        if m.celsius is None or m.negated or m.concept != concept:
+            continue
+        for word in words:
+            between = tokens[word.end + 1 : m.start]
+            if 0 <= m.start - word.end <= 5 and not any(t.text in _NOW_AGAIN for t in between):
+                out[i] = replace(m, negated=True, cue=word.cue)
+                break
+    return out

@@ -109,4 +109,6 @@ NEW_CASES = [
     ("bij het plassen komt er niks", URGENT, "urine_not_coming"),
     ("de ontlasting is vloeibaar", URGENT, "loose_stool"),
     ("mijn rug is zeer en het wordt erger", URGENT, "trouble_worse"),
+    ("er zat bloed bij het poepen", URGENT, "stool_blood"),
+    ("hij poept bloed en wordt duizelig", EMERGENCY, "stool_blood_faint"),
 ]

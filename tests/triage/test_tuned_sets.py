@@ -28,6 +28,11 @@ HERE = Path(__file__).parent
         ("variants_v6.tsv", 0, 0.0),  # the lead's own variants of what these sets taught, in other words
         ("tune_v7a.tsv", 0, 0.23),  # another: grandchildren, hasty typing, what is seen, comparisons, 85+, stoma
         ("tune_v7b.tsv", 0, 0.24),  # another, half English: clinical relatives, Scots/Irish/Aussie, travel, politeness
+        (
+            "tune_v7c.tsv",
+            2,
+            0.24,
+        ),  # another: care handovers, panicking partners, side remarks, Malay/Cape Verdean Dutch
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )

@@ -1,0 +1,68 @@
+"""How a number, an arrow, a comparison and a word of another kind of Dutch are read (issue 20, round v7).
+
+Readings: an arrow between two readings, a value read off a thermometer after "bij", a reading that
+belongs to a fever word told in the past. Comparisons: a year in "net als bij ... in 2015". And the signs
+of a combination that must not steal a cue from the complaint itself. Every sentence here was written
+for this test file; none is from an evaluation or tuning set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage.levels import Level
+from bot.triage.matcher import Triage
+from bot.triage.normalize import tokenize
+
+EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # an arrow is a step in the story: two readings, not one phone number
+        ("temp 37,6 -> 38,2 in twee uur", URGENT),
+        ("38,2 → 38,9 sinds het avondeten", SEH),
+        ("koorts: 38,4 => 39,0", SEH),
+        # a value read off a thermometer after "bij" is a reading; a round limit is a question
+        ("Mag ik bij 38,7 gewoon mijn tabletten innemen? Ik voel me slap.", SEH),
+        ("Moet ik bij 38,5 de spoedeisende hulp bellen?", NONE),
+        # a reading right after a fever word told in the past goes with it
+        ("De koorts van vorige week (38,8) is helemaal weg.", NONE),
+        ("Koorts van eergisteren 38,7 en vandaag weer 39,2", SEH),
+        ("geen koorts, 38,9", SEH),
+        # a year in a comparison is not the complaint's
+        ("Mijn kuit is dik en rood, zoals bij mijn trombose in 2012. Vorige week geopereerd.", SEH),
+        ("my calf is swollen and hot like in 2018 when I had a clot", SEH),
+        ("In 2012 had ik een trombosebeen, moet ik dat melden?", NONE),
+        # "gone" before a colour is becoming, not going away
+        ("her eyes have gone yellow", URGENT),
+        ("the pain has gone", NONE),
+        # a sign of a combination does not take a cue from the complaint
+        ("geen pijn meer in mijn buik, maar wel in mijn zij", URGENT),
+        ("Gisteren had ik even pijn, dat was na een uur over. Mag ik paracetamol nemen?", NONE),
+        # idioms of paperwork and cold, and "ter"
+        ("Ik krijg het benauwd van al die formulieren", NONE),
+        ("ik krijg het benauwd van al die trappen", URGENT),
+        ("hij lag te schudden van de kou en heeft 39,1", SEH),
+        ("Ter info: de wond is rustig en droog.", NONE),
+        # Moluccan Malay and Cape Verdean Creole: the commonest words
+        ("beta sakit perut dari kemarin", URGENT),
+        ("beta seng ada sakit, alleen een vraag over de scan", NONE),
+        ("ntem dor na bariga desde onti", URGENT),
+    ],
+)
+def test_level(triage: Triage, text: str, level: Level) -> None:
+    assert triage.assess(text).level == level, triage.assess(text).explain()
+
+
+def test_an_arrow_is_a_break() -> None:
+    assert [t.kind for t in tokenize("37,9 -> 38,4")] == ["number", "break", "number"]
+    assert [t.kind for t in tokenize("pijn → erger")] == ["word", "break", "word"]
+
+
+def test_signs_are_never_read_as_another_language(triage: Triage) -> None:
+    """Signs written only as `exact` ("wc") are Dutch: a question with one is no foreign-language alarm."""
+    result = triage.assess("kan het kwaad dat ik zo vaak naar de wc moet?")
+    assert not triage.foreign_alarm(result)
+    assert "wc" in triage.read_words(result)
