@@ -217,6 +217,13 @@ class ContextRules:
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
         out = self._again(layout, phrases.get("again", []), out)
         out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
+        # "Diarree was twee dagen weg, sinds vanmiddag weer terug": gone, then back ("weer terug", "came back")
+        back = [
+            span
+            for span in phrases.get("again", [])
+            if tokens[span[1]].text in self.cues.returned and span[0] < span[1]
+        ]
+        out = self._again(layout, back, out, cancelled_as=("negation", "resolved"))
         out = self._contrast(tokens, layout, out)
         return readings_follow_their_word(tokens, out, self.fever)
 

@@ -96,7 +96,7 @@ def read_temperatures(
         before = tokens[index - 1] if index > 0 else None
         before2 = tokens[index - 2] if index > 1 else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if (before and before.kind == "number") or (after and after.kind == "number"):
+        if _next_to_a_number(before, after, fraction):
             continue  # part of a phone number or a list of numbers
         if after and after.text in rule.not_before:
             continue
@@ -123,6 +123,21 @@ _F_MIN, _F_MAX = 95.0, 110.0
 
 # Words that may follow a temperature at the end of a clause: "bijna 40 en ik ril".
 _CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})
+
+
+def _next_to_a_number(before: Token | None, after: Token | None, fraction: str) -> bool:
+    """A number next to another is part of a phone number or a list of counts, unless both are readings
+    with a decimal ("38,6 / 38,9 / 39,2": phone numbers and blood pressures have none)."""
+    for other in (before, after):
+        if other is not None and other.kind == "number":
+            if not (fraction and _body_decimal(other.text)):
+                return True
+    return False
+
+
+def _body_decimal(text: str) -> bool:
+    integer, _, fraction = text.replace(",", ".").partition(".")
+    return bool(fraction) and integer.isdigit() and 35 <= int(integer) <= 42
 
 
 # Words that make a number after a fever word another, later reading: "koorts gisteren, en nu 39".

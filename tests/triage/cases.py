@@ -108,7 +108,8 @@ NEW_CASES = [
     ("I have stockpiled my painkillers", EMERGENCY, "medicine_hoarded"),
     ("bij het plassen komt er niks", URGENT, "urine_not_coming"),
     ("de ontlasting is vloeibaar", URGENT, "loose_stool"),
-    ("mijn rug is zeer en het wordt erger", URGENT, "trouble_worse"),
+    ("mijn rug doet zeer en het wordt erger", URGENT, "trouble_worse"),
     ("er zat bloed bij het poepen", URGENT, "stool_blood"),
     ("hij poept bloed en wordt duizelig", EMERGENCY, "stool_blood_faint"),
+    ("opeens is haar rechterarm helemaal slap", EMERGENCY, "one_side_limp"),
 ]

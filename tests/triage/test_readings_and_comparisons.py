@@ -24,6 +24,9 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         ("temp 37,6 -> 38,2 in twee uur", URGENT),
         ("38,2 → 38,9 sinds het avondeten", SEH),
         ("koorts: 38,4 => 39,0", SEH),
+        # readings in a row with decimals are readings; phone numbers and blood pressures have none
+        ("37,9 / 38,4 / 38,8 vandaag", SEH),
+        ("bel me op 06 12 34 56 78", NONE),
         # a value read off a thermometer after "bij" is a reading; a round limit is a question
         ("Mag ik bij 38,7 gewoon mijn tabletten innemen? Ik voel me slap.", SEH),
         ("Moet ik bij 38,5 de spoedeisende hulp bellen?", NONE),
@@ -41,6 +44,19 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         # a sign of a combination does not take a cue from the complaint
         ("geen pijn meer in mijn buik, maar wel in mijn zij", URGENT),
         ("Gisteren had ik even pijn, dat was na een uur over. Mag ik paracetamol nemen?", NONE),
+        # gone, then back; told as gone in other words; a what-if in the weekend
+        ("De pijn was een dag weg maar vanavond weer terug", URGENT),
+        ("the vomiting stopped on Monday and came back tonight", URGENT),
+        ("The diarrhoea is away since Sunday, all fine now", NONE),
+        ("Die koorts van na de operatie is verleden tijd, dank jullie wel", NONE),
+        ("What do I do if I get a fever in the weekend?", NONE),
+        # a one-sided limb that hangs limp, in any order; "slap" alone is tiredness
+        ("sinds een uur hangt haar linkerarm slap", EMERGENCY),
+        ("mijn benen zijn slap van de chemo", NONE),
+        # yellower, and a belly a size bigger every day
+        ("zijn ogen zijn vandaag geler dan gisteren", URGENT),
+        ("ik heb veel geleerd van de folder", NONE),
+        ("mijn buik is elke dag een maatje meer", URGENT),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

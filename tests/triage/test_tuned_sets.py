@@ -33,6 +33,11 @@ HERE = Path(__file__).parent
             2,
             0.24,
         ),  # another: care handovers, panicking partners, side remarks, Malay/Cape Verdean Dutch
+        (
+            "tune_v7d.tsv",
+            1,
+            0.12,
+        ),  # another: dictation, retired professionals, humour, numbers, non-native English, days compared
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
