@@ -112,4 +112,7 @@ NEW_CASES = [
     ("er zat bloed bij het poepen", URGENT, "stool_blood"),
     ("hij poept bloed en wordt duizelig", EMERGENCY, "stool_blood_faint"),
     ("opeens is haar rechterarm helemaal slap", EMERGENCY, "one_side_limp"),
+    ("hij is sinds vanmiddag een beetje in de war", URGENT, "confused"),
+    ("er zit veel bloed in de pot en ik ben duizelig", EMERGENCY, "blood_in_stool_faint"),
+    ("blood in the toilet and she looks grey", EMERGENCY, "blood_in_stool_pale"),
 ]

@@ -57,6 +57,13 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         ("zijn ogen zijn vandaag geler dan gisteren", URGENT),
         ("ik heb veel geleerd van de folder", NONE),
         ("mijn buik is elke dag een maatje meer", URGENT),
+        # a simile is no animal; "bleek" is also "turned out"; "gegeten" is no "get"; appetite is no seizure
+        ("ze hijgt als een hond en het drukt op haar borst", EMERGENCY),
+        ("het bleek een virus te zijn, ik zweet nu niet meer", NONE),
+        ("If I get the results on Friday, can I call you?", NONE),
+        ("ik heb weinig trek, is dat erg?", NONE),
+        # a film or the folder quoted is not the patient
+        ("In een film zag ik iemand bloed overgeven, kan dat bij mij ook?", NONE),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

@@ -38,6 +38,17 @@ HERE = Path(__file__).parent
             1,
             0.12,
         ),  # another: dictation, retired professionals, humour, numbers, non-native English, days compared
+        (
+            "tune_v7e.tsv",
+            0,
+            0.24,
+        ),  # another, 60% look-alikes: history at length, quoted folder, others, normal values, idioms
+        ("tune_v7f.tsv", 1, 0.19),  # another, 40% 112: what a bystander sees, "not himself", what the patient cannot do
+        (
+            "tune_v7g.tsv",
+            0,
+            0.06,
+        ),  # another: treatment phases (before surgery, resection, PVE, chemo drugs, stoma, pump)
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
