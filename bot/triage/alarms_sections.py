@@ -34,6 +34,7 @@ _CONTEXT_KEYS = {
     "again",
     "come_true",
     "normal_below",
+    "lowered_by",
 }
 
 
@@ -211,6 +212,7 @@ def read_context(root: LineDict, check: AlarmsChecker, concept_ids: set[str]) ->
         again=phrases("again"),
         come_true=phrases("come_true"),
         normal_below=normal,
+        lowered_by=word_set("lowered_by"),
     )
 
 

@@ -19,92 +19,18 @@ Every rule walks the tokens and matches a fixed number of times: linear in the m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
-from bot.questions import opens_question
+from bot.triage.layout import Layout, PhraseIndex, layout_of
 from bot.triage.levels import Level
 from bot.triage.match import Match
 from bot.triage.normalize import Token
 from bot.triage.temperature import readings_follow_their_word
 from bot.triage.vocabulary import ContextCues, Negation
 
+_REPEATED = frozenset({"again", "opnieuw"})
 _FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
-
-
-class PhraseIndex:
-    """Tagged phrases of folded words, all found in a token list in one pass."""
-
-    def __init__(self, tagged: Iterable[tuple[str, Iterable[tuple[str, ...]]]]) -> None:
-        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for tag, phrases in tagged:
-            for phrase in phrases:
-                if phrase:
-                    self._by_first.setdefault(phrase[0], []).append((tag, phrase))
-
-    def find(self, tokens: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
-        """For each tag, (start, end) of every occurrence of one of its phrases, end inclusive."""
-        found: dict[str, list[tuple[int, int]]] = {}
-        for start, token in enumerate(tokens):
-            for tag, phrase in self._by_first.get(token.text, ()):
-                end = start + len(phrase)
-                if end <= len(tokens) and all(tokens[start + k].text == w for k, w in enumerate(phrase)):
-                    found.setdefault(tag, []).append((start, end - 1))
-        return found
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Sentence and clause number of every token, and which sentences are questions."""
-
-    sentence: list[int]
-    clause: list[int]
-    questions: set[int]
-
-    def seen_before(self, marks: Sequence[bool]) -> list[bool]:
-        """For each token: is a marked token earlier in its sentence?"""
-        out: list[bool] = []
-        seen = False
-        for i, sentence in enumerate(self.sentence):
-            if i and sentence != self.sentence[i - 1]:
-                seen = False
-            out.append(seen)
-            seen = seen or marks[i]
-        return out
-
-    def seen_after(self, marks: Sequence[bool]) -> list[bool]:
-        """For each token: is a marked token later in its sentence?"""
-        out = [False] * len(marks)
-        seen = False
-        for i in range(len(marks) - 1, -1, -1):
-            if i + 1 < len(marks) and self.sentence[i + 1] != self.sentence[i]:
-                seen = False
-            out[i] = seen
-            seen = seen or marks[i]
-        return out
-
-
-def _layout(tokens: Sequence[Token]) -> _Layout:
-    sentence: list[int] = []
-    clause: list[int] = []
-    questions: set[int] = set()
-    s = c = 0
-    first_word = True
-    for token in tokens:
-        sentence.append(s)
-        clause.append(c)
-        if token.kind == "break":
-            c += 1
-            if token.text in ".?":
-                if token.text == "?":
-                    questions.add(s)
-                s += 1
-                first_word = True
-        elif token.kind == "word" and first_word:
-            first_word = False
-            if opens_question(token.text, "context"):
-                questions.add(s)
-    return _Layout(sentence, clause, questions)
 
 
 class _Reading:
@@ -113,7 +39,7 @@ class _Reading:
     def __init__(
         self,
         tokens: Sequence[Token],
-        layout: _Layout,
+        layout: Layout,
         phrases: dict[str, list[tuple[int, int]]],
         matches: list[Match],
         cues: ContextCues,
@@ -208,24 +134,33 @@ class ContextRules:
         if not phrases and not normal and not any(t.text in self._single_cues for t in tokens):
             # no cue at all (most alarm messages): only clinlp's
             return readings_follow_their_word(tokens, matches, self.fever)
-        layout = _layout(tokens)
+        layout = layout_of(tokens)
+        # "het is niet meer teruggekomen": a denied "again" or "worse" is no cue
+        phrases["again"] = [(a, b) for a, b in phrases.get("again", []) if not self._denied(tokens, a)]
+        # "Had diarrhoea last week. When can I start swimming again?": a lone "again" in a question is about
+        # something else ("Is het nu erger?" and "Is it back again?" still count)
+        phrases["again"] = [
+            (a, b)
+            for a, b in phrases["again"]
+            if layout.sentence[a] not in layout.questions or (b > a or tokens[a].text not in _REPEATED)
+        ]
         out = sorted(matches, key=lambda m: (m.start, m.end))
         out = self._idiom(tokens, phrases.get("idiom", []), out)
         out = self._also(tokens, layout, out)
         out = self._resolved_rule(tokens, layout, phrases, out)
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
-        out = self._again(layout, phrases.get("again", []), out)
+        again = phrases.get("again", [])
+        out = self._again(layout, again, out)
         out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
         # "Diarree was twee dagen weg, sinds vanmiddag weer terug": gone, then back ("weer terug", "came back")
-        back = [
-            span
-            for span in phrases.get("again", [])
-            if tokens[span[1]].text in self.cues.returned and span[0] < span[1]
-        ]
+        back = [span for span in again if tokens[span[1]].text in self.cues.returned and span[0] < span[1]]
         out = self._again(layout, back, out, cancelled_as=("negation", "resolved"))
         out = self._contrast(tokens, layout, out)
         return readings_follow_their_word(tokens, out, self.fever)
+
+    def _denied(self, tokens: Sequence[Token], start: int) -> bool:
+        return any(t.text in self.negation.before for t in tokens[max(0, start - 2) : start])
 
     # --- the rules -------------------------------------------------------------------------------
 
@@ -238,7 +173,7 @@ class ContextRules:
                 covered[i] = True
         return [_cancel(m, "idiom") if any(covered[m.start : m.end + 1]) else m for m in matches]
 
-    def _also(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+    def _also(self, tokens: Sequence[Token], layout: Layout, matches: list[Match]) -> list[Match]:
         """ "de koorts is weg en de diarree ook": a complaint right before "ook" shares the denial before it."""
         out: list[Match] = []
         for m in matches:
@@ -276,7 +211,7 @@ class ContextRules:
         return cues
 
     def _resolved_rule(
-        self, tokens: Sequence[Token], layout: _Layout, phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
+        self, tokens: Sequence[Token], layout: Layout, phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
     ) -> list[Match]:
         """ "had koorts maar nu weer normaal", "de diarree is weg": a cue ends the complaint it speaks of.
 
@@ -290,6 +225,8 @@ class ContextRules:
         ]
         well = [end for _, end in phrases.get("well", []) if layout.clause[end] not in hedged]
         normal = [m.end for m in matches if m.celsius is not None and m.celsius < self.cues.normal_below]
+        # "38,4, paracetamol genomen en nu 37,3": a fever kept down by a medicine is still the fever
+        normal = [n for n in normal if not any(t.text in self.cues.lowered_by for t in tokens[:n])]
         if not specific and not well and not normal:
             return matches
         reading = _Reading(tokens, layout, phrases, matches, self.cues)
@@ -315,7 +252,7 @@ class ContextRules:
         return out
 
     def _not_now_rule(
-        self, tokens: Sequence[Token], layout: _Layout, not_now: bool, matches: list[Match]
+        self, tokens: Sequence[Token], layout: Layout, not_now: bool, matches: list[Match]
     ) -> list[Match]:
         """A general question in a message that says nothing is wrong now ("ik heb nu niks, maar ...")."""
         if not not_now:
@@ -335,7 +272,7 @@ class ContextRules:
         return out
 
     def _definition_rule(
-        self, tokens: Sequence[Token], layout: _Layout, openers: list[tuple[int, int]], matches: list[Match]
+        self, tokens: Sequence[Token], layout: Layout, openers: list[tuple[int, int]], matches: list[Match]
     ) -> list[Match]:
         """ "Wat is geelzucht precies?" asks what a word means, not for help."""
         if not openers:
@@ -353,7 +290,7 @@ class ContextRules:
 
     def _again(
         self,
-        layout: _Layout,
+        layout: Layout,
         spans: list[tuple[int, int]],
         matches: list[Match],
         cancelled_as: tuple[str, ...] = ("past",),
@@ -371,7 +308,7 @@ class ContextRules:
             out.append(m)
         return out
 
-    def _contrast(self, tokens: Sequence[Token], layout: _Layout, matches: list[Match]) -> list[Match]:
+    def _contrast(self, tokens: Sequence[Token], layout: Layout, matches: list[Match]) -> list[Match]:
         """ "geen pijn meer in mijn buik, wel in mijn rug", "de pijn was weg maar is nu terug": the last
         cancelled symptom before "wel"/"maar" counts after all when a body part or "terug" follows
         and no other symptom does."""

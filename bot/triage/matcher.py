@@ -217,6 +217,11 @@ class Triage:
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
+        for i in _next_to_ik(tokens):
+            # "ik val steeds flauw": the vocabulary writes verbs as "valt", which the stemmer keeps whole
+            third_person = self._key(tokens[i].text + "t")
+            if third_person in self._keys:
+                slots[i].setdefault(third_person, "stem")
         matches: list[Match] = []
         seen: set[tuple[str, int, int]] = set()
         present: set[str] = set()
@@ -388,3 +393,9 @@ class Triage:
             cue = cancel_cue(qualifiers, holds_negation=match.holds_negation, level=match.level)
             out.append(replace(match, negated=True, cue=cue) if cue else match)
         return out
+
+
+def _next_to_ik(tokens: Sequence[Token]) -> list[int]:
+    """Words right before or after "ik" that do not end in t: the first person of a verb ("ik val", "val ik")."""
+    near = {i + d for i, t in enumerate(tokens) if t.text in ("ik", "k") for d in (-1, 1)}
+    return [i for i in sorted(near) if 0 <= i < len(tokens) and tokens[i].kind == "word" and tokens[i].text[-1] != "t"]

@@ -153,6 +153,7 @@ class ContextCues:
     again: tuple[tuple[str, ...], ...] = ()
     come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
+    lowered_by: frozenset[str] = frozenset()  # fever medicines: a normal reading after one resolves nothing
 
 
 @dataclass(frozen=True)

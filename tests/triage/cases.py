@@ -115,4 +115,7 @@ NEW_CASES = [
     ("hij is sinds vanmiddag een beetje in de war", URGENT, "confused"),
     ("er zit veel bloed in de pot en ik ben duizelig", EMERGENCY, "blood_in_stool_faint"),
     ("blood in the toilet and she looks grey", EMERGENCY, "blood_in_stool_pale"),
+    ("mijn buik voelt alsof er messen in zitten", URGENT, "pain_image"),
+    ("hij zit op de wc en er komt bloed uit, hij ziet lijkbleek", EMERGENCY, "stool_blood_pale"),
+    ("ze klappertandt en gloeit helemaal", SEH, "rigors_hot"),
 ]

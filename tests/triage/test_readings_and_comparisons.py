@@ -64,6 +64,20 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         ("ik heb weinig trek, is dat erg?", NONE),
         # a film or the folder quoted is not the patient
         ("In een film zag ik iemand bloed overgeven, kan dat bij mij ook?", NONE),
+        # the first person of a verb the vocabulary writes in the third ("valt flauw")
+        ("ik val steeds flauw als ik opsta", EMERGENCY),
+        ("ik val steeds in slaap aan tafel", URGENT),
+        ("mag ik gewoon koffie drinken voor de CT?", NONE),
+        # a fever kept down by a medicine is still the fever; a normal reading alone ends it
+        ("vanmiddag 38,7, paracetamol genomen, nu 37,2", SEH),
+        ("gisteren 38,7, vandaag 36,9 zonder iets in te nemen", NONE),
+        # a denied "again", and a lone "again" in a later question
+        ("vorige week had ik diarree, het is niet meer teruggekomen", NONE),
+        ("I had diarrhoea last week. When can I go swimming again?", NONE),
+        ("Vorige week had ik pijn. Is het normaal dat het nu erger is?", URGENT),
+        # shaking chills with a burning body, not measured
+        ("koude rillingen en ik voel me gloeiend heet", SEH),
+        ("koude rillingen, geen thermometer", URGENT),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

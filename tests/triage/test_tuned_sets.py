@@ -49,6 +49,13 @@ HERE = Path(__file__).parent
             0,
             0.06,
         ),  # another: treatment phases (before surgery, resection, PVE, chemo drugs, stoma, pump)
+        (
+            "tune_v7h.tsv",
+            0,
+            0.10,
+        ),  # another: pain as images, emotional look-alikes, lists and emoji, relatives in a hurry
+        ("tune_v7i.tsv", 0, 0.16),  # another: after a scan or biopsy, already at the GP post or SEH, night, politeness
+        ("tune_v7j.tsv", 0, 0.10),  # another: regional Dutch, late learners, straattaal, tricky negations
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
