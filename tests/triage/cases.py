@@ -118,4 +118,5 @@ NEW_CASES = [
     ("mijn buik voelt alsof er messen in zitten", URGENT, "pain_image"),
     ("hij zit op de wc en er komt bloed uit, hij ziet lijkbleek", EMERGENCY, "stool_blood_pale"),
     ("ze klappertandt en gloeit helemaal", SEH, "rigors_hot"),
+    ("ik poep alleen maar bloed", EMERGENCY, "stool_blood_heavy"),
 ]

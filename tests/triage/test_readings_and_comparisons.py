@@ -78,6 +78,17 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         # shaking chills with a burning body, not measured
         ("koude rillingen en ik voel me gloeiend heet", SEH),
         ("koude rillingen, geen thermometer", URGENT),
+        # "niet meer" right after the verb denies it; "niet meer te houden" does not
+        ("ik hijg helemaal niet meer sinds de drain eruit is", NONE),
+        ("de pijn is niet meer te houden", URGENT),
+        ("mijn buik doet pijn en het gaat niet meer weg", URGENT),
+        # much blood from the bowel; "bloedprikken" is no "bloedbraken"
+        ("er komt alleen maar bloed uit als ik naar de wc ga", EMERGENCY),
+        ("kan mijn bloedprikken naar donderdag?", NONE),
+        # idioms and questions asked in advance
+        ("ik kots van dat keuzemenu", NONE),
+        ("Should I go to the ER if my temperature hits 38? Asking in advance, I'm fine now", NONE),
+        ("De koorts van afgelopen weekend is helemaal weg", NONE),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

@@ -56,6 +56,16 @@ HERE = Path(__file__).parent
         ),  # another: pain as images, emotional look-alikes, lists and emoji, relatives in a hurry
         ("tune_v7i.tsv", 0, 0.16),  # another: after a scan or biopsy, already at the GP post or SEH, night, politeness
         ("tune_v7j.tsv", 0, 0.10),  # another: regional Dutch, late learners, straattaal, tricky negations
+        (
+            "tune_v7k.tsv",
+            1,
+            0.06,
+        ),  # another: first person now, generic "je"/"we", questions stating facts, split messages
+        (
+            "tune_v7l.tsv",
+            0,
+            0.12,
+        ),  # another: told by cause or effect, numbers and scales, good news with a complaint, UK/US
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
