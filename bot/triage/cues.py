@@ -182,6 +182,7 @@ class ContextRules:
                 previous is not None
                 and previous.negated
                 and not m.negated
+                and not m.holds_negation  # "no stool and no wind either": the denial is the complaint
                 and m.level < Level.EMERGENCY
                 and layout.sentence[previous.end] == layout.sentence[m.start]
                 and m.end + 1 < len(tokens)

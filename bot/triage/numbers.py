@@ -90,6 +90,8 @@ def _whole(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     value = _whole_word(token.text)
     if value is not None:
         return value, 1
+    if token.text == "hundred":
+        return _hundred(tokens, i)
     tens = _TENS_EN.get(token.text)
     if tens is None:
         return None
@@ -97,6 +99,13 @@ def _whole(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     if unit is not None and 35 <= tens + unit <= 43:
         return tens + unit, 2
     return (40, 1) if tens == 40 else None
+
+
+def _hundred(tokens: Sequence[Token], i: int) -> tuple[int, int]:
+    """ "a hundred and two", "hundred one": a Fahrenheit temperature said in words (100..109)."""
+    j = i + 2 if i + 1 < len(tokens) and tokens[i + 1].text == "and" else i + 1
+    unit = _DIGITS.get(tokens[j].text) if j < len(tokens) and tokens[j].kind == "word" else None
+    return (100 + unit, j - i + 1) if unit is not None else (100, 1)
 
 
 def _digit(token: Token) -> int | None:
@@ -117,6 +126,7 @@ def merge_numbers(tokens: list[Token]) -> list[Token]:
             and not token.text.endswith("tig")
             and token.text not in _TENS_EN
             and token.text not in _UNITS_NL
+            and token.text != "hundred"
         ):
             out.append(token)  # the common case: a word that cannot start a temperature
             i += 1

@@ -89,6 +89,18 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         ("ik kots van dat keuzemenu", NONE),
         ("Should I go to the ER if my temperature hits 38? Asking in advance, I'm fine now", NONE),
         ("De koorts van afgelopen weekend is helemaal weg", NONE),
+        # Fahrenheit said in words; a follow-up with only the number
+        ("the thermometer says a hundred and two", SEH),
+        ("I told you a hundred times, it is fine", NONE),
+        ("nog steeds 39", SEH),
+        # a denial inside the complaint is no denial carried over ("no wind either")
+        ("he hasn't had a poo in five days and no wind either", URGENT),
+        ("Hij heeft geen pijn, geen koorts en plast goed.", NONE),
+        # the date of a procedure is not the date of the complaint
+        ("de punctieplek van de leverpunctie van eergisteren bloedt een beetje", URGENT),
+        # someone else "ook" ill is still someone else
+        ("mijn buurman is ook heel geel geworden, kan hij bij jullie terecht?", NONE),
+        ("you asked if I can drink: no, everything comes back up", URGENT),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

@@ -66,6 +66,8 @@ HERE = Path(__file__).parent
             0,
             0.12,
         ),  # another: told by cause or effect, numbers and scales, good news with a complaint, UK/US
+        ("tune_v7m.tsv", 2, 0.16),  # another: several people ill, typos of alarm words, follow-ups, answers to the bot
+        ("tune_v7n.tsv", 0, 0.04),  # another: English dictation, bedridden at home, P.S. complaints, palliative care
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
