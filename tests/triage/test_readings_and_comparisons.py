@@ -101,6 +101,10 @@ EMERGENCY, SEH, URGENT, NONE = Level.EMERGENCY, Level.SEH, Level.URGENT, Level.N
         # someone else "ook" ill is still someone else
         ("mijn buurman is ook heel geel geworden, kan hij bij jullie terecht?", NONE),
         ("you asked if I can drink: no, everything comes back up", URGENT),
+        # a tongue that feels huge with breathing trouble; very sleepy; a temperature after an Arabic word
+        ("my tongue feels huge and it is really hard to breathe", EMERGENCY),
+        ("vader super slaperig sinds gisteren", URGENT),
+        ("والدي حرارته ٣٩", SEH),
         # idioms of paperwork and cold, and "ter"
         ("Ik krijg het benauwd van al die formulieren", NONE),
         ("ik krijg het benauwd van al die trappen", URGENT),

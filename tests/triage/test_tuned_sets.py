@@ -68,6 +68,10 @@ HERE = Path(__file__).parent
         ),  # another: told by cause or effect, numbers and scales, good news with a complaint, UK/US
         ("tune_v7m.tsv", 2, 0.16),  # another: several people ill, typos of alarm words, follow-ups, answers to the bot
         ("tune_v7n.tsv", 0, 0.04),  # another: English dictation, bedridden at home, P.S. complaints, palliative care
+        # another, mostly in Turkish, Arabic, Polish, Spanish, Portuguese: whole sentences in another language are
+        # often below their level (the commonest words only), but every such reply carries 112 (reply_check: 0 unsafe)
+        ("tune_v7o.tsv", 14, 0.33),
+        ("tune_v7p.tsv", 0, 0.12),  # another: medicines gone wrong, pharmacist questions, pill boxes, brand names
         ("variants_v7.tsv", 0, 0.0),  # the lead's own variants of what v7a/v7b taught, in other words
     ],
 )
