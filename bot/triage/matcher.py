@@ -15,7 +15,7 @@ from bot.triage.fuzzy import Lexicon, closest_within, edit_budget
 from bot.triage.levels import Level
 from bot.triage.match import Match, Method, TriageResult
 from bot.triage.measurements import MeasurementReader
-from bot.triage.morphology import bases, primary_key, word_keys
+from bot.triage.morphology import bases, first_person_verbs, primary_key, word_keys
 from bot.triage.normalize import Token, tokenize, words
 from bot.triage.numbers import merge_numbers
 from bot.triage.qualifiers import QualifierRules, cancel_cue
@@ -217,7 +217,7 @@ class Triage:
         slots: list[dict[str, Method]] = [
             self._word_keys(t.text) if t.kind in ("word", "emoji") else {} for t in tokens
         ]
-        for i in _next_to_ik(tokens):
+        for i in first_person_verbs(tokens):
             # "ik val steeds flauw": the vocabulary writes verbs as "valt", which the stemmer keeps whole
             third_person = self._key(tokens[i].text + "t")
             if third_person in self._keys:
@@ -393,9 +393,3 @@ class Triage:
             cue = cancel_cue(qualifiers, holds_negation=match.holds_negation, level=match.level)
             out.append(replace(match, negated=True, cue=cue) if cue else match)
         return out
-
-
-def _next_to_ik(tokens: Sequence[Token]) -> list[int]:
-    """Words right before or after "ik" that do not end in t: the first person of a verb ("ik val", "val ik")."""
-    near = {i + d for i, t in enumerate(tokens) if t.text in ("ik", "k") for d in (-1, 1)}
-    return [i for i in sorted(near) if 0 <= i < len(tokens) and tokens[i].kind == "word" and tokens[i].text[-1] != "t"]

@@ -11,7 +11,9 @@ that is longer than itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from bot.triage.normalize import Token
 
 # Separable particles: "overgegeven" is "over" + "ge" + "geven", "flauwgevallen" is "flauw" + "gevallen".
 _PARTICLES = ("over", "op", "uit", "in", "af", "aan", "door", "mee", "weg", "terug", "om", "neer", "flauw", "leeg")
@@ -87,3 +89,10 @@ def _stem_key(word: str, stem: Callable[[str], str]) -> str:
     if len(word) >= 6 and len(stemmed) <= 2:
         stemmed = word
     return normal_form(stemmed)
+
+
+def first_person_verbs(tokens: Sequence[Token]) -> list[int]:
+    """Words right before or after "ik" that do not end in t: the first person of a verb ("ik val", "val ik"),
+    whose vocabulary form is the third ("valt") when the stemmer keeps that t."""
+    near = {i + d for i, t in enumerate(tokens) if t.text in ("ik", "k") for d in (-1, 1)}
+    return [i for i in sorted(near) if 0 <= i < len(tokens) and tokens[i].kind == "word" and tokens[i].text[-1] != "t"]
