@@ -35,6 +35,8 @@ _CONTEXT_KEYS = {
     "come_true",
     "normal_below",
     "lowered_by",
+    "new_reading",
+    "repeated",
 }
 
 
@@ -213,6 +215,8 @@ def read_context(root: LineDict, check: AlarmsChecker, concept_ids: set[str]) ->
         come_true=phrases("come_true"),
         normal_below=normal,
         lowered_by=word_set("lowered_by"),
+        new_reading=word_set("new_reading"),
+        repeated=word_set("repeated"),
     )
 
 

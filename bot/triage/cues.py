@@ -29,7 +29,6 @@ from bot.triage.normalize import Token
 from bot.triage.temperature import readings_follow_their_word
 from bot.triage.vocabulary import ContextCues, Negation
 
-_REPEATED = frozenset({"again", "opnieuw"})
 _FIRST_PERSON = frozenset("ik mijn mn me mij i my im ive".split())
 
 
@@ -131,36 +130,41 @@ class ContextRules:
             return matches
         phrases = self._phrases.find(tokens)
         normal = any(m.celsius is not None and m.celsius < self.cues.normal_below for m in matches)
-        if not phrases and not normal and not any(t.text in self._single_cues for t in tokens):
-            # no cue at all (most alarm messages): only clinlp's
-            return readings_follow_their_word(tokens, matches, self.fever)
+        if phrases or normal or any(t.text in self._single_cues for t in tokens):
+            matches = self._rules(tokens, phrases, matches)
+        # otherwise no cue at all (most alarm messages): only clinlp's
+        return readings_follow_their_word(tokens, matches, self.fever, self.cues.new_reading)
+
+    def _rules(
+        self, tokens: Sequence[Token], phrases: dict[str, list[tuple[int, int]]], matches: list[Match]
+    ) -> list[Match]:
         layout = layout_of(tokens)
-        # "het is niet meer teruggekomen": a denied "again" or "worse" is no cue
-        phrases["again"] = [(a, b) for a, b in phrases.get("again", []) if not self._denied(tokens, a)]
-        # "Had diarrhoea last week. When can I start swimming again?": a lone "again" in a question is about
-        # something else ("Is het nu erger?" and "Is it back again?" still count)
-        phrases["again"] = [
-            (a, b)
-            for a, b in phrases["again"]
-            if layout.sentence[a] not in layout.questions or (b > a or tokens[a].text not in _REPEATED)
-        ]
+        phrases["again"] = self._again_cues(tokens, layout, phrases.get("again", []))
         out = sorted(matches, key=lambda m: (m.start, m.end))
         out = self._idiom(tokens, phrases.get("idiom", []), out)
         out = self._also(tokens, layout, out)
         out = self._resolved_rule(tokens, layout, phrases, out)
         out = self._not_now_rule(tokens, layout, bool(phrases.get("not now")), out)
         out = self._definition_rule(tokens, layout, phrases.get("definition", []), out)
-        again = phrases.get("again", [])
+        again = phrases["again"]
         out = self._again(layout, again, out)
         out = self._again(layout, phrases.get("come true", []), out, cancelled_as=("hypothetical", "past"))
         # "Diarree was twee dagen weg, sinds vanmiddag weer terug": gone, then back ("weer terug", "came back")
         back = [span for span in again if tokens[span[1]].text in self.cues.returned and span[0] < span[1]]
         out = self._again(layout, back, out, cancelled_as=("negation", "resolved"))
-        out = self._contrast(tokens, layout, out)
-        return readings_follow_their_word(tokens, out, self.fever)
+        return self._contrast(tokens, layout, out)
 
-    def _denied(self, tokens: Sequence[Token], start: int) -> bool:
-        return any(t.text in self.negation.before for t in tokens[max(0, start - 2) : start])
+    def _again_cues(
+        self, tokens: Sequence[Token], layout: Layout, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The "again"/"worse" cues that count: not denied ("het is niet meer teruggekomen"), and not a lone
+        "again" in a question ("When can I go swimming again?")."""
+        return [
+            (a, b)
+            for a, b in spans
+            if not any(t.text in self.negation.before for t in tokens[max(0, a - 2) : a])
+            and not (a == b and tokens[a].text in self.cues.repeated and layout.sentence[a] in layout.questions)
+        ]
 
     # --- the rules -------------------------------------------------------------------------------
 

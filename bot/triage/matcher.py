@@ -21,7 +21,7 @@ from bot.triage.numbers import merge_numbers
 from bot.triage.qualifiers import QualifierRules, cancel_cue
 from bot.triage.respelling import CACHE_LIMIT, Respeller
 from bot.triage.temperature import read_temperatures
-from bot.triage.vocabulary import AlarmVocabulary, Concept
+from bot.triage.vocabulary import OTHER_LANGUAGE_PREFIX, AlarmVocabulary, Concept
 
 # The whole message is triaged, whatever its length: every step below is linear in the number of
 # tokens, and per-word work is cached (up to CACHE_LIMIT words).
@@ -73,13 +73,7 @@ class Triage:
         self._combinations = tuple(c for c in vocabulary.concepts if c.all_of)
         self._parts = {part for c in self._combinations for part in c.all_of}
         self._contacts = {c.id: c.contacts for c in vocabulary.concepts if c.contacts}
-        # The other-language concepts are the alarms with only `exact` words (no Dutch or English terms); a
-        # sign of a combination ("wc", "buik" written only as `exact`) is Dutch or English, never one of them.
-        self._foreign = frozenset(
-            c.id
-            for c in vocabulary.concepts
-            if c.exact and not (c.nl or c.en or c.misspellings) and c.level > Level.NONE and c.id not in self._parts
-        )
+        self._foreign = frozenset(c.id for c in vocabulary.concepts if c.id.startswith(OTHER_LANGUAGE_PREFIX))
         self._tails = vocabulary.compound_tails
         for concept in vocabulary.concepts:
             for text in concept.nl + concept.en:

@@ -92,7 +92,7 @@ def _stem_key(word: str, stem: Callable[[str], str]) -> str:
 
 
 def first_person_verbs(tokens: Sequence[Token]) -> list[int]:
-    """Words right before or after "ik" that do not end in t: the first person of a verb ("ik val", "val ik"),
-    whose vocabulary form is the third ("valt") when the stemmer keeps that t."""
-    near = {i + d for i, t in enumerate(tokens) if t.text in ("ik", "k") for d in (-1, 1)}
+    """Words right before or after "ik" (respelled: "k val" is "ik val") that do not end in t: the first person
+    of a verb ("ik val", "val ik"), whose vocabulary form is the third ("valt") when the stemmer keeps that t."""
+    near = {i + d for i, t in enumerate(tokens) if t.text == "ik" for d in (-1, 1)}
     return [i for i in sorted(near) if 0 <= i < len(tokens) and tokens[i].kind == "word" and tokens[i].text[-1] != "t"]

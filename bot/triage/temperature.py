@@ -96,7 +96,7 @@ def read_temperatures(
         before = tokens[index - 1] if index > 0 else None
         before2 = tokens[index - 2] if index > 1 else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if _next_to_a_number(before, after, fraction):
+        if _next_to_a_number(before, after, fraction, rule):
             continue  # part of a phone number or a list of numbers
         if after and after.text in rule.not_before:
             continue
@@ -125,50 +125,31 @@ _F_MIN, _F_MAX = 95.0, 110.0
 _CLAUSE_GLUE = frozenset({"en", "maar", "nu", "and", "but", "now", "vandaag", "today"})
 
 
-def _next_to_a_number(before: Token | None, after: Token | None, fraction: str) -> bool:
+def _next_to_a_number(before: Token | None, after: Token | None, fraction: str, rule: TemperatureRule) -> bool:
     """A number next to another is part of a phone number or a list of counts, unless both are readings
     with a decimal ("38,6 / 38,9 / 39,2": phone numbers and blood pressures have none)."""
-    for other in (before, after):
-        if other is not None and other.kind == "number":
-            if not (fraction and _body_decimal(other.text)):
-                return True
-    return False
+    return any(
+        other is not None and other.kind == "number" and not (fraction and _body_decimal(other.text, rule))
+        for other in (before, after)
+    )
 
 
-def _body_decimal(text: str) -> bool:
+def _body_decimal(text: str, rule: TemperatureRule) -> bool:
     integer, _, fraction = text.replace(",", ".").partition(".")
-    return bool(fraction) and integer.isdigit() and 35 <= int(integer) <= 42
+    return bool(fraction) and integer.isdigit() and rule.min <= int(integer) < rule.max
 
 
-# Words that make a number after a fever word another, later reading: "koorts gisteren, en nu 39".
-_NOW_AGAIN = frozenset(
-    {
-        ".",
-        "?",
-        "nu",
-        "now",
-        "maar",
-        "but",
-        "en",
-        "and",
-        "vandaag",
-        "today",
-        "weer",
-        "again",
-        "vanochtend",
-        "vanmorgen",
-        "vanavond",
-        "tonight",
-    }
-)
 # A fever word cancelled as told in the past or resolved takes its reading with it; a denial does not ("geen
 # koorts, 38,9" contradicts itself, and in doubt the number alarms).
 _CARRIED_CUES = frozenset({"past", "resolved"})
 
 
-def readings_follow_their_word(tokens: Sequence[Token], matches: list[Match], concept: str) -> list[Match]:
+def readings_follow_their_word(
+    tokens: Sequence[Token], matches: list[Match], concept: str, new_reading: frozenset[str]
+) -> list[Match]:
     """ "de koorts van eergisteren (38,9) is weg": a reading at most five tokens after a fever word that was
-    cancelled as past or resolved, with no "nu"/"en"/"maar" between, is cancelled with it."""
+    cancelled as past or resolved, in its sentence and with no `new_reading` word ("nu", "en") between, is
+    cancelled with it."""
     out = list(matches)
     words = [m for m in out if m.concept == concept and m.celsius is None and m.negated and m.cue in _CARRIED_CUES]
     if not words:
@@ -178,7 +159,7 @@ def readings_follow_their_word(tokens: Sequence[Token], matches: list[Match], co
             continue
         for word in words:
             between = tokens[word.end + 1 : m.start]
-            if 0 <= m.start - word.end <= 5 and not any(t.text in _NOW_AGAIN for t in between):
+            if 0 <= m.start - word.end <= 5 and not any(t.text in new_reading or t.text in ".?" for t in between):
                 out[i] = replace(m, negated=True, cue=word.cue)
                 break
     return out

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from bot.triage.levels import Level
 from bot.yamlsrc import Problem
 
+# The concepts of the commonest alarm words in other languages are named `other_language_*` (content/alarms.yaml).
+OTHER_LANGUAGE_PREFIX = "other_language_"
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -154,6 +157,8 @@ class ContextCues:
     come_true: tuple[tuple[str, ...], ...] = ()
     normal_below: float = 37.5
     lowered_by: frozenset[str] = frozenset()  # fever medicines: a normal reading after one resolves nothing
+    new_reading: frozenset[str] = frozenset()  # between a fever word and a number: the number is a later reading
+    repeated: frozenset[str] = frozenset()  # "again" alone: in a later question it speaks of something else
 
 
 @dataclass(frozen=True)

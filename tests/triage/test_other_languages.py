@@ -13,17 +13,16 @@ import wordfreq
 from bot.triage.levels import Level
 from bot.triage.matcher import Triage
 from bot.triage.normalize import tokenize, words
-from bot.triage.vocabulary import AlarmVocabulary, Concept
+from bot.triage.vocabulary import OTHER_LANGUAGE_PREFIX, AlarmVocabulary, Concept
 from tests.triage.cases import NEW_CASES
 from tests.triage.other_language_cases import FALLS, LOOKALIKES, OTHER_LANGUAGE_ALARMS, OTHER_LANGUAGE_BENIGN
 from tests.triage.test_matcher import CASES, NO_ALARM
 
 ROOT = Path(__file__).resolve().parents[2]
-PREFIX = "other_language_"
 
 
 def other_language_concepts(vocabulary: AlarmVocabulary) -> list[Concept]:
-    return [c for c in vocabulary.concepts if c.id.startswith(PREFIX)]
+    return [c for c in vocabulary.concepts if c.id.startswith(OTHER_LANGUAGE_PREFIX)]
 
 
 # --- the right level in the other languages --------------------------------------------------------
@@ -70,7 +69,9 @@ def _questions() -> list[str]:
 
 DUTCH_AND_ENGLISH: dict[str, Callable[[], list[str]]] = {
     "held-out messages": _held_out,
-    "matcher cases": lambda: [text for text, _, concept in CASES + NEW_CASES if not str(concept).startswith(PREFIX)],
+    "matcher cases": lambda: [
+        text for text, _, concept in CASES + NEW_CASES if not str(concept).startswith(OTHER_LANGUAGE_PREFIX)
+    ],
     "no-alarm messages": lambda: NO_ALARM,
     "look-alikes": lambda: LOOKALIKES,
     "patient questions": _questions,
@@ -88,7 +89,7 @@ def test_no_other_language_word_in_dutch_or_english_messages(triage: Triage, cor
         (text, match.explain())
         for text in messages
         for match in triage.assess(text).matches
-        if match.concept.startswith(PREFIX)
+        if match.concept.startswith(OTHER_LANGUAGE_PREFIX)
     ]
     assert found == []
 
